@@ -1,0 +1,165 @@
+import { UnknownCommand } from '../shared/domain-error.js';
+import { reported } from '../shared/text.js';
+import { inferCategory } from './category.js';
+import type { EditDetails, HardwareCommand, ImportDevice, RegisterHardware } from './commands.js';
+import { deriveName } from './device-name.js';
+import { HardwareNotFound, NotAnImportableDevice, SerialAlreadyRegistered, SupersededEntry } from './errors.js';
+import type { HardwareEvent, SourceLink } from './events.js';
+import { validateDetailsEdit, type DetailsEdit } from './hand-maintained.js';
+import { identityChanges, identityOf } from './identity.js';
+import { normaliseMac } from './mac-address.js';
+import { sourceDisplayName } from './mdm-source.js';
+import { screenDevice } from './screening.js';
+import type { ExistingHardware, Hardware } from './state.js';
+
+export function decide(command: HardwareCommand, state: Hardware): HardwareEvent[] {
+  switch (command.type) {
+    case 'ImportDevice':
+      return state.exists ? updateFromMdm(command, state) : importNew(command);
+    case 'RegisterHardware':
+      return register(command, state);
+    case 'EditDetails':
+      return editDetails(command, state);
+    default: {
+      const unknown: never = command;
+      throw new UnknownCommand(unknown);
+    }
+  }
+}
+
+function serialOf({ data: { device } }: ImportDevice): string {
+  const screened = screenDevice(device);
+  if (screened.kind !== 'importable') throw new NotAnImportableDevice(screened.detail);
+  return screened.serial;
+}
+
+function linkOf({ data: { device } }: ImportDevice): SourceLink {
+  return { source: device.source, sourceDeviceId: device.sourceDeviceId, lastSyncedAt: reported(device.lastSyncedAt) };
+}
+
+function importNew(command: ImportDevice): HardwareEvent[] {
+  const { device, assignee, newHardware, runId } = command.data;
+  const serial = serialOf(command);
+  if (!newHardware) throw new Error(`ImportDevice for new serial ${serial} needs a hardware id and asset tag.`);
+  const identity = identityOf(device);
+  const now = command.metadata.now;
+  return [
+    {
+      type: 'HardwareImported',
+      data: {
+        hardwareId: newHardware.hardwareId,
+        serial,
+        assetTag: newHardware.assetTag,
+        ...identity,
+        ...linkOf(command),
+        name: deriveName({
+          model: identity.model,
+          manufacturer: identity.manufacturer,
+          serial,
+          assigneeName: assignee?.name ?? null,
+          mdmDeviceName: reported(device.deviceName),
+        }),
+        category: inferCategory(identity.model, identity.operatingSystem),
+        status: assignee ? 'assigned' : 'available',
+        condition: 'good',
+        assignee,
+        acknowledgement: assignee ? { note: `Imported from MDM (${sourceDisplayName(device.source)})`, at: now } : null,
+        specifications: device.specifications,
+        importRunId: runId,
+        importedAt: now,
+      },
+    },
+  ];
+}
+
+/** Newest check-in wins between two records of one source that share a serial; ties go to the larger id. */
+function isSuperseded(link: SourceLink, state: ExistingHardware): boolean {
+  const kept = state.mdmRecords[link.source];
+  if (!kept || kept.sourceDeviceId === link.sourceDeviceId) return false;
+  const keptAt = kept.lastSyncedAt ?? '';
+  const newAt = link.lastSyncedAt ?? '';
+  if (keptAt !== newAt) return Date.parse(keptAt || '0') > Date.parse(newAt || '0');
+  return kept.sourceDeviceId > link.sourceDeviceId;
+}
+
+function updateFromMdm(command: ImportDevice, state: ExistingHardware): HardwareEvent[] {
+  const link = linkOf(command);
+  serialOf(command);
+  if (isSuperseded(link, state)) {
+    const kept = state.mdmRecords[link.source]!;
+    throw new SupersededEntry(state.serial, kept.sourceDeviceId, kept.lastSyncedAt);
+  }
+  const { runId } = command.data;
+  const now = command.metadata.now;
+  const changes = identityChanges(state.identity, identityOf(command.data.device));
+  const base = { hardwareId: state.hardwareId, serial: state.serial, importRunId: runId, ...link };
+  if (Object.keys(changes).length > 0) {
+    return [{ type: 'HardwareIdentityUpdated', data: { ...base, changes, updatedAt: now } }];
+  }
+  const known = state.mdmRecords[link.source];
+  if (known?.sourceDeviceId !== link.sourceDeviceId) {
+    return [{ type: 'HardwareSourceLinked', data: { ...base, linkedAt: now } }];
+  }
+  return [];
+}
+
+function register(command: RegisterHardware, state: Hardware): HardwareEvent[] {
+  if (state.exists) throw new SerialAlreadyRegistered(state.serial, state.assetTag);
+  const d = command.data;
+  const serial = reported(d.serial)?.toUpperCase();
+  if (!serial) throw new NotAnImportableDevice('a serial number is required');
+  const hand = validateDetailsEdit({
+    name: d.name,
+    category: d.category,
+    status: d.status ?? 'available',
+    condition: d.condition ?? 'good',
+    cpu: d.cpu ?? null,
+    ram: d.ram ?? null,
+    storage: d.storage ?? null,
+    purchasePrice: d.purchasePrice ?? null,
+    purchaseDate: d.purchaseDate ?? null,
+  }) as Required<DetailsEdit>;
+  return [
+    {
+      type: 'HardwareRegistered',
+      data: {
+        hardwareId: d.hardwareId,
+        serial,
+        assetTag: d.assetTag,
+        ...hand,
+        name: hand.name.trim(),
+        manufacturer: reported(d.manufacturer),
+        model: reported(d.model),
+        operatingSystem: reported(d.operatingSystem),
+        osVersion: reported(d.osVersion),
+        macAddress: normaliseMac(d.macAddress),
+        registeredBy: d.registeredBy,
+        registeredAt: command.metadata.now,
+      },
+    },
+  ];
+}
+
+function editDetails(command: EditDetails, state: Hardware): HardwareEvent[] {
+  if (!state.exists) throw new HardwareNotFound('with this id');
+  const edit = validateDetailsEdit(command.data.changes);
+  const changes: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(edit)) {
+    if (value === undefined) continue;
+    const next = field === 'name' && typeof value === 'string' ? value.trim() : value;
+    if (state[field as keyof DetailsEdit] !== next) changes[field] = next;
+  }
+  if (Object.keys(changes).length === 0) return [];
+  return [
+    {
+      type: 'HardwareDetailsEdited',
+      data: {
+        hardwareId: state.hardwareId,
+        serial: state.serial,
+        changes: changes as DetailsEdit,
+        editedBy: command.data.editedBy,
+        editedAt: command.metadata.now,
+      },
+    },
+  ];
+}

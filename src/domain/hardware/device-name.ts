@@ -1,0 +1,42 @@
+export interface NameParts {
+  model: string | null;
+  manufacturer: string | null;
+  serial: string;
+  assigneeName: string | null;
+  mdmDeviceName: string | null;
+}
+
+/** "MacBook Pro (14-inch, 2023)" → "MacBook Pro"; "Dell Inc. Latitude 7440" keeps its product name. */
+export function shortModel(model: string | null, manufacturer: string | null): string | null {
+  if (!model) return null;
+  let short = model.replace(/\s*\(.*?\)\s*/g, ' ').trim();
+  if (manufacturer) {
+    const maker = manufacturer.replace(/,?\s*(inc\.?|corporation|corp\.?|ltd\.?|co\.?)$/i, '').trim();
+    if (maker && short.toLowerCase().startsWith(maker.toLowerCase() + ' ')) short = short.slice(maker.length).trim();
+  }
+  return short || null;
+}
+
+function possessive(firstName: string): string {
+  return `${firstName}'s`;
+}
+
+/**
+ * A derived name, set once on create: "Alice's MacBook Pro" when the device is assigned,
+ * otherwise the MDM's device name, otherwise the model and serial.
+ */
+export function deriveName({ model, manufacturer, serial, assigneeName, mdmDeviceName }: NameParts): string {
+  const product = shortModel(model, manufacturer) ?? 'Device';
+  const firstName = assigneeName?.trim().split(/\s+/)[0];
+  if (firstName) return `${possessive(firstName)} ${product}`;
+  if (mdmDeviceName && mdmDeviceName.toUpperCase() !== serial) return mdmDeviceName;
+  return `${product} ${serial}`;
+}
+
+/** The directory's display name, or a name read from the email's local part (alice.smith@ → Alice). */
+export function personName(displayName: string | null, email: string): string {
+  if (displayName?.trim()) return displayName.trim();
+  const local = email.split('@')[0] ?? '';
+  const first = local.split(/[._\-+]/)[0] ?? '';
+  return first ? first[0]!.toUpperCase() + first.slice(1) : email;
+}

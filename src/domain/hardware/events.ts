@@ -1,0 +1,99 @@
+import type { Category } from './category.js';
+import type { Condition, DetailsEdit, Status } from './hand-maintained.js';
+import type { Identity, IdentityChanges } from './identity.js';
+import type { Specifications } from './mdm-device.js';
+import type { MdmSourceName } from './mdm-source.js';
+
+export interface Assignee {
+  userId: string;
+  email: string;
+  name: string;
+}
+
+/** Which MDM record feeds this hardware, and when it last checked in. */
+export interface SourceLink {
+  source: MdmSourceName;
+  sourceDeviceId: string;
+  lastSyncedAt: string | null;
+}
+
+export type HardwareImported = {
+  type: 'HardwareImported';
+  data: SourceLink &
+    Identity & {
+      hardwareId: string;
+      serial: string;
+      assetTag: string;
+      name: string;
+      category: Category;
+      status: Status;
+      condition: Condition;
+      assignee: Assignee | null;
+      /** Pre-acknowledged on a match, so the employee is never prompted for a device they hold. */
+      acknowledgement: { note: string; at: string } | null;
+      specifications: Specifications;
+      importRunId: string;
+      importedAt: string;
+    };
+};
+
+export type HardwareIdentityUpdated = {
+  type: 'HardwareIdentityUpdated';
+  data: SourceLink & {
+    hardwareId: string;
+    serial: string;
+    changes: IdentityChanges;
+    importRunId: string;
+    updatedAt: string;
+  };
+};
+
+/** The serial is now (also) reported by this source record: a second MDM, or a re-enrolment. */
+export type HardwareSourceLinked = {
+  type: 'HardwareSourceLinked';
+  data: SourceLink & { hardwareId: string; serial: string; importRunId: string; linkedAt: string };
+};
+
+export type HardwareRegistered = {
+  type: 'HardwareRegistered';
+  data: Identity & {
+    hardwareId: string;
+    serial: string;
+    assetTag: string;
+    name: string;
+    category: Category;
+    status: Status;
+    condition: Condition;
+    cpu: string | null;
+    ram: string | null;
+    storage: string | null;
+    purchasePrice: number | null;
+    purchaseDate: string | null;
+    registeredBy: string;
+    registeredAt: string;
+  };
+};
+
+export type HardwareDetailsEdited = {
+  type: 'HardwareDetailsEdited';
+  data: { hardwareId: string; serial: string; changes: DetailsEdit; editedBy: string; editedAt: string };
+};
+
+export type HardwareEvent =
+  | HardwareImported
+  | HardwareIdentityUpdated
+  | HardwareSourceLinked
+  | HardwareRegistered
+  | HardwareDetailsEdited;
+
+export const HARDWARE_EVENT_TYPES: ReadonlySet<string> = new Set<HardwareEvent['type']>([
+  'HardwareImported',
+  'HardwareIdentityUpdated',
+  'HardwareSourceLinked',
+  'HardwareRegistered',
+  'HardwareDetailsEdited',
+]);
+
+export function isHardwareEvent(event: { type: string }): event is HardwareEvent {
+  return HARDWARE_EVENT_TYPES.has(event.type);
+}

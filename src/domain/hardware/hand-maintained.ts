@@ -1,0 +1,63 @@
+import { DomainError } from '../shared/domain-error.js';
+import { isCategory, type Category } from './category.js';
+
+export const STATUSES = ['available', 'assigned', 'in_repair', 'retired', 'lost'] as const;
+export type Status = (typeof STATUSES)[number];
+export const CONDITIONS = ['new', 'good', 'fair', 'poor', 'broken'] as const;
+export type Condition = (typeof CONDITIONS)[number];
+
+/** Fields people maintain by hand. An import never writes them after create. */
+export interface HandMaintained {
+  name: string;
+  category: Category;
+  status: Status;
+  condition: Condition;
+  cpu: string | null;
+  ram: string | null;
+  storage: string | null;
+  purchasePrice: number | null;
+  purchaseDate: string | null;
+}
+
+export type DetailsEdit = Partial<HandMaintained>;
+
+function invalid(field: string, value: unknown, fix: string): DomainError {
+  return new DomainError('invalid-details', `${field} ${JSON.stringify(value)} is not valid.`, field, fix);
+}
+
+/** Checks one hand edit against the register's rules; returns it unchanged when valid. */
+export function validateDetailsEdit(edit: DetailsEdit): DetailsEdit {
+  if (edit.name !== undefined && (typeof edit.name !== 'string' || !edit.name.trim() || edit.name.length > 200)) {
+    throw invalid('name', edit.name, 'Give a name of 1–200 characters.');
+  }
+  if (edit.category !== undefined && !isCategory(edit.category)) {
+    throw invalid('category', edit.category, 'Use one of laptop, desktop, phone, tablet, tv, watch, headset, server, other.');
+  }
+  if (edit.status !== undefined && !(STATUSES as readonly string[]).includes(edit.status)) {
+    throw invalid('status', edit.status, `Use one of ${STATUSES.join(', ')}.`);
+  }
+  if (edit.condition !== undefined && !(CONDITIONS as readonly string[]).includes(edit.condition)) {
+    throw invalid('condition', edit.condition, `Use one of ${CONDITIONS.join(', ')}.`);
+  }
+  for (const field of ['cpu', 'ram', 'storage'] as const) {
+    const value = edit[field];
+    if (value !== undefined && value !== null && (typeof value !== 'string' || value.length > 200)) {
+      throw invalid(field, value, 'Give text of at most 200 characters, or null to clear it.');
+    }
+  }
+  const price = edit.purchasePrice;
+  if (price !== undefined && price !== null && (typeof price !== 'number' || !Number.isFinite(price) || price < 0)) {
+    throw invalid('purchasePrice', price, 'Give a number of 0 or more, or null to clear it.');
+  }
+  const date = edit.purchaseDate;
+  if (date !== undefined && date !== null && (typeof date !== 'string' || !isCalendarDate(date))) {
+    throw invalid('purchaseDate', date, 'Give a calendar date as YYYY-MM-DD, or null to clear it.');
+  }
+  return edit;
+}
+
+function isCalendarDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
+}

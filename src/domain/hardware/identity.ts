@@ -1,0 +1,29 @@
+import { reported } from '../shared/text.js';
+import { preferredMac } from './mac-address.js';
+import type { MdmDevice } from './mdm-device.js';
+
+/** The only fields an import may overwrite, and only with a value the MDM still reports. */
+export const IDENTITY_FIELDS = ['manufacturer', 'model', 'operatingSystem', 'osVersion', 'macAddress'] as const;
+export type IdentityField = (typeof IDENTITY_FIELDS)[number];
+export type Identity = Record<IdentityField, string | null>;
+export type IdentityChanges = Partial<Record<IdentityField, { from: string | null; to: string }>>;
+
+export function identityOf(device: MdmDevice): Identity {
+  return {
+    manufacturer: reported(device.manufacturer),
+    model: reported(device.model),
+    operatingSystem: reported(device.operatingSystem),
+    osVersion: reported(device.osVersion),
+    macAddress: preferredMac(device.wifiMacAddress, device.ethernetMacAddress),
+  };
+}
+
+/** A field the MDM stopped reporting is left as it is, never nulled. */
+export function identityChanges(current: Identity, reportedNow: Identity): IdentityChanges {
+  const changes: IdentityChanges = {};
+  for (const field of IDENTITY_FIELDS) {
+    const to = reportedNow[field];
+    if (to !== null && to !== current[field]) changes[field] = { from: current[field], to };
+  }
+  return changes;
+}

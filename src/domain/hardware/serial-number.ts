@@ -1,0 +1,47 @@
+import { DomainError } from '../shared/domain-error.js';
+import { reported } from '../shared/text.js';
+
+/**
+ * Values that firmware, OEM images and hypervisors put where a serial belongs. Compared after
+ * upper-casing and dropping everything but letters and digits, so "To be filled by O.E.M." and
+ * "TO BE FILLED BY OEM" are one placeholder.
+ */
+const PLACEHOLDERS = new Set(
+  [
+    'To be filled by O.E.M.', 'O.E.M.', 'OEM', 'System Serial Number', 'Chassis Serial Number',
+    'Base Board Serial Number', 'Default string', 'Not Specified', 'Not Available', 'Not Applicable',
+    'None', 'N/A', 'NA', 'Null', 'Unknown', 'Invalid', 'Empty', 'Serial', 'Serial Number', 'SN',
+    'Default', 'No Serial', '123456789', '1234567890', '0123456789', '1234567', '12345678', '12345',
+  ].map(squash),
+);
+
+const MAX_LENGTH = 64;
+
+export type SerialReading =
+  | { kind: 'serial'; serial: string }
+  | { kind: 'missing' }
+  | { kind: 'placeholder'; raw: string };
+
+function squash(value: string): string {
+  return value.toUpperCase().replace(/[^A-Z0-9]/g, '');
+}
+
+/** The serial is the register's dedup key: trimmed and upper-cased so every source spells it alike. */
+export function readSerial(raw: string | null | undefined): SerialReading {
+  const value = reported(raw);
+  if (value === null) return { kind: 'missing' };
+  const squashed = squash(value);
+  if (squashed === '' || PLACEHOLDERS.has(squashed) || /^(.)\1*$/.test(squashed)) {
+    return { kind: 'placeholder', raw: value };
+  }
+  const serial = value.toUpperCase();
+  if (serial.length > MAX_LENGTH || /[\u0000-\u001f\u007f]/.test(serial)) {
+    throw new DomainError(
+      'invalid-serial',
+      `serialNumber ${JSON.stringify(value.slice(0, 80))} is not a usable serial (at most ${MAX_LENGTH} printable characters).`,
+      'serialNumber',
+      'Correct the serial number in the MDM, then re-run the import.',
+    );
+  }
+  return { kind: 'serial', serial };
+}

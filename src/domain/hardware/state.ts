@@ -1,0 +1,27 @@
+import type { Assignee } from './events.js';
+import type { HandMaintained } from './hand-maintained.js';
+import type { Identity } from './identity.js';
+import type { MdmSourceName } from './mdm-source.js';
+
+export interface MdmRecord {
+  sourceDeviceId: string;
+  lastSyncedAt: string | null;
+}
+
+export type Hardware =
+  | { exists: false }
+  | ({
+      exists: true;
+      hardwareId: string;
+      serial: string;
+      assetTag: string;
+      identity: Identity;
+      assignee: Assignee | null;
+      mdmRecords: Partial<Record<MdmSourceName, MdmRecord>>;
+    } & HandMaintained);
+
+export type ExistingHardware = Extract<Hardware, { exists: true }>;
+
+export function initialState(): Hardware {
+  return { exists: false };
+}

@@ -1,0 +1,49 @@
+import type { MdmSourceName } from '../hardware/mdm-source.js';
+import type { DeviceOutcome, RunCounts } from './outcome.js';
+
+interface RunRef {
+  runId: string;
+  source: MdmSourceName;
+}
+
+export type ImportStarted = {
+  type: 'ImportStarted';
+  data: RunRef & { triggeredBy: string; startedAt: string };
+};
+
+/** The outcome of every device of one page, recorded as the page is applied. */
+export type ImportPageRecorded = {
+  type: 'ImportPageRecorded';
+  data: RunRef & { page: number; outcomes: DeviceOutcome[]; counts: RunCounts; recordedAt: string };
+};
+
+export type ImportCompleted = {
+  type: 'ImportCompleted';
+  data: RunRef & { triggeredBy: string; startedAt: string; completedAt: string; durationMs: number; counts: RunCounts };
+};
+
+/** A run that could not finish; what it applied before the failure stays applied. */
+export type ImportFailed = {
+  type: 'ImportFailed';
+  data: RunRef & {
+    triggeredBy: string;
+    startedAt: string;
+    failedAt: string;
+    durationMs: number;
+    reason: string;
+    counts: RunCounts;
+  };
+};
+
+export type ImportRunEvent = ImportStarted | ImportPageRecorded | ImportCompleted | ImportFailed;
+
+export const IMPORT_RUN_EVENT_TYPES: ReadonlySet<string> = new Set<ImportRunEvent['type']>([
+  'ImportStarted',
+  'ImportPageRecorded',
+  'ImportCompleted',
+  'ImportFailed',
+]);
+
+export function isImportRunEvent(event: { type: string }): event is ImportRunEvent {
+  return IMPORT_RUN_EVENT_TYPES.has(event.type);
+}

@@ -1,0 +1,53 @@
+import type { SkipReason } from '../hardware/screening.js';
+
+export type OutcomeKind = 'created' | 'updated' | 'unchanged' | 'skipped' | 'error';
+
+/** What happened to one MDM device in one run: the auditor's per-device record. */
+export interface DeviceOutcome {
+  outcome: OutcomeKind;
+  sourceDeviceId: string;
+  serial: string | null;
+  deviceName: string | null;
+  hardwareId?: string;
+  assetTag?: string;
+  /** A skip reason, or an error code. */
+  reason?: SkipReason | string;
+  /** A sentence a person can act on. */
+  detail?: string;
+}
+
+export interface RunCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  errors: number;
+}
+
+export function noCounts(): RunCounts {
+  return { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0 };
+}
+
+const COUNTER: Record<OutcomeKind, keyof RunCounts> = {
+  created: 'created',
+  updated: 'updated',
+  unchanged: 'unchanged',
+  skipped: 'skipped',
+  error: 'errors',
+};
+
+export function addOutcomes(counts: RunCounts, outcomes: readonly DeviceOutcome[]): RunCounts {
+  const next = { ...counts };
+  for (const { outcome } of outcomes) next[COUNTER[outcome]] += 1;
+  return next;
+}
+
+export function addCounts(a: RunCounts, b: RunCounts): RunCounts {
+  return {
+    created: a.created + b.created,
+    updated: a.updated + b.updated,
+    unchanged: a.unchanged + b.unchanged,
+    skipped: a.skipped + b.skipped,
+    errors: a.errors + b.errors,
+  };
+}

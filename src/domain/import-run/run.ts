@@ -1,0 +1,153 @@
+import { DomainError, UnknownCommand } from '../shared/domain-error.js';
+import type { MdmSourceName } from '../hardware/mdm-source.js';
+import { sourceDisplayName } from '../hardware/mdm-source.js';
+import type { ImportFailed, ImportRunEvent } from './events.js';
+import { addOutcomes, noCounts, type DeviceOutcome, type RunCounts } from './outcome.js';
+
+/** The import runs of one source: at most one in progress at a time. */
+export interface SourceRuns {
+  inProgress: {
+    runId: string;
+    triggeredBy: string;
+    startedAt: string;
+    lastActivityAt: string;
+    pages: number;
+    counts: RunCounts;
+  } | null;
+}
+
+export function initialRuns(): SourceRuns {
+  return { inProgress: null };
+}
+
+type Meta = { metadata: { now: string } };
+export type StartImport = { type: 'StartImport'; data: { runId: string; source: MdmSourceName; triggeredBy: string; staleAfterMs: number } } & Meta;
+export type RecordPage = { type: 'RecordPage'; data: { runId: string; source: MdmSourceName; outcomes: DeviceOutcome[] } } & Meta;
+export type CompleteImport = { type: 'CompleteImport'; data: { runId: string; source: MdmSourceName } } & Meta;
+export type FailImport = { type: 'FailImport'; data: { runId: string; source: MdmSourceName; reason: string } } & Meta;
+export type ImportRunCommand = StartImport | RecordPage | CompleteImport | FailImport;
+
+export class ImportAlreadyRunning extends DomainError {
+  constructor(source: MdmSourceName, runId: string, startedAt: string, triggeredBy: string) {
+    super(
+      'import-in-progress',
+      `An import from ${sourceDisplayName(source)} is already running (run ${runId}, started ${startedAt} by ${triggeredBy}).`,
+      'source',
+      'Wait for it to finish, then re-run if needed.',
+    );
+  }
+}
+
+export class RunNotInProgress extends DomainError {
+  constructor(runId: string) {
+    super('run-not-in-progress', `Import run ${runId} is not in progress.`);
+  }
+}
+
+function elapsed(from: string, to: string): number {
+  return Math.max(0, Date.parse(to) - Date.parse(from));
+}
+
+function current(state: SourceRuns, runId: string) {
+  if (state.inProgress?.runId !== runId) throw new RunNotInProgress(runId);
+  return state.inProgress;
+}
+
+function failed(state: NonNullable<SourceRuns['inProgress']>, source: MdmSourceName, reason: string, now: string): ImportFailed {
+  return {
+    type: 'ImportFailed',
+    data: {
+      runId: state.runId,
+      source,
+      triggeredBy: state.triggeredBy,
+      startedAt: state.startedAt,
+      failedAt: now,
+      durationMs: elapsed(state.startedAt, now),
+      reason,
+      counts: state.counts,
+    },
+  };
+}
+
+export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportRunEvent[] {
+  const now = command.metadata.now;
+  switch (command.type) {
+    case 'StartImport': {
+      const { runId, source, triggeredBy, staleAfterMs } = command.data;
+      const events: ImportRunEvent[] = [];
+      const running = state.inProgress;
+      if (running) {
+        // A run that stopped making progress died with its process; close it so the source is not locked forever.
+        if (elapsed(running.lastActivityAt, now) < staleAfterMs) {
+          throw new ImportAlreadyRunning(source, running.runId, running.startedAt, running.triggeredBy);
+        }
+        events.push(failed(running, source, `abandoned: no progress since ${running.lastActivityAt}`, now));
+      }
+      events.push({ type: 'ImportStarted', data: { runId, source, triggeredBy, startedAt: now } });
+      return events;
+    }
+    case 'RecordPage': {
+      const run = current(state, command.data.runId);
+      const { outcomes, source } = command.data;
+      return [
+        {
+          type: 'ImportPageRecorded',
+          data: { runId: run.runId, source, page: run.pages + 1, outcomes, counts: addOutcomes(noCounts(), outcomes), recordedAt: now },
+        },
+      ];
+    }
+    case 'CompleteImport': {
+      const run = current(state, command.data.runId);
+      return [
+        {
+          type: 'ImportCompleted',
+          data: {
+            runId: run.runId,
+            source: command.data.source,
+            triggeredBy: run.triggeredBy,
+            startedAt: run.startedAt,
+            completedAt: now,
+            durationMs: elapsed(run.startedAt, now),
+            counts: run.counts,
+          },
+        },
+      ];
+    }
+    case 'FailImport': {
+      const run = current(state, command.data.runId);
+      return [failed(run, command.data.source, command.data.reason, now)];
+    }
+    default: {
+      const unknown: never = command;
+      throw new UnknownCommand(unknown);
+    }
+  }
+}
+
+export function evolveRuns(state: SourceRuns, event: ImportRunEvent): SourceRuns {
+  switch (event.type) {
+    case 'ImportStarted': {
+      const { runId, triggeredBy, startedAt } = event.data;
+      return { inProgress: { runId, triggeredBy, startedAt, lastActivityAt: startedAt, pages: 0, counts: noCounts() } };
+    }
+    case 'ImportPageRecorded': {
+      const run = state.inProgress;
+      if (!run || run.runId !== event.data.runId) return state;
+      return {
+        inProgress: {
+          ...run,
+          pages: event.data.page,
+          lastActivityAt: event.data.recordedAt,
+          counts: addOutcomes(run.counts, event.data.outcomes),
+        },
+      };
+    }
+    case 'ImportCompleted':
+    case 'ImportFailed':
+      return state.inProgress?.runId === event.data.runId ? { inProgress: null } : state;
+    default: {
+      const unknown: never = event;
+      throw new Error(`Unknown import run event ${JSON.stringify(unknown)}`);
+    }
+  }
+}

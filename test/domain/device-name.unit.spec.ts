@@ -1,0 +1,29 @@
+import { expect } from 'chai';
+import { deriveName, personName, shortModel } from '../../src/domain/hardware/device-name.js';
+
+describe('Deriving a hardware name', () => {
+  it("names an assigned device after its holder: Alice's MacBook Pro", () => {
+    expect(deriveName({ model: 'MacBook Pro (14-inch, 2023)', manufacturer: 'Apple', serial: 'C02X', assigneeName: 'Alice Martin', mdmDeviceName: 'x' }))
+      .to.equal("Alice's MacBook Pro");
+  });
+
+  it('uses the MDM device name for an unassigned device', () => {
+    expect(deriveName({ model: 'Latitude 7440', manufacturer: 'Dell Inc.', serial: '7XK9QW3', assigneeName: null, mdmDeviceName: 'ACME-LAB-07' }))
+      .to.equal('ACME-LAB-07');
+  });
+
+  it('falls back to model and serial when there is no better name', () => {
+    expect(deriveName({ model: 'Latitude 7440', manufacturer: 'Dell Inc.', serial: '7XK9QW3', assigneeName: null, mdmDeviceName: '7xk9qw3' }))
+      .to.equal('Latitude 7440 7XK9QW3');
+    expect(deriveName({ model: null, manufacturer: null, serial: 'ABC', assigneeName: null, mdmDeviceName: null })).to.equal('Device ABC');
+  });
+
+  it('drops the maker from a model that repeats it', () => {
+    expect(shortModel('HP EliteBook 840 G10', 'HP')).to.equal('EliteBook 840 G10');
+  });
+
+  it("reads a first name from the email when the directory has no display name", () => {
+    expect(personName(null, 'carol.jones@acme.example')).to.equal('Carol');
+    expect(personName('  Dan Li ', 'dan@acme.example')).to.equal('Dan Li');
+  });
+});

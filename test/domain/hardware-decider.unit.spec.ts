@@ -1,0 +1,212 @@
+import { expect } from 'chai';
+import { decide } from '../../src/domain/hardware/decide.js';
+import { evolve } from '../../src/domain/hardware/evolve.js';
+import { initialState } from '../../src/domain/hardware/state.js';
+import { HardwareNotFound, SerialAlreadyRegistered, SupersededEntry } from '../../src/domain/hardware/errors.js';
+import type { EditDetails, RegisterHardware } from '../../src/domain/hardware/commands.js';
+import type { HardwareDetailsEdited, HardwareEvent } from '../../src/domain/hardware/events.js';
+import type { DetailsEdit } from '../../src/domain/hardware/hand-maintained.js';
+import { DomainError } from '../../src/domain/shared/domain-error.js';
+import { deciderSpec } from '../support/decider-spec.js';
+import { alice, importDevice, imported, latitude, macbook, NOW, RUN, stateAfter } from '../support/mothers.js';
+
+const given = deciderSpec({ decide, evolve, initialState });
+
+function edit(changes: DetailsEdit): EditDetails {
+  return { type: 'EditDetails', data: { changes, editedBy: 'admin@acme.example' }, metadata: { now: NOW } };
+}
+
+function detailsEdited(changes: DetailsEdit): HardwareDetailsEdited {
+  return { type: 'HardwareDetailsEdited', data: { hardwareId: 'hw-1', serial: 'C02XK1JHJGH5', changes, editedBy: 'admin@acme.example', editedAt: NOW } };
+}
+
+describe('Hardware decider', () => {
+  describe('importing an unseen serial', () => {
+    it('creates the record with every mapped field of the product document', () =>
+      given()
+        .when(importDevice(macbook(), { assignee: alice, assetTag: 'HW-00042' }))
+        .then({
+          type: 'HardwareImported',
+          data: {
+            hardwareId: 'hw-1',
+            serial: 'C02XK1JHJGH5',
+            assetTag: 'HW-00042',
+            manufacturer: 'Apple',
+            model: 'MacBook Pro (14-inch, 2023)',
+            operatingSystem: 'macOS',
+            osVersion: '15.0',
+            macAddress: 'A4:83:E7:12:34:56',
+            source: 'jamf',
+            sourceDeviceId: '101',
+            lastSyncedAt: '2026-11-26T08:00:00.000Z',
+            name: "Alice's MacBook Pro",
+            category: 'laptop',
+            status: 'assigned',
+            condition: 'good',
+            assignee: alice,
+            acknowledgement: { note: 'Imported from MDM (Jamf Pro)', at: NOW },
+            specifications: { processorType: 'Apple M3 Pro', totalRamMegabytes: 18432 },
+            importRunId: RUN,
+            importedAt: NOW,
+          },
+        }));
+
+    it('imports unassigned and available when the email matched nobody, with no acknowledgement', () => {
+      const [event] = given().when(importDevice(latitude())).events();
+      expect(event).to.deep.include({ type: 'HardwareImported' });
+      expect(event!.data).to.include({ status: 'available', name: 'ACME-7XK9QW3', category: 'laptop' });
+      expect(event!.data).to.include({ assignee: null, acknowledgement: null });
+    });
+
+    it('leaves CPU, RAM, storage, purchase price and purchase date empty: raw specs go to the specifications', () => {
+      const state = stateAfter(imported(macbook()));
+      expect(state).to.include({ cpu: null, ram: null, storage: null, purchasePrice: null, purchaseDate: null });
+    });
+
+    it('falls back to the Ethernet MAC when Wi-Fi is not reported', () => {
+      const [event] = given().when(importDevice(latitude({ wifiMacAddress: '', ethernetMacAddress: 'f8-b4-6a-01-02-03' }))).events();
+      expect(event!.data).to.include({ macAddress: 'F8:B4:6A:01:02:03' });
+    });
+
+    it('records the Intune source name in the acknowledgement note', () => {
+      const [event] = given().when(importDevice(latitude(), { assignee: alice })).events();
+      expect(event!.data).to.deep.include({ acknowledgement: { note: 'Imported from MDM (Microsoft Intune)', at: NOW } });
+    });
+  });
+
+  describe('re-importing a known serial', () => {
+    it('counts an identical device as unchanged: no event', () =>
+      given(imported(macbook())).when(importDevice(macbook())).thenNothingHappens());
+
+    it('matches the serial whatever its case or spacing', () =>
+      given(imported(macbook())).when(importDevice(macbook({ serialNumber: ' c02xk1jhjgh5 ' }))).thenNothingHappens());
+
+    it('overwrites the identity fields that changed, and only those', () =>
+      given(imported(macbook()))
+        .when(importDevice(macbook({ osVersion: '15.1', wifiMacAddress: 'A483E7999999' })))
+        .then({
+          type: 'HardwareIdentityUpdated',
+          data: {
+            hardwareId: 'hw-1',
+            serial: 'C02XK1JHJGH5',
+            source: 'jamf',
+            sourceDeviceId: '101',
+            lastSyncedAt: '2026-11-26T08:00:00.000Z',
+            changes: { osVersion: { from: '15.0', to: '15.1' }, macAddress: { from: 'A4:83:E7:12:34:56', to: 'A4:83:E7:99:99:99' } },
+            importRunId: RUN,
+            updatedAt: NOW,
+          },
+        }));
+
+    it('never nulls a field the MDM stopped reporting', () =>
+      given(imported(macbook()))
+        .when(importDevice(macbook({ manufacturer: '', model: null, operatingSystem: '  ', osVersion: '', wifiMacAddress: '' })))
+        .thenNothingHappens());
+
+    it('keeps a hand-edited name when the MDM reports the device again', () =>
+      given(imported(macbook()), detailsEdited({ name: 'Design laptop' }))
+        .when(importDevice(macbook({ model: 'MacBook Pro (16-inch, 2023)', osVersion: '15.1' }), { assignee: null }))
+        .then({
+          type: 'HardwareIdentityUpdated',
+          data: {
+            hardwareId: 'hw-1', serial: 'C02XK1JHJGH5', source: 'jamf', sourceDeviceId: '101', lastSyncedAt: '2026-11-26T08:00:00.000Z',
+            changes: { model: { from: 'MacBook Pro (14-inch, 2023)', to: 'MacBook Pro (16-inch, 2023)' }, osVersion: { from: '15.0', to: '15.1' } },
+            importRunId: RUN, updatedAt: NOW,
+          },
+        }));
+
+    it('preserves every hand-maintained field, the asset tag and the assignment through a re-import', () => {
+      const hand: DetailsEdit = {
+        name: 'Design laptop', cpu: 'M3 Pro 12-core', ram: '18 GB', storage: '1 TB', purchasePrice: 2499,
+        purchaseDate: '2024-01-15', category: 'desktop', status: 'in_repair', condition: 'fair',
+      };
+      const history: HardwareEvent[] = [imported(macbook(), { assignee: alice, assetTag: 'HW-00007' }), detailsEdited(hand)];
+      const reimport = decide(importDevice(macbook({ osVersion: '15.2', userEmail: 'someone.else@acme.example' }), { assignee: null, assetTag: 'HW-99999' }), stateAfter(...history));
+      const after = stateAfter(...history, ...reimport);
+      expect(after).to.deep.include({ ...hand, assetTag: 'HW-00007', assignee: alice });
+      expect(after).to.have.nested.property('identity.osVersion', '15.2');
+    });
+
+    it('links a second source reporting the same serial to the one record (a Mac in Jamf and Intune)', () =>
+      given(imported(macbook()))
+        .when(importDevice(macbook({ source: 'intune', sourceDeviceId: 'aad-1', manufacturer: 'Apple', lastSyncedAt: '2026-11-26T09:00:00.000Z' })))
+        .then({
+          type: 'HardwareSourceLinked',
+          data: { hardwareId: 'hw-1', serial: 'C02XK1JHJGH5', source: 'intune', sourceDeviceId: 'aad-1', lastSyncedAt: '2026-11-26T09:00:00.000Z', importRunId: RUN, linkedAt: NOW },
+        }));
+  });
+
+  describe('two entries of one source with the same serial (re-enrolment)', () => {
+    const stale = macbook({ sourceDeviceId: '90', osVersion: '14.6', lastSyncedAt: '2026-05-01T00:00:00.000Z' });
+    const current = macbook({ sourceDeviceId: '101', osVersion: '15.0', lastSyncedAt: '2026-11-26T08:00:00.000Z' });
+
+    it('skips the entry synced less recently than the one the record follows', () =>
+      given(imported(current)).when(importDevice(stale)).thenThrows(SupersededEntry, /also reported by device 101.*kept/));
+
+    it('lets the more recently synced entry take over', () => {
+      const events = given(imported(stale)).when(importDevice(current)).events();
+      expect(events).to.have.length(1);
+      expect(events[0]).to.deep.include({ type: 'HardwareIdentityUpdated' });
+      expect(events[0]!.data).to.include({ sourceDeviceId: '101' });
+    });
+
+    it('ends on the same record whichever order the MDM lists them in', () => {
+      const apply = (first: typeof stale, second: typeof stale) => {
+        let state = stateAfter(imported(first));
+        try {
+          state = decide(importDevice(second), state).reduce(evolve, state);
+        } catch (error) {
+          if (!(error instanceof SupersededEntry)) throw error;
+        }
+        return state;
+      };
+      expect(apply(stale, current)).to.deep.include({ identity: apply(current, stale).exists ? (apply(current, stale) as { identity: unknown }).identity : null });
+      expect(apply(stale, current)).to.have.nested.property('mdmRecords.jamf.sourceDeviceId', '101');
+      expect(apply(current, stale)).to.have.nested.property('mdmRecords.jamf.sourceDeviceId', '101');
+    });
+
+    it('breaks a tie in sync time by the larger device id, so the outcome never depends on order', () => {
+      const a = macbook({ sourceDeviceId: '200', lastSyncedAt: '2026-11-26T08:00:00.000Z' });
+      const b = macbook({ sourceDeviceId: '300', lastSyncedAt: '2026-11-26T08:00:00.000Z', osVersion: '15.1' });
+      expect(() => decide(importDevice(a), stateAfter(imported(b)))).to.throw(SupersededEntry);
+      expect(decide(importDevice(b), stateAfter(imported(a)))).to.have.length(1);
+    });
+  });
+
+  describe('hand-made changes', () => {
+    const registration: RegisterHardware = {
+      type: 'RegisterHardware',
+      data: { hardwareId: 'hw-9', assetTag: 'HW-00009', serial: ' pf3abc12 ', name: 'Spare laptop', category: 'laptop', registeredBy: 'admin@acme.example' },
+      metadata: { now: NOW },
+    };
+
+    it('registers a device by hand with its serial normalised', () => {
+      const [event] = given().when(registration).events();
+      expect(event!.data).to.include({ serial: 'PF3ABC12', status: 'available', condition: 'good', name: 'Spare laptop' });
+    });
+
+    it('refuses to register a serial twice', () =>
+      given(imported(macbook())).when({ ...registration, data: { ...registration.data, serial: 'C02XK1JHJGH5' } }).thenThrows(SerialAlreadyRegistered));
+
+    it('lets a later import update the identity of a hand-registered device but not its name', () => {
+      const [registered] = given().when({ ...registration, data: { ...registration.data, serial: 'C02XK1JHJGH5' } }).events();
+      const events = given(registered!).when(importDevice(macbook())).events();
+      const state = stateAfter(registered!, ...events);
+      expect(state).to.include({ name: 'Spare laptop', assetTag: 'HW-00009' });
+      expect(state).to.have.nested.property('identity.model', 'MacBook Pro (14-inch, 2023)');
+    });
+
+    it('records only the fields an edit really changes', () =>
+      given(imported(macbook(), { assignee: alice })).when(edit({ name: "Alice's MacBook Pro", cpu: 'M3 Pro' })).then(detailsEdited({ cpu: 'M3 Pro' })));
+
+    it('refuses an edit with a bad value, naming the field and the fix', () => {
+      expect(() => given(imported(macbook())).when(edit({ purchasePrice: -5 })).events())
+        .to.throw(DomainError, /purchasePrice -5 is not valid.*0 or more/);
+      expect(() => given(imported(macbook())).when(edit({ purchaseDate: '2024-02-30' })).events())
+        .to.throw(DomainError, /purchaseDate.*YYYY-MM-DD/);
+      expect(() => given(imported(macbook())).when(edit({ status: 'stolen' as never })).events()).to.throw(DomainError, /status/);
+    });
+
+    it('refuses to edit hardware that does not exist', () => given().when(edit({ cpu: 'x' })).thenThrows(HardwareNotFound));
+  });
+});

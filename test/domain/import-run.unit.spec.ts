@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import { decideRun, evolveRuns, initialRuns, ImportAlreadyRunning, RunNotInProgress, type ImportRunCommand } from '../../src/domain/import-run/run.js';
+import type { ImportRunEvent } from '../../src/domain/import-run/events.js';
+import type { DeviceOutcome } from '../../src/domain/import-run/outcome.js';
+import { deciderSpec } from '../support/decider-spec.js';
+
+const given = deciderSpec<ImportRunCommand, ImportRunEvent, ReturnType<typeof initialRuns>>({ decide: decideRun, evolve: evolveRuns, initialState: initialRuns });
+const HOUR = 3_600_000;
+const start = (runId: string, now: string): ImportRunCommand => ({
+  type: 'StartImport', data: { runId, source: 'intune', triggeredBy: 'admin@acme.example', staleAfterMs: HOUR }, metadata: { now },
+});
+const started = (runId: string, at: string): ImportRunEvent => ({ type: 'ImportStarted', data: { runId, source: 'intune', triggeredBy: 'admin@acme.example', startedAt: at } });
+const outcome = (kind: DeviceOutcome['outcome'], serial: string): DeviceOutcome => ({ outcome: kind, serial, sourceDeviceId: serial, deviceName: null });
+const page = (runId: string, n: number, outcomes: DeviceOutcome[], at: string): ImportRunEvent => ({
+  type: 'ImportPageRecorded',
+  data: { runId, source: 'intune', page: n, outcomes, counts: countOf(outcomes), recordedAt: at },
+});
+function countOf(outcomes: DeviceOutcome[]) {
+  const c = { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0 };
+  for (const o of outcomes) c[o.outcome === 'error' ? 'errors' : o.outcome] += 1;
+  return c;
+}
+
+describe('Import runs of a source', () => {
+  it('starts a run when none is in progress', () =>
+    given().when(start('r1', '2026-11-27T09:00:00.000Z')).then(started('r1', '2026-11-27T09:00:00.000Z')));
+
+  it('refuses a second run of the same source while one is in progress', () =>
+    given(started('r1', '2026-11-27T09:00:00.000Z'))
+      .when(start('r2', '2026-11-27T09:00:05.000Z'))
+      .thenThrows(ImportAlreadyRunning, /already running \(run r1.*Wait for it to finish/));
+
+  it('closes a run abandoned by a crashed process before starting a new one, keeping its counts', () => {
+    const events = given(started('r1', '2026-11-27T07:00:00.000Z'), page('r1', 1, [outcome('created', 'A')], '2026-11-27T07:00:10.000Z'))
+      .when(start('r2', '2026-11-27T09:00:00.000Z'))
+      .events();
+    expect(events.map((e) => e.type)).to.deep.equal(['ImportFailed', 'ImportStarted']);
+    expect(events[0]!.data).to.deep.include({ runId: 'r1', counts: { created: 1, updated: 0, unchanged: 0, skipped: 0, errors: 0 } });
+    expect((events[0]!.data as { reason: string }).reason).to.match(/^abandoned/);
+  });
+
+  it('completes with the counts of every page', () => {
+    const [completed] = given(
+      started('r1', '2026-11-27T09:00:00.000Z'),
+      page('r1', 1, [outcome('created', 'A'), outcome('skipped', 'B')], '2026-11-27T09:00:01.000Z'),
+      page('r1', 2, [outcome('updated', 'C'), outcome('unchanged', 'D'), outcome('error', 'E')], '2026-11-27T09:00:02.000Z'),
+    )
+      .when({ type: 'CompleteImport', data: { runId: 'r1', source: 'intune' }, metadata: { now: '2026-11-27T09:00:03.500Z' } })
+      .events();
+    expect(completed).to.deep.equal({
+      type: 'ImportCompleted',
+      data: {
+        runId: 'r1', source: 'intune', triggeredBy: 'admin@acme.example', startedAt: '2026-11-27T09:00:00.000Z',
+        completedAt: '2026-11-27T09:00:03.500Z', durationMs: 3500, counts: { created: 1, updated: 1, unchanged: 1, skipped: 1, errors: 1 },
+      },
+    });
+  });
+
+  it('numbers pages in order', () => {
+    const [recorded] = given(started('r1', '2026-11-27T09:00:00.000Z'), page('r1', 1, [], '2026-11-27T09:00:01.000Z'))
+      .when({ type: 'RecordPage', data: { runId: 'r1', source: 'intune', outcomes: [outcome('created', 'X')] }, metadata: { now: '2026-11-27T09:00:02.000Z' } })
+      .events();
+    expect(recorded!.data).to.include({ page: 2 });
+  });
+
+  it('records a failure with the reason and what was done before it', () => {
+    const [failed] = given(started('r1', '2026-11-27T09:00:00.000Z'), page('r1', 1, [outcome('created', 'A')], '2026-11-27T09:00:01.000Z'))
+      .when({ type: 'FailImport', data: { runId: 'r1', source: 'intune', reason: 'Microsoft Graph answered 401' }, metadata: { now: '2026-11-27T09:00:02.000Z' } })
+      .events();
+    expect(failed!.data).to.deep.include({ reason: 'Microsoft Graph answered 401', counts: { created: 1, updated: 0, unchanged: 0, skipped: 0, errors: 0 } });
+  });
+
+  it('refuses to record pages for a run that is not in progress', () =>
+    given().when({ type: 'RecordPage', data: { runId: 'r9', source: 'intune', outcomes: [] }, metadata: { now: '2026-11-27T09:00:00.000Z' } }).thenThrows(RunNotInProgress));
+});

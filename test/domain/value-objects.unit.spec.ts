@@ -1,0 +1,77 @@
+import { expect } from 'chai';
+import { readSerial } from '../../src/domain/hardware/serial-number.js';
+import { normaliseMac, preferredMac } from '../../src/domain/hardware/mac-address.js';
+import { normaliseEmail } from '../../src/domain/hardware/email-address.js';
+import { DomainError } from '../../src/domain/shared/domain-error.js';
+import { formatAssetTag, validateConvention } from '../../src/domain/hardware/asset-tag.js';
+
+describe('Serial number', () => {
+  it('is trimmed and upper-cased so every source spells it alike', () => {
+    expect(readSerial('  c02xk1jhjgh5 ')).to.deep.equal({ kind: 'serial', serial: 'C02XK1JHJGH5' });
+  });
+
+  for (const missing of [null, undefined, '', '   ']) {
+    it(`reads ${JSON.stringify(missing)} as no serial`, () => {
+      expect(readSerial(missing)).to.deep.equal({ kind: 'missing' });
+    });
+  }
+
+  const placeholders = [
+    '0', '0000000', 'To be filled by O.E.M.', 'TO BE FILLED BY OEM', 'System Serial Number', 'Default string',
+    'Not Specified', 'None', 'N/A', 'Chassis Serial Number', '123456789', 'Unknown', 'XXXXXXXX', 'Base Board Serial Number',
+  ];
+  for (const placeholder of placeholders) {
+    it(`treats the placeholder ${JSON.stringify(placeholder)} as no serial`, () => {
+      expect(readSerial(placeholder).kind).to.equal('placeholder');
+    });
+  }
+
+  it('refuses a value that cannot be a serial, naming the field and the fix', () => {
+    expect(() => readSerial('AB'.repeat(33)))
+      .to.throw(DomainError, /serialNumber .*at most 64 printable characters.*Correct the serial number in the MDM/)
+      .with.property('field', 'serialNumber');
+  });
+});
+
+describe('MAC address', () => {
+  const spellings: Array<[string, string]> = [
+    ['3C219C0A1B2C', '3C:21:9C:0A:1B:2C'],
+    ['a4:83:e7:12:34:56', 'A4:83:E7:12:34:56'],
+    ['A4-83-E7-12-34-56', 'A4:83:E7:12:34:56'],
+    ['a483.e712.3456', 'A4:83:E7:12:34:56'],
+  ];
+  for (const [raw, normal] of spellings) {
+    it(`normalises ${raw} to ${normal}`, () => expect(normaliseMac(raw)).to.equal(normal));
+  }
+
+  for (const unusable of ['', '00:00:00:00:00:00', 'not-a-mac', '3C219C0A1B']) {
+    it(`reads ${JSON.stringify(unusable)} as not reported`, () => expect(normaliseMac(unusable)).to.equal(null));
+  }
+
+  it('prefers Wi-Fi and falls back to Ethernet', () => {
+    expect(preferredMac('3C219C0A1B2C', 'AABBCCDDEEFF')).to.equal('3C:21:9C:0A:1B:2C');
+    expect(preferredMac('', 'AABBCCDDEEFF')).to.equal('AA:BB:CC:DD:EE:FF');
+    expect(preferredMac(null, null)).to.equal(null);
+  });
+});
+
+describe('Email address', () => {
+  it('ignores letter case and surrounding spaces, nothing else', () => {
+    expect(normaliseEmail('  Alice.Martin@ACME.example ')).to.equal('alice.martin@acme.example');
+    expect(normaliseEmail('alice martin@acme.example')).to.equal(null);
+    expect(normaliseEmail('alice')).to.equal(null);
+    expect(normaliseEmail('')).to.equal(null);
+  });
+});
+
+describe('Asset tag convention', () => {
+  it('formats a prefix and a zero-padded sequence', () => {
+    expect(formatAssetTag({ prefix: 'HW-', digits: 5 }, 42)).to.equal('HW-00042');
+    expect(formatAssetTag({ prefix: 'IT', digits: 3 }, 12345)).to.equal('IT12345');
+  });
+
+  it('refuses a prefix or width that would make unreadable tags, saying what to use', () => {
+    expect(() => validateConvention({ prefix: ' HW', digits: 5 })).to.throw(DomainError, /assetTagPrefix|prefix/);
+    expect(() => validateConvention({ prefix: 'HW-', digits: 0 })).to.throw(DomainError, /from 1 to 12/);
+  });
+});
