@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type {
+  AppendOutcome, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadAllPage, RecordedEvent, StreamAppend, Subscription,
+} from '../../../application/ports/event-store.js';
+import { StreamConflict } from '../../../application/ports/errors.js';
+import { categoryOf } from '../../../application/streams.js';
+import type { SqliteDatabase } from './database.js';
+
+interface EventRow {
+  position: number;
+  event_id: string;
+  stream: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    stream: row.stream,
+    revision: row.revision,
+    position: row.position,
+    type: row.type,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    recordedAt: row.recorded_at,
+  };
+}
+
+function matches(expected: ExpectedRevision, actual: number | undefined): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return actual === undefined;
+  return actual === expected;
+}
+
+/** How often a subscriber looks for events written by another process on the same file. */
+const POLL_MS = 250;
+
+/** The embedded event store: one SQLite file, streams with revisions, one global position. */
+export class SqliteEventStore implements EventStore {
+  private readonly appended = new EventEmitter();
+  private readonly statements;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.appended.setMaxListeners(0);
+    this.statements = {
+      readStream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream = ? ORDER BY revision'),
+      readStreams: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision'),
+      revision: db.prepare<[string], { revision: number }>('SELECT revision FROM streams WHERE stream = ?'),
+      setRevision: db.prepare('INSERT INTO streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision'),
+      insert: db.prepare(
+        'INSERT INTO events (event_id, stream, category, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      readAll: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      readAllIn: db.prepare<[number, string, number], EventRow>(
+        'SELECT * FROM events WHERE position > ? AND category IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?',
+      ),
+      head: db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events'),
+    };
+  }
+
+  async readStream(stream: string): Promise<RecordedEvent[]> {
+    return this.statements.readStream.all(stream).map(toRecorded);
+  }
+
+  async readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const result = new Map<string, RecordedEvent[]>();
+    for (const row of this.statements.readStreams.all(JSON.stringify(streams))) {
+      const events = result.get(row.stream) ?? [];
+      events.push(toRecorded(row));
+      result.set(row.stream, events);
+    }
+    return result;
+  }
+
+  async append(stream: string, events: EventData[], expectedRevision: ExpectedRevision) {
+    const [outcome] = await this.appendMany([{ stream, expectedRevision, events }]);
+    if (!outcome!.ok) throw new StreamConflict(stream, expectedRevision, outcome!.actualRevision);
+    return { nextRevision: outcome!.nextRevision, position: outcome!.position };
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendOutcome[]> {
+    const outcomes = this.db.transaction(() => appends.map((append) => this.appendOne(append)))();
+    if (outcomes.some((o) => o.ok)) this.appended.emit('appended');
+    return outcomes;
+  }
+
+  private appendOne({ stream, expectedRevision, events }: StreamAppend): AppendOutcome {
+    const actual = this.statements.revision.get(stream)?.revision;
+    if (!matches(expectedRevision, actual)) return { stream, ok: false, actualRevision: actual ?? 'no_stream' };
+    let revision = actual ?? -1;
+    let position = 0;
+    const recordedAt = new Date().toISOString();
+    const category = categoryOf(stream);
+    for (const event of events) {
+      revision += 1;
+      const info = this.statements.insert.run(
+        randomUUID(), stream, category, revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata ?? {}), recordedAt,
+      );
+      position = Number(info.lastInsertRowid);
+    }
+    if (events.length > 0) this.statements.setRevision.run(stream, revision);
+    return { stream, ok: true, nextRevision: revision, position };
+  }
+
+  async readAll({ after, maxCount, categories }: ReadAllOptions): Promise<ReadAllPage> {
+    return this.db.transaction(() => {
+      const rows = categories
+        ? this.statements.readAllIn.all(after, JSON.stringify(categories), maxCount)
+        : this.statements.readAll.all(after, maxCount);
+      const events = rows.map(toRecorded);
+      if (rows.length === maxCount) return { events, lastPosition: rows.at(-1)!.position, isEnd: false };
+      const head = this.statements.head.get()?.head ?? 0;
+      return { events, lastPosition: Math.max(after, head), isEnd: true };
+    })();
+  }
+
+  async subscribe(options: Omit<ReadAllOptions, 'maxCount'>, onEvents: (page: ReadAllPage) => Promise<void>): Promise<Subscription> {
+    let after = options.after;
+    let closed = false;
+    let wake: (() => void) | null = null;
+    const notify = () => wake?.();
+    this.appended.on('appended', notify);
+    const loop = (async () => {
+      while (!closed) {
+        const page = await this.readAll({ ...options, after, maxCount: 1000 });
+        if (page.events.length > 0) await onEvents(page);
+        after = page.lastPosition;
+        if (page.isEnd && !closed) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, POLL_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = null;
+        }
+      }
+    })();
+    return {
+      close: async () => {
+        closed = true;
+        this.appended.off('appended', notify);
+        notify();
+        await loop;
+      },
+    };
+  }
+}

@@ -1,0 +1,186 @@
+import type {
+  AuditEntry, AuditLogFilter, AuditLogQueries, HardwareRecord, HardwareRegisterQueries, Page, ProjectionStore, ReadModelStore,
+  RebuildSession, RegisterFilter,
+} from '../../../application/ports/read-models.js';
+import type { SqliteDatabase } from './database.js';
+
+const REGISTER = 'register';
+const AUDIT_LOG = 'audit_log';
+const REBUILD_SUFFIX = '_rebuild';
+
+function createTables(db: SqliteDatabase, suffix: string): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS ${REGISTER}${suffix} (
+      key TEXT PRIMARY KEY, id TEXT NOT NULL, serial TEXT NOT NULL, asset_tag TEXT NOT NULL, assignee_email TEXT,
+      status TEXT NOT NULL, category TEXT NOT NULL, sources TEXT NOT NULL, search TEXT NOT NULL, doc TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS ${AUDIT_LOG}${suffix} (
+      key TEXT PRIMARY KEY, source TEXT NOT NULL, started_at TEXT NOT NULL, doc TEXT NOT NULL
+    ) WITHOUT ROWID;`);
+}
+
+/** Indexes carry the table's current name, so a swapped-in table gets fresh ones. */
+function createIndexes(db: SqliteDatabase, suffix: string): void {
+  const r = `${REGISTER}${suffix}`;
+  const a = `${AUDIT_LOG}${suffix}`;
+  db.exec(`
+    CREATE UNIQUE INDEX IF NOT EXISTS ${r}_id ON ${r} (id);
+    CREATE UNIQUE INDEX IF NOT EXISTS ${r}_serial ON ${r} (serial);
+    CREATE UNIQUE INDEX IF NOT EXISTS ${r}_asset_tag ON ${r} (asset_tag);
+    CREATE INDEX IF NOT EXISTS ${r}_assignee ON ${r} (assignee_email);
+    CREATE INDEX IF NOT EXISTS ${r}_status ON ${r} (status);
+    CREATE INDEX IF NOT EXISTS ${r}_category ON ${r} (category);
+    CREATE INDEX IF NOT EXISTS ${a}_started ON ${a} (started_at);`);
+}
+
+function searchText(r: HardwareRecord): string {
+  return [r.name, r.serial, r.assetTag, r.model, r.manufacturer, r.assignee?.email, r.assignee?.name].filter(Boolean).join(' ').toLowerCase();
+}
+
+class SqliteProjectionStore<Doc> implements ProjectionStore<Doc> {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly table: string,
+    private readonly keyOf: (doc: Doc) => string,
+    private readonly columns: (doc: Doc) => Record<string, string | null>,
+  ) {}
+
+  async checkpoint(): Promise<number> {
+    const row = this.db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?').get(this.table);
+    return row?.position ?? 0;
+  }
+
+  async load(keys: readonly string[]): Promise<Map<string, Doc>> {
+    const rows = this.db
+      .prepare<[string], { key: string; doc: string }>(`SELECT key, doc FROM ${this.table} WHERE key IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(keys));
+    return new Map(rows.map((row) => [row.key, JSON.parse(row.doc) as Doc]));
+  }
+
+  async commit(docs: readonly Doc[], checkpoint: number): Promise<void> {
+    this.db.transaction(() => {
+      if (docs.length > 0) {
+        const sample = this.columns(docs[0]!);
+        const names = ['key', ...Object.keys(sample), 'doc'];
+        const upsert = this.db.prepare(
+          `INSERT INTO ${this.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
+           ON CONFLICT (key) DO UPDATE SET ${names.slice(1).map((n) => `${n} = excluded.${n}`).join(', ')}`,
+        );
+        for (const doc of docs) upsert.run(this.keyOf(doc), ...Object.values(this.columns(doc)), JSON.stringify(doc));
+      }
+      this.db
+        .prepare('INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position')
+        .run(this.table, checkpoint);
+    })();
+  }
+}
+
+function registerStore(db: SqliteDatabase, suffix: string): ProjectionStore<HardwareRecord> {
+  return new SqliteProjectionStore<HardwareRecord>(db, `${REGISTER}${suffix}`, (r) => `hardware-${r.serial}`, (r) => ({
+    id: r.id,
+    serial: r.serial,
+    asset_tag: r.assetTag,
+    assignee_email: r.assignee?.email ?? null,
+    status: r.status,
+    category: r.category,
+    sources: ` ${r.sources.map((s) => s.source).join(' ')} `,
+    search: searchText(r),
+  }));
+}
+
+function auditLogStore(db: SqliteDatabase, suffix: string): ProjectionStore<AuditEntry> {
+  return new SqliteProjectionStore<AuditEntry>(db, `${AUDIT_LOG}${suffix}`, (e) => e.runId, (e) => ({ source: e.source, started_at: e.startedAt }));
+}
+
+/** The register and the audit log in the embedded store, with rebuild into shadow tables and a swap. */
+export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries, AuditLogQueries {
+  readonly register: ProjectionStore<HardwareRecord>;
+  readonly auditLog: ProjectionStore<AuditEntry>;
+
+  constructor(private readonly db: SqliteDatabase) {
+    createTables(db, '');
+    createIndexes(db, '');
+    this.register = registerStore(db, '');
+    this.auditLog = auditLogStore(db, '');
+  }
+
+  async beginRebuild(): Promise<RebuildSession> {
+    const { db } = this;
+    const drop = () => {
+      db.exec(`DROP TABLE IF EXISTS ${REGISTER}${REBUILD_SUFFIX}; DROP TABLE IF EXISTS ${AUDIT_LOG}${REBUILD_SUFFIX};`);
+      db.prepare('DELETE FROM checkpoints WHERE name IN (?, ?)').run(`${REGISTER}${REBUILD_SUFFIX}`, `${AUDIT_LOG}${REBUILD_SUFFIX}`);
+    };
+    drop();
+    createTables(db, REBUILD_SUFFIX);
+    return {
+      register: registerStore(db, REBUILD_SUFFIX),
+      auditLog: auditLogStore(db, REBUILD_SUFFIX),
+      swap: async () => {
+        db.transaction(() => {
+          for (const table of [REGISTER, AUDIT_LOG]) {
+            db.exec(`DROP TABLE ${table}; ALTER TABLE ${table}${REBUILD_SUFFIX} RENAME TO ${table};`);
+            db.prepare('DELETE FROM checkpoints WHERE name = ?').run(table);
+            db.prepare('UPDATE checkpoints SET name = ? WHERE name = ?').run(table, `${table}${REBUILD_SUFFIX}`);
+          }
+          createIndexes(db, '');
+        })();
+      },
+      discard: async () => drop(),
+    };
+  }
+
+  async byId(id: string): Promise<HardwareRecord | null> {
+    const row = this.db.prepare<[string], { doc: string }>(`SELECT doc FROM ${REGISTER} WHERE id = ?`).get(id);
+    return row ? JSON.parse(row.doc) : null;
+  }
+
+  async bySerial(serial: string): Promise<HardwareRecord | null> {
+    const row = this.db.prepare<[string], { doc: string }>(`SELECT doc FROM ${REGISTER} WHERE serial = ?`).get(serial.trim().toUpperCase());
+    return row ? JSON.parse(row.doc) : null;
+  }
+
+  async search(filter: RegisterFilter): Promise<Page<HardwareRecord>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const eq = (column: string, value: string | undefined) => {
+      if (value === undefined) return;
+      where.push(`${column} = ?`);
+      params.push(value);
+    };
+    eq('serial', filter.serial?.trim().toUpperCase());
+    eq('asset_tag', filter.assetTag?.trim());
+    eq('assignee_email', filter.assigneeEmail?.trim().toLowerCase());
+    eq('status', filter.status);
+    eq('category', filter.category);
+    if (filter.source) {
+      where.push('sources LIKE ?');
+      params.push(`% ${filter.source} %`);
+    }
+    if (filter.text?.trim()) {
+      where.push("search LIKE ? ESCAPE '\\'");
+      params.push(`%${filter.text.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const offset = Math.max(0, filter.offset ?? 0);
+    const limit = Math.min(Math.max(1, filter.limit ?? 50), 1000);
+    const total = this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM ${REGISTER} ${clause}`).get(...params)!.n;
+    const rows = this.db
+      .prepare<unknown[], { doc: string }>(`SELECT doc FROM ${REGISTER} ${clause} ORDER BY asset_tag LIMIT ? OFFSET ?`)
+      .all(...params, limit, offset);
+    return { items: rows.map((r) => JSON.parse(r.doc)), total, offset, limit };
+  }
+
+  async list(filter: AuditLogFilter): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.source) (where.push('source = ?'), params.push(filter.source));
+    if (filter.from) (where.push('started_at >= ?'), params.push(filter.from));
+    if (filter.to) (where.push('started_at <= ?'), params.push(filter.to));
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const limit = Math.min(Math.max(1, filter.limit ?? 100), 1000);
+    return this.db
+      .prepare<unknown[], { doc: string }>(`SELECT doc FROM ${AUDIT_LOG} ${clause} ORDER BY started_at DESC LIMIT ?`)
+      .all(...params, limit)
+      .map((r) => JSON.parse(r.doc));
+  }
+}

@@ -1,0 +1,24 @@
+import type { MdmDevice } from '../../../domain/hardware/mdm-device.js';
+import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
+import type { MdmSource } from '../../../application/ports/mdm-source.js';
+
+/** An MDM source over devices held in process, paged like the real ones. */
+export class InMemoryMdmSource implements MdmSource {
+  constructor(
+    readonly name: MdmSourceName,
+    private readonly fleet: () => Iterable<MdmDevice>,
+    private readonly pageSize = 1000,
+  ) {}
+
+  async *devices(): AsyncIterable<MdmDevice[]> {
+    let page: MdmDevice[] = [];
+    for (const device of this.fleet()) {
+      page.push(device);
+      if (page.length === this.pageSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+}

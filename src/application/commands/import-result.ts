@@ -1,0 +1,26 @@
+import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
+import type { DeviceOutcome, RunCounts } from '../../domain/import-run/outcome.js';
+
+/** The result banner: what one run did, with every skipped and failed device and why. */
+export interface ImportResult {
+  runId: string;
+  source: MdmSourceName;
+  status: 'completed' | 'failed';
+  triggeredBy: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  counts: RunCounts;
+  skippedDevices: DeviceOutcome[];
+  failedDevices: DeviceOutcome[];
+  /** Why the run stopped early, when it did. */
+  failure: string | null;
+}
+
+/** The run stopped before reading the whole fleet; what it applied stays applied. */
+export class ImportRunFailed extends Error {
+  constructor(readonly result: ImportResult) {
+    super(`The import from ${result.source} stopped: ${result.failure}`);
+    this.name = 'ImportRunFailed';
+  }
+}

@@ -1,0 +1,185 @@
+import { formatAssetTag, type AssetTagConvention } from '../../domain/hardware/asset-tag.js';
+import { decide } from '../../domain/hardware/decide.js';
+import { personName } from '../../domain/hardware/device-name.js';
+import { normaliseEmail } from '../../domain/hardware/email-address.js';
+import { SupersededEntry } from '../../domain/hardware/errors.js';
+import { evolve } from '../../domain/hardware/evolve.js';
+import type { Assignee, HardwareEvent } from '../../domain/hardware/events.js';
+import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
+import { screenDevice } from '../../domain/hardware/screening.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { DeviceOutcome } from '../../domain/import-run/outcome.js';
+import type { LoadedHardware } from '../hardware-repository.js';
+import { HardwareRepository } from '../hardware-repository.js';
+import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
+import type { EventStore, StreamAppend } from '../ports/event-store.js';
+import type { IdGenerator } from '../ports/id-generator.js';
+import type { UserDirectory } from '../ports/user-directory.js';
+import { hardwareStream } from '../streams.js';
+
+export interface PageContext {
+  runId: string;
+  now: string;
+  convention: AssetTagConvention;
+  /** Serials already met in this run, with the device that first reported them. */
+  seen: Map<string, string>;
+}
+
+interface Candidate {
+  index: number;
+  device: MdmDevice;
+  serial: string;
+}
+
+/** The devices of one page that share a serial, and the events decided for them. */
+interface SerialWork {
+  loaded: LoadedHardware;
+  events: HardwareEvent[];
+  members: Candidate[];
+}
+
+const MAX_CONFLICT_RETRIES = 3;
+
+function describe(device: MdmDevice, serial: string | null): Pick<DeviceOutcome, 'sourceDeviceId' | 'serial' | 'deviceName'> {
+  return { sourceDeviceId: device.sourceDeviceId, serial, deviceName: device.deviceName || null };
+}
+
+function errorOutcome(device: MdmDevice, serial: string | null, error: unknown): DeviceOutcome {
+  const domain = error instanceof DomainError;
+  return {
+    outcome: 'error',
+    ...describe(device, serial),
+    reason: domain ? error.code : 'unexpected-error',
+    detail: error instanceof Error ? error.message : String(error),
+  };
+}
+
+/**
+ * Applies one page of MDM devices to the register: one read of every stream the page touches,
+ * one directory look-up, one asset-tag reservation, and one batch of appends.
+ */
+export class PageImporter {
+  private readonly hardware: HardwareRepository;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly users: UserDirectory,
+    private readonly tags: AssetTagSequence,
+    private readonly ids: IdGenerator,
+  ) {
+    this.hardware = new HardwareRepository(store);
+  }
+
+  async importPage(devices: readonly MdmDevice[], context: PageContext): Promise<DeviceOutcome[]> {
+    const outcomes: DeviceOutcome[] = new Array(devices.length);
+    const candidates: Candidate[] = [];
+    devices.forEach((device, index) => {
+      try {
+        const screened = screenDevice(device);
+        if (screened.kind === 'importable') candidates.push({ index, device, serial: screened.serial });
+        else outcomes[index] = { outcome: 'skipped', ...describe(device, null), reason: screened.reason, detail: screened.detail };
+      } catch (error) {
+        outcomes[index] = errorOutcome(device, null, error);
+      }
+    });
+    const assignees = await this.assignees(candidates);
+    let pending = candidates;
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      const conflicted = await this.applyOnce(pending, assignees, context, outcomes);
+      if (attempt >= MAX_CONFLICT_RETRIES) {
+        for (const c of conflicted) {
+          outcomes[c.index] = errorOutcome(c.device, c.serial, new Error(`Serial ${c.serial} kept changing while it was imported (another import or edit); re-run to retry it.`));
+        }
+        break;
+      }
+      pending = conflicted;
+    }
+    return outcomes;
+  }
+
+  private async assignees(candidates: readonly Candidate[]): Promise<Map<string, Assignee>> {
+    const emails = [...new Set(candidates.map((c) => normaliseEmail(c.device.userEmail)).filter((e): e is string => e !== null))];
+    if (emails.length === 0) return new Map();
+    const found = await this.users.findActiveByEmails(emails);
+    const assignees = new Map<string, Assignee>();
+    for (const [email, user] of found) assignees.set(email, { userId: user.id, email: user.email, name: personName(user.displayName, user.email) });
+    return assignees;
+  }
+
+  /** Decides every candidate against freshly read state; returns those whose stream moved meanwhile. */
+  private async applyOnce(
+    candidates: readonly Candidate[],
+    assignees: Map<string, Assignee>,
+    context: PageContext,
+    outcomes: DeviceOutcome[],
+  ): Promise<Candidate[]> {
+    const serials = [...new Set(candidates.map((c) => c.serial))];
+    const loaded = await this.hardware.loadMany(serials);
+    const unseen = serials.filter((s) => !loaded.get(s)!.state.exists).length;
+    let nextTag = unseen > 0 ? await this.tags.reserve(unseen) : 0;
+
+    const work = new Map<string, SerialWork>();
+    const seenThisPass = new Map(context.seen);
+    for (const candidate of candidates) {
+      const { device, serial, index } = candidate;
+      const entry = work.get(serial) ?? { loaded: loaded.get(serial)!, events: [], members: [] };
+      work.set(serial, entry);
+      entry.members.push(candidate);
+      const state = entry.events.reduce(evolve, entry.loaded.state);
+      const firstReporter = seenThisPass.get(serial);
+      try {
+        const events = decide(
+          {
+            type: 'ImportDevice',
+            data: {
+              device,
+              runId: context.runId,
+              assignee: assignees.get(normaliseEmail(device.userEmail) ?? '') ?? null,
+              newHardware: state.exists ? null : { hardwareId: this.ids.newId(), assetTag: formatAssetTag(context.convention, nextTag++) },
+            },
+            metadata: { now: context.now },
+          },
+          state,
+        );
+        entry.events.push(...events);
+        const after = events.reduce(evolve, state);
+        const ids = after.exists ? { hardwareId: after.hardwareId, assetTag: after.assetTag } : {};
+        outcomes[index] = firstReporter !== undefined
+          ? { outcome: 'skipped', ...describe(device, serial), ...ids, reason: 'duplicate-serial', detail: duplicateDetail(serial, firstReporter, events.length > 0) }
+          : { outcome: events[0]?.type === 'HardwareImported' ? 'created' : events.length > 0 ? 'updated' : 'unchanged', ...describe(device, serial), ...ids };
+      } catch (error) {
+        if (error instanceof SupersededEntry) {
+          // A stale entry never counts as the serial's reporter: the entry it lost to does.
+          outcomes[index] = { outcome: 'skipped', ...describe(device, serial), reason: 'duplicate-serial', detail: error.message };
+          continue;
+        } else if (error instanceof DomainError) {
+          outcomes[index] = errorOutcome(device, serial, error);
+        } else {
+          throw error;
+        }
+      }
+      if (firstReporter === undefined) seenThisPass.set(serial, device.sourceDeviceId);
+    }
+
+    const appends: StreamAppend[] = [];
+    const byStream = new Map<string, SerialWork>();
+    for (const [serial, entry] of work) {
+      if (entry.events.length === 0) continue;
+      const stream = hardwareStream(serial);
+      byStream.set(stream, entry);
+      appends.push({ stream, expectedRevision: entry.loaded.expectedRevision, events: entry.events.map((e) => ({ ...e, metadata: { importRunId: context.runId } })) });
+    }
+    const results = appends.length > 0 ? await this.store.appendMany(appends) : [];
+    const conflicted: Candidate[] = [];
+    for (const result of results) if (!result.ok) conflicted.push(...byStream.get(result.stream)!.members);
+    const retried = new Set(conflicted.map((c) => c.serial));
+    for (const [serial, reporter] of seenThisPass) if (!retried.has(serial)) context.seen.set(serial, reporter);
+    return conflicted;
+  }
+}
+
+function duplicateDetail(serial: string, firstReporter: string, applied: boolean): string {
+  return applied
+    ? `Serial ${serial} was already reported in this run by device ${firstReporter}; this entry was synced more recently, so the record follows it.`
+    : `Serial ${serial} was already reported in this run by device ${firstReporter}; counted once.`;
+}

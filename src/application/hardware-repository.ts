@@ -1,0 +1,39 @@
+import { evolve } from '../domain/hardware/evolve.js';
+import type { HardwareEvent } from '../domain/hardware/events.js';
+import { initialState, type Hardware } from '../domain/hardware/state.js';
+import type { EventStore, ExpectedRevision, RecordedEvent } from './ports/event-store.js';
+import { hardwareStream } from './streams.js';
+
+export interface LoadedHardware {
+  serial: string;
+  state: Hardware;
+  expectedRevision: ExpectedRevision;
+}
+
+function fold(serial: string, events: readonly RecordedEvent[]): LoadedHardware {
+  let state = initialState();
+  for (const event of events) state = evolve(state, { type: event.type, data: event.data } as HardwareEvent);
+  const last = events.at(-1);
+  return { serial, state, expectedRevision: last ? last.revision : 'no_stream' };
+}
+
+/** Hardware state is its stream's events folded; nothing else is stored for decisions. */
+export class HardwareRepository {
+  constructor(private readonly store: EventStore) {}
+
+  async load(serial: string): Promise<LoadedHardware> {
+    return fold(serial, await this.store.readStream(hardwareStream(serial)));
+  }
+
+  async loadMany(serials: readonly string[]): Promise<Map<string, LoadedHardware>> {
+    const streams = await this.store.readStreams(serials.map(hardwareStream));
+    const loaded = new Map<string, LoadedHardware>();
+    for (const serial of serials) loaded.set(serial, fold(serial, streams.get(hardwareStream(serial)) ?? []));
+    return loaded;
+  }
+
+  async save(loaded: LoadedHardware, events: HardwareEvent[], metadata: Record<string, unknown> = {}): Promise<void> {
+    if (events.length === 0) return;
+    await this.store.append(hardwareStream(loaded.serial), events.map((e) => ({ ...e, metadata })), loaded.expectedRevision);
+  }
+}

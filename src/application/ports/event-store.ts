@@ -1,0 +1,68 @@
+/** An event as the application hands it to the store. */
+export interface EventData {
+  type: string;
+  data: unknown;
+  metadata?: Record<string, unknown>;
+}
+
+/** An event as the store recorded it. Revisions count from 0 within a stream; positions grow across all streams. */
+export interface RecordedEvent<E extends EventData = EventData> {
+  eventId: string;
+  stream: string;
+  revision: number;
+  position: number;
+  type: E['type'];
+  data: E['data'];
+  metadata: Record<string, unknown>;
+  recordedAt: string;
+}
+
+/** The revision the stream must be at: a number (its last event's revision), 'no_stream', or 'any'. */
+export type ExpectedRevision = number | 'no_stream' | 'any';
+
+export interface StreamAppend {
+  stream: string;
+  expectedRevision: ExpectedRevision;
+  events: EventData[];
+}
+
+export type AppendOutcome =
+  | { stream: string; ok: true; nextRevision: number; position: number }
+  | { stream: string; ok: false; actualRevision: number | 'no_stream' };
+
+export interface ReadAllOptions {
+  /** Exclusive: events after this position. 0 reads from the start. */
+  after: number;
+  maxCount: number;
+  /** Only events of streams in these categories (the part of the stream name before the first '-'). */
+  categories?: readonly string[];
+}
+
+export interface ReadAllPage {
+  events: RecordedEvent[];
+  /** The position read up to, filtered events included: the next `after`. */
+  lastPosition: number;
+  /** True when the page reached the end of the log. */
+  isEnd: boolean;
+}
+
+export interface Subscription {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  /** The stream's events in order; [] when the stream does not exist. */
+  readStream(stream: string): Promise<RecordedEvent[]>;
+  /** Several streams at once, for a page of devices. */
+  readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
+  /** Appends to one stream; throws StreamConflict when the stream is not at the expected revision. */
+  append(stream: string, events: EventData[], expectedRevision: ExpectedRevision): Promise<{ nextRevision: number; position: number }>;
+  /**
+   * Appends to many streams, each under its own expected revision. Stores that have transactions
+   * write all of it in one; a stream whose revision does not match is reported, not thrown.
+   */
+  appendMany(appends: readonly StreamAppend[]): Promise<AppendOutcome[]>;
+  readAll(options: ReadAllOptions): Promise<ReadAllPage>;
+  /** Calls `onEvents` for every event after `after`, in order, then for each new one, until closed. */
+  subscribe(options: Omit<ReadAllOptions, 'maxCount'>, onEvents: (page: ReadAllPage) => Promise<void>): Promise<Subscription>;
+}

@@ -1,0 +1,37 @@
+import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
+import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
+
+/** A connected MDM, yielding its managed devices a page at a time (the fleet is never held whole). */
+export interface MdmSource {
+  readonly name: MdmSourceName;
+  devices(): AsyncIterable<MdmDevice[]>;
+}
+
+export interface MdmSourceProvider {
+  /** Throws SourceNotConfigured when the connector is disabled or lacks credentials. */
+  open(source: MdmSourceName): Promise<MdmSource>;
+}
+
+/** The MDM could not be read (auth, network, throttling beyond the retry budget). */
+export class MdmSourceFailure extends Error {
+  constructor(
+    readonly source: MdmSourceName,
+    message: string,
+    readonly fix?: string,
+    override readonly cause?: unknown,
+  ) {
+    super(fix ? `${message} ${fix}` : message);
+    this.name = 'MdmSourceFailure';
+  }
+}
+
+/** The connector is disabled or lacks credentials: finish its settings first. */
+export class SourceNotConfigured extends Error {
+  constructor(readonly source: MdmSourceName, readonly missing: readonly string[] = []) {
+    super(
+      `${source === 'intune' ? 'Microsoft Intune' : 'Jamf Pro'} is not configured${missing.length ? ` (missing: ${missing.join(', ')})` : ''}. ` +
+        'Enable the connector and fill in its credentials in Settings → Integrations, then try again.',
+    );
+    this.name = 'SourceNotConfigured';
+  }
+}

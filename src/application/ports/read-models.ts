@@ -1,0 +1,109 @@
+import type { Category } from '../../domain/hardware/category.js';
+import type { Assignee, SourceLink } from '../../domain/hardware/events.js';
+import type { Condition, Status } from '../../domain/hardware/hand-maintained.js';
+import type { Specifications } from '../../domain/hardware/mdm-device.js';
+import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
+import type { RunCounts } from '../../domain/import-run/outcome.js';
+
+/** One row of the hardware register, as the admin screens show it. */
+export interface HardwareRecord {
+  id: string;
+  serial: string;
+  assetTag: string;
+  name: string;
+  manufacturer: string | null;
+  model: string | null;
+  operatingSystem: string | null;
+  osVersion: string | null;
+  macAddress: string | null;
+  category: Category;
+  status: Status;
+  condition: Condition;
+  assignee: Assignee | null;
+  acknowledgement: { note: string; at: string } | null;
+  cpu: string | null;
+  ram: string | null;
+  storage: string | null;
+  purchasePrice: number | null;
+  purchaseDate: string | null;
+  specifications: Specifications;
+  sources: SourceLink[];
+  createdAt: string;
+  updatedAt: string;
+  /** Revision of the hardware stream last applied: makes replays idempotent. */
+  revision: number;
+}
+
+/** One entry per import run. */
+export interface AuditEntry {
+  runId: string;
+  source: MdmSourceName;
+  triggeredBy: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'completed' | 'failed';
+  counts: RunCounts;
+  failureReason: string | null;
+  /** Global position of the last event applied: makes replays idempotent. */
+  position: number;
+}
+
+export interface RegisterFilter {
+  serial?: string;
+  assetTag?: string;
+  assigneeEmail?: string;
+  status?: Status;
+  category?: Category;
+  source?: MdmSourceName;
+  /** Free text over name, serial, asset tag, model, manufacturer and assignee. */
+  text?: string;
+  offset?: number;
+  limit?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+export interface HardwareRegisterQueries {
+  byId(id: string): Promise<HardwareRecord | null>;
+  bySerial(serial: string): Promise<HardwareRecord | null>;
+  search(filter: RegisterFilter): Promise<Page<HardwareRecord>>;
+}
+
+export interface AuditLogFilter {
+  source?: MdmSourceName;
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+export interface AuditLogQueries {
+  list(filter: AuditLogFilter): Promise<AuditEntry[]>;
+}
+
+/** Where a projection keeps its documents and its checkpoint, written together. */
+export interface ProjectionStore<Doc> {
+  checkpoint(): Promise<number>;
+  load(keys: readonly string[]): Promise<Map<string, Doc>>;
+  /** Saves the documents and the checkpoint atomically (where the store allows). */
+  commit(docs: readonly Doc[], checkpoint: number): Promise<void>;
+}
+
+export interface ReadModelSet {
+  register: ProjectionStore<HardwareRecord>;
+  auditLog: ProjectionStore<AuditEntry>;
+}
+
+export interface RebuildSession extends ReadModelSet {
+  /** Replaces the live read models with the rebuilt ones in one step. */
+  swap(): Promise<void>;
+  discard(): Promise<void>;
+}
+
+export interface ReadModelStore extends ReadModelSet {
+  beginRebuild(): Promise<RebuildSession>;
+}

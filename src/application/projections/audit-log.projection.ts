@@ -1,0 +1,39 @@
+import { isImportRunEvent, type ImportRunEvent } from '../../domain/import-run/events.js';
+import { addCounts, noCounts } from '../../domain/import-run/outcome.js';
+import type { AuditEntry } from '../ports/read-models.js';
+import { IMPORT_CATEGORY } from '../streams.js';
+import type { Projection } from './projection.js';
+
+function fold(entry: AuditEntry | undefined, event: ImportRunEvent, position: number): AuditEntry | undefined {
+  switch (event.type) {
+    case 'ImportStarted': {
+      const { runId, source, triggeredBy, startedAt } = event.data;
+      return { runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, position };
+    }
+    case 'ImportPageRecorded':
+      return entry && { ...entry, counts: addCounts(entry.counts, event.data.counts), position };
+    case 'ImportCompleted':
+      return entry && { ...entry, status: 'completed', finishedAt: event.data.completedAt, counts: event.data.counts, position };
+    case 'ImportFailed': {
+      const { runId, source, triggeredBy, startedAt, failedAt, counts, reason } = event.data;
+      const base = entry ?? { runId, source, triggeredBy, startedAt };
+      return { ...base, status: 'failed', finishedAt: failedAt, counts, failureReason: reason, position };
+    }
+    default: {
+      const unknown: never = event;
+      throw new Error(`Unknown import run event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** The audit log: one entry per import run, spanning streams, so guarded by global position. */
+export const auditLogProjection: Projection<AuditEntry> = {
+  name: 'audit-log',
+  categories: [IMPORT_CATEGORY],
+  keyOf: (event) => (isImportRunEvent(event) ? (event.data as { runId: string }).runId : null),
+  apply(entry, event) {
+    if (!isImportRunEvent(event)) return entry;
+    if (entry && event.position <= entry.position) return entry;
+    return fold(entry, { type: event.type, data: event.data } as ImportRunEvent, event.position);
+  },
+};

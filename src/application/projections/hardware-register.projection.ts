@@ -1,0 +1,68 @@
+import type { HardwareEvent, SourceLink } from '../../domain/hardware/events.js';
+import { isHardwareEvent } from '../../domain/hardware/events.js';
+import type { RecordedEvent } from '../ports/event-store.js';
+import type { HardwareRecord } from '../ports/read-models.js';
+import { HARDWARE_CATEGORY } from '../streams.js';
+import type { Projection } from './projection.js';
+
+function link(sources: SourceLink[], next: SourceLink): SourceLink[] {
+  return [...sources.filter((s) => s.source !== next.source), { source: next.source, sourceDeviceId: next.sourceDeviceId, lastSyncedAt: next.lastSyncedAt }];
+}
+
+function fold(doc: HardwareRecord | undefined, event: HardwareEvent, revision: number, at: string): HardwareRecord | undefined {
+  switch (event.type) {
+    case 'HardwareImported': {
+      const { hardwareId, importRunId: _run, importedAt, source, sourceDeviceId, lastSyncedAt, ...fields } = event.data;
+      return {
+        id: hardwareId,
+        ...fields,
+        cpu: null,
+        ram: null,
+        storage: null,
+        purchasePrice: null,
+        purchaseDate: null,
+        sources: [{ source, sourceDeviceId, lastSyncedAt }],
+        createdAt: importedAt,
+        updatedAt: importedAt,
+        revision,
+      };
+    }
+    case 'HardwareRegistered': {
+      const { hardwareId, registeredBy: _by, registeredAt, ...fields } = event.data;
+      return { id: hardwareId, ...fields, assignee: null, acknowledgement: null, specifications: {}, sources: [], createdAt: registeredAt, updatedAt: registeredAt, revision };
+    }
+    case 'HardwareIdentityUpdated': {
+      if (!doc) return doc;
+      const next: HardwareRecord = { ...doc, sources: link(doc.sources, event.data), updatedAt: at, revision };
+      for (const [field, change] of Object.entries(event.data.changes)) (next as unknown as Record<string, unknown>)[field] = change.to;
+      return next;
+    }
+    case 'HardwareSourceLinked':
+      return doc && { ...doc, sources: link(doc.sources, event.data), updatedAt: at, revision };
+    case 'HardwareDetailsEdited':
+      return doc && { ...doc, ...event.data.changes, updatedAt: at, revision };
+    default: {
+      const unknown: never = event;
+      throw new Error(`Unknown hardware event ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+function timeOf(event: HardwareEvent, recordedAt: string): string {
+  const d = event.data as Partial<Record<'updatedAt' | 'linkedAt' | 'editedAt', string>>;
+  return d.updatedAt ?? d.linkedAt ?? d.editedAt ?? recordedAt;
+}
+
+/** The hardware register: one document per hardware stream, guarded by stream revision. */
+export const hardwareRegisterProjection: Projection<HardwareRecord> = {
+  name: 'hardware-register',
+  categories: [HARDWARE_CATEGORY],
+  keyOf: (event) => (isHardwareEvent(event) ? event.stream : null),
+  apply(doc, event) {
+    if (!isHardwareEvent(event)) return doc;
+    if (doc && event.revision <= doc.revision) return doc;
+    const hardwareEvent = { type: event.type, data: event.data } as HardwareEvent;
+    return fold(doc, hardwareEvent, event.revision, timeOf(hardwareEvent, event.recordedAt));
+  },
+};
+

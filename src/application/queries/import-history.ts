@@ -1,0 +1,87 @@
+import { MDM_SOURCES, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
+import type { ImportRunEvent } from '../../domain/import-run/events.js';
+import { addOutcomes, noCounts, type DeviceOutcome, type RunCounts } from '../../domain/import-run/outcome.js';
+import type { EventStore, RecordedEvent } from '../ports/event-store.js';
+import { importRunsStream } from '../streams.js';
+
+export interface RunSummary {
+  runId: string;
+  source: MdmSourceName;
+  triggeredBy: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'completed' | 'failed';
+  counts: RunCounts;
+  failureReason: string | null;
+  pages: number;
+}
+
+export interface RunDetail extends RunSummary {
+  outcomes: DeviceOutcome[];
+}
+
+export interface HistoryFilter {
+  source?: MdmSourceName;
+  /** Runs started at or after this time (ISO-8601). */
+  from?: string;
+  /** Runs started at or before this time (ISO-8601). */
+  to?: string;
+}
+
+function summarise(events: readonly RecordedEvent[], withOutcomes: boolean): Map<string, RunDetail> {
+  const runs = new Map<string, RunDetail>();
+  for (const recorded of events) {
+    const event = { type: recorded.type, data: recorded.data } as ImportRunEvent;
+    const { runId } = event.data;
+    if (event.type === 'ImportStarted') {
+      const { source, triggeredBy, startedAt } = event.data;
+      runs.set(runId, { runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, outcomes: [] });
+      continue;
+    }
+    const run = runs.get(runId);
+    if (!run) continue;
+    switch (event.type) {
+      case 'ImportPageRecorded':
+        run.pages = event.data.page;
+        run.counts = addOutcomes(run.counts, event.data.outcomes);
+        if (withOutcomes) run.outcomes.push(...event.data.outcomes);
+        break;
+      case 'ImportCompleted':
+        Object.assign(run, { status: 'completed', finishedAt: event.data.completedAt, counts: event.data.counts });
+        break;
+      case 'ImportFailed':
+        Object.assign(run, { status: 'failed', finishedAt: event.data.failedAt, counts: event.data.counts, failureReason: event.data.reason });
+        break;
+    }
+  }
+  return runs;
+}
+
+/**
+ * Import history for auditors, read from the runs' event streams themselves, so it does not depend
+ * on any read model being current or correct.
+ */
+export class ImportHistory {
+  constructor(private readonly store: EventStore) {}
+
+  async runs(filter: HistoryFilter = {}): Promise<RunSummary[]> {
+    const sources = filter.source ? [filter.source] : MDM_SOURCES;
+    const summaries: RunSummary[] = [];
+    for (const source of sources) {
+      for (const { outcomes: _o, ...run } of summarise(await this.store.readStream(importRunsStream(source)), false).values()) {
+        if (filter.from && run.startedAt < filter.from) continue;
+        if (filter.to && run.startedAt > filter.to) continue;
+        summaries.push(run);
+      }
+    }
+    return summaries.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  async run(runId: string): Promise<RunDetail | null> {
+    for (const source of MDM_SOURCES) {
+      const run = summarise(await this.store.readStream(importRunsStream(source)), true).get(runId);
+      if (run) return run;
+    }
+    return null;
+  }
+}

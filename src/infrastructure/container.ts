@@ -1,0 +1,70 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import { ImportFromMdm } from '../application/commands/import-from-mdm.js';
+import { HandEdits } from '../application/commands/hand-edits.js';
+import { ImportHistory } from '../application/queries/import-history.js';
+import type { AssetTagSequence } from '../application/ports/asset-tag-sequence.js';
+import type { Clock } from '../application/ports/clock.js';
+import type { EventStore } from '../application/ports/event-store.js';
+import type { IdGenerator } from '../application/ports/id-generator.js';
+import type { MdmSourceProvider } from '../application/ports/mdm-source.js';
+import type { Projections } from '../application/ports/projections.js';
+import type { HardwareRegisterQueries } from '../application/ports/read-models.js';
+import type { UserDirectory } from '../application/ports/user-directory.js';
+import type { WorkspaceSettings } from '../application/ports/workspace-settings.js';
+import type { Config } from './config.js';
+import { bindEmbeddedStore } from './embedded-store.js';
+import { systemClock, uuidGenerator } from './system-clock.js';
+import { TOKENS } from './tokens.js';
+
+export interface ContainerOverrides {
+  mdmSources?: MdmSourceProvider;
+  clock?: Clock;
+}
+
+/** The composition root: the one place that knows which adapter serves which port. */
+export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
+  const container = new Container({ defaultScope: 'Singleton' });
+  container.bind(TOKENS.Config).toConstantValue(config);
+  container.bind(TOKENS.Closers).toConstantValue([] as Array<() => Promise<void> | void>);
+  container.bind<Clock>(TOKENS.Clock).toConstantValue(overrides.clock ?? systemClock);
+  container.bind<IdGenerator>(TOKENS.IdGenerator).toConstantValue(uuidGenerator);
+  container.bind<WorkspaceSettings>(TOKENS.WorkspaceSettings).toConstantValue({
+    assetTagConvention: async () => ({ prefix: config.assetTagPrefix, digits: config.assetTagDigits }),
+  });
+  bindEmbeddedStore(container, config);
+  if (overrides.mdmSources) container.bind<MdmSourceProvider>(TOKENS.MdmSourceProvider).toConstantValue(overrides.mdmSources);
+
+  container.bind(TOKENS.ImportFromMdm).toDynamicValue((ctx) =>
+    new ImportFromMdm({
+      store: ctx.get<EventStore>(TOKENS.EventStore),
+      sources: ctx.get<MdmSourceProvider>(TOKENS.MdmSourceProvider),
+      users: ctx.get<UserDirectory>(TOKENS.UserDirectory),
+      tags: ctx.get<AssetTagSequence>(TOKENS.AssetTagSequence),
+      ids: ctx.get<IdGenerator>(TOKENS.IdGenerator),
+      clock: ctx.get<Clock>(TOKENS.Clock),
+      settings: ctx.get<WorkspaceSettings>(TOKENS.WorkspaceSettings),
+      projections: ctx.get<Projections>(TOKENS.Projections),
+      staleRunAfterMs: config.staleRunAfterMs,
+    }),
+  );
+  container.bind(TOKENS.ImportHistory).toDynamicValue((ctx) => new ImportHistory(ctx.get<EventStore>(TOKENS.EventStore)));
+  container.bind(TOKENS.HandEdits).toDynamicValue((ctx) =>
+    new HandEdits({
+      store: ctx.get<EventStore>(TOKENS.EventStore),
+      register: ctx.get<HardwareRegisterQueries>(TOKENS.HardwareRegisterQueries),
+      tags: ctx.get<AssetTagSequence>(TOKENS.AssetTagSequence),
+      ids: ctx.get<IdGenerator>(TOKENS.IdGenerator),
+      clock: ctx.get<Clock>(TOKENS.Clock),
+      settings: ctx.get<WorkspaceSettings>(TOKENS.WorkspaceSettings),
+      projections: ctx.get<Projections>(TOKENS.Projections),
+    }),
+  );
+  return container;
+}
+
+/** Closes every store the container opened, in reverse order of opening. */
+export async function closeContainer(container: Container): Promise<void> {
+  const closers = container.get<Array<() => Promise<void> | void>>(TOKENS.Closers);
+  for (const close of closers.reverse()) await close();
+}

@@ -1,0 +1,31 @@
+import type { Container } from 'inversify';
+import { openDatabase, type SqliteDatabase } from '../adapters/driven/sqlite/database.js';
+import { SqliteAssetTagSequence } from '../adapters/driven/sqlite/sqlite-asset-tag-sequence.js';
+import { SqliteEventStore } from '../adapters/driven/sqlite/sqlite-event-store.js';
+import { SqliteReadModels } from '../adapters/driven/sqlite/sqlite-read-models.js';
+import { SqliteUserDirectory } from '../adapters/driven/sqlite/sqlite-user-directory.js';
+import type { EventStore } from '../application/ports/event-store.js';
+import type { ReadModelStore } from '../application/ports/read-models.js';
+import type { Config } from './config.js';
+import { ProjectionRunner } from './projection-runner.js';
+import { TOKENS } from './tokens.js';
+
+export const SQLITE_DATABASE = Symbol('SqliteDatabase');
+
+/** The zero-setup default: event store, read models, users and sequences in one SQLite file. */
+export function bindEmbeddedStore(container: Container, config: Config): void {
+  const db = openDatabase(config.dataFile);
+  container.get<Array<() => void>>(TOKENS.Closers).push(() => db.close());
+  const readModels = new SqliteReadModels(db);
+  const store = new SqliteEventStore(db);
+  container.bind<SqliteDatabase>(SQLITE_DATABASE).toConstantValue(db);
+  container.bind<EventStore>(TOKENS.EventStore).toConstantValue(store);
+  container.bind<ReadModelStore>(TOKENS.ReadModelStore).toConstantValue(readModels);
+  container.bind(TOKENS.HardwareRegisterQueries).toConstantValue(readModels);
+  container.bind(TOKENS.AuditLogQueries).toConstantValue(readModels);
+  container.bind(TOKENS.UserDirectory).toConstantValue(new SqliteUserDirectory(db));
+  container.bind(TOKENS.AssetTagSequence).toConstantValue(new SqliteAssetTagSequence(db));
+  const runner = new ProjectionRunner(store, readModels);
+  container.bind(TOKENS.Projections).toConstantValue(runner);
+  container.get<Array<() => Promise<void>>>(TOKENS.Closers).push(() => runner.stop());
+}

@@ -1,0 +1,101 @@
+import { auditLogProjection } from '../application/projections/audit-log.projection.js';
+import { hardwareRegisterProjection } from '../application/projections/hardware-register.projection.js';
+import type { Projection } from '../application/projections/projection.js';
+import type { EventStore, Subscription } from '../application/ports/event-store.js';
+import type { Projections, RebuildReport } from '../application/ports/projections.js';
+import type { ProjectionStore, ReadModelSet, ReadModelStore } from '../application/ports/read-models.js';
+
+type Binding = { projection: Projection<unknown>; target: ProjectionStore<unknown> };
+
+function bindings(set: ReadModelSet): Binding[] {
+  return [
+    { projection: hardwareRegisterProjection as Projection<unknown>, target: set.register as ProjectionStore<unknown> },
+    { projection: auditLogProjection as Projection<unknown>, target: set.auditLog as ProjectionStore<unknown> },
+  ];
+}
+
+const BATCH = 5000;
+
+/**
+ * Feeds the event log into the read models. Each projection keeps its own checkpoint, saved with the
+ * documents it changed, so a restart resumes where it stopped and a redelivered event changes nothing.
+ */
+export class ProjectionRunner implements Projections {
+  private running: Promise<unknown> = Promise.resolve();
+  private subscription: Subscription | null = null;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModels: ReadModelStore,
+  ) {}
+
+  /** Calls are queued so that two catch-ups never apply the same batch side by side. */
+  catchUp(): Promise<void> {
+    const next = this.running.then(() => this.project(this.readModels));
+    this.running = next.catch(() => undefined);
+    return next.then(() => undefined);
+  }
+
+  rebuild(): Promise<RebuildReport> {
+    const next = this.running.then(async () => {
+      const started = Date.now();
+      const session = await this.readModels.beginRebuild();
+      try {
+        const events = await this.project(session);
+        await session.swap();
+        return { events, durationMs: Date.now() - started };
+      } catch (error) {
+        await session.discard();
+        throw error;
+      }
+    });
+    this.running = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Follows new events as they are appended (by this process or another on the same store). */
+  async start(): Promise<void> {
+    await this.catchUp();
+    const after = Math.min(...(await Promise.all(bindings(this.readModels).map((b) => b.target.checkpoint()))));
+    this.subscription = await this.store.subscribe({ after }, async () => this.catchUp());
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+    this.subscription = null;
+    await this.running;
+  }
+
+  private async project(set: ReadModelSet): Promise<number> {
+    let applied = 0;
+    for (const binding of bindings(set)) applied += await this.projectOne(binding);
+    return applied;
+  }
+
+  private async projectOne({ projection, target }: Binding): Promise<number> {
+    let after = await target.checkpoint();
+    let applied = 0;
+    for (;;) {
+      const page = await this.store.readAll({ after, maxCount: BATCH, categories: projection.categories });
+      if (page.events.length > 0 || page.lastPosition !== after) {
+        const keys = [...new Set(page.events.map((e) => projection.keyOf(e)).filter((k): k is string => k !== null))];
+        const docs = keys.length > 0 ? await target.load(keys) : new Map<string, unknown>();
+        const changed = new Map<string, unknown>();
+        for (const event of page.events) {
+          const key = projection.keyOf(event);
+          if (key === null) continue;
+          const before = docs.get(key);
+          const after = projection.apply(before, event);
+          if (after !== undefined && after !== before) {
+            docs.set(key, after);
+            changed.set(key, after);
+          }
+        }
+        await target.commit([...changed.values()], page.lastPosition);
+        applied += page.events.length;
+        after = page.lastPosition;
+      }
+      if (page.isEnd) return applied;
+    }
+  }
+}

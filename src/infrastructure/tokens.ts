@@ -1,0 +1,20 @@
+/** Dependency-injection tokens, one per port and per application service. */
+export const TOKENS = {
+  Config: Symbol('Config'),
+  EventStore: Symbol('EventStore'),
+  ReadModelStore: Symbol('ReadModelStore'),
+  HardwareRegisterQueries: Symbol('HardwareRegisterQueries'),
+  AuditLogQueries: Symbol('AuditLogQueries'),
+  UserDirectory: Symbol('UserDirectory'),
+  AssetTagSequence: Symbol('AssetTagSequence'),
+  WorkspaceSettings: Symbol('WorkspaceSettings'),
+  MdmSourceProvider: Symbol('MdmSourceProvider'),
+  Clock: Symbol('Clock'),
+  IdGenerator: Symbol('IdGenerator'),
+  Projections: Symbol('Projections'),
+  ImportFromMdm: Symbol('ImportFromMdm'),
+  ImportHistory: Symbol('ImportHistory'),
+  HandEdits: Symbol('HandEdits'),
+  Logger: Symbol('Logger'),
+  Closers: Symbol('Closers'),
+} as const;
