@@ -1,8 +1,8 @@
 import { formatAssetTag, validateConvention } from '../../domain/hardware/asset-tag.js';
-import type { Category } from '../../domain/hardware/category.js';
+import type { RegisterHardware } from '../../domain/hardware/commands.js';
 import { decide } from '../../domain/hardware/decide.js';
 import { HardwareNotFound } from '../../domain/hardware/errors.js';
-import type { Condition, DetailsEdit, Status } from '../../domain/hardware/hand-maintained.js';
+import type { DetailsEdit } from '../../domain/hardware/hand-maintained.js';
 import { HardwareRepository } from '../hardware-repository.js';
 import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
 import type { Clock } from '../ports/clock.js';
@@ -24,23 +24,7 @@ export interface HandEditDeps {
   projections: Projections;
 }
 
-export interface RegisterHardwareInput {
-  serial: string;
-  name: string;
-  category: Category;
-  status?: Status;
-  condition?: Condition;
-  manufacturer?: string | null;
-  model?: string | null;
-  operatingSystem?: string | null;
-  osVersion?: string | null;
-  macAddress?: string | null;
-  cpu?: string | null;
-  ram?: string | null;
-  storage?: string | null;
-  purchasePrice?: number | null;
-  purchaseDate?: string | null;
-}
+export type RegisterHardwareInput = Omit<RegisterHardware['data'], 'hardwareId' | 'assetTag' | 'registeredBy'>;
 
 /** The changes people make by hand: the fields an import must then leave alone. */
 export class HandEdits {

@@ -1,18 +1,12 @@
 import { MDM_SOURCES, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import type { ImportRunEvent } from '../../domain/import-run/events.js';
-import { addOutcomes, noCounts, type DeviceOutcome, type RunCounts } from '../../domain/import-run/outcome.js';
+import { addOutcomes, noCounts, type DeviceOutcome } from '../../domain/import-run/outcome.js';
 import type { EventStore, RecordedEvent } from '../ports/event-store.js';
+import type { AuditEntry } from '../ports/read-models.js';
 import { importRunsStream } from '../streams.js';
 
-export interface RunSummary {
-  runId: string;
-  source: MdmSourceName;
-  triggeredBy: string;
-  startedAt: string;
-  finishedAt: string | null;
-  status: 'running' | 'completed' | 'failed';
-  counts: RunCounts;
-  failureReason: string | null;
+/** A run as the audit log shows it, but computed from the run's own events. */
+export interface RunSummary extends Omit<AuditEntry, 'position'> {
   pages: number;
 }
 
