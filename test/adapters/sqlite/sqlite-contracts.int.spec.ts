@@ -1,0 +1,16 @@
+import { openDatabase } from '../../../src/adapters/driven/sqlite/database.js';
+import { SqliteEventStore } from '../../../src/adapters/driven/sqlite/sqlite-event-store.js';
+import { SqliteReadModels } from '../../../src/adapters/driven/sqlite/sqlite-read-models.js';
+import { eventStoreContract } from '../../contracts/event-store.contract.js';
+import { readModelContract } from '../../contracts/read-models.contract.js';
+
+eventStoreContract('embedded SQLite', async () => {
+  const db = openDatabase(':memory:');
+  return { store: new SqliteEventStore(db), close: async () => void db.close() };
+});
+
+readModelContract('embedded SQLite', async () => {
+  const db = openDatabase(':memory:');
+  const models = new SqliteReadModels(db);
+  return { store: models, register: models, auditLog: models, close: async () => void db.close() };
+});

@@ -1,0 +1,47 @@
+import { expect } from 'chai';
+import type { ReadModelStore } from '../../src/application/ports/read-models.js';
+import { TOKENS } from '../../src/infrastructure/tokens.js';
+import { EmbeddedApp } from '../support/embedded-app.js';
+import { latitude, macbook } from '../support/mothers.js';
+
+describe('Import history read from the event stream', () => {
+  let app: EmbeddedApp;
+  afterEach(() => app.close());
+
+  it('lists runs with who started them, source, start and end, counts — newest first — and filters them', async () => {
+    app = new EmbeddedApp({ intune: () => [latitude()], jamf: () => [macbook(), macbook({ sourceDeviceId: 'x', serialNumber: '' })] });
+    const a = await app.import('intune', 'it@acme.example');
+    const b = await app.import('jamf', 'auditor-setup@acme.example');
+    const all = await app.history.runs();
+    expect(all.map((r) => r.runId)).to.have.members([a.runId, b.runId]);
+    const jamf = await app.history.runs({ source: 'jamf' });
+    expect(jamf).to.have.length(1);
+    expect(jamf[0]).to.deep.include({
+      runId: b.runId, source: 'jamf', triggeredBy: 'auditor-setup@acme.example', status: 'completed',
+      counts: { created: 1, updated: 0, unchanged: 0, skipped: 1, errors: 0 },
+    });
+    expect(jamf[0]!.finishedAt).to.be.a('string');
+    expect(await app.history.runs({ from: '2999-01-01T00:00:00Z' })).to.deep.equal([]);
+    expect(await app.history.runs({ to: '2000-01-01T00:00:00Z' })).to.deep.equal([]);
+  });
+
+  it('gives one run with the outcome of every device', async () => {
+    app = new EmbeddedApp({ jamf: () => [macbook(), macbook({ sourceDeviceId: 'x', serialNumber: '' })] });
+    const run = await app.import('jamf');
+    const detail = await app.history.run(run.runId);
+    expect(detail!.outcomes.map((o) => [o.outcome, o.serial, o.reason ?? null])).to.deep.equal([
+      ['created', 'C02XK1JHJGH5', null],
+      ['skipped', null, 'no-serial'],
+    ]);
+    expect(await app.history.run('no-such-run')).to.equal(null);
+  });
+
+  it('does not depend on the read models: it holds after they are wiped', async () => {
+    app = new EmbeddedApp({ jamf: () => [macbook()] });
+    const run = await app.import('jamf');
+    const session = await app.container.get<ReadModelStore>(TOKENS.ReadModelStore).beginRebuild();
+    await session.swap();
+    expect(await app.auditLog.list({})).to.deep.equal([]);
+    expect((await app.history.runs()).map((r) => r.runId)).to.deep.equal([run.runId]);
+  });
+});

@@ -1,0 +1,128 @@
+import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import type { EventStore, ReadAllPage } from '../../src/application/ports/event-store.js';
+import { StreamConflict } from '../../src/application/ports/errors.js';
+
+export interface EventStoreHarness {
+  store: EventStore;
+  close(): Promise<void>;
+}
+
+const event = (n: number) => ({ type: 'Numbered', data: { n }, metadata: { by: 'contract' } });
+
+/**
+ * What every event-store adapter must do. Stream categories are unique per test so that the suite can
+ * run against a shared server that already holds other events.
+ */
+export function eventStoreContract(name: string, open: () => Promise<EventStoreHarness>): void {
+  describe(`EventStore contract: ${name}`, function () {
+    let harness: EventStoreHarness;
+    let category: string;
+    const stream = (id: string) => `${category}-${id}`;
+
+    beforeEach(async () => {
+      harness = await open();
+      category = `c${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    });
+    afterEach(() => harness.close());
+
+    it('reads an unknown stream as empty', async () => {
+      expect(await harness.store.readStream(stream('none'))).to.deep.equal([]);
+    });
+
+    it('appends to a new stream and reads it back in order with revisions from 0', async () => {
+      const { nextRevision } = await harness.store.append(stream('a'), [event(1), event(2)], 'no_stream');
+      expect(nextRevision).to.equal(1);
+      const read = await harness.store.readStream(stream('a'));
+      expect(read.map((e) => [e.revision, e.type, e.data, e.metadata])).to.deep.equal([
+        [0, 'Numbered', { n: 1 }, { by: 'contract' }],
+        [1, 'Numbered', { n: 2 }, { by: 'contract' }],
+      ]);
+      expect(read[0]!.stream).to.equal(stream('a'));
+      expect(read[1]!.position).to.be.greaterThan(read[0]!.position);
+      expect(Date.parse(read[0]!.recordedAt)).to.be.greaterThan(0);
+      expect(read[0]!.eventId).to.be.a('string').and.not.equal(read[1]!.eventId);
+    });
+
+    it('appends at the expected revision', async () => {
+      await harness.store.append(stream('b'), [event(1)], 'no_stream');
+      await harness.store.append(stream('b'), [event(2)], 0);
+      expect((await harness.store.readStream(stream('b'))).map((e) => e.data)).to.deep.equal([{ n: 1 }, { n: 2 }]);
+    });
+
+    it('refuses an append at a stale revision with StreamConflict, writing nothing', async () => {
+      await harness.store.append(stream('c'), [event(1), event(2)], 'no_stream');
+      const stale = await harness.store.append(stream('c'), [event(3)], 0).then(() => null, (e: unknown) => e);
+      expect(stale).to.be.instanceOf(StreamConflict);
+      expect(stale).to.include({ stream: stream('c'), actual: 1 });
+      const twice = await harness.store.append(stream('c'), [event(3)], 'no_stream').then(() => null, (e: unknown) => e);
+      expect(twice).to.be.instanceOf(StreamConflict);
+      expect(await harness.store.readStream(stream('c'))).to.have.length(2);
+    });
+
+    it("appends whatever the revision with 'any'", async () => {
+      await harness.store.append(stream('d'), [event(1)], 'any');
+      await harness.store.append(stream('d'), [event(2)], 'any');
+      expect(await harness.store.readStream(stream('d'))).to.have.length(2);
+    });
+
+    it('reads several streams at once, leaving out those that do not exist', async () => {
+      await harness.store.append(stream('e1'), [event(1)], 'no_stream');
+      await harness.store.append(stream('e2'), [event(2), event(3)], 'no_stream');
+      const read = await harness.store.readStreams([stream('e1'), stream('e2'), stream('e3')]);
+      expect(read.get(stream('e1'))!.map((e) => e.data)).to.deep.equal([{ n: 1 }]);
+      expect(read.get(stream('e2'))!.map((e) => e.revision)).to.deep.equal([0, 1]);
+      expect(read.has(stream('e3'))).to.equal(false);
+    });
+
+    it('appends to many streams, reporting a conflicting one without losing the others', async () => {
+      await harness.store.append(stream('f2'), [event(0)], 'no_stream');
+      const outcomes = await harness.store.appendMany([
+        { stream: stream('f1'), expectedRevision: 'no_stream', events: [event(1)] },
+        { stream: stream('f2'), expectedRevision: 'no_stream', events: [event(2)] },
+        { stream: stream('f3'), expectedRevision: 'no_stream', events: [event(3), event(4)] },
+      ]);
+      expect(outcomes.map((o) => [o.stream, o.ok])).to.deep.equal([[stream('f1'), true], [stream('f2'), false], [stream('f3'), true]]);
+      expect(outcomes[1]).to.include({ actualRevision: 0 });
+      expect(outcomes[2]).to.include({ nextRevision: 1 });
+      expect(await harness.store.readStream(stream('f2'))).to.have.length(1);
+      expect(await harness.store.readStream(stream('f3'))).to.have.length(2);
+    });
+
+    it('reads all events of chosen categories in position order, a page at a time, to the end', async () => {
+      for (let i = 0; i < 5; i += 1) await harness.store.append(stream(`g${i}`), [event(i)], 'no_stream');
+      const seen: number[] = [];
+      let after = 0;
+      let page: ReadAllPage;
+      let pages = 0;
+      do {
+        page = await harness.store.readAll({ after, maxCount: 2, categories: [category] });
+        seen.push(...page.events.map((e) => (e.data as { n: number }).n));
+        expect(page.lastPosition).to.be.at.least(after);
+        after = page.lastPosition;
+        pages += 1;
+      } while (!page.isEnd && pages < 20);
+      expect(seen).to.deep.equal([0, 1, 2, 3, 4]);
+      const again = await harness.store.readAll({ after, maxCount: 10, categories: [category] });
+      expect(again.events).to.deep.equal([]);
+      expect(again.isEnd).to.equal(true);
+    });
+
+    it('delivers past and new events to a subscriber, and stops when closed', async () => {
+      await harness.store.append(stream('h'), [event(1)], 'no_stream');
+      const received: number[] = [];
+      let resolveTwo!: () => void;
+      const two = new Promise<void>((r) => (resolveTwo = r));
+      const subscription = await harness.store.subscribe({ after: 0, categories: [category] }, async (page) => {
+        received.push(...page.events.map((e) => (e.data as { n: number }).n));
+        if (received.length >= 2) resolveTwo();
+      });
+      await harness.store.append(stream('h'), [event(2)], 0);
+      await Promise.race([two, new Promise((_, reject) => setTimeout(() => reject(new Error('subscriber got no new event in 5 s')), 5000))]);
+      await subscription.close();
+      await harness.store.append(stream('h'), [event(3)], 1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(received).to.deep.equal([1, 2]);
+    });
+  });
+}

@@ -1,0 +1,112 @@
+import { expect } from 'chai';
+import type { AuditEntry, HardwareRecord, AuditLogQueries, HardwareRegisterQueries, ReadModelStore } from '../../src/application/ports/read-models.js';
+
+export interface ReadModelHarness {
+  store: ReadModelStore;
+  register: HardwareRegisterQueries;
+  auditLog: AuditLogQueries;
+  close(): Promise<void>;
+}
+
+export function record(serial: string, overrides: Partial<HardwareRecord> = {}): HardwareRecord {
+  return {
+    id: `id-${serial}`, serial, assetTag: `HW-${serial}`, name: `Device ${serial}`, manufacturer: 'Apple', model: 'MacBook Air (M2, 2022)',
+    operatingSystem: 'macOS', osVersion: '15.0', macAddress: null, category: 'laptop', status: 'available', condition: 'good', assignee: null,
+    acknowledgement: null, cpu: null, ram: null, storage: null, purchasePrice: null, purchaseDate: null, specifications: {},
+    sources: [{ source: 'jamf', sourceDeviceId: serial, lastSyncedAt: null }], createdAt: '2026-11-27T09:00:00.000Z',
+    updatedAt: '2026-11-27T09:00:00.000Z', revision: 0, ...overrides,
+  };
+}
+
+export function entry(runId: string, overrides: Partial<AuditEntry> = {}): AuditEntry {
+  return {
+    runId, source: 'intune', triggeredBy: 'admin@acme.example', startedAt: '2026-11-27T09:00:00.000Z', finishedAt: null, status: 'running',
+    counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0 }, failureReason: null, position: 1, ...overrides,
+  };
+}
+
+/** What every read-model adapter must do: the projection side (load, commit, checkpoint, rebuild) and the queries. */
+export function readModelContract(name: string, open: () => Promise<ReadModelHarness>): void {
+  describe(`Read-model contract: ${name}`, () => {
+    let h: ReadModelHarness;
+    beforeEach(async () => (h = await open()));
+    afterEach(() => h.close());
+
+    it('starts with checkpoints at 0 and nothing stored', async () => {
+      expect(await h.store.register.checkpoint()).to.equal(0);
+      expect(await h.store.auditLog.checkpoint()).to.equal(0);
+      expect((await h.store.register.load(['hardware-X'])).size).to.equal(0);
+    });
+
+    it('commits documents with the checkpoint and loads them back by key', async () => {
+      await h.store.register.commit([record('A1'), record('B2')], 42);
+      expect(await h.store.register.checkpoint()).to.equal(42);
+      const loaded = await h.store.register.load(['hardware-A1', 'hardware-B2', 'hardware-C3']);
+      expect([...loaded.keys()].sort()).to.deep.equal(['hardware-A1', 'hardware-B2']);
+      expect(loaded.get('hardware-A1')).to.deep.equal(record('A1'));
+    });
+
+    it('replaces a document committed again', async () => {
+      await h.store.register.commit([record('A1')], 1);
+      await h.store.register.commit([record('A1', { osVersion: '15.1', revision: 1 })], 2);
+      expect(await h.register.bySerial('A1')).to.include({ osVersion: '15.1', revision: 1 });
+    });
+
+    it('advances the checkpoint alone when a batch changed no document', async () => {
+      await h.store.auditLog.commit([], 7);
+      expect(await h.store.auditLog.checkpoint()).to.equal(7);
+    });
+
+    it('finds hardware by id, serial (any case) and filters', async () => {
+      const alice = { userId: 'u1', email: 'alice@acme.example', name: 'Alice Martin' };
+      await h.store.register.commit([
+        record('A1', { assignee: alice, status: 'assigned', name: "Alice's MacBook Air" }),
+        record('B2', { category: 'phone', model: 'iPhone 15' }),
+        record('C3', { sources: [{ source: 'intune', sourceDeviceId: 'x', lastSyncedAt: null }] }),
+      ], 3);
+      expect(await h.register.byId('id-B2')).to.include({ serial: 'B2' });
+      expect(await h.register.bySerial(' a1 ')).to.include({ serial: 'A1' });
+      expect(await h.register.bySerial('ZZ')).to.equal(null);
+      const serials = async (filter: Parameters<HardwareRegisterQueries['search']>[0]) => (await h.register.search(filter)).items.map((r) => r.serial);
+      expect(await serials({ assigneeEmail: 'ALICE@acme.example' })).to.deep.equal(['A1']);
+      expect(await serials({ status: 'assigned' })).to.deep.equal(['A1']);
+      expect(await serials({ category: 'phone' })).to.deep.equal(['B2']);
+      expect(await serials({ source: 'intune' })).to.deep.equal(['C3']);
+      expect(await serials({ assetTag: 'HW-C3' })).to.deep.equal(['C3']);
+      expect(await serials({ text: 'iphone' })).to.deep.equal(['B2']);
+      expect(await serials({ text: 'alice' })).to.deep.equal(['A1']);
+      expect(await serials({ text: '100%' })).to.deep.equal([]);
+      const page = await h.register.search({ offset: 1, limit: 1 });
+      expect(page).to.include({ total: 3, offset: 1, limit: 1 });
+      expect(page.items.map((r) => r.serial)).to.deep.equal(['B2']);
+    });
+
+    it('lists audit entries newest first, by source and time range', async () => {
+      await h.store.auditLog.commit([
+        entry('r1', { startedAt: '2026-11-25T09:00:00.000Z' }),
+        entry('r2', { startedAt: '2026-11-26T09:00:00.000Z', source: 'jamf' }),
+        entry('r3', { startedAt: '2026-11-27T09:00:00.000Z', status: 'completed' }),
+      ], 9);
+      expect((await h.auditLog.list({})).map((e) => e.runId)).to.deep.equal(['r3', 'r2', 'r1']);
+      expect((await h.auditLog.list({ source: 'intune' })).map((e) => e.runId)).to.deep.equal(['r3', 'r1']);
+      expect((await h.auditLog.list({ from: '2026-11-26T00:00:00.000Z', to: '2026-11-26T23:59:59.999Z' })).map((e) => e.runId)).to.deep.equal(['r2']);
+    });
+
+    it('rebuilds into fresh models and swaps them in at once', async () => {
+      await h.store.register.commit([record('OLD')], 5);
+      const session = await h.store.beginRebuild();
+      expect(await session.register.checkpoint()).to.equal(0);
+      await session.register.commit([record('NEW')], 8);
+      await session.auditLog.commit([entry('r9')], 8);
+      expect(await h.register.bySerial('OLD'), 'readers keep the live model during a rebuild').to.not.equal(null);
+      await session.swap();
+      expect(await h.register.bySerial('OLD')).to.equal(null);
+      expect(await h.register.bySerial('NEW')).to.not.equal(null);
+      expect(await h.store.register.checkpoint()).to.equal(8);
+      expect((await h.auditLog.list({})).map((e) => e.runId)).to.deep.equal(['r9']);
+      const again = await h.store.beginRebuild();
+      await again.discard();
+      expect(await h.register.bySerial('NEW'), 'a discarded rebuild leaves the live model').to.not.equal(null);
+    });
+  });
+}
