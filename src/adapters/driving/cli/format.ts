@@ -1,0 +1,40 @@
+import type { ImportResult } from '../../../application/commands/import-result.js';
+import type { RunDetail, RunSummary } from '../../../application/queries/import-history.js';
+import type { HardwareRecord, Page } from '../../../application/ports/read-models.js';
+import { sourceDisplayName } from '../../../domain/hardware/mdm-source.js';
+import type { RunCounts } from '../../../domain/import-run/outcome.js';
+
+function counts(c: RunCounts): string {
+  return `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.errors} errors`;
+}
+
+export function banner(result: ImportResult): string {
+  const lines = [
+    `${sourceDisplayName(result.source)} import ${result.status} in ${(result.durationMs / 1000).toFixed(1)} s (run ${result.runId})`,
+    `  ${counts(result.counts)}`,
+  ];
+  if (result.failure) lines.push(`  stopped: ${result.failure}`);
+  for (const d of result.failedDevices) lines.push(`  error   ${d.serial ?? '(no serial)'} [${d.sourceDeviceId}] ${d.detail ?? d.reason}`);
+  const skippedShown = result.skippedDevices.slice(0, 20);
+  for (const d of skippedShown) lines.push(`  skipped ${d.serial ?? '(no serial)'} [${d.sourceDeviceId}] ${d.reason}: ${d.detail ?? ''}`);
+  if (result.counts.skipped > skippedShown.length) lines.push(`  … ${result.counts.skipped - skippedShown.length} more skipped (see: history ${result.runId})`);
+  return lines.join('\n');
+}
+
+export function runsTable(runs: RunSummary[]): string {
+  if (runs.length === 0) return 'No import runs recorded.';
+  return runs
+    .map((r) => `${r.startedAt}  ${r.source.padEnd(6)}  ${r.status.padEnd(9)}  ${counts(r.counts)}  by ${r.triggeredBy}  (run ${r.runId})${r.failureReason ? `\n    ${r.failureReason}` : ''}`)
+    .join('\n');
+}
+
+export function runDetail(run: RunDetail): string {
+  return [runsTable([run]), ...run.outcomes.map((o) => `  ${o.outcome.padEnd(9)} ${(o.serial ?? '(no serial)').padEnd(16)} ${o.assetTag ?? ''} ${o.reason ?? ''} ${o.detail ?? ''}`.trimEnd())].join('\n');
+}
+
+export function registerTable(page: Page<HardwareRecord>): string {
+  const rows = page.items.map((r) =>
+    [r.assetTag.padEnd(10), r.serial.padEnd(16), r.name.slice(0, 32).padEnd(32), r.category.padEnd(8), r.status.padEnd(9), r.assignee?.email ?? ''].join(' '),
+  );
+  return [...rows, `${page.items.length} of ${page.total} shown (offset ${page.offset})`].join('\n');
+}
