@@ -9,6 +9,8 @@ export interface Config {
   assetTagDigits: number;
   staleRunAfterMs: number;
   port: number;
+  /** SECRETS_KEY: seals connector secrets at rest. Required with the production stores. */
+  secretsKey: string | null;
 }
 
 export class ConfigurationError extends Error {
@@ -40,5 +42,6 @@ export function loadConfig(env: Env = process.env): Config {
     assetTagDigits: integer(env, 'ASSET_TAG_DIGITS', 5, 1, 12),
     staleRunAfterMs: integer(env, 'STALE_RUN_AFTER_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
     port: integer(env, 'PORT', 3000, 0, 65535),
+    secretsKey: env.SECRETS_KEY?.trim() || null,
   };
 }

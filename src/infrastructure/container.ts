@@ -14,12 +14,21 @@ import type { UserDirectory } from '../application/ports/user-directory.js';
 import type { WorkspaceSettings } from '../application/ports/workspace-settings.js';
 import type { Config } from './config.js';
 import { bindEmbeddedStore } from './embedded-store.js';
+import { buildConnectors } from './connectors.js';
+import { secretBoxFor } from './secrets-key.js';
+import { ConnectorSourceProvider } from '../application/connector-source-provider.js';
+import { LookupBySerial } from '../application/queries/lookup-by-serial.js';
+import { TestConnection } from '../application/commands/test-connection.js';
+import type { MdmConnectors } from '../application/ports/mdm-connector.js';
+import type { IntuneConnectorOptions } from '../adapters/driven/intune/intune-connector.js';
 import { systemClock, uuidGenerator } from './system-clock.js';
 import { TOKENS } from './tokens.js';
 
 export interface ContainerOverrides {
   mdmSources?: MdmSourceProvider;
   clock?: Clock;
+  /** Network options for the MDM connectors (an emulator's CA, retry timings in tests). */
+  connectors?: IntuneConnectorOptions;
 }
 
 /** The composition root: the one place that knows which adapter serves which port. */
@@ -32,8 +41,13 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind<WorkspaceSettings>(TOKENS.WorkspaceSettings).toConstantValue({
     assetTagConvention: async () => ({ prefix: config.assetTagPrefix, digits: config.assetTagDigits }),
   });
-  bindEmbeddedStore(container, config);
-  if (overrides.mdmSources) container.bind<MdmSourceProvider>(TOKENS.MdmSourceProvider).toConstantValue(overrides.mdmSources);
+  bindEmbeddedStore(container, config, secretBoxFor(config));
+  container.bind<MdmConnectors>(TOKENS.MdmConnectors).toConstantValue(buildConnectors(overrides.connectors));
+  container.bind<MdmSourceProvider>(TOKENS.MdmSourceProvider).toDynamicValue((ctx) =>
+    overrides.mdmSources ?? new ConnectorSourceProvider(ctx.get(TOKENS.ConnectorSettings), ctx.get(TOKENS.MdmConnectors)),
+  );
+  container.bind(TOKENS.LookupBySerial).toDynamicValue((ctx) => new LookupBySerial(ctx.get(TOKENS.ConnectorSettings), ctx.get(TOKENS.MdmConnectors)));
+  container.bind(TOKENS.TestConnection).toDynamicValue((ctx) => new TestConnection(ctx.get(TOKENS.ConnectorSettings), ctx.get(TOKENS.MdmConnectors)));
 
   container.bind(TOKENS.ImportFromMdm).toDynamicValue((ctx) =>
     new ImportFromMdm({

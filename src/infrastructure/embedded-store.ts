@@ -4,6 +4,8 @@ import { SqliteAssetTagSequence } from '../adapters/driven/sqlite/sqlite-asset-t
 import { SqliteEventStore } from '../adapters/driven/sqlite/sqlite-event-store.js';
 import { SqliteReadModels } from '../adapters/driven/sqlite/sqlite-read-models.js';
 import { SqliteUserDirectory } from '../adapters/driven/sqlite/sqlite-user-directory.js';
+import { SqliteConnectorSettings } from '../adapters/driven/sqlite/sqlite-connector-settings.js';
+import type { SecretBox } from '../application/ports/secret-box.js';
 import type { EventStore } from '../application/ports/event-store.js';
 import type { ReadModelStore } from '../application/ports/read-models.js';
 import type { Config } from './config.js';
@@ -13,7 +15,7 @@ import { TOKENS } from './tokens.js';
 export const SQLITE_DATABASE = Symbol('SqliteDatabase');
 
 /** The zero-setup default: event store, read models, users and sequences in one SQLite file. */
-export function bindEmbeddedStore(container: Container, config: Config): void {
+export function bindEmbeddedStore(container: Container, config: Config, secrets: SecretBox): void {
   const db = openDatabase(config.dataFile);
   container.get<Array<() => void>>(TOKENS.Closers).push(() => db.close());
   const readModels = new SqliteReadModels(db);
@@ -25,6 +27,7 @@ export function bindEmbeddedStore(container: Container, config: Config): void {
   container.bind(TOKENS.AuditLogQueries).toConstantValue(readModels);
   container.bind(TOKENS.UserDirectory).toConstantValue(new SqliteUserDirectory(db));
   container.bind(TOKENS.AssetTagSequence).toConstantValue(new SqliteAssetTagSequence(db));
+  container.bind(TOKENS.ConnectorSettings).toConstantValue(new SqliteConnectorSettings(db, secrets));
   const runner = new ProjectionRunner(store, readModels);
   container.bind(TOKENS.Projections).toConstantValue(runner);
   container.get<Array<() => Promise<void>>>(TOKENS.Closers).push(() => runner.stop());

@@ -1,0 +1,102 @@
+import type { ConnectionCheck } from '../../../application/ports/mdm-connector.js';
+
+type Failure = Extract<ConnectionCheck, { ok: false }>;
+
+const PERMISSION = 'DeviceManagementManagedDevices.Read.All';
+
+/** Entra's AADSTS codes for client-credential failures, in the admin's terms. */
+const AADSTS: Record<string, Omit<Failure, 'ok'>> = {
+  '7000215': {
+    cause: 'bad-client-secret',
+    message: 'Microsoft rejected the client secret (AADSTS7000215).',
+    fix: "Paste the secret's Value — not its Secret ID — from Certificates & secrets in the app registration, then test again.",
+  },
+  '7000222': {
+    cause: 'expired-client-secret',
+    message: 'The client secret has expired (AADSTS7000222).',
+    fix: 'Create a new client secret in the app registration, save its value here, then test again.',
+  },
+  '700016': {
+    cause: 'unknown-client-id',
+    message: 'No application with this client ID exists in the tenant (AADSTS700016).',
+    fix: "Copy the Application (client) ID from the app registration's Overview, and check that the Tenant ID is the same directory.",
+  },
+  '90002': {
+    cause: 'unknown-tenant',
+    message: 'Microsoft does not know this tenant (AADSTS90002).',
+    fix: 'Copy the Directory (tenant) ID from the Overview page of Microsoft Entra ID.',
+  },
+  '7000229': {
+    cause: 'no-service-principal',
+    message: 'The app registration has no service principal in this tenant (AADSTS7000229).',
+    fix: 'Open Enterprise applications in Entra and make sure the app exists there (grant admin consent once), then test again.',
+  },
+  '65001': {
+    cause: 'consent-missing',
+    message: `Admin consent for ${PERMISSION} is missing (AADSTS65001).`,
+    fix: `In the app registration's API permissions, add the Microsoft Graph application permission ${PERMISSION} and select Grant admin consent.`,
+  },
+};
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|DEPTH_ZERO/;
+
+function chain(error: unknown): unknown[] {
+  const seen: unknown[] = [];
+  let current: unknown = error;
+  while (current && seen.length < 6 && !seen.includes(current)) {
+    seen.push(current);
+    current = (current as { cause?: unknown }).cause ?? (current as { originalError?: unknown }).originalError;
+  }
+  return seen;
+}
+
+function codesAndText(error: unknown): { codes: string[]; text: string } {
+  const links = chain(error);
+  return {
+    codes: links.map((e) => (e as { code?: unknown }).code).filter((c): c is string => typeof c === 'string'),
+    text: links.map((e) => (e instanceof Error ? e.message : String(e))).join(' | '),
+  };
+}
+
+/** Names the cause of a failed token request or Graph call, and the fix. */
+export function describeIntuneFailure(error: unknown): Failure {
+  const { codes, text } = codesAndText(error);
+  const aadsts = /AADSTS(\d+)/.exec(text)?.[1];
+  if (aadsts && AADSTS[aadsts]) return { ok: false, ...AADSTS[aadsts]! };
+  const status = (error as { statusCode?: number }).statusCode;
+  if (status === 403) {
+    return {
+      ok: false,
+      cause: 'permission-missing',
+      message: `Microsoft Graph refused to list managed devices (403): the app has no ${PERMISSION} permission with admin consent.`,
+      fix: AADSTS['65001']!.fix,
+    };
+  }
+  if (status === 401) {
+    return { ok: false, cause: 'token-rejected', message: 'Microsoft Graph rejected the access token (401).', fix: 'Check the Tenant ID and the Graph base URL belong to the same cloud, then test again.' };
+  }
+  if (/endpoints_resolution_error/.test(text)) {
+    return { ok: false, ...AADSTS['90002']!, message: 'Microsoft could not resolve this tenant (AADSTS90002 or an unreachable authority host).' };
+  }
+  if (codes.some((c) => TLS_CODES.test(c)) || /certificate|self[- ]signed/i.test(text)) {
+    return {
+      ok: false,
+      cause: 'tls',
+      message: `The TLS certificate of the Microsoft endpoint was not trusted (${codes.find((c) => TLS_CODES.test(c)) ?? 'certificate error'}).`,
+      fix: 'If a proxy inspects TLS, give its CA to OnTrackio through NODE_EXTRA_CA_CERTS; otherwise check the authority host and Graph base URL.',
+    };
+  }
+  if (codes.some((c) => NETWORK_CODES.has(c)) || /fetch failed|network|ECONNREFUSED|ENOTFOUND|getaddrinfo/i.test(text)) {
+    return {
+      ok: false,
+      cause: 'network',
+      message: `Microsoft could not be reached (${codes.find((c) => NETWORK_CODES.has(c)) ?? 'network error'}).`,
+      fix: 'Check the server can reach login.microsoftonline.com and graph.microsoft.com (or your HTTPS_PROXY settings), then test again.',
+    };
+  }
+  if (status === 429) {
+    return { ok: false, cause: 'throttled', message: 'Microsoft Graph kept throttling the requests (429).', fix: 'Wait a few minutes and run the import again.' };
+  }
+  return { ok: false, cause: 'unexpected', message: `Microsoft returned an unexpected error: ${text.slice(0, 300)}`, fix: 'Try again; if it persists, check the app registration in Microsoft Entra.' };
+}

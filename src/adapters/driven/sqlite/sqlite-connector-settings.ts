@@ -1,0 +1,27 @@
+import type { ConnectorSettings } from '../../../domain/connectors/connector-settings.js';
+import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
+import type { ConnectorSettingsStore } from '../../../application/ports/connector-settings-store.js';
+import type { SecretBox } from '../../../application/ports/secret-box.js';
+import type { SqliteDatabase } from './database.js';
+
+/** Connector settings in the embedded store; the client secret is sealed, never stored in clear. */
+export class SqliteConnectorSettings implements ConnectorSettingsStore {
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  async get<S extends MdmSourceName>(source: S): Promise<ConnectorSettings<S> | null> {
+    const row = this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(`connector:${source}`);
+    if (!row) return null;
+    const stored = JSON.parse(row.value) as ConnectorSettings<S> & { clientSecret: string | null };
+    return { ...stored, clientSecret: stored.clientSecret ? this.secrets.open(stored.clientSecret) : null };
+  }
+
+  async save<S extends MdmSourceName>(source: S, settings: ConnectorSettings<S>): Promise<void> {
+    const sealed = { ...settings, clientSecret: settings.clientSecret ? this.secrets.seal(settings.clientSecret) : null };
+    this.db
+      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(`connector:${source}`, JSON.stringify(sealed));
+  }
+}

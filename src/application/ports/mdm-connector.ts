@@ -1,0 +1,19 @@
+import type { ConnectorSettings } from '../../domain/connectors/connector-settings.js';
+import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
+import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
+
+/** The outcome of Test connection, in words an admin can act on. */
+export type ConnectionCheck =
+  | { ok: true; message: string }
+  | { ok: false; cause: string; message: string; fix: string };
+
+/** One MDM product, reached with the settings an admin saved (or is about to save). */
+export interface MdmConnector<S extends MdmSourceName = MdmSourceName> {
+  readonly source: S;
+  devices(settings: ConnectorSettings<S>): AsyncIterable<MdmDevice[]>;
+  testConnection(settings: ConnectorSettings<S>): Promise<ConnectionCheck>;
+  /** Every device the MDM holds under this serial (normally one). */
+  lookupBySerial(settings: ConnectorSettings<S>, serial: string): Promise<MdmDevice[]>;
+}
+
+export type MdmConnectors = { [S in MdmSourceName]: MdmConnector<S> };

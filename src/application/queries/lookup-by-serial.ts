@@ -1,0 +1,40 @@
+import { readiness, type ConnectorSettings } from '../../domain/connectors/connector-settings.js';
+import { prefillFrom, type HardwarePrefill } from '../../domain/hardware/prefill.js';
+import { readSerial } from '../../domain/hardware/serial-number.js';
+import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
+import { DomainError } from '../../domain/shared/domain-error.js';
+import type { ConnectorSettingsStore } from '../ports/connector-settings-store.js';
+import type { MdmConnectors } from '../ports/mdm-connector.js';
+import { SourceNotConfigured } from '../ports/mdm-source.js';
+
+export type SerialLookup =
+  | { outcome: 'found'; device: HardwarePrefill }
+  | { outcome: 'not-found'; serial: string; message: string }
+  | { outcome: 'ambiguous'; serial: string; message: string; devices: HardwarePrefill[] };
+
+/** "Look up by serial" on the Hardware form: reads the MDM, writes nothing to the register. */
+export class LookupBySerial {
+  constructor(
+    private readonly settings: ConnectorSettingsStore,
+    private readonly connectors: MdmConnectors,
+  ) {}
+
+  async lookup(source: MdmSourceName, rawSerial: string): Promise<SerialLookup> {
+    const reading = readSerial(rawSerial);
+    if (reading.kind !== 'serial') {
+      throw new DomainError('serial-required', `serial ${JSON.stringify(rawSerial)} is empty or a placeholder.`, 'serial', 'Type the serial printed on the device.');
+    }
+    const saved = await this.settings.get(source);
+    const ready = readiness(source, saved);
+    if (!ready.configured || !saved) throw new SourceNotConfigured(source, ready.missing);
+    const connector = this.connectors[source] as { lookupBySerial(s: ConnectorSettings, serial: string): ReturnType<MdmConnectors[MdmSourceName]['lookupBySerial']> };
+    const devices = (await connector.lookupBySerial(saved, reading.serial)).map(prefillFrom);
+    const name = source === 'intune' ? 'Microsoft Intune' : 'Jamf Pro';
+    if (devices.length === 0) return { outcome: 'not-found', serial: reading.serial, message: `${name} has no device with serial ${reading.serial}.` };
+    if (devices.length > 1) {
+      const ordered = devices.sort((a, b) => (b.lastSyncedAt ?? '').localeCompare(a.lastSyncedAt ?? ''));
+      return { outcome: 'ambiguous', serial: reading.serial, message: `${devices.length} devices in ${name} share serial ${reading.serial}; the most recently synced is listed first.`, devices: ordered };
+    }
+    return { outcome: 'found', device: devices[0]! };
+  }
+}

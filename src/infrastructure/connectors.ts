@@ -1,0 +1,10 @@
+import { IntuneConnector, type IntuneConnectorOptions } from '../adapters/driven/intune/intune-connector.js';
+import type { MdmConnectors } from '../application/ports/mdm-connector.js';
+
+/** One connector per MDM product, sharing the process's outbound network settings. */
+export function buildConnectors(options: IntuneConnectorOptions = {}): MdmConnectors {
+  return {
+    intune: new IntuneConnector(options),
+    jamf: null as never,
+  };
+}

@@ -1,0 +1,59 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { EmulatorTls } from './tls.js';
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Jamf pretty-prints with Jackson's "key" : value; Microsoft sends compact JSON. */
+  pretty?: boolean;
+}
+
+export type Handler = (request: IncomingMessage, url: URL, body: string) => Promise<Reply> | Reply;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+function jacksonJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/"([^"]+)": /g, '"$1" : ');
+}
+
+/** A loopback HTTPS server for an emulator; it listens on 127.0.0.1 only. */
+export async function startHttpsServer(tls: EmulatorTls, handler: Handler, port = 0): Promise<RunningServer> {
+  const server = createServer({ key: tls.key, cert: tls.cert }, (request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', async () => {
+      try {
+        const url = new URL(request.url ?? '/', `https://${request.headers.host ?? '127.0.0.1'}`);
+        const reply = await handler(request, url, Buffer.concat(chunks).toString('utf8'));
+        const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : reply.pretty ? jacksonJson(reply.body) : JSON.stringify(reply.body);
+        response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
+        response.end(payload);
+      } catch (error) {
+        response.writeHead(500, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: String(error) }));
+      }
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `https://127.0.0.1:${bound}`,
+    port: bound,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

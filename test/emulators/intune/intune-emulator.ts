@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { mintTls } from '../tls.js';
+import { delay, startHttpsServer, type Reply, type RunningServer } from '../https-server.js';
+import type { GraphDevice } from './graph-fleet.js';
+
+export interface EmulatedClient {
+  clientId: string;
+  secret: string;
+  secretExpired?: boolean;
+  /** Admin consent for DeviceManagementManagedDevices.Read.All; without it tokens carry no roles. */
+  consented?: boolean;
+  hasServicePrincipal?: boolean;
+}
+
+export interface EmulatedTenant {
+  tenantId: string;
+  clients: EmulatedClient[];
+  devices: GraphDevice[];
+}
+
+export interface IntuneFaults {
+  /** Page index (0-based) → how many times to answer 429 and with which Retry-After (null: none). */
+  throttle?: Map<number, { times: number; retryAfter: string | null }>;
+  /** Page index → how many times to answer this 5xx status. */
+  serverErrors?: Map<number, { times: number; status: 500 | 502 | 503 | 504 }>;
+  /** Every page answers this much later. */
+  slowPageMs?: number;
+  /** expires_in of new tokens. */
+  tokenLifetimeSeconds?: number;
+  /** Tokens stop working after this many Graph calls each (an expiry the client did not foresee). */
+  tokenExpiresAfterCalls?: number;
+}
+
+interface IssuedToken {
+  tenantId: string;
+  clientId: string;
+  roles: string[];
+  expiresAt: number;
+  calls: number;
+}
+
+const PERMISSION = 'DeviceManagementManagedDevices.Read.All';
+const DEFAULT_TOP = 1000;
+
+function aadError(status: number, error: string, code: number, description: string): Reply {
+  const trace = randomUUID();
+  return {
+    status,
+    body: {
+      error,
+      error_description: `AADSTS${code}: ${description} Trace ID: ${trace} Correlation ID: ${randomUUID()} Timestamp: ${new Date().toISOString().replace('T', ' ').slice(0, 19)}Z`,
+      error_codes: [code],
+      timestamp: new Date().toISOString().replace('T', ' ').slice(0, 19) + 'Z',
+      trace_id: trace,
+      correlation_id: randomUUID(),
+      error_uri: `https://login.microsoftonline.com/error?code=${code}`,
+    },
+  };
+}
+
+function graphError(status: number, code: string, message: string, extraHeaders: Record<string, string> = {}): Reply {
+  const date = new Date().toISOString().slice(0, 19);
+  return { status, headers: extraHeaders, body: { error: { code, message, innerError: { date, 'request-id': randomUUID(), 'client-request-id': randomUUID() } } } };
+}
+
+function fakeJwt(claims: Record<string, unknown>): string {
+  const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ typ: 'JWT', alg: 'RS256' })}.${part(claims)}.${Buffer.from(randomUUID()).toString('base64url')}`;
+}
+
+function project(device: GraphDevice, select: string[] | null): GraphDevice {
+  if (!select) return device;
+  return Object.fromEntries(select.map((f) => [f, device[f] ?? null]));
+}
+
+/**
+ * Entra ID (openid-configuration, client-credentials token) and Microsoft Graph managedDevices, over
+ * TLS with a CA minted at start, answering as the real services do — including their errors.
+ */
+export class IntuneEmulator {
+  readonly tenants = new Map<string, EmulatedTenant>();
+  private currentFaults: IntuneFaults = {};
+  readonly stats = { tokenRequests: 0, metadataRequests: 0, graphRequests: 0, throttled: 0 };
+  private readonly tokens = new Map<string, IssuedToken>();
+  private readonly pageHits = new Map<string, number>();
+
+  private constructor(private readonly server: RunningServer, readonly caPem: string) {}
+
+  static async start(tenants: EmulatedTenant[] = [], port = 0): Promise<IntuneEmulator> {
+    const tls = await mintTls('Intune');
+    let emulator: IntuneEmulator | null = null;
+    const server = await startHttpsServer(tls, (request, url, body) => emulator!.handle(request, url, body), port);
+    emulator = new IntuneEmulator(server, tls.caPem);
+    for (const tenant of tenants) emulator.tenants.set(tenant.tenantId, tenant);
+    return emulator;
+  }
+
+  get faults(): IntuneFaults {
+    return this.currentFaults;
+  }
+
+  /** New fault switches start counting page hits afresh. */
+  set faults(faults: IntuneFaults) {
+    this.currentFaults = faults;
+    this.pageHits.clear();
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  stop(): Promise<void> {
+    return this.server.close();
+  }
+
+  private async handle(request: IncomingMessage, url: URL, body: string): Promise<Reply> {
+    const metadata = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
+    if (metadata && request.method === 'GET') return this.openidConfiguration(metadata[1]!);
+    const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
+    if (token && request.method === 'POST') return this.token(token[1]!, new URLSearchParams(body));
+    if (url.pathname === '/v1.0/deviceManagement/managedDevices' && request.method === 'GET') return this.managedDevices(request, url);
+    return graphError(404, 'ResourceNotFound', `Resource not found for the segment '${url.pathname}'.`);
+  }
+
+  private openidConfiguration(tenantId: string): Reply {
+    this.stats.metadataRequests += 1;
+    if (!this.tenants.has(tenantId)) return aadError(400, 'invalid_tenant', 90002, `Tenant '${tenantId}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    const base = `${this.url}/${tenantId}`;
+    return {
+      status: 200,
+      body: {
+        token_endpoint: `${base}/oauth2/v2.0/token`,
+        authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+        issuer: `${base}/v2.0`,
+        jwks_uri: `${base}/discovery/v2.0/keys`,
+        response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+        token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+      },
+    };
+  }
+
+  private token(tenantId: string, form: URLSearchParams): Reply {
+    this.stats.tokenRequests += 1;
+    const tenant = this.tenants.get(tenantId);
+    if (!tenant) return aadError(400, 'invalid_tenant', 90002, `Tenant '${tenantId}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    if (form.get('grant_type') !== 'client_credentials') return aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+    const clientId = form.get('client_id') ?? '';
+    const client = tenant.clients.find((c) => c.clientId === clientId);
+    if (!client) return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantId}'.`);
+    if (client.hasServicePrincipal === false) return aadError(401, 'invalid_client', 7000229, `The client application ${clientId} is missing service principal in the tenant ${tenantId}.`);
+    if (form.get('client_secret') !== client.secret) return aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app.');
+    if (client.secretExpired) return aadError(401, 'invalid_client', 7000222, `The provided client secret keys for app '${clientId}' are expired.`);
+    const lifetime = this.faults.tokenLifetimeSeconds ?? 3599;
+    const roles = client.consented === false ? [] : [PERMISSION];
+    const accessToken = fakeJwt({ aud: 'https://graph.microsoft.com', tid: tenantId, appid: clientId, roles, exp: Math.floor(Date.now() / 1000) + lifetime });
+    this.tokens.set(accessToken, { tenantId, clientId, roles, expiresAt: Date.now() + lifetime * 1000, calls: 0 });
+    return { status: 200, body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken } };
+  }
+
+  private async managedDevices(request: IncomingMessage, url: URL): Promise<Reply> {
+    this.stats.graphRequests += 1;
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const token = bearer ? this.tokens.get(bearer) : undefined;
+    if (!token) return graphError(401, 'InvalidAuthenticationToken', bearer ? 'Invalid JWT token.' : 'Access token is empty.');
+    token.calls += 1;
+    const expiredByCalls = this.faults.tokenExpiresAfterCalls !== undefined && token.calls > this.faults.tokenExpiresAfterCalls;
+    if (Date.now() > token.expiresAt || expiredByCalls) return graphError(401, 'InvalidAuthenticationToken', 'Access token has expired.');
+    if (!token.roles.includes(PERMISSION)) {
+      const inner = JSON.stringify({ _version: 3, Message: `Application is not authorized to perform this operation. Application must have one of the following scopes: ${PERMISSION}, DeviceManagementManagedDevices.ReadWrite.All - Operation ID (for customer support): ${randomUUID()}` });
+      return graphError(403, 'Forbidden', inner);
+    }
+    const tenant = this.tenants.get(token.tenantId)!;
+    const skip = url.searchParams.get('$skiptoken');
+    const state = skip ? (JSON.parse(Buffer.from(skip, 'base64url').toString()) as { offset: number; select: string[] | null; filter: string | null }) : null;
+    const top = Math.min(Math.max(1, Number(url.searchParams.get('$top') ?? DEFAULT_TOP) || DEFAULT_TOP), DEFAULT_TOP);
+    const select = state ? state.select : url.searchParams.get('$select')?.split(',').map((s) => s.trim()) ?? null;
+    const filter = state ? state.filter : url.searchParams.get('$filter');
+    const offset = state?.offset ?? 0;
+    const pageIndex = Math.floor(offset / top);
+
+    const fault = await this.pageFault(token.clientId, pageIndex);
+    if (fault) return fault;
+
+    // Graph honours this one filter on managed devices; other filters are silently ignored.
+    const serial = filter ? /^serialNumber eq '((?:[^']|'')*)'$/.exec(filter.trim())?.[1]?.replace(/''/g, "'") : undefined;
+    const matching = serial !== undefined ? tenant.devices.filter((d) => String(d.serialNumber ?? '').toLowerCase() === serial.toLowerCase()) : tenant.devices;
+    const value = matching.slice(offset, offset + top).map((d) => project(d, select));
+    const context = `${this.url}/v1.0/$metadata#deviceManagement/managedDevices${select ? `(${select.join(',')})` : ''}`;
+    const body: Record<string, unknown> = { '@odata.context': context, '@odata.count': value.length };
+    if (offset + top < matching.length) {
+      const next = Buffer.from(JSON.stringify({ offset: offset + top, select, filter })).toString('base64url');
+      body['@odata.nextLink'] = `${this.url}/v1.0/deviceManagement/managedDevices?$top=${top}&$skiptoken=${next}`;
+    }
+    body.value = value;
+    return { status: 200, body };
+  }
+
+  private async pageFault(clientId: string, pageIndex: number): Promise<Reply | null> {
+    if (this.faults.slowPageMs) await delay(this.faults.slowPageMs);
+    const key = `${clientId}:${pageIndex}`;
+    const hits = (this.pageHits.get(key) ?? 0) + 1;
+    this.pageHits.set(key, hits);
+    const throttle = this.faults.throttle?.get(pageIndex);
+    if (throttle && hits <= throttle.times) {
+      this.stats.throttled += 1;
+      const headers: Record<string, string> = throttle.retryAfter === null ? {} : { 'Retry-After': throttle.retryAfter };
+      return graphError(429, 'TooManyRequests', 'Too many requests from Identifier:' + clientId + ' under category:throttle-intune.', headers);
+    }
+    const failure = this.faults.serverErrors?.get(pageIndex);
+    const already = throttle ? throttle.times : 0;
+    if (failure && hits - already <= failure.times) return graphError(failure.status, 'ServiceUnavailable', 'The service is temporarily unavailable.');
+    return null;
+  }
+}
