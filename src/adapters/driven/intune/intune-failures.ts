@@ -1,4 +1,5 @@
 import type { ConnectionCheck } from '../../../application/ports/mdm-connector.js';
+import { causeChain, errorCodes, isTlsCode, NETWORK_CODES } from '../http/error-chain.js';
 
 type Failure = Extract<ConnectionCheck, { ok: false }>;
 
@@ -38,25 +39,8 @@ const AADSTS: Record<string, Omit<Failure, 'ok'>> = {
   },
 };
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
-const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|DEPTH_ZERO/;
-
-function chain(error: unknown): unknown[] {
-  const seen: unknown[] = [];
-  let current: unknown = error;
-  while (current && seen.length < 6 && !seen.includes(current)) {
-    seen.push(current);
-    current = (current as { cause?: unknown }).cause ?? (current as { originalError?: unknown }).originalError;
-  }
-  return seen;
-}
-
 function codesAndText(error: unknown): { codes: string[]; text: string } {
-  const links = chain(error);
-  return {
-    codes: links.map((e) => (e as { code?: unknown }).code).filter((c): c is string => typeof c === 'string'),
-    text: links.map((e) => (e instanceof Error ? e.message : String(e))).join(' | '),
-  };
+  return { codes: errorCodes(error), text: causeChain(error).map((e) => (e instanceof Error ? e.message : String(e))).join(' | ') };
 }
 
 /** Names the cause of a failed token request or Graph call, and the fix. */
@@ -79,11 +63,11 @@ export function describeIntuneFailure(error: unknown): Failure {
   if (/endpoints_resolution_error/.test(text)) {
     return { ok: false, ...AADSTS['90002']!, message: 'Microsoft could not resolve this tenant (AADSTS90002 or an unreachable authority host).' };
   }
-  if (codes.some((c) => TLS_CODES.test(c)) || /certificate|self[- ]signed/i.test(text)) {
+  if (codes.some(isTlsCode) || /certificate|self[- ]signed/i.test(text)) {
     return {
       ok: false,
       cause: 'tls',
-      message: `The TLS certificate of the Microsoft endpoint was not trusted (${codes.find((c) => TLS_CODES.test(c)) ?? 'certificate error'}).`,
+      message: `The TLS certificate of the Microsoft endpoint was not trusted (${codes.find(isTlsCode) ?? 'certificate error'}).`,
       fix: 'If a proxy inspects TLS, give its CA to OnTrackio through NODE_EXTRA_CA_CERTS; otherwise check the authority host and Graph base URL.',
     };
   }
