@@ -74,6 +74,9 @@ export class ImportFromMdm {
         context.now = this.now();
         const outcomes = await this.pages.importPage(devices, context);
         await run.recordPage(outcomes, this.now());
+        // Project each page while the connector fetches the next one: the work overlaps the network
+        // wait, and the register fills as the run goes rather than all at the end.
+        await deps.projections.catchUp();
         for (const outcome of outcomes) {
           if (outcome.outcome === 'skipped' && skipped.length < BANNER_DETAIL_LIMIT) skipped.push(outcome);
           if (outcome.outcome === 'error' && failed.length < BANNER_DETAIL_LIMIT) failed.push(outcome);

@@ -8,6 +8,7 @@ import type { ConnectionCheck, MdmConnector } from '../../../application/ports/m
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
 import { outboundDispatcher, trustedCas, type OutboundOptions } from '../http/outbound.js';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, RetriesExhausted, withRetries, type RetryPolicy, type RetryVerdict } from '../http/retry.js';
+import { startPrefetch } from '../http/prefetch.js';
 import { fromManagedDevice, MANAGED_DEVICE_FIELDS } from './graph-managed-device.js';
 import { describeIntuneFailure } from './intune-failures.js';
 
@@ -109,12 +110,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
 
   async *devices(settings: IntuneSettings): AsyncIterable<MdmDevice[]> {
     const session = this.session(settings);
-    const fetchPage = (path: string) => {
-      const page = this.get(session, path);
-      page.catch(() => undefined); // awaited below; prefetching must not leave an unhandled rejection
-      return page;
-    };
-    let pending: Promise<GraphPage> | null = fetchPage(`/deviceManagement/managedDevices?$select=${MANAGED_DEVICE_FIELDS.join(',')}&$top=${PAGE_SIZE}`);
+    let pending: Promise<GraphPage> | null = this.get(session, `/deviceManagement/managedDevices?$select=${MANAGED_DEVICE_FIELDS.join(',')}&$top=${PAGE_SIZE}`);
     while (pending) {
       let page: GraphPage;
       try {
@@ -124,7 +120,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
       }
       const next = page['@odata.nextLink'];
       // Fetch the next page while this one is imported.
-      pending = next ? fetchPage(next) : null;
+      pending = next ? (await startPrefetch(() => this.get(session, next))).pending : null;
       yield (page.value ?? []).map((raw) => fromManagedDevice(raw as Record<string, unknown>));
     }
   }

@@ -6,6 +6,7 @@ import type { ConnectionCheck, MdmConnector } from '../../../application/ports/m
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
 import { outboundDispatcher, type OutboundOptions } from '../http/outbound.js';
 import { DEFAULT_RETRY_POLICY, RetriesExhausted, type RetryPolicy } from '../http/retry.js';
+import { startPrefetch } from '../http/prefetch.js';
 import { describeJamfFailure } from './jamf-failures.js';
 import { fromComputer, fromMobileDevice } from './jamf-inventory.js';
 import { JamfSession } from './jamf-session.js';
@@ -89,10 +90,7 @@ export class JamfConnector implements MdmConnector<'jamf'> {
     let current: Promise<SearchResults> = Promise.resolve(first);
     for (let page = 0; page < pages; page += 1) {
       const results = await current;
-      if (page + 1 < pages) {
-        current = session.get<SearchResults>(pageQuery(page + 1));
-        current.catch(() => undefined); // awaited on the next turn; a prefetch must not go unhandled
-      }
+      if (page + 1 < pages) current = (await startPrefetch(() => session.get<SearchResults>(pageQuery(page + 1)))).pending;
       if (results.results.length > 0) yield results.results.map(map);
     }
   }
