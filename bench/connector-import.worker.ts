@@ -6,7 +6,7 @@ import type { ImportFromMdm } from '../src/application/commands/import-from-mdm.
 import type { ConnectorSettingsStore } from '../src/application/ports/connector-settings-store.js';
 import { loadConfig } from '../src/infrastructure/config.js';
 import { buildContainer, closeContainer } from '../src/infrastructure/container.js';
-import { TOKENS } from '../src/infrastructure/tokens.js';
+import { TOKENS } from '../src/application/tokens.js';
 import { spawnEmulators } from '../test/emulators/spawn.js';
 import { plainFetchIntune, plainFetchJamf } from './plain-fetch.js';
 

@@ -7,7 +7,7 @@ import { InMemoryMdmSource } from '../src/adapters/driven/synthetic/in-memory-md
 import type { ImportFromMdm } from '../src/application/commands/import-from-mdm.js';
 import { loadConfig } from '../src/infrastructure/config.js';
 import { buildContainer, closeContainer } from '../src/infrastructure/container.js';
-import { TOKENS } from '../src/infrastructure/tokens.js';
+import { TOKENS } from '../src/application/tokens.js';
 
 /**
  * One measurement in a process of its own, so that peak RSS belongs to this fleet size alone:

@@ -7,7 +7,7 @@ import { SourceNotConfigured, type MdmSource, type MdmSourceProvider } from './p
 /** Opens a source only when its connector reads Configured, with the saved settings. */
 export class ConnectorSourceProvider implements MdmSourceProvider {
   constructor(
-    private readonly settings: ConnectorSettingsStore,
+    private readonly settings: Pick<ConnectorSettingsStore, 'get'>,
     private readonly connectors: MdmConnectors,
   ) {}
 

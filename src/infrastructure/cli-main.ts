@@ -1,7 +1,7 @@
 import { runCli } from '../adapters/driving/cli/cli.js';
 import { loadConfig } from './config.js';
 import { buildContainer, closeContainer } from './container.js';
-import { TOKENS } from './tokens.js';
+import { TOKENS } from '../application/tokens.js';
 
 /** Process start-up for the CLI: configuration, composition root, one command, clean shutdown. */
 export async function main(argv: string[]): Promise<number> {

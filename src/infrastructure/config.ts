@@ -9,8 +9,14 @@ export interface Config {
   assetTagDigits: number;
   staleRunAfterMs: number;
   port: number;
+  /** Interface to listen on: loopback by default; 0.0.0.0 in a container. */
+  host: string;
   /** SECRETS_KEY: seals connector secrets at rest. Required with the production stores. */
   secretsKey: string | null;
+  /** API_TOKENS: "token=email:role" entries for the standalone server's sign-in. */
+  apiTokens: string;
+  /** Imports and connection tests one user may start per minute. */
+  rateLimitPerMinute: number;
 }
 
 export class ConfigurationError extends Error {
@@ -42,6 +48,9 @@ export function loadConfig(env: Env = process.env): Config {
     assetTagDigits: integer(env, 'ASSET_TAG_DIGITS', 5, 1, 12),
     staleRunAfterMs: integer(env, 'STALE_RUN_AFTER_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
     port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST?.trim() || '127.0.0.1',
     secretsKey: env.SECRETS_KEY?.trim() || null,
+    apiTokens: env.API_TOKENS?.trim() ?? '',
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 10, 1, 10_000),
   };
 }

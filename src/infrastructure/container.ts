@@ -3,6 +3,11 @@ import { Container } from 'inversify';
 import { ImportFromMdm } from '../application/commands/import-from-mdm.js';
 import { HandEdits } from '../application/commands/hand-edits.js';
 import { ImportHistory } from '../application/queries/import-history.js';
+import { HardwareHistory } from '../application/queries/hardware-history.js';
+import { Integrations } from '../application/integrations.js';
+import type { Authenticator } from '../application/ports/authenticator.js';
+import { jsonLogger, type Logger } from './logger.js';
+import { ConfiguredTokenAuthenticator } from './token-authenticator.js';
 import type { AssetTagSequence } from '../application/ports/asset-tag-sequence.js';
 import type { Clock } from '../application/ports/clock.js';
 import type { EventStore } from '../application/ports/event-store.js';
@@ -22,13 +27,16 @@ import { TestConnection } from '../application/commands/test-connection.js';
 import type { MdmConnectors } from '../application/ports/mdm-connector.js';
 import type { IntuneConnectorOptions } from '../adapters/driven/intune/intune-connector.js';
 import { systemClock, uuidGenerator } from './system-clock.js';
-import { TOKENS } from './tokens.js';
+import { TOKENS } from '../application/tokens.js';
 
 export interface ContainerOverrides {
   mdmSources?: MdmSourceProvider;
   clock?: Clock;
   /** Network options for the MDM connectors (an emulator's CA, retry timings in tests). */
   connectors?: IntuneConnectorOptions;
+  logger?: Logger;
+  /** The monolith's own sign-in; the standalone server checks API_TOKENS. */
+  authenticator?: Authenticator;
 }
 
 /** The composition root: the one place that knows which adapter serves which port. */
@@ -63,6 +71,10 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     }),
   );
   container.bind(TOKENS.ImportHistory).toDynamicValue((ctx) => new ImportHistory(ctx.get<EventStore>(TOKENS.EventStore)));
+  container.bind(TOKENS.HardwareHistory).toDynamicValue((ctx) => new HardwareHistory(ctx.get(TOKENS.HardwareRegisterQueries), ctx.get(TOKENS.EventStore)));
+  container.bind(TOKENS.Integrations).toDynamicValue((ctx) => new Integrations(ctx.get(TOKENS.ConnectorSettings), ctx.get(TOKENS.TestConnection), ctx.get(TOKENS.Clock)));
+  container.bind<Logger>(TOKENS.Logger).toConstantValue(overrides.logger ?? jsonLogger());
+  container.bind<Authenticator>(TOKENS.Authenticator).toConstantValue(overrides.authenticator ?? new ConfiguredTokenAuthenticator(config.apiTokens));
   container.bind(TOKENS.HandEdits).toDynamicValue((ctx) =>
     new HandEdits({
       store: ctx.get<EventStore>(TOKENS.EventStore),

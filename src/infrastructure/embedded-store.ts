@@ -6,11 +6,12 @@ import { SqliteReadModels } from '../adapters/driven/sqlite/sqlite-read-models.j
 import { SqliteUserDirectory } from '../adapters/driven/sqlite/sqlite-user-directory.js';
 import { SqliteConnectorSettings } from '../adapters/driven/sqlite/sqlite-connector-settings.js';
 import type { SecretBox } from '../application/ports/secret-box.js';
+import type { StoreHealth } from '../application/ports/store-health.js';
 import type { EventStore } from '../application/ports/event-store.js';
 import type { ReadModelStore } from '../application/ports/read-models.js';
 import type { Config } from './config.js';
 import { ProjectionRunner } from './projection-runner.js';
-import { TOKENS } from './tokens.js';
+import { TOKENS } from '../application/tokens.js';
 
 export const SQLITE_DATABASE = Symbol('SqliteDatabase');
 
@@ -28,6 +29,16 @@ export function bindEmbeddedStore(container: Container, config: Config, secrets:
   container.bind(TOKENS.UserDirectory).toConstantValue(new SqliteUserDirectory(db));
   container.bind(TOKENS.AssetTagSequence).toConstantValue(new SqliteAssetTagSequence(db));
   container.bind(TOKENS.ConnectorSettings).toConstantValue(new SqliteConnectorSettings(db, secrets));
+  container.bind<StoreHealth>(TOKENS.StoreHealth).toConstantValue({
+    check: async () => {
+      try {
+        db.prepare('SELECT 1').get();
+        return [{ component: 'embedded store', ok: true, detail: config.dataFile }];
+      } catch (error) {
+        return [{ component: 'embedded store', ok: false, detail: error instanceof Error ? error.message : String(error) }];
+      }
+    },
+  });
   const runner = new ProjectionRunner(store, readModels);
   container.bind(TOKENS.Projections).toConstantValue(runner);
   container.get<Array<() => Promise<void>>>(TOKENS.Closers).push(() => runner.stop());

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { ReadModelStore } from '../../src/application/ports/read-models.js';
-import { TOKENS } from '../../src/infrastructure/tokens.js';
+import { TOKENS } from '../../src/application/tokens.js';
 import { EmbeddedApp } from '../support/embedded-app.js';
 import { latitude, macbook } from '../support/mothers.js';
 

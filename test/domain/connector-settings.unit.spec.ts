@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { InvalidTenantUrl, validateJamfTenantUrl } from '../../src/domain/connectors/jamf-tenant-url.js';
-import { validateGuid, validateHttpsOrigin } from '../../src/domain/connectors/intune-identifiers.js';
+import { validateGuid, validateHttpsOrigin } from '../../src/domain/connectors/identifiers.js';
 import { readiness } from '../../src/domain/connectors/connector-settings.js';
 import { DomainError } from '../../src/domain/shared/domain-error.js';
 

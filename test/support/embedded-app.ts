@@ -12,7 +12,7 @@ import type { MdmSourceName } from '../../src/domain/hardware/mdm-source.js';
 import type { SqliteUserDirectory, UserRow } from '../../src/adapters/driven/sqlite/sqlite-user-directory.js';
 import { loadConfig } from '../../src/infrastructure/config.js';
 import { buildContainer, closeContainer } from '../../src/infrastructure/container.js';
-import { TOKENS } from '../../src/infrastructure/tokens.js';
+import { TOKENS } from '../../src/application/tokens.js';
 import type { MdmSource } from '../../src/application/ports/mdm-source.js';
 
 export type Fleets = Partial<Record<MdmSourceName, MdmSource | (() => Iterable<MdmDevice>)>>;

@@ -6,7 +6,7 @@ import type { ConnectionCheck, MdmConnectors } from '../ports/mdm-connector.js';
 /** Test connection, on the saved settings or on values the admin has not saved yet. */
 export class TestConnection {
   constructor(
-    private readonly settings: ConnectorSettingsStore,
+    private readonly settings: Pick<ConnectorSettingsStore, 'get'>,
     private readonly connectors: MdmConnectors,
   ) {}
 

@@ -15,7 +15,7 @@ export type SerialLookup =
 /** "Look up by serial" on the Hardware form: reads the MDM, writes nothing to the register. */
 export class LookupBySerial {
   constructor(
-    private readonly settings: ConnectorSettingsStore,
+    private readonly settings: Pick<ConnectorSettingsStore, 'get'>,
     private readonly connectors: MdmConnectors,
   ) {}
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import type { ConnectorSettingsStore } from '../../../src/application/ports/connector-settings-store.js';
-import { TOKENS } from '../../../src/infrastructure/tokens.js';
+import { TOKENS } from '../../../src/application/tokens.js';
 import { IntuneConnector } from '../../../src/adapters/driven/intune/intune-connector.js';
 import { LookupBySerial } from '../../../src/application/queries/lookup-by-serial.js';
 import { MdmSourceFailure } from '../../../src/application/ports/mdm-source.js';
@@ -170,7 +170,7 @@ describe('Intune connector against the Entra ID + Graph emulator (real @azure/id
   });
 
   describe('Look up by serial', () => {
-    const settingsStore = (settings: ReturnType<typeof intuneSettings>): ConnectorSettingsStore => ({ get: async () => settings as never, save: async () => undefined });
+    const settingsStore = (settings: ReturnType<typeof intuneSettings>): Pick<ConnectorSettingsStore, 'get'> => ({ get: async () => settings as never });
     const lookup = () => new LookupBySerial(settingsStore(intuneSettings(emulator)), { intune: intuneConnector(emulator), jamf: null as never });
     const real = (): GraphDevice => tenant.devices[tenant.kinds.indexOf('real')]!;
 

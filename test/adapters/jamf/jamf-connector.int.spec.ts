@@ -7,7 +7,7 @@ import type { HardwareRegisterQueries } from '../../../src/application/ports/rea
 import type { MdmDevice } from '../../../src/domain/hardware/mdm-device.js';
 import { loadConfig } from '../../../src/infrastructure/config.js';
 import { buildContainer, closeContainer } from '../../../src/infrastructure/container.js';
-import { TOKENS } from '../../../src/infrastructure/tokens.js';
+import { TOKENS } from '../../../src/application/tokens.js';
 import { generateAppleFleet } from '../../emulators/jamf/apple-fleet.js';
 import type { JamfEmulator } from '../../emulators/jamf/jamf-emulator.js';
 import { IntuneEmulator } from '../../emulators/intune/intune-emulator.js';
@@ -149,7 +149,7 @@ describe('Jamf Pro connector against the Jamf Pro emulator (axios over TLS)', fu
   });
 
   describe('Look up by serial', () => {
-    const store = (): ConnectorSettingsStore => ({ get: async () => jamfSettings(emulator) as never, save: async () => undefined });
+    const store = (): Pick<ConnectorSettingsStore, 'get'> => ({ get: async () => jamfSettings(emulator) as never });
     const lookup = () => new LookupBySerial(store(), { intune: null as never, jamf: jamfConnector(emulator) });
     const serialAt = (kind: 'computer' | 'mobile', index: number) =>
       ((kind === 'computer' ? fleet.computers : fleet.mobiles)[index] as { hardware: { serialNumber: string } }).hardware.serialNumber;

@@ -1,6 +1,6 @@
 import type { ConnectorSettings } from '../../../domain/connectors/connector-settings.js';
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
-import type { ConnectorSettingsStore } from '../../../application/ports/connector-settings-store.js';
+import type { ConnectorSettingsStore, RecordedTest } from '../../../application/ports/connector-settings-store.js';
 import type { SecretBox } from '../../../application/ports/secret-box.js';
 import type { SqliteDatabase } from './database.js';
 
@@ -20,8 +20,19 @@ export class SqliteConnectorSettings implements ConnectorSettingsStore {
 
   async save<S extends MdmSourceName>(source: S, settings: ConnectorSettings<S>): Promise<void> {
     const sealed = { ...settings, clientSecret: settings.clientSecret ? this.secrets.seal(settings.clientSecret) : null };
-    this.db
-      .prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-      .run(`connector:${source}`, JSON.stringify(sealed));
+    this.put(`connector:${source}`, sealed);
+  }
+
+  async lastTest(source: MdmSourceName): Promise<RecordedTest | null> {
+    const row = this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(`connector-test:${source}`);
+    return row ? (JSON.parse(row.value) as RecordedTest) : null;
+  }
+
+  async saveTest(source: MdmSourceName, test: RecordedTest): Promise<void> {
+    this.put(`connector-test:${source}`, test);
+  }
+
+  private put(key: string, value: unknown): void {
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
   }
 }

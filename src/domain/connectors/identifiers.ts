@@ -27,3 +27,12 @@ export function validateHttpsOrigin(field: 'authorityHost' | 'graphBaseUrl', raw
   }
   return url.origin;
 }
+
+/** A Jamf API client ID is the UUID Jamf shows for the client (hex groups 8-4-4-4-12). */
+export function validateJamfClientId(raw: string): string {
+  const value = raw.trim();
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) {
+    throw new DomainError('invalid-client-id', `clientId ${JSON.stringify(value)} is not a Jamf API client ID.`, 'clientId', 'Copy the Client ID (a UUID) from Settings → API roles and clients in Jamf Pro.');
+  }
+  return value.toLowerCase();
+}

@@ -20,5 +20,9 @@ export const TOKENS = {
   ImportHistory: Symbol('ImportHistory'),
   HandEdits: Symbol('HandEdits'),
   Logger: Symbol('Logger'),
+  Integrations: Symbol('Integrations'),
+  HardwareHistory: Symbol('HardwareHistory'),
+  StoreHealth: Symbol('StoreHealth'),
+  Authenticator: Symbol('Authenticator'),
   Closers: Symbol('Closers'),
 } as const;

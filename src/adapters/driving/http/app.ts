@@ -1,0 +1,83 @@
+import express, { type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Container } from 'inversify';
+import type { Authenticator } from '../../../application/ports/authenticator.js';
+import type { StoreHealth } from '../../../application/ports/store-health.js';
+import { TOKENS } from '../../../application/tokens.js';
+import { authenticate, requireAdmin } from './authentication.js';
+import { BulkImportController } from './controllers/bulk-import.controller.js';
+import { HardwareController } from './controllers/hardware.controller.js';
+import { IntegrationsController } from './controllers/integrations.controller.js';
+import { openApiDocument } from './openapi.js';
+import { problemMiddleware, sendProblem } from './problem.js';
+
+export interface HttpAppOptions {
+  rateLimitPerMinute: number;
+  onServerError: (error: unknown, request: Request) => void;
+  /** Static files served at / (the admin page), if any. */
+  staticDir?: string;
+}
+
+/** The module's HTTP API, as the monolith's admin screens call it. */
+export function createHttpApp(container: Container, options: HttpAppOptions): express.Express {
+  if (!container.isBound(IntegrationsController)) container.bind(IntegrationsController).toSelf();
+  if (!container.isBound(BulkImportController)) container.bind(BulkImportController).toSelf();
+  if (!container.isBound(HardwareController)) container.bind(HardwareController).toSelf();
+  const integrations = container.get(IntegrationsController);
+  const imports = container.get(BulkImportController);
+  const hardware = container.get(HardwareController);
+  const signedIn = authenticate(container.get<Authenticator>(TOKENS.Authenticator));
+  // Imports and connection tests reach the MDM: a few per minute per user is plenty.
+  const limited = rateLimit({
+    windowMs: 60_000,
+    limit: options.rateLimitPerMinute,
+    keyGenerator: (request) => request.principal?.email ?? 'anonymous',
+    handler: (_request, response) =>
+      sendProblem(response, { type: 'https://ontrackio.dev/problems/rate-limited', title: 'Too many requests', status: 429, detail: `At most ${options.rateLimitPerMinute} imports or connection tests a minute per user.`, fix: 'Wait a minute, then try again.' }),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use(express.json({ limit: '64kb' }));
+
+  app.get('/healthz', (_request, response) => response.json({ status: 'ok' }));
+  app.get('/readyz', async (_request: Request, response: Response) => {
+    const components = await container.get<StoreHealth>(TOKENS.StoreHealth).check();
+    const ready = components.every((c) => c.ok);
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', components });
+  });
+  app.get('/openapi.json', (_request, response) => response.json(openApiDocument));
+
+  const admin = express.Router();
+  admin.use(signedIn, requireAdmin);
+  admin.get('/integrations', integrations.list);
+  admin.put('/integrations/:source', integrations.save);
+  admin.post('/integrations/:source/test', limited, integrations.test);
+  admin.get('/bulk-import/mdm', imports.overview);
+  admin.get('/bulk-import/mdm/runs', imports.runs);
+  admin.get('/bulk-import/mdm/runs/:runId', imports.runDetail);
+  admin.post('/bulk-import/mdm/:source', limited, imports.run);
+  admin.get('/audit-log', imports.auditLogEntries);
+  admin.post('/register/rebuild', imports.rebuild);
+  app.use('/api/admin', admin);
+
+  const register = express.Router();
+  register.use(signedIn);
+  register.get('/', hardware.search);
+  register.get('/lookup', requireAdmin, hardware.lookup);
+  register.get('/:id', hardware.one);
+  register.get('/:id/events', hardware.events);
+  register.post('/', requireAdmin, hardware.create);
+  register.patch('/:id', requireAdmin, hardware.update);
+  app.use('/api/hardware', register);
+
+  if (options.staticDir) app.use(express.static(options.staticDir, { index: 'index.html' }));
+  app.use((request, response) =>
+    sendProblem(response, { type: 'https://ontrackio.dev/problems/not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.path}. See /openapi.json.` }),
+  );
+  app.use(problemMiddleware(options.onServerError));
+  return app;
+}

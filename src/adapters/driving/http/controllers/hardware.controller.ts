@@ -1,0 +1,53 @@
+import type { Request, Response } from 'express';
+import { inject, injectable } from 'inversify';
+import type { HandEdits } from '../../../../application/commands/hand-edits.js';
+import type { HardwareHistory } from '../../../../application/queries/hardware-history.js';
+import type { LookupBySerial } from '../../../../application/queries/lookup-by-serial.js';
+import type { HardwareRegisterQueries } from '../../../../application/ports/read-models.js';
+import { HardwareNotFound } from '../../../../domain/hardware/errors.js';
+import { TOKENS } from '../../../../application/tokens.js';
+import { EditHardwareDto, HardwareQueryDto, LookupQueryDto, RegisterHardwareDto } from '../dtos.js';
+import { parseBody, parseQuery } from '../validation.js';
+
+/** The hardware register as the Hardware screens use it. */
+@injectable()
+export class HardwareController {
+  constructor(
+    @inject(TOKENS.HardwareRegisterQueries) private readonly register: HardwareRegisterQueries,
+    @inject(TOKENS.HandEdits) private readonly edits: HandEdits,
+    @inject(TOKENS.LookupBySerial) private readonly lookupBySerial: LookupBySerial,
+    @inject(TOKENS.HardwareHistory) private readonly history: HardwareHistory,
+  ) {}
+
+  search = async (request: Request, response: Response) => {
+    const q = await parseQuery(HardwareQueryDto, request.query as Record<string, unknown>, ['offset', 'limit']);
+    response.json(
+      await this.register.search({ serial: q.serial, assetTag: q.assetTag, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, text: q.q, offset: q.offset, limit: q.limit }),
+    );
+  };
+
+  one = async (request: Request, response: Response) => {
+    const record = await this.register.byId(String(request.params.id));
+    if (!record) throw new HardwareNotFound(`with id ${request.params.id}`);
+    response.json(record);
+  };
+
+  events = async (request: Request, response: Response) => {
+    response.json(await this.history.of(String(request.params.id)));
+  };
+
+  create = async (request: Request, response: Response) => {
+    const body = await parseBody(RegisterHardwareDto, request.body);
+    response.status(201).json(await this.edits.register({ ...body }, request.principal!.email));
+  };
+
+  update = async (request: Request, response: Response) => {
+    const body = await parseBody(EditHardwareDto, request.body);
+    response.json(await this.edits.edit(String(request.params.id), { ...body }, request.principal!.email));
+  };
+
+  lookup = async (request: Request, response: Response) => {
+    const q = await parseQuery(LookupQueryDto, request.query as Record<string, unknown>);
+    response.json(await this.lookupBySerial.lookup(q.source, q.serial));
+  };
+}

@@ -1,0 +1,77 @@
+import { IsBoolean, IsIn, IsISO8601, IsInt, IsNumber, IsOptional, IsString, Matches, MaxLength, Min, Max, IsNotEmpty } from 'class-validator';
+import { CATEGORIES } from '../../../domain/hardware/category.js';
+import { CONDITIONS, STATUSES } from '../../../domain/hardware/hand-maintained.js';
+import { MDM_SOURCES } from '../../../domain/hardware/mdm-source.js';
+
+/** Request bodies and queries, checked at the edge; they never travel past the controllers. */
+
+export class IntuneSettingsDto {
+  @IsBoolean() enabled!: boolean;
+  @IsString() @MaxLength(100) tenantId!: string;
+  @IsString() @MaxLength(100) clientId!: string;
+  @IsOptional() @IsString() @MaxLength(1000) clientSecret?: string;
+  @IsOptional() @IsString() @MaxLength(200) authorityHost?: string | null;
+  @IsOptional() @IsString() @MaxLength(200) graphBaseUrl?: string | null;
+}
+
+export class JamfSettingsDto {
+  @IsBoolean() enabled!: boolean;
+  @IsString() @MaxLength(300) tenantUrl!: string;
+  @IsString() @MaxLength(100) clientId!: string;
+  @IsOptional() @IsString() @MaxLength(1000) clientSecret?: string;
+}
+
+export class RegisterHardwareDto {
+  @IsString() @IsNotEmpty() @MaxLength(64) serial!: string;
+  @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @IsIn(CATEGORIES) category!: (typeof CATEGORIES)[number];
+  @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
+  @IsOptional() @IsIn(CONDITIONS) condition?: (typeof CONDITIONS)[number];
+  @IsOptional() @IsString() @MaxLength(200) manufacturer?: string | null;
+  @IsOptional() @IsString() @MaxLength(200) model?: string | null;
+  @IsOptional() @IsString() @MaxLength(100) operatingSystem?: string | null;
+  @IsOptional() @IsString() @MaxLength(100) osVersion?: string | null;
+  @IsOptional() @IsString() @MaxLength(40) macAddress?: string | null;
+  @IsOptional() @IsString() @MaxLength(200) cpu?: string | null;
+  @IsOptional() @IsString() @MaxLength(200) ram?: string | null;
+  @IsOptional() @IsString() @MaxLength(200) storage?: string | null;
+  @IsOptional() @IsNumber() @Min(0) purchasePrice?: number | null;
+  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'purchaseDate must be a date as YYYY-MM-DD' }) purchaseDate?: string | null;
+}
+
+/** Only the hand-maintained fields can be edited; identity fields belong to the MDM. */
+export class EditHardwareDto {
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  @IsOptional() @IsIn(CATEGORIES) category?: (typeof CATEGORIES)[number];
+  @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
+  @IsOptional() @IsIn(CONDITIONS) condition?: (typeof CONDITIONS)[number];
+  @IsOptional() @IsString() @MaxLength(200) cpu?: string | null;
+  @IsOptional() @IsString() @MaxLength(200) ram?: string | null;
+  @IsOptional() @IsString() @MaxLength(200) storage?: string | null;
+  @IsOptional() @IsNumber() @Min(0) purchasePrice?: number | null;
+  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'purchaseDate must be a date as YYYY-MM-DD' }) purchaseDate?: string | null;
+}
+
+export class RunsQueryDto {
+  @IsOptional() @IsIn(MDM_SOURCES) source?: (typeof MDM_SOURCES)[number];
+  @IsOptional() @IsISO8601() from?: string;
+  @IsOptional() @IsISO8601() to?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+export class HardwareQueryDto {
+  @IsOptional() @IsString() @MaxLength(64) serial?: string;
+  @IsOptional() @IsString() @MaxLength(64) assetTag?: string;
+  @IsOptional() @IsString() @MaxLength(320) assignee?: string;
+  @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
+  @IsOptional() @IsIn(CATEGORIES) category?: (typeof CATEGORIES)[number];
+  @IsOptional() @IsIn(MDM_SOURCES) source?: (typeof MDM_SOURCES)[number];
+  @IsOptional() @IsString() @MaxLength(200) q?: string;
+  @IsOptional() @IsInt() @Min(0) offset?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+export class LookupQueryDto {
+  @IsIn(MDM_SOURCES) source!: (typeof MDM_SOURCES)[number];
+  @IsString() @IsNotEmpty() @MaxLength(64) serial!: string;
+}

@@ -1,0 +1,139 @@
+import { CATEGORIES } from '../../../domain/hardware/category.js';
+import { CONDITIONS, STATUSES } from '../../../domain/hardware/hand-maintained.js';
+import { MDM_SOURCES } from '../../../domain/hardware/mdm-source.js';
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
+const source = { name: 'source', in: 'path', required: true, schema: { enum: [...MDM_SOURCES] } };
+const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const query = (name: string, schema: object, description?: string) => ({ name, in: 'query', required: false, schema, ...(description ? { description } : {}) });
+const common = { '401': problem('No valid bearer token'), '403': problem('The role does not allow this') };
+const admin = [{ bearerAuth: [] }];
+const nullableString = { type: ['string', 'null'] };
+const counts = { type: 'object', required: ['created', 'updated', 'unchanged', 'skipped', 'errors'], properties: Object.fromEntries(['created', 'updated', 'unchanged', 'skipped', 'errors'].map((k) => [k, { type: 'integer', minimum: 0 }])) };
+
+/** OpenAPI 3.1 description of every route the module serves. */
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'OnTrackio MDM device import',
+    version: '0.1.0',
+    description: 'Imports every managed device from Microsoft Intune and Jamf Pro into the hardware register, matched by serial number.',
+  },
+  servers: [{ url: '/' }],
+  components: {
+    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+    schemas: {
+      Problem: {
+        type: 'object',
+        description: 'RFC 9457 problem details; field and fix say what to change.',
+        properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, field: { type: 'string' }, fix: { type: 'string' }, errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } } },
+      },
+      IntuneSettings: {
+        type: 'object',
+        required: ['enabled', 'tenantId', 'clientId'],
+        additionalProperties: false,
+        properties: { enabled: { type: 'boolean' }, tenantId: { type: 'string', format: 'uuid' }, clientId: { type: 'string', format: 'uuid' }, clientSecret: { type: 'string', writeOnly: true, description: 'Omit to keep the stored secret.' }, authorityHost: { ...nullableString, description: 'Sovereign clouds, e.g. https://login.microsoftonline.us' }, graphBaseUrl: { ...nullableString, description: 'Sovereign clouds, e.g. https://graph.microsoft.us' } },
+      },
+      JamfSettings: {
+        type: 'object',
+        required: ['enabled', 'tenantUrl', 'clientId'],
+        additionalProperties: false,
+        properties: { enabled: { type: 'boolean' }, tenantUrl: { type: 'string', description: 'https and host only: no path, no trailing slash, no /api' }, clientId: { type: 'string', format: 'uuid' }, clientSecret: { type: 'string', writeOnly: true, description: 'Omit to keep the stored secret.' } },
+      },
+      ConnectionCheck: { type: 'object', required: ['ok', 'message'], properties: { ok: { type: 'boolean' }, message: { type: 'string' }, cause: { type: 'string' }, fix: { type: 'string' }, at: { type: 'string', format: 'date-time' }, by: { type: 'string' }, onUnsavedValues: { type: 'boolean' } } },
+      Integration: {
+        type: 'object',
+        properties: { source: { enum: [...MDM_SOURCES] }, name: { type: 'string' }, enabled: { type: 'boolean' }, status: { enum: ['Configured', 'Not configured'] }, missing: { type: 'array', items: { type: 'string' } }, settings: { type: 'object', description: 'Non-secret fields only' }, secretStored: { type: 'boolean' }, lastTest: { oneOf: [ref('ConnectionCheck'), { type: 'null' }] } },
+      },
+      RunCounts: counts,
+      DeviceOutcome: { type: 'object', properties: { outcome: { enum: ['created', 'updated', 'unchanged', 'skipped', 'error'] }, sourceDeviceId: { type: 'string' }, serial: nullableString, deviceName: nullableString, hardwareId: { type: 'string' }, assetTag: { type: 'string' }, reason: { type: 'string' }, detail: { type: 'string' } } },
+      ImportResult: {
+        type: 'object',
+        description: 'The result banner.',
+        properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, status: { enum: ['completed', 'failed'] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: { type: 'string' }, durationMs: { type: 'integer' }, counts: ref('RunCounts'), skippedDevices: { type: 'array', items: ref('DeviceOutcome') }, failedDevices: { type: 'array', items: ref('DeviceOutcome') }, failure: nullableString },
+      },
+      RunSummary: { type: 'object', properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: nullableString, status: { enum: ['running', 'completed', 'failed'] }, counts: ref('RunCounts'), failureReason: nullableString, pages: { type: 'integer' } } },
+      RunDetail: { allOf: [ref('RunSummary'), { type: 'object', properties: { outcomes: { type: 'array', items: ref('DeviceOutcome') } } }] },
+      AuditEntry: { type: 'object', properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: nullableString, status: { enum: ['running', 'completed', 'failed'] }, counts: ref('RunCounts'), failureReason: nullableString } },
+      Hardware: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, serial: { type: 'string' }, assetTag: { type: 'string' }, name: { type: 'string' }, manufacturer: nullableString, model: nullableString, operatingSystem: nullableString, osVersion: nullableString, macAddress: nullableString,
+          category: { enum: [...CATEGORIES] }, status: { enum: [...STATUSES] }, condition: { enum: [...CONDITIONS] }, assignee: { type: ['object', 'null'] }, acknowledgement: { type: ['object', 'null'] },
+          cpu: nullableString, ram: nullableString, storage: nullableString, purchasePrice: { type: ['number', 'null'] }, purchaseDate: nullableString, specifications: { type: 'object' }, sources: { type: 'array', items: { type: 'object' } }, createdAt: { type: 'string' }, updatedAt: { type: 'string' }, revision: { type: 'integer' },
+        },
+      },
+      HardwarePage: { type: 'object', properties: { items: { type: 'array', items: ref('Hardware') }, total: { type: 'integer' }, offset: { type: 'integer' }, limit: { type: 'integer' } } },
+      RegisterHardware: { type: 'object', required: ['serial', 'name', 'category'], additionalProperties: false, properties: { serial: { type: 'string' }, name: { type: 'string' }, category: { enum: [...CATEGORIES] }, status: { enum: [...STATUSES] }, condition: { enum: [...CONDITIONS] }, manufacturer: nullableString, model: nullableString, operatingSystem: nullableString, osVersion: nullableString, macAddress: nullableString, cpu: nullableString, ram: nullableString, storage: nullableString, purchasePrice: { type: ['number', 'null'], minimum: 0 }, purchaseDate: { type: ['string', 'null'], format: 'date' } } },
+      EditHardware: { type: 'object', additionalProperties: false, description: 'Hand-maintained fields only.', properties: { name: { type: 'string' }, category: { enum: [...CATEGORIES] }, status: { enum: [...STATUSES] }, condition: { enum: [...CONDITIONS] }, cpu: nullableString, ram: nullableString, storage: nullableString, purchasePrice: { type: ['number', 'null'], minimum: 0 }, purchaseDate: { type: ['string', 'null'], format: 'date' } } },
+      SerialLookup: { type: 'object', properties: { outcome: { enum: ['found', 'not-found', 'ambiguous'] }, device: { type: 'object' }, devices: { type: 'array', items: { type: 'object' } }, message: { type: 'string' } } },
+    },
+  },
+  paths: {
+    '/healthz': { get: { summary: 'Liveness', responses: { '200': json({ type: 'object' }) } } },
+    '/readyz': { get: { summary: 'Readiness: the stores answer', responses: { '200': json({ type: 'object' }), '503': json({ type: 'object' }, 'A store does not answer') } } },
+    '/openapi.json': { get: { summary: 'This document', responses: { '200': json({ type: 'object' }) } } },
+    '/api/admin/integrations': { get: { summary: 'Connector cards', security: admin, responses: { '200': json({ type: 'array', items: ref('Integration') }), ...common } } },
+    '/api/admin/integrations/{source}': {
+      put: {
+        summary: 'Save a connector\'s settings (an omitted secret keeps the stored one)',
+        security: admin,
+        parameters: [source],
+        requestBody: { required: true, content: { 'application/json': { schema: { oneOf: [ref('IntuneSettings'), ref('JamfSettings')] } } } },
+        responses: { '200': json(ref('Integration')), '400': problem('A field is malformed'), '422': problem('A field breaks a rule (GUID, tenant URL)'), ...common },
+      },
+    },
+    '/api/admin/integrations/{source}/test': {
+      post: {
+        summary: 'Test connection, on the saved settings (empty body) or on submitted values',
+        security: admin,
+        parameters: [source],
+        requestBody: { required: false, content: { 'application/json': { schema: { oneOf: [ref('IntuneSettings'), ref('JamfSettings')] } } } },
+        responses: { '200': json(ref('ConnectionCheck')), '429': problem('Rate limited'), ...common },
+      },
+    },
+    '/api/admin/bulk-import/mdm': { get: { summary: 'Per source: the Configured badge and the last run', security: admin, responses: { '200': json({ type: 'array', items: { type: 'object' } }), ...common } } },
+    '/api/admin/bulk-import/mdm/{source}': {
+      post: {
+        summary: 'Run the import synchronously and return the result banner',
+        security: admin,
+        parameters: [source],
+        responses: { '200': json(ref('ImportResult')), '409': problem('Not configured, or a run of this source is in progress'), '429': problem('Rate limited'), '502': problem('The MDM was lost half-way; the body carries the partial result'), ...common },
+      },
+    },
+    '/api/admin/bulk-import/mdm/runs': {
+      get: {
+        summary: 'Import history, read from the event stream',
+        security: admin,
+        parameters: [query('source', { enum: [...MDM_SOURCES] }), query('from', { type: 'string', format: 'date-time' }), query('to', { type: 'string', format: 'date-time' }), query('limit', { type: 'integer' })],
+        responses: { '200': json({ type: 'array', items: ref('RunSummary') }), '400': problem('A filter is malformed'), ...common },
+      },
+    },
+    '/api/admin/bulk-import/mdm/runs/{runId}': {
+      get: { summary: 'One run with every device outcome', security: admin, parameters: [{ name: 'runId', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': json(ref('RunDetail')), '404': problem('Unknown run'), ...common } },
+    },
+    '/api/admin/audit-log': {
+      get: { summary: 'The audit-log projection: one entry per run', security: admin, parameters: [query('source', { enum: [...MDM_SOURCES] }), query('from', { type: 'string' }), query('to', { type: 'string' }), query('limit', { type: 'integer' })], responses: { '200': json({ type: 'array', items: ref('AuditEntry') }), ...common } },
+    },
+    '/api/admin/register/rebuild': { post: { summary: 'Replay every event into fresh read models, then swap them in', security: admin, responses: { '200': json({ type: 'object', properties: { events: { type: 'integer' }, durationMs: { type: 'integer' } } }), ...common } } },
+    '/api/hardware': {
+      get: {
+        summary: 'Search the register',
+        security: admin,
+        parameters: [query('serial', { type: 'string' }), query('assetTag', { type: 'string' }), query('assignee', { type: 'string' }), query('status', { enum: [...STATUSES] }), query('category', { enum: [...CATEGORIES] }), query('source', { enum: [...MDM_SOURCES] }), query('q', { type: 'string' }, 'Free text'), query('offset', { type: 'integer' }), query('limit', { type: 'integer' })],
+        responses: { '200': json(ref('HardwarePage')), '401': common['401'] },
+      },
+      post: { summary: 'Register a device by hand', security: admin, requestBody: { required: true, content: { 'application/json': { schema: ref('RegisterHardware') } } }, responses: { '201': json(ref('Hardware')), '400': problem('Malformed'), '409': problem('Serial already registered'), ...common } },
+    },
+    '/api/hardware/lookup': {
+      get: { summary: 'Look up by serial in the MDM to prefill the Hardware form (writes nothing)', security: admin, parameters: [{ ...query('source', { enum: [...MDM_SOURCES] }), required: true }, { ...query('serial', { type: 'string' }), required: true }], responses: { '200': json(ref('SerialLookup')), '409': problem('Source not configured'), ...common } },
+    },
+    '/api/hardware/{id}': {
+      get: { summary: 'One device', security: admin, parameters: [id], responses: { '200': json(ref('Hardware')), '404': problem('Unknown id'), '401': common['401'] } },
+      patch: { summary: 'Edit the hand-maintained fields', security: admin, parameters: [id], requestBody: { required: true, content: { 'application/json': { schema: ref('EditHardware') } } }, responses: { '200': json(ref('Hardware')), '400': problem('Malformed'), '404': problem('Unknown id'), ...common } },
+    },
+    '/api/hardware/{id}/events': { get: { summary: 'The device\'s event history', security: admin, parameters: [id], responses: { '200': json({ type: 'array', items: { type: 'object' } }), '404': problem('Unknown id'), '401': common['401'] } } },
+  },
+} as const;

@@ -1,0 +1,71 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ImportRunFailed } from '../../../application/commands/import-result.js';
+import { MdmSourceFailure, SourceNotConfigured } from '../../../application/ports/mdm-source.js';
+import { HardwareNotFound, SerialAlreadyRegistered } from '../../../domain/hardware/errors.js';
+import { ImportAlreadyRunning } from '../../../domain/import-run/run.js';
+import { DomainError } from '../../../domain/shared/domain-error.js';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** A request the edge refused; carries every field at fault. */
+export class BadRequest extends Error {
+  constructor(
+    message: string,
+    readonly errors: FieldProblem[] = [],
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = 'BadRequest';
+  }
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  field?: string;
+  fix?: string;
+  errors?: FieldProblem[];
+  [extension: string]: unknown;
+}
+
+export function sendProblem(response: Response, problem: Problem): void {
+  response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}
+
+const type = (code: string) => `https://ontrackio.dev/problems/${code}`;
+
+/** Maps what went wrong to an RFC 9457 problem: the field at fault and the fix, never a stack trace. */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof BadRequest) return { type: type('invalid-request'), title: 'The request is not valid', status: error.status, detail: error.message, errors: error.errors };
+  if (error instanceof HardwareNotFound) return { type: type(error.code), title: 'Not found', status: 404, detail: error.message, fix: error.fix };
+  if (error instanceof ImportAlreadyRunning || error instanceof SerialAlreadyRegistered) {
+    return { type: type(error.code), title: 'Conflict', status: 409, detail: error.message, field: error.field, fix: error.fix };
+  }
+  if (error instanceof SourceNotConfigured) {
+    return { type: type('not-configured'), title: 'Source not configured', status: 409, detail: error.message, missing: [...error.missing], fix: 'Finish Step 1 in Settings → Integrations, then reload Bulk import.' };
+  }
+  if (error instanceof DomainError) return { type: type(error.code), title: 'The request breaks a rule', status: 422, detail: error.message, field: error.field, fix: error.fix };
+  if (error instanceof ImportRunFailed) {
+    return { type: type('import-failed'), title: 'The import stopped before the end', status: 502, detail: error.message, result: error.result, fix: 'Fix the cause, then re-run: the import is idempotent.' };
+  }
+  if (error instanceof MdmSourceFailure) return { type: type('mdm-unavailable'), title: 'The MDM could not be read', status: 502, detail: error.message, fix: error.fix };
+  const status = (error as { status?: number; type?: string }).status;
+  if (status === 413) return { type: type('too-large'), title: 'Request body too large', status: 413, detail: 'The request body is larger than the server accepts.' };
+  if (status === 400 && (error as { type?: string }).type === 'entity.parse.failed') {
+    return { type: type('invalid-json'), title: 'The request is not valid', status: 400, detail: 'The body is not valid JSON.', fix: 'Send a JSON object with Content-Type: application/json.' };
+  }
+  return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'Something went wrong on our side; it has been logged.' };
+}
+
+export function problemMiddleware(onServerError: (error: unknown, request: Request) => void) {
+  return (error: unknown, request: Request, response: Response, _next: NextFunction) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500 && problem.status !== 502) onServerError(error, request);
+    sendProblem(response, problem);
+  };
+}

@@ -1,0 +1,31 @@
+import { validate, type ValidationError } from 'class-validator';
+import { BadRequest, type FieldProblem } from './problem.js';
+
+const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
+  return errors.flatMap((e) => [
+    ...Object.values(e.constraints ?? {}).map((message) => ({ field: `${prefix}${e.property}`, message })),
+    ...flatten(e.children ?? [], `${prefix}${e.property}.`),
+  ]);
+}
+
+/** Copies a JSON body onto a DTO (own, safe keys only) and validates it; unknown fields are refused. */
+export async function parseBody<T extends object>(Dto: new () => T, body: unknown): Promise<T> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new BadRequest('The body must be a JSON object.');
+  const dto = new Dto();
+  for (const [key, value] of Object.entries(body)) if (!UNSAFE_KEYS.has(key)) (dto as Record<string, unknown>)[key] = value;
+  const errors = flatten(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
+  if (errors.length > 0) throw new BadRequest(`${errors.map((e) => e.message).join('; ')}.`, errors);
+  return dto;
+}
+
+/** Query strings carry text; numbers are converted where the DTO expects them, then validated the same way. */
+export function parseQuery<T extends object>(Dto: new () => T, query: Record<string, unknown>, numeric: readonly string[] = []): Promise<T> {
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (Array.isArray(value)) throw new BadRequest(`${key} is given more than once.`, [{ field: key, message: `${key} must be given once` }]);
+    values[key] = numeric.includes(key) && typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+  }
+  return parseBody(Dto, values);
+}

@@ -1,0 +1,113 @@
+import { readiness, type IntuneSettings, type JamfSettings, type SettingsBySource } from '../domain/connectors/connector-settings.js';
+import { validateGuid, validateHttpsOrigin, validateJamfClientId } from '../domain/connectors/identifiers.js';
+import { validateJamfTenantUrl } from '../domain/connectors/jamf-tenant-url.js';
+import { MDM_SOURCES, sourceDisplayName, type MdmSourceName } from '../domain/hardware/mdm-source.js';
+import type { TestConnection } from './commands/test-connection.js';
+import type { Clock } from './ports/clock.js';
+import type { ConnectorSettingsStore, RecordedTest } from './ports/connector-settings-store.js';
+
+export interface IntuneSettingsInput {
+  enabled: boolean;
+  tenantId: string;
+  clientId: string;
+  /** Omitted or empty: keep the stored secret. */
+  clientSecret?: string;
+  authorityHost?: string | null;
+  graphBaseUrl?: string | null;
+}
+
+export interface JamfSettingsInput {
+  enabled: boolean;
+  tenantUrl: string;
+  clientId: string;
+  clientSecret?: string;
+}
+
+export interface SettingsInputBySource {
+  intune: IntuneSettingsInput;
+  jamf: JamfSettingsInput;
+}
+
+/** A connector card: never the secret, only whether one is stored. */
+export interface IntegrationView {
+  source: MdmSourceName;
+  name: string;
+  enabled: boolean;
+  status: 'Configured' | 'Not configured';
+  missing: string[];
+  settings: Record<string, string | null>;
+  secretStored: boolean;
+  lastTest: RecordedTest | null;
+}
+
+const blank = (value: string | null | undefined) => !value || value.trim() === '';
+
+/** Checks each field the admin filled in; empty fields are allowed and leave the card Not configured. */
+function validated<S extends MdmSourceName>(source: S, input: SettingsInputBySource[S], storedSecret: string | null): SettingsBySource[S] {
+  const secret = blank(input.clientSecret) ? storedSecret : input.clientSecret!.trim();
+  if (source === 'intune') {
+    const i = input as IntuneSettingsInput;
+    const settings: IntuneSettings = {
+      enabled: i.enabled,
+      tenantId: blank(i.tenantId) ? '' : validateGuid('tenantId', i.tenantId),
+      clientId: blank(i.clientId) ? '' : validateGuid('clientId', i.clientId),
+      clientSecret: secret,
+      authorityHost: blank(i.authorityHost) ? null : validateHttpsOrigin('authorityHost', i.authorityHost!),
+      graphBaseUrl: blank(i.graphBaseUrl) ? null : validateHttpsOrigin('graphBaseUrl', i.graphBaseUrl!),
+    };
+    return settings as SettingsBySource[S];
+  }
+  const j = input as JamfSettingsInput;
+  const settings: JamfSettings = {
+    enabled: j.enabled,
+    tenantUrl: blank(j.tenantUrl) ? '' : validateJamfTenantUrl(j.tenantUrl),
+    clientId: blank(j.clientId) ? '' : validateJamfClientId(j.clientId),
+    clientSecret: secret,
+  };
+  return settings as SettingsBySource[S];
+}
+
+/** Settings → Integrations: the connector cards, saving them, and Test connection. */
+export class Integrations {
+  constructor(
+    private readonly store: ConnectorSettingsStore,
+    private readonly tester: TestConnection,
+    private readonly clock: Clock,
+  ) {}
+
+  async view(source: MdmSourceName): Promise<IntegrationView> {
+    const saved = await this.store.get(source);
+    const ready = readiness(source, saved);
+    const { clientSecret, enabled, ...fields } = (saved ?? { enabled: false, clientSecret: null }) as Record<string, unknown> & { enabled: boolean; clientSecret: string | null };
+    return {
+      source,
+      name: sourceDisplayName(source),
+      enabled,
+      status: ready.configured ? 'Configured' : 'Not configured',
+      missing: ready.missing,
+      settings: fields as Record<string, string | null>,
+      secretStored: !blank(clientSecret),
+      lastTest: await this.store.lastTest(source),
+    };
+  }
+
+  list(): Promise<IntegrationView[]> {
+    return Promise.all(MDM_SOURCES.map((source) => this.view(source)));
+  }
+
+  async save<S extends MdmSourceName>(source: S, input: SettingsInputBySource[S]): Promise<IntegrationView> {
+    const stored = await this.store.get(source);
+    await this.store.save(source, validated(source, input, stored?.clientSecret ?? null));
+    return this.view(source);
+  }
+
+  /** Tests the saved settings, or the submitted ones (a missing secret taken from the saved settings). */
+  async test<S extends MdmSourceName>(source: S, by: string, unsaved?: SettingsInputBySource[S]): Promise<RecordedTest> {
+    const stored = await this.store.get(source);
+    const settings = unsaved ? validated(source, unsaved, stored?.clientSecret ?? null) : undefined;
+    const check = await this.tester.test(source, settings);
+    const recorded: RecordedTest = { ...check, at: this.clock.now().toISOString(), by, onUnsavedValues: !!unsaved };
+    await this.store.saveTest(source, recorded);
+    return recorded;
+  }
+}

@@ -1,0 +1,26 @@
+import { HardwareNotFound } from '../../domain/hardware/errors.js';
+import type { EventStore } from '../ports/event-store.js';
+import type { HardwareRegisterQueries } from '../ports/read-models.js';
+import { hardwareStream } from '../streams.js';
+
+export interface HardwareHistoryEntry {
+  revision: number;
+  type: string;
+  recordedAt: string;
+  data: unknown;
+}
+
+/** A device's own history, straight from its stream: every import, update, link and hand edit. */
+export class HardwareHistory {
+  constructor(
+    private readonly register: HardwareRegisterQueries,
+    private readonly store: EventStore,
+  ) {}
+
+  async of(hardwareId: string): Promise<HardwareHistoryEntry[]> {
+    const record = await this.register.byId(hardwareId);
+    if (!record) throw new HardwareNotFound(`with id ${hardwareId}`);
+    const events = await this.store.readStream(hardwareStream(record.serial));
+    return events.map(({ revision, type, recordedAt, data }) => ({ revision, type, recordedAt, data }));
+  }
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import type { Container } from 'inversify';
+import { createHttpApp } from '../adapters/driving/http/app.js';
+import { TOKENS } from '../application/tokens.js';
+import { loadConfig, type Config } from './config.js';
+import { buildContainer, closeContainer, type ContainerOverrides } from './container.js';
+import type { Logger } from './logger.js';
+import type { ProjectionRunner } from './projection-runner.js';
+
+export interface RunningServer {
+  url: string;
+  container: Container;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public');
+
+/** Starts the API (and the admin page) on the configured stores; resolves once it listens. */
+export async function startServer(config: Config, overrides: ContainerOverrides = {}): Promise<RunningServer> {
+  const container = buildContainer(config, overrides);
+  const logger = container.get<Logger>(TOKENS.Logger);
+  const app = createHttpApp(container, {
+    rateLimitPerMinute: config.rateLimitPerMinute,
+    staticDir: PUBLIC_DIR,
+    onServerError: (error, request) => logger.error('request failed', { method: request.method, path: request.path, error }),
+  });
+  await container.get<ProjectionRunner>(TOKENS.Projections).start();
+  const server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(config.port, config.host, () => resolve(listening));
+  });
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : config.port}`;
+  return {
+    url,
+    container,
+    server,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closeContainer(container);
+    },
+  };
+}
+
+/** `npm start`: the embedded default unless EVENTSTORE_CONNECTION_STRING and MONGODB_URI are set. */
+export async function main(): Promise<void> {
+  const env = { ...process.env };
+  let localToken: string | null = null;
+  if (!env.API_TOKENS && !env.EVENTSTORE_CONNECTION_STRING && !env.MONGODB_URI) {
+    // Local use without configured sign-in: one admin token for this process only.
+    localToken = randomBytes(24).toString('base64url');
+    env.API_TOKENS = `${localToken}=admin@localhost:admin`;
+  }
+  const config = loadConfig(env);
+  const running = await startServer(config);
+  const logger = running.container.get<Logger>(TOKENS.Logger);
+  logger.info('OnTrackio MDM import listening', { url: running.url, store: config.eventStoreConnectionString ? 'EventStoreDB + MongoDB' : `embedded (${config.dataFile})` });
+  if (localToken) process.stdout.write(`\nAdmin page: ${running.url}/\nSign-in token for this run (admin@localhost, admin): ${localToken}\n\n`);
+  const shutdown = async () => {
+    logger.info('shutting down');
+    await running.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,275 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import type { EventStore } from '../../src/application/ports/event-store.js';
+import { TOKENS } from '../../src/application/tokens.js';
+import { startHttpWorld, TOKENS_BY_ROLE, type HttpWorld } from '../support/http-world.js';
+import { CLIENT, SECRET, TENANT } from '../support/intune-world.js';
+import { JAMF_CLIENT, JAMF_SECRET } from '../support/jamf-world.js';
+
+const intuneBody = (world: HttpWorld, overrides: Record<string, unknown> = {}) => ({
+  enabled: true, tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, authorityHost: world.intune.url, graphBaseUrl: world.intune.url, ...overrides,
+});
+const jamfBody = (world: HttpWorld, overrides: Record<string, unknown> = {}) => ({ enabled: true, tenantUrl: world.jamf.url, clientId: JAMF_CLIENT, clientSecret: JAMF_SECRET, ...overrides });
+
+describe('Admin HTTP API (real server, real HTTP, both emulators)', function () {
+  this.timeout(60_000);
+  let world: HttpWorld;
+  const responses: string[] = [];
+  before(async () => (world = await startHttpWorld()));
+  after(() => world.stop());
+  const call: HttpWorld['call'] = async (...args) => {
+    const response = await world.call(...args);
+    responses.push(response.text);
+    return response;
+  };
+
+  describe('Settings → Integrations', () => {
+    it('shows both cards as Not configured before anything is saved', async () => {
+      const { status, body } = await call('GET', '/api/admin/integrations');
+      expect(status).to.equal(200);
+      expect(body.map((c: { source: string; status: string; secretStored: boolean }) => [c.source, c.status, c.secretStored])).to.deep.equal([
+        ['intune', 'Not configured', false],
+        ['jamf', 'Not configured', false],
+      ]);
+    });
+
+    it('saves Intune settings, reports Configured, and never returns the secret', async () => {
+      const { status, body } = await call('PUT', '/api/admin/integrations/intune', { body: intuneBody(world) });
+      expect(status).to.equal(200);
+      expect(body).to.deep.include({ status: 'Configured', secretStored: true, enabled: true });
+      expect(body.settings).to.deep.include({ tenantId: TENANT, clientId: CLIENT });
+      expect(JSON.stringify(body)).to.not.include(SECRET);
+    });
+
+    it('keeps the stored secret when the secret is omitted', async () => {
+      const { clientSecret: _omit, ...withoutSecret } = intuneBody(world);
+      const { body } = await call('PUT', '/api/admin/integrations/intune', { body: withoutSecret });
+      expect(body).to.include({ status: 'Configured', secretStored: true });
+      expect((await call('POST', '/api/admin/integrations/intune/test')).body).to.include({ ok: true });
+    });
+
+    it('refuses a tenant ID that is not a GUID, naming the field and where to copy it from', async () => {
+      const { status, headers, body } = await call('PUT', '/api/admin/integrations/intune', { body: intuneBody(world, { tenantId: 'contoso.onmicrosoft.com' }) });
+      expect(status).to.equal(422);
+      expect(headers.get('content-type')).to.match(/application\/problem\+json/);
+      expect(body).to.include({ field: 'tenantId' });
+      expect(body.fix).to.match(/Directory \(tenant\) ID/);
+    });
+
+    it('refuses a Jamf URL with /api and shows the corrected URL', async () => {
+      const { status, body } = await call('PUT', '/api/admin/integrations/jamf', { body: jamfBody(world, { tenantUrl: `${world.jamf.url}/api/` }) });
+      expect(status).to.equal(422);
+      expect(body).to.include({ field: 'tenantUrl' });
+      expect(body.fix).to.equal(`Use ${world.jamf.url} instead.`);
+    });
+
+    it('refuses unknown fields and wrong types, listing each field', async () => {
+      const { status, body } = await call('PUT', '/api/admin/integrations/jamf', { body: { ...jamfBody(world), enabled: 'yes', colour: 'blue' } });
+      expect(status).to.equal(400);
+      expect(body.errors.map((e: { field: string }) => e.field)).to.have.members(['enabled', 'colour']);
+    });
+
+    it('saves Jamf settings', async () => {
+      expect((await call('PUT', '/api/admin/integrations/jamf', { body: jamfBody(world) })).body).to.include({ status: 'Configured' });
+    });
+
+    it('tests submitted, unsaved values and says what is wrong', async () => {
+      const { body } = await call('POST', '/api/admin/integrations/intune/test', { body: intuneBody(world, { clientSecret: 'the-secret-id-not-the-value' }) });
+      expect(body).to.include({ ok: false, cause: 'bad-client-secret', onUnsavedValues: true });
+      expect(body.message).to.match(/AADSTS7000215/);
+      const cards = (await call('GET', '/api/admin/integrations')).body;
+      expect(cards[0].lastTest).to.include({ ok: false, by: 'admin@acme.example' });
+    });
+
+    it('tests the saved Jamf settings', async () => {
+      expect((await call('POST', '/api/admin/integrations/jamf/test')).body).to.include({ ok: true });
+    });
+  });
+
+  describe('Bulk import, history, audit log, rebuild', () => {
+    let intuneRun: string;
+
+    it('shows the badges', async () => {
+      const { body } = await call('GET', '/api/admin/bulk-import/mdm');
+      expect(body.map((s: { source: string; status: string }) => [s.source, s.status])).to.deep.equal([['intune', 'Configured'], ['jamf', 'Configured']]);
+    });
+
+    it('imports from Intune synchronously and returns the banner', async () => {
+      const { status, body } = await call('POST', '/api/admin/bulk-import/mdm/intune');
+      expect(status).to.equal(200);
+      expect(body).to.include({ source: 'intune', status: 'completed', triggeredBy: 'admin@acme.example' });
+      expect(body.counts.created).to.be.greaterThan(300);
+      expect(body.counts.skipped).to.equal(body.skippedDevices.length);
+      expect(body.durationMs).to.be.a('number');
+      intuneRun = body.runId;
+    });
+
+    it('imports from Jamf, recording who triggered it', async () => {
+      const { body } = await call('POST', '/api/admin/bulk-import/mdm/jamf', { role: 'it-admin' });
+      expect(body).to.include({ status: 'completed', triggeredBy: 'it-admin@acme.example' });
+    });
+
+    it('re-runs as unchanged', async () => {
+      const { body } = await call('POST', '/api/admin/bulk-import/mdm/intune');
+      expect(body.counts).to.include({ created: 0, updated: 0 });
+      expect(body.counts.unchanged).to.be.greaterThan(300);
+    });
+
+    it('answers 409 while a run of the same source is in progress', async () => {
+      world.jamf.faults = { slowPageMs: 400 };
+      try {
+        const first = call('POST', '/api/admin/bulk-import/mdm/jamf');
+        await new Promise((r) => setTimeout(r, 150));
+        const second = await call('POST', '/api/admin/bulk-import/mdm/jamf');
+        expect(second.status).to.equal(409);
+        expect(second.body.detail).to.match(/already running/);
+        expect((await first).status).to.equal(200);
+      } finally {
+        world.jamf.faults = {};
+      }
+    });
+
+    it('answers 409 for a source that is not configured', async () => {
+      await call('PUT', '/api/admin/integrations/jamf', { body: jamfBody(world, { enabled: false }) });
+      const { status, body } = await call('POST', '/api/admin/bulk-import/mdm/jamf');
+      expect(status).to.equal(409);
+      expect(body.missing).to.deep.equal(['enabled']);
+      expect(body.fix).to.match(/Settings → Integrations/);
+      await call('PUT', '/api/admin/integrations/jamf', { body: jamfBody(world) });
+    });
+
+    it('lists runs from the event stream, filtered, and shows one with every device', async () => {
+      const all = (await call('GET', '/api/admin/bulk-import/mdm/runs')).body;
+      expect(all.length).to.be.at.least(4);
+      const intune = (await call('GET', '/api/admin/bulk-import/mdm/runs?source=intune')).body;
+      expect(intune.every((r: { source: string }) => r.source === 'intune')).to.equal(true);
+      expect((await call('GET', '/api/admin/bulk-import/mdm/runs?from=2999-01-01T00:00:00Z')).body).to.deep.equal([]);
+      const detail = (await call('GET', `/api/admin/bulk-import/mdm/runs/${intuneRun}`)).body;
+      expect(detail.outcomes).to.have.length(400);
+      expect((await call('GET', '/api/admin/bulk-import/mdm/runs/nope')).status).to.equal(404);
+      expect((await call('GET', '/api/admin/bulk-import/mdm/runs?from=yesterday')).status).to.equal(400);
+    });
+
+    it('shows the audit log projection', async () => {
+      const { body } = await call('GET', '/api/admin/audit-log?source=jamf');
+      expect(body.length).to.be.at.least(2);
+      expect(body[0]).to.include({ source: 'jamf', status: 'completed' });
+    });
+
+    it('rebuilds the register into an identical one', async () => {
+      const before = (await call('GET', '/api/hardware?limit=1000')).body;
+      const { status, body } = await call('POST', '/api/admin/register/rebuild');
+      expect(status).to.equal(200);
+      expect(body.events).to.be.greaterThan(600);
+      expect((await call('GET', '/api/hardware?limit=1000')).body).to.deep.equal(before);
+    });
+  });
+
+  describe('The hardware register', () => {
+    it('searches with filters, free text and paging', async () => {
+      const page = (await call('GET', '/api/hardware?category=laptop&limit=5', { role: 'member' })).body;
+      expect(page.items).to.have.length(5);
+      expect(page.items.every((r: { category: string }) => r.category === 'laptop')).to.equal(true);
+      const some = page.items[0];
+      const bySerial = (await call('GET', `/api/hardware?q=${encodeURIComponent(some.serial.toLowerCase())}`)).body;
+      expect(bySerial.items.map((r: { id: string }) => r.id)).to.include(some.id);
+      expect((await call('GET', '/api/hardware?limit=0')).status).to.equal(400);
+    });
+
+    it('shows one device and its event history', async () => {
+      const [first] = (await call('GET', '/api/hardware?source=jamf&limit=1')).body.items;
+      expect((await call('GET', `/api/hardware/${first.id}`, { role: 'member' })).body).to.include({ id: first.id });
+      const events = (await call('GET', `/api/hardware/${first.id}/events`)).body;
+      expect(events[0]).to.include({ type: 'HardwareImported', revision: 0 });
+      expect((await call('GET', '/api/hardware/no-such-id')).status).to.equal(404);
+    });
+
+    it('registers a device by hand and refuses its serial twice', async () => {
+      const created = await call('POST', '/api/hardware', { body: { serial: 'hand-001', name: 'Spare monitor', category: 'other', purchasePrice: 199 } });
+      expect(created.status).to.equal(201);
+      expect(created.body).to.include({ serial: 'HAND-001', name: 'Spare monitor', purchasePrice: 199 });
+      expect(created.body.assetTag).to.match(/^HW-\d{5}$/);
+      const again = await call('POST', '/api/hardware', { body: { serial: 'HAND-001', name: 'x', category: 'other' } });
+      expect(again.status).to.equal(409);
+    });
+
+    it('edits only hand-maintained fields, and a re-import keeps them', async () => {
+      const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
+      const edited = await call('PATCH', `/api/hardware/${device.id}`, { body: { name: 'Reception PC', cpu: 'i7-1365U', purchaseDate: '2024-03-01' } });
+      expect(edited.body).to.include({ name: 'Reception PC', cpu: 'i7-1365U' });
+      expect((await call('PATCH', `/api/hardware/${device.id}`, { body: { model: 'Hacked' } })).status).to.equal(400);
+      expect((await call('PATCH', `/api/hardware/${device.id}`, { body: { purchaseDate: '2024-02-31' } })).status).to.equal(422);
+      await call('POST', '/api/admin/bulk-import/mdm/intune');
+      expect((await call('GET', `/api/hardware/${device.id}`)).body).to.include({ name: 'Reception PC', cpu: 'i7-1365U', purchaseDate: '2024-03-01' });
+    });
+
+    it('looks a serial up in the MDM without writing to the register', async () => {
+      const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
+      const before = (await call('GET', '/api/hardware?limit=1')).body.total;
+      const { body } = await call('GET', `/api/hardware/lookup?source=intune&serial=${encodeURIComponent(device.serial)}`);
+      expect(body.outcome).to.be.oneOf(['found', 'ambiguous']);
+      expect((await call('GET', '/api/hardware?limit=1')).body.total).to.equal(before);
+      expect((await call('GET', '/api/hardware/lookup?source=intune&serial=NOPE9999')).body.outcome).to.equal('not-found');
+    });
+  });
+
+  describe('Edges', () => {
+    it('serves liveness, readiness and the OpenAPI document', async () => {
+      expect((await call('GET', '/healthz', { role: null })).body).to.deep.equal({ status: 'ok' });
+      expect((await call('GET', '/readyz', { role: null })).body).to.include({ status: 'ready' });
+      const doc = (await call('GET', '/openapi.json', { role: null })).body;
+      expect(doc.openapi).to.equal('3.1.0');
+    });
+
+    it('limits the body size and explains bad JSON', async () => {
+      const huge = await call('PUT', '/api/admin/integrations/jamf', { rawBody: JSON.stringify({ tenantUrl: 'x'.repeat(100_000) }) });
+      expect(huge.status).to.equal(413);
+      const broken = await call('PUT', '/api/admin/integrations/jamf', { rawBody: '{"enabled": tru' });
+      expect(broken.status).to.equal(400);
+      expect(broken.body.fix).to.match(/JSON object/);
+    });
+
+    it('sends security headers', async () => {
+      const { headers } = await call('GET', '/healthz', { role: null });
+      expect(headers.get('x-content-type-options')).to.equal('nosniff');
+      expect(headers.get('content-security-policy')).to.be.a('string');
+      expect(headers.get('x-powered-by')).to.equal(null);
+    });
+
+    it('answers unknown routes with a problem', async () => {
+      const { status, body } = await call('GET', '/api/nothing-here');
+      expect(status).to.equal(404);
+      expect(body.detail).to.match(/openapi\.json/);
+    });
+  });
+
+  describe('Secrets are never disclosed', () => {
+    it('not in any response, log line, event or stored byte', async () => {
+      for (const secret of [SECRET, JAMF_SECRET]) {
+        for (const text of responses) expect(text).to.not.include(secret);
+        for (const line of world.logLines) expect(line).to.not.include(secret);
+        const events = await world.server.container.get<EventStore>(TOKENS.EventStore).readAll({ after: 0, maxCount: 1_000_000 });
+        expect(JSON.stringify(events)).to.not.include(secret);
+      }
+      for (const token of Object.values(TOKENS_BY_ROLE)) for (const line of world.logLines) expect(line).to.not.include(token);
+    });
+  });
+
+  it('keeps stored settings sealed on disk', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'ontrackio-http-'));
+    const onDisk = await startHttpWorld({ DATA_FILE: join(dir, 'store.sqlite') });
+    try {
+      await onDisk.call('PUT', '/api/admin/integrations/intune', { body: { ...intuneBody(onDisk) } });
+      const { SQLITE_DATABASE } = await import('../../src/infrastructure/embedded-store.js');
+      onDisk.server.container.get<import('better-sqlite3').Database>(SQLITE_DATABASE).pragma('wal_checkpoint(TRUNCATE)');
+      expect(readFileSync(join(dir, 'store.sqlite')).includes(Buffer.from(SECRET))).to.equal(false);
+      expect(readFileSync(join(dir, 'store.sqlite')).includes(Buffer.from(TENANT))).to.equal(true);
+    } finally {
+      await onDisk.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { AesGcmSecretBox, parseSecretsKey } from '../../src/infrastructure/aes-gcm-secret-box.js';
+import { ConfigurationError } from '../../src/infrastructure/config.js';
+import { jsonLogger, redact } from '../../src/infrastructure/logger.js';
+import { ConfiguredTokenAuthenticator } from '../../src/infrastructure/token-authenticator.js';
+
+describe('Secrets at rest (AES-256-GCM)', () => {
+  const box = new AesGcmSecretBox(randomBytes(32));
+
+  it('seals a secret so it can be opened again, with a fresh nonce each time', () => {
+    const a = box.seal('s3cret');
+    expect(a).to.match(/^v1\./).and.not.include('s3cret');
+    expect(box.seal('s3cret')).to.not.equal(a);
+    expect(box.open(a)).to.equal('s3cret');
+  });
+
+  it('refuses to open a tampered secret or one sealed with another key, saying what to do', () => {
+    const sealed = box.seal('s3cret');
+    const tampered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
+    expect(() => box.open(tampered)).to.throw(/Re-enter the secret/);
+    expect(() => new AesGcmSecretBox(randomBytes(32)).open(sealed)).to.throw(/SECRETS_KEY/);
+  });
+
+  it('refuses a key that is not 32 bytes or is weak', () => {
+    expect(() => parseSecretsKey('too-short')).to.throw(ConfigurationError, /SECRETS_KEY: must be 32 bytes/);
+    expect(() => parseSecretsKey(Buffer.alloc(32, 7).toString('base64'))).to.throw(ConfigurationError, /too weak/);
+    expect(parseSecretsKey(randomBytes(32).toString('hex'))).to.have.length(32);
+  });
+});
+
+describe('Log redaction', () => {
+  it('masks credential fields at any depth and bearer tokens inside text', () => {
+    expect(redact({ clientSecret: 'x', nested: { Authorization: 'Bearer abc', list: [{ password: 'p' }] }, note: 'sent Bearer eyJabc.def' })).to.deep.equal({
+      clientSecret: '[redacted]',
+      nested: { Authorization: '[redacted]', list: [{ password: '[redacted]' }] },
+      note: 'sent Bearer [redacted]',
+    });
+  });
+
+  it('writes one JSON line per record, already redacted', () => {
+    const lines: string[] = [];
+    jsonLogger((line) => lines.push(line)).info('saved', { settings: { client_secret: 'abc' } });
+    expect(JSON.parse(lines[0]!)).to.deep.include({ level: 'info', message: 'saved', settings: { client_secret: '[redacted]' } });
+  });
+});
+
+describe('Bearer tokens from API_TOKENS', () => {
+  const auth = new ConfiguredTokenAuthenticator('aaaaaaaaaaaaaaaaaaaaaaaa1=ann@acme.example:it-admin, bbbbbbbbbbbbbbbbbbbbbbbb2=ben@acme.example:member');
+
+  it('signs in a known token as its user and role, and nobody else', async () => {
+    expect(await auth.authenticate('aaaaaaaaaaaaaaaaaaaaaaaa1')).to.deep.equal({ email: 'ann@acme.example', role: 'it-admin' });
+    expect(await auth.authenticate('bbbbbbbbbbbbbbbbbbbbbbbb2')).to.deep.equal({ email: 'ben@acme.example', role: 'member' });
+    expect(await auth.authenticate('nope')).to.equal(null);
+  });
+
+  it('refuses malformed entries, short tokens and unknown roles at start-up', () => {
+    expect(() => new ConfiguredTokenAuthenticator('token-without-email')).to.throw(ConfigurationError, /token=email:role/);
+    expect(() => new ConfiguredTokenAuthenticator('short=ann@acme.example:admin')).to.throw(ConfigurationError, /shorter than 24/);
+    expect(() => new ConfiguredTokenAuthenticator('cccccccccccccccccccccccc3=ann@acme.example:root')).to.throw(ConfigurationError, /role "root"/);
+  });
+});
