@@ -21,17 +21,10 @@ export class JamfSettingsDto {
   @IsOptional() @IsString() @MaxLength(1000) clientSecret?: string;
 }
 
-export class RegisterHardwareDto {
-  @IsString() @IsNotEmpty() @MaxLength(64) serial!: string;
-  @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
-  @IsIn(CATEGORIES) category!: (typeof CATEGORIES)[number];
+/** The fields people maintain by hand, shared by registration and edits. */
+class HandMaintainedDto {
   @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
   @IsOptional() @IsIn(CONDITIONS) condition?: (typeof CONDITIONS)[number];
-  @IsOptional() @IsString() @MaxLength(200) manufacturer?: string | null;
-  @IsOptional() @IsString() @MaxLength(200) model?: string | null;
-  @IsOptional() @IsString() @MaxLength(100) operatingSystem?: string | null;
-  @IsOptional() @IsString() @MaxLength(100) osVersion?: string | null;
-  @IsOptional() @IsString() @MaxLength(40) macAddress?: string | null;
   @IsOptional() @IsString() @MaxLength(200) cpu?: string | null;
   @IsOptional() @IsString() @MaxLength(200) ram?: string | null;
   @IsOptional() @IsString() @MaxLength(200) storage?: string | null;
@@ -39,17 +32,21 @@ export class RegisterHardwareDto {
   @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'purchaseDate must be a date as YYYY-MM-DD' }) purchaseDate?: string | null;
 }
 
+export class RegisterHardwareDto extends HandMaintainedDto {
+  @IsString() @IsNotEmpty() @MaxLength(64) serial!: string;
+  @IsString() @IsNotEmpty() @MaxLength(200) name!: string;
+  @IsIn(CATEGORIES) category!: (typeof CATEGORIES)[number];
+  @IsOptional() @IsString() @MaxLength(200) manufacturer?: string | null;
+  @IsOptional() @IsString() @MaxLength(200) model?: string | null;
+  @IsOptional() @IsString() @MaxLength(100) operatingSystem?: string | null;
+  @IsOptional() @IsString() @MaxLength(100) osVersion?: string | null;
+  @IsOptional() @IsString() @MaxLength(40) macAddress?: string | null;
+}
+
 /** Only the hand-maintained fields can be edited; identity fields belong to the MDM. */
-export class EditHardwareDto {
+export class EditHardwareDto extends HandMaintainedDto {
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
   @IsOptional() @IsIn(CATEGORIES) category?: (typeof CATEGORIES)[number];
-  @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
-  @IsOptional() @IsIn(CONDITIONS) condition?: (typeof CONDITIONS)[number];
-  @IsOptional() @IsString() @MaxLength(200) cpu?: string | null;
-  @IsOptional() @IsString() @MaxLength(200) ram?: string | null;
-  @IsOptional() @IsString() @MaxLength(200) storage?: string | null;
-  @IsOptional() @IsNumber() @Min(0) purchasePrice?: number | null;
-  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'purchaseDate must be a date as YYYY-MM-DD' }) purchaseDate?: string | null;
 }
 
 export class RunsQueryDto {
