@@ -25,4 +25,5 @@ export const TOKENS = {
   StoreHealth: Symbol('StoreHealth'),
   Authenticator: Symbol('Authenticator'),
   Closers: Symbol('Closers'),
+  StartupCheck: Symbol('StartupCheck'),
 } as const;

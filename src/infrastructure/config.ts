@@ -13,6 +13,10 @@ export interface Config {
   host: string;
   /** SECRETS_KEY: seals connector secrets at rest. Required with the production stores. */
   secretsKey: string | null;
+  /** The MongoDB database; default: the one in MONGODB_URI, else "ontrackio". */
+  mongodbDatabase: string | null;
+  /** The monolith's users collection that assignment reads. */
+  mongodbUsersCollection: string;
   /** API_TOKENS: "token=email:role" entries for the standalone server's sign-in. */
   apiTokens: string;
   /** Imports and connection tests one user may start per minute. */
@@ -40,6 +44,18 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
 
 /** Reads the process environment once, at start-up, and refuses values it cannot use. */
 export function loadConfig(env: Env = process.env): Config {
+  const eventStore = env.EVENTSTORE_CONNECTION_STRING?.trim();
+  const mongo = env.MONGODB_URI?.trim();
+  if (!!eventStore !== !!mongo) {
+    const [set, unset] = eventStore ? ['EVENTSTORE_CONNECTION_STRING', 'MONGODB_URI'] : ['MONGODB_URI', 'EVENTSTORE_CONNECTION_STRING'];
+    throw new ConfigurationError(unset, `is not set, but ${set} is: the production stores go together.`, `Set both to run on EventStoreDB and MongoDB, or neither for the embedded store.`);
+  }
+  if (eventStore && !/^(esdb|kurrentdb|esdb\+discover|kurrentdb\+discover):\/\//.test(eventStore)) {
+    throw new ConfigurationError('EVENTSTORE_CONNECTION_STRING', `${JSON.stringify(eventStore.replace(/\/\/[^@]*@/, '//…@'))} is not an EventStoreDB connection string.`, 'Use, for example, esdb://localhost:2113?tls=false.');
+  }
+  if (mongo && !/^mongodb(\+srv)?:\/\//.test(mongo)) {
+    throw new ConfigurationError('MONGODB_URI', 'is not a MongoDB connection string.', 'Use, for example, mongodb://localhost:27017/ontrackio.');
+  }
   return {
     dataFile: env.DATA_FILE?.trim() === ':memory:' ? ':memory:' : resolve(env.DATA_FILE?.trim() || './data/ontrackio.sqlite'),
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING?.trim() || null,
@@ -50,6 +66,8 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     secretsKey: env.SECRETS_KEY?.trim() || null,
+    mongodbDatabase: env.MONGODB_DATABASE?.trim() || null,
+    mongodbUsersCollection: env.MONGODB_USERS_COLLECTION?.trim() || 'users',
     apiTokens: env.API_TOKENS?.trim() ?? '',
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 10, 1, 10_000),
   };

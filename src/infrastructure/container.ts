@@ -19,6 +19,7 @@ import type { UserDirectory } from '../application/ports/user-directory.js';
 import type { WorkspaceSettings } from '../application/ports/workspace-settings.js';
 import type { Config } from './config.js';
 import { bindEmbeddedStore } from './embedded-store.js';
+import { bindProductionStores } from './production-stores.js';
 import { buildConnectors } from './connectors.js';
 import { secretBoxFor } from './secrets-key.js';
 import { ConnectorSourceProvider } from '../application/connector-source-provider.js';
@@ -49,7 +50,8 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind<WorkspaceSettings>(TOKENS.WorkspaceSettings).toConstantValue({
     assetTagConvention: async () => ({ prefix: config.assetTagPrefix, digits: config.assetTagDigits }),
   });
-  bindEmbeddedStore(container, config, secretBoxFor(config));
+  if (config.eventStoreConnectionString && config.mongodbUri) bindProductionStores(container, config, secretBoxFor(config));
+  else bindEmbeddedStore(container, config, secretBoxFor(config));
   container.bind<MdmConnectors>(TOKENS.MdmConnectors).toConstantValue(buildConnectors(overrides.connectors));
   container.bind<MdmSourceProvider>(TOKENS.MdmSourceProvider).toDynamicValue((ctx) =>
     overrides.mdmSources ?? new ConnectorSourceProvider(ctx.get(TOKENS.ConnectorSettings), ctx.get(TOKENS.MdmConnectors)),
@@ -87,6 +89,11 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     }),
   );
   return container;
+}
+
+/** Connects to the configured stores; fails fast, with a clear message, when one does not answer. */
+export async function checkStartup(container: Container): Promise<void> {
+  await container.get<() => Promise<void>>(TOKENS.StartupCheck)();
 }
 
 /** Closes every store the container opened, in reverse order of opening. */

@@ -39,6 +39,7 @@ export function bindEmbeddedStore(container: Container, config: Config, secrets:
       }
     },
   });
+  container.bind(TOKENS.StartupCheck).toConstantValue(async () => undefined);
   const runner = new ProjectionRunner(store, readModels);
   container.bind(TOKENS.Projections).toConstantValue(runner);
   container.get<Array<() => Promise<void>>>(TOKENS.Closers).push(() => runner.stop());

@@ -6,7 +6,7 @@ import type { Container } from 'inversify';
 import { createHttpApp } from '../adapters/driving/http/app.js';
 import { TOKENS } from '../application/tokens.js';
 import { loadConfig, type Config } from './config.js';
-import { buildContainer, closeContainer, type ContainerOverrides } from './container.js';
+import { buildContainer, checkStartup, closeContainer, type ContainerOverrides } from './container.js';
 import type { Logger } from './logger.js';
 import type { ProjectionRunner } from './projection-runner.js';
 
@@ -22,6 +22,12 @@ const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..
 /** Starts the API (and the admin page) on the configured stores; resolves once it listens. */
 export async function startServer(config: Config, overrides: ContainerOverrides = {}): Promise<RunningServer> {
   const container = buildContainer(config, overrides);
+  try {
+    await checkStartup(container);
+  } catch (error) {
+    await closeContainer(container);
+    throw error;
+  }
   const logger = container.get<Logger>(TOKENS.Logger);
   const app = createHttpApp(container, {
     rateLimitPerMinute: config.rateLimitPerMinute,

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
+import { closedPort } from '../../support/ports.js';
 import type { ConnectorSettingsStore } from '../../../src/application/ports/connector-settings-store.js';
 import { TOKENS } from '../../../src/application/tokens.js';
 import { IntuneConnector } from '../../../src/adapters/driven/intune/intune-connector.js';
@@ -15,15 +14,6 @@ import { FAST_RETRY, intuneConnector, intuneSettings, SECRET, startIntune } from
 import { loadConfig } from '../../../src/infrastructure/config.js';
 import { buildContainer, closeContainer } from '../../../src/infrastructure/container.js';
 import type { ImportFromMdm } from '../../../src/application/commands/import-from-mdm.js';
-
-/** A loopback port that was just free: nothing listens there. */
-export async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function collect(pages: AsyncIterable<MdmDevice[]>): Promise<MdmDevice[][]> {
   const all: MdmDevice[][] = [];

@@ -1,0 +1,201 @@
+import {
+  ANY, BACKWARDS, END, FORWARDS, NO_STREAM, START, StreamNotFoundError, WrongExpectedVersionError, jsonEvent, streamNameFilter,
+  type AllStreamResolvedEvent, type AppendExpectedRevision, type EventStoreDBClient, type ResolvedEvent,
+} from '@eventstore/db-client';
+import type {
+  AppendOutcome, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadAllPage, RecordedEvent, StreamAppend, Subscription,
+} from '../../../application/ports/event-store.js';
+import { DependencyUnavailable, StreamConflict } from '../../../application/ports/errors.js';
+import { eventIdFor } from './event-ids.js';
+
+/** Streams appended side by side in one appendMany; EventStoreDB pipelines them over one connection. */
+const APPEND_CONCURRENCY = 16;
+const READ_CONCURRENCY = 16;
+const RECONNECT_MS = [250, 500, 1000, 2000, 5000];
+
+export function toExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
+  if (expected === 'no_stream') return NO_STREAM;
+  if (expected === 'any') return ANY;
+  return BigInt(expected);
+}
+
+function actualOf(error: WrongExpectedVersionError): number | 'no_stream' {
+  const actual = error.actualVersion as unknown;
+  return typeof actual === 'bigint' ? Number(actual) : typeof actual === 'number' ? actual : 'no_stream';
+}
+
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { type?: string; code?: number }).type;
+  return code === 'unavailable' || code === 'deadline-exceeded' || /UNAVAILABLE|ECONNREFUSED|failed to connect/i.test(String((error as Error)?.message));
+}
+
+function unavailable(error: unknown): Error {
+  return isUnavailable(error) ? new DependencyUnavailable('EventStoreDB', `EventStoreDB cannot be reached: ${(error as Error).message}`, error) : (error as Error);
+}
+
+function toRecorded(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | null {
+  const event = resolved.event;
+  if (!event || event.streamId.startsWith('$') || event.type.startsWith('$')) return null;
+  const commit = (resolved as AllStreamResolvedEvent).event?.position?.commit ?? resolved.commitPosition;
+  return {
+    eventId: event.id,
+    stream: event.streamId,
+    revision: Number(event.revision),
+    // Stream reads do not carry the log position (only $all reads do): -1 then.
+    position: commit !== undefined && commit < 2n ** 63n ? Number(commit) : -1,
+    type: event.type,
+    data: event.data as unknown,
+    metadata: (event.metadata as Record<string, unknown> | undefined) ?? {},
+    recordedAt: event.created instanceof Date ? event.created.toISOString() : new Date(Number(event.created) / 10_000).toISOString(),
+  };
+}
+
+async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]!);
+      }
+    }),
+  );
+  return results;
+}
+
+/**
+ * The event-store port on EventStoreDB. Each event is its own append, chained by expected revision,
+ * so every event has a commit position of its own: the port's global position is that number, and
+ * reading "after P" needs no knowledge of how a multi-event write is laid out in the log. Event ids
+ * are derived from stream and revision, so a retried append is recognised and not doubled.
+ */
+export class EsdbEventStore implements EventStore {
+  constructor(private readonly client: EventStoreDBClient) {}
+
+  async readStream(stream: string): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    try {
+      for await (const resolved of this.client.readStream(stream, { direction: FORWARDS, fromRevision: START })) {
+        const recorded = toRecorded(resolved);
+        if (recorded) events.push(recorded);
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw unavailable(error);
+    }
+    return events;
+  }
+
+  async readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
+    const read = await inBatches(streams, READ_CONCURRENCY, async (stream) => [stream, await this.readStream(stream)] as const);
+    return new Map(read.filter(([, events]) => events.length > 0));
+  }
+
+  async append(stream: string, events: EventData[], expectedRevision: ExpectedRevision): Promise<{ nextRevision: number; position: number }> {
+    let expected = expectedRevision;
+    let next = typeof expected === 'number' ? expected : -1;
+    let position = 0;
+    for (const event of events) {
+      const revision = expected === 'any' ? null : typeof expected === 'number' ? expected + 1 : 0;
+      try {
+        const result = await this.client.appendToStream(
+          stream,
+          jsonEvent({ id: revision === null ? undefined : eventIdFor(stream, revision), type: event.type, data: event.data as never, metadata: (event.metadata ?? {}) as never }),
+          { expectedRevision: toExpectedRevision(expected) },
+        );
+        next = Number(result.nextExpectedRevision);
+        position = result.position ? Number(result.position.commit) : position;
+        expected = next;
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError) throw new StreamConflict(stream, expectedRevision, actualOf(error));
+        throw unavailable(error);
+      }
+    }
+    return { nextRevision: next, position };
+  }
+
+  /** EventStoreDB has no multi-stream transaction: streams are appended side by side, each under its own revision. */
+  async appendMany(appends: readonly StreamAppend[]): Promise<AppendOutcome[]> {
+    return inBatches(appends, APPEND_CONCURRENCY, async ({ stream, expectedRevision, events }): Promise<AppendOutcome> => {
+      try {
+        const { nextRevision, position } = await this.append(stream, events, expectedRevision);
+        return { stream, ok: true, nextRevision, position };
+      } catch (error) {
+        if (error instanceof StreamConflict) return { stream, ok: false, actualRevision: error.actual };
+        throw error;
+      }
+    });
+  }
+
+  async readAll({ after, maxCount, categories }: ReadAllOptions): Promise<ReadAllPage> {
+    const prefixes = categories?.map((c) => `${c}-`);
+    const events: RecordedEvent[] = [];
+    let lastPosition = after;
+    let scanned = 0;
+    const batch = Math.max(maxCount, 500);
+    try {
+      const from = after > 0 ? { commit: BigInt(after), prepare: BigInt(after) } : START;
+      for await (const resolved of this.client.readAll({ fromPosition: from, maxCount: batch, direction: FORWARDS })) {
+        scanned += 1;
+        const commit = resolved.event?.position.commit;
+        if (commit === undefined || Number(commit) <= after) continue;
+        lastPosition = Number(commit);
+        const recorded = toRecorded(resolved);
+        if (recorded && (!prefixes || prefixes.some((p) => recorded.stream.startsWith(p)))) {
+          events.push(recorded);
+          if (events.length === maxCount) return { events, lastPosition, isEnd: false };
+        }
+      }
+    } catch (error) {
+      throw unavailable(error);
+    }
+    return { events, lastPosition, isEnd: scanned < batch };
+  }
+
+  /**
+   * A catch-up subscription to $all with a server-side filter on the module's stream categories. It
+   * resumes from the last delivered position after the server restarts or the connection drops.
+   */
+  async subscribe(options: Omit<ReadAllOptions, 'maxCount'>, onEvents: (page: ReadAllPage) => Promise<void>): Promise<Subscription> {
+    let after = options.after;
+    let closed = false;
+    let current: { unsubscribe(): Promise<void> } | null = null;
+    const filter = options.categories ? streamNameFilter({ prefixes: options.categories.map((c) => `${c}-`) }) : undefined;
+    const loop = (async () => {
+      for (let attempt = 0; !closed; attempt += 1) {
+        try {
+          const subscription = this.client.subscribeToAll({ fromPosition: after > 0 ? { commit: BigInt(after), prepare: BigInt(after) } : START, filter });
+          current = subscription;
+          for await (const resolved of subscription) {
+            attempt = 0;
+            const recorded = toRecorded(resolved);
+            if (!recorded || recorded.position <= after) continue;
+            await onEvents({ events: [recorded], lastPosition: recorded.position, isEnd: false });
+            after = recorded.position;
+            if (closed) break;
+          }
+        } catch {
+          if (closed) break;
+          await new Promise((r) => setTimeout(r, RECONNECT_MS[Math.min(attempt, RECONNECT_MS.length - 1)]));
+        }
+      }
+    })();
+    return {
+      close: async () => {
+        closed = true;
+        await current?.unsubscribe().catch(() => undefined);
+        await loop;
+      },
+    };
+  }
+
+  /** Fails fast with a clear message when the server does not answer. */
+  async ping(): Promise<void> {
+    try {
+      for await (const _ of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 })) break;
+    } catch (error) {
+      throw new DependencyUnavailable('EventStoreDB', `EventStoreDB does not answer: ${(error as Error).message}. Check EVENTSTORE_CONNECTION_STRING and that the server is up.`, error);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+import type { Collection, Db, Document, Filter } from 'mongodb';
+import type {
+  AuditEntry, AuditLogFilter, AuditLogQueries, HardwareRecord, HardwareRegisterQueries, Page, ProjectionStore, ReadModelStore,
+  RebuildSession, RegisterFilter,
+} from '../../../application/ports/read-models.js';
+
+const REGISTER = 'hardware_register';
+const AUDIT_LOG = 'import_audit_log';
+const CHECKPOINTS = 'projection_checkpoints';
+const DUPLICATE_KEY = 11000;
+
+type Stored<Doc> = Doc & { _id: string };
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+async function createRegisterIndexes(collection: Collection): Promise<void> {
+  await collection.createIndexes([
+    { key: { id: 1 }, unique: true },
+    { key: { serial: 1 }, unique: true },
+    { key: { assetTag: 1 }, unique: true },
+    { key: { 'assignee.email': 1 } },
+    { key: { status: 1 } },
+    { key: { category: 1 } },
+    { key: { 'sources.source': 1 } },
+  ]);
+}
+
+async function createAuditIndexes(collection: Collection): Promise<void> {
+  await collection.createIndexes([{ key: { startedAt: -1 } }, { key: { source: 1, startedAt: -1 } }]);
+}
+
+/**
+ * A projection's documents in one collection. Writes are guarded — by stream revision for the
+ * register, by global position for the audit log — so replaying an event changes nothing. Documents
+ * are written before the checkpoint: a crash in between only replays events, which the guard absorbs.
+ */
+class MongoProjectionStore<Doc extends object> implements ProjectionStore<Doc> {
+  constructor(
+    private readonly db: Db,
+    private readonly collectionName: string,
+    private readonly checkpointName: string,
+    private readonly keyOf: (doc: Doc) => string,
+    private readonly version: keyof Doc & string,
+  ) {}
+
+  private get collection(): Collection<Stored<Doc>> {
+    return this.db.collection<Stored<Doc>>(this.collectionName);
+  }
+
+  async checkpoint(): Promise<number> {
+    const row = await this.db.collection<{ _id: string; position: number }>(CHECKPOINTS).findOne({ _id: this.checkpointName });
+    return row?.position ?? 0;
+  }
+
+  async load(keys: readonly string[]): Promise<Map<string, Doc>> {
+    const docs = await this.collection.find({ _id: { $in: [...keys] } } as Filter<Stored<Doc>>).toArray();
+    return new Map(docs.map(({ _id, ...doc }) => [_id, doc as unknown as Doc]));
+  }
+
+  async commit(docs: readonly Doc[], checkpoint: number): Promise<void> {
+    if (docs.length > 0) {
+      try {
+        await this.collection.bulkWrite(
+          docs.map((doc) => ({
+            replaceOne: {
+              filter: { _id: this.keyOf(doc), [this.version]: { $lt: doc[this.version] } } as Filter<Stored<Doc>>,
+              replacement: { ...doc, _id: this.keyOf(doc) } as Stored<Doc>,
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        );
+      } catch (error) {
+        // A newer version already stored makes the guarded upsert collide on _id: that is the guard working.
+        const writeErrors = (error as { writeErrors?: Array<{ code: number }> }).writeErrors ?? [];
+        if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
+      }
+    }
+    await this.db.collection<{ _id: string; position: number }>(CHECKPOINTS).updateOne({ _id: this.checkpointName }, { $set: { position: checkpoint } }, { upsert: true });
+  }
+}
+
+function strip<T>({ _id, ...doc }: { _id: unknown } & Document): T {
+  return doc as T;
+}
+
+/** The register and the audit log in MongoDB; a rebuild writes new collections, then renames them over the live ones. */
+export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries, AuditLogQueries {
+  readonly register: ProjectionStore<HardwareRecord>;
+  readonly auditLog: ProjectionStore<AuditEntry>;
+
+  constructor(private readonly db: Db) {
+    this.register = new MongoProjectionStore<HardwareRecord>(db, REGISTER, REGISTER, (r) => `hardware-${r.serial}`, 'revision');
+    this.auditLog = new MongoProjectionStore<AuditEntry>(db, AUDIT_LOG, AUDIT_LOG, (e) => e.runId, 'position');
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await createRegisterIndexes(this.db.collection(REGISTER));
+    await createAuditIndexes(this.db.collection(AUDIT_LOG));
+  }
+
+  async beginRebuild(): Promise<RebuildSession> {
+    const suffix = `_rebuild_${Date.now()}`;
+    const names = { register: `${REGISTER}${suffix}`, auditLog: `${AUDIT_LOG}${suffix}` };
+    await createRegisterIndexes(this.db.collection(names.register));
+    await createAuditIndexes(this.db.collection(names.auditLog));
+    const checkpoints = this.db.collection<{ _id: string; position: number }>(CHECKPOINTS);
+    const discard = async () => {
+      await Promise.all([this.db.collection(names.register).drop().catch(() => false), this.db.collection(names.auditLog).drop().catch(() => false)]);
+      await checkpoints.deleteMany({ _id: { $in: [names.register, names.auditLog] } });
+    };
+    return {
+      register: new MongoProjectionStore<HardwareRecord>(this.db, names.register, names.register, (r) => `hardware-${r.serial}`, 'revision'),
+      auditLog: new MongoProjectionStore<AuditEntry>(this.db, names.auditLog, names.auditLog, (e) => e.runId, 'position'),
+      // renameCollection with dropTarget replaces the live collection in one step: readers never see it empty.
+      swap: async () => {
+        for (const [rebuilt, live] of [[names.register, REGISTER], [names.auditLog, AUDIT_LOG]] as const) {
+          await this.db.collection(rebuilt).rename(live, { dropTarget: true });
+          const position = (await checkpoints.findOne({ _id: rebuilt }))?.position ?? 0;
+          await checkpoints.updateOne({ _id: live }, { $set: { position } }, { upsert: true });
+          await checkpoints.deleteOne({ _id: rebuilt });
+        }
+      },
+      discard,
+    };
+  }
+
+  async byId(id: string): Promise<HardwareRecord | null> {
+    const doc = await this.db.collection(REGISTER).findOne({ id });
+    return doc ? strip<HardwareRecord>(doc) : null;
+  }
+
+  async bySerial(serial: string): Promise<HardwareRecord | null> {
+    const doc = await this.db.collection(REGISTER).findOne({ serial: serial.trim().toUpperCase() });
+    return doc ? strip<HardwareRecord>(doc) : null;
+  }
+
+  async search(filter: RegisterFilter): Promise<Page<HardwareRecord>> {
+    const query: Document = {};
+    if (filter.serial) query.serial = filter.serial.trim().toUpperCase();
+    if (filter.assetTag) query.assetTag = filter.assetTag.trim();
+    if (filter.assigneeEmail) query['assignee.email'] = filter.assigneeEmail.trim().toLowerCase();
+    if (filter.status) query.status = filter.status;
+    if (filter.category) query.category = filter.category;
+    if (filter.source) query['sources.source'] = filter.source;
+    if (filter.text?.trim()) {
+      const pattern = new RegExp(escapeRegex(filter.text.trim()), 'i');
+      query.$or = ['name', 'serial', 'assetTag', 'model', 'manufacturer', 'assignee.email', 'assignee.name'].map((field) => ({ [field]: pattern }));
+    }
+    const offset = Math.max(0, filter.offset ?? 0);
+    const limit = Math.min(Math.max(1, filter.limit ?? 50), 1000);
+    const collection = this.db.collection(REGISTER);
+    const [items, total] = await Promise.all([
+      collection.find(query).sort({ assetTag: 1 }).skip(offset).limit(limit).toArray(),
+      collection.countDocuments(query),
+    ]);
+    return { items: items.map((d) => strip<HardwareRecord>(d)), total, offset, limit };
+  }
+
+  async list(filter: AuditLogFilter): Promise<AuditEntry[]> {
+    const query: Document = {};
+    if (filter.source) query.source = filter.source;
+    if (filter.from || filter.to) query.startedAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lte: filter.to } : {}) };
+    const limit = Math.min(Math.max(1, filter.limit ?? 100), 1000);
+    const docs = await this.db.collection(AUDIT_LOG).find(query).sort({ startedAt: -1 }).limit(limit).toArray();
+    return docs.map((d) => strip<AuditEntry>(d));
+  }
+}

@@ -1,0 +1,72 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { ANY, NO_STREAM, StreamNotFoundError, WrongExpectedVersionError, type EventStoreDBClient } from '@eventstore/db-client';
+import { EsdbEventStore, toExpectedRevision } from '../../../src/adapters/driven/eventstoredb/esdb-event-store.js';
+import { eventIdFor } from '../../../src/adapters/driven/eventstoredb/event-ids.js';
+import { DependencyUnavailable, StreamConflict } from '../../../src/application/ports/errors.js';
+
+function fakeClient(overrides: Partial<Record<'appendToStream' | 'readStream' | 'readAll', sinon.SinonStub>>): EventStoreDBClient {
+  return { appendToStream: sinon.stub(), readStream: sinon.stub(), readAll: sinon.stub(), ...overrides } as unknown as EventStoreDBClient;
+}
+
+async function* throwing(error: Error): AsyncGenerator<never> {
+  throw error;
+}
+
+describe('EventStoreDB adapter (no server: the client is stubbed)', () => {
+  it("maps the port's expected revisions onto NO_STREAM, ANY and exact revisions", () => {
+    expect(toExpectedRevision('no_stream')).to.equal(NO_STREAM);
+    expect(toExpectedRevision('any')).to.equal(ANY);
+    expect(toExpectedRevision(41)).to.equal(41n);
+  });
+
+  it('derives the same event id for the same stream and revision, so a retried append is not doubled', () => {
+    expect(eventIdFor('hardware-C02X', 0)).to.equal(eventIdFor('hardware-C02X', 0));
+    expect(eventIdFor('hardware-C02X', 0)).to.not.equal(eventIdFor('hardware-C02X', 1));
+    expect(eventIdFor('hardware-C02X', 0)).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('appends one event per write, chaining the expected revision, with deterministic ids', async () => {
+    const appendToStream = sinon.stub();
+    appendToStream.onFirstCall().resolves({ success: true, nextExpectedRevision: 0n, position: { commit: 100n, prepare: 100n } });
+    appendToStream.onSecondCall().resolves({ success: true, nextExpectedRevision: 1n, position: { commit: 200n, prepare: 200n } });
+    const store = new EsdbEventStore(fakeClient({ appendToStream }));
+    const result = await store.append('hardware-A1', [{ type: 'A', data: {} }, { type: 'B', data: {} }], 'no_stream');
+    expect(result).to.deep.equal({ nextRevision: 1, position: 200 });
+    expect(appendToStream.firstCall.args[2]).to.deep.equal({ expectedRevision: NO_STREAM });
+    expect(appendToStream.secondCall.args[2]).to.deep.equal({ expectedRevision: 0n });
+    expect(appendToStream.firstCall.args[1].id).to.equal(eventIdFor('hardware-A1', 0));
+    expect(appendToStream.secondCall.args[1].id).to.equal(eventIdFor('hardware-A1', 1));
+  });
+
+  it("maps WrongExpectedVersionError to the port's StreamConflict with the actual revision", async () => {
+    const error = new WrongExpectedVersionError(undefined, { streamName: 'hardware-A1', current: 4n, expected: 2n } as never);
+    const store = new EsdbEventStore(fakeClient({ appendToStream: sinon.stub().rejects(error) }));
+    const conflict = await store.append('hardware-A1', [{ type: 'A', data: {} }], 2).then(() => null, (e: unknown) => e);
+    expect(conflict).to.be.instanceOf(StreamConflict);
+  });
+
+  it('reports a conflicting stream in appendMany without failing the others', async () => {
+    const appendToStream = sinon.stub();
+    appendToStream.withArgs('s-1').resolves({ success: true, nextExpectedRevision: 0n, position: { commit: 5n, prepare: 5n } });
+    appendToStream.withArgs('s-2').rejects(new WrongExpectedVersionError(undefined, { streamName: 's-2', current: 0n, expected: 'no_stream' } as never));
+    const outcomes = await new EsdbEventStore(fakeClient({ appendToStream })).appendMany([
+      { stream: 's-1', expectedRevision: 'no_stream', events: [{ type: 'A', data: {} }] },
+      { stream: 's-2', expectedRevision: 'no_stream', events: [{ type: 'A', data: {} }] },
+    ]);
+    expect(outcomes.map((o) => o.ok)).to.deep.equal([true, false]);
+  });
+
+  it('reads a stream that does not exist as empty (StreamNotFoundError)', async () => {
+    const store = new EsdbEventStore(fakeClient({ readStream: sinon.stub().returns(throwing(new StreamNotFoundError(undefined as never, 'hardware-X'))) }));
+    expect(await store.readStream('hardware-X')).to.deep.equal([]);
+  });
+
+  it('says EventStoreDB cannot be reached when the connection is refused', async () => {
+    const refused = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { type: 'unavailable' });
+    const store = new EsdbEventStore(fakeClient({ readStream: sinon.stub().returns(throwing(refused)) }));
+    const error = await store.readStream('hardware-X').then(() => null, (e: unknown) => e);
+    expect(error).to.be.instanceOf(DependencyUnavailable);
+    expect((error as Error).message).to.match(/EventStoreDB cannot be reached/);
+  });
+});

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+type Service = { image?: string; build?: unknown; environment?: Record<string, string>; volumes?: string[]; healthcheck?: { test: unknown }; depends_on?: Record<string, { condition: string }>; ports?: string[] };
+
+describe('Deployment files', () => {
+  const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+
+  it('compose runs EventStoreDB 24.10+ as an insecure single node with a volume and a health check', () => {
+    const esdb = compose.services.eventstore!;
+    const [, major, minor] = /:(\d+)\.(\d+)/.exec(esdb.image ?? '') ?? [];
+    expect(Number(major) * 100 + Number(minor), esdb.image).to.be.at.least(2410);
+    expect(esdb.environment).to.include({ EVENTSTORE_CLUSTER_SIZE: '1', EVENTSTORE_INSECURE: 'true' });
+    expect(esdb.volumes!.some((v) => v.endsWith(':/var/lib/eventstore'))).to.equal(true);
+    expect(esdb.healthcheck).to.have.property('test');
+  });
+
+  it('compose runs MongoDB 7 with a volume and a health check', () => {
+    const mongo = compose.services.mongo!;
+    expect(mongo.image).to.match(/^mongo:7/);
+    expect(mongo.volumes!.some((v) => v.endsWith(':/data/db'))).to.equal(true);
+    expect(mongo.healthcheck).to.have.property('test');
+  });
+
+  it('compose builds the app, points it at both servers, waits for them healthy, and demands the secrets', () => {
+    const app = compose.services.app!;
+    expect(app.build).to.equal('.');
+    expect(app.environment!.EVENTSTORE_CONNECTION_STRING).to.equal('esdb://eventstore:2113?tls=false');
+    expect(app.environment!.MONGODB_URI).to.match(/^mongodb:\/\/mongo:27017\//);
+    expect(app.environment!.SECRETS_KEY).to.match(/^\$\{SECRETS_KEY:\?/);
+    expect(app.environment!.API_TOKENS).to.match(/^\$\{API_TOKENS:\?/);
+    expect(app.depends_on).to.deep.equal({ eventstore: { condition: 'service_healthy' }, mongo: { condition: 'service_healthy' } });
+    for (const volume of ['eventstore-data', 'mongo-data']) expect(compose.volumes).to.have.property(volume);
+  });
+
+  it('the Dockerfile is multi-stage, runs as a non-root user, and has a health check on /readyz', () => {
+    const dockerfile = readFileSync('Dockerfile', 'utf8');
+    expect(dockerfile.match(/^FROM /gm)).to.have.length.at.least(2);
+    expect(dockerfile).to.match(/^FROM node:20[^\n]* AS build$/m);
+    expect(dockerfile).to.match(/npm prune --omit=dev/);
+    expect(dockerfile).to.match(/^USER node$/m);
+    expect(dockerfile).to.match(/^HEALTHCHECK [\s\S]*\/readyz/m);
+    expect(dockerfile).to.match(/ENV [^\n]*HOST=0\.0\.0\.0/);
+  });
+
+  it('the GitHub Actions workflow runs the suites against EventStoreDB and MongoDB service containers', () => {
+    const workflow = parse(readFileSync('.github/workflows/ci.yml', 'utf8')) as { jobs: { test: { services: Record<string, { image: string }>; env: Record<string, string>; steps: Array<{ run?: string }> } } };
+    const job = workflow.jobs.test;
+    expect(job.services.eventstore!.image).to.equal(compose.services.eventstore!.image);
+    expect(job.services.mongo!.image).to.equal(compose.services.mongo!.image);
+    expect(job.env.EVENTSTORE_CONNECTION_STRING).to.match(/^esdb:\/\/localhost:2113/);
+    expect(job.env.MONGODB_URI).to.match(/^mongodb:\/\/localhost:27017/);
+    expect(job.steps.map((s) => s.run)).to.include.members(['npm ci', 'npm test']);
+  });
+});

@@ -1,0 +1,32 @@
+import { expect } from 'chai';
+import { loadConfig } from '../../src/infrastructure/config.js';
+import { startServer } from '../../src/infrastructure/server-main.js';
+import { closedPort } from '../support/ports.js';
+
+describe('Start-up on the production stores', function () {
+  this.timeout(30_000);
+
+  it('fails fast, naming the store and the variable, when MongoDB does not answer', async () => {
+    const [mongoPort, esdbPort] = [await closedPort(), await closedPort()];
+    const config = loadConfig({
+      EVENTSTORE_CONNECTION_STRING: `esdb://127.0.0.1:${esdbPort}?tls=false`,
+      MONGODB_URI: `mongodb://127.0.0.1:${mongoPort}/ontrackio`,
+      SECRETS_KEY: 'q1w2e3r4t5y6u7i8o9p0a1s2d3f4g5h6j7k8l9z0x1c=',
+      API_TOKENS: 'startup-token-0123456789abcdef=ops@acme.example:admin',
+      PORT: '0',
+    });
+    const started = Date.now();
+    const error = await startServer(config).then(() => null, (e: unknown) => e);
+    expect(error).to.be.instanceOf(Error);
+    expect((error as Error).message).to.match(/MongoDB does not answer at MONGODB_URI.*Check the URI and that the server is up/);
+    expect(Date.now() - started).to.be.below(20_000);
+  });
+
+  it('refuses to start on the production stores without SECRETS_KEY', () => {
+    const config = loadConfig({ EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false', MONGODB_URI: 'mongodb://127.0.0.1:1/x' });
+    return startServer(config).then(
+      () => expect.fail('started without SECRETS_KEY'),
+      (error: Error) => expect(error.message).to.match(/SECRETS_KEY: is required when EventStoreDB and MongoDB are configured/),
+    );
+  });
+});
