@@ -1,0 +1,282 @@
+// The admin page: plain DOM, no build step. Every value from the server is written as text, never as HTML.
+const $ = (selector, root = document) => root.querySelector(selector);
+const NAMES = { intune: 'Microsoft Intune', jamf: 'Jamf Pro' };
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === false || value === null || value === undefined) continue;
+    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  return node;
+}
+
+/** replaceChildren, leaving out absent parts (the DOM would print them as "null"). */
+function setChildren(node, ...children) {
+  node.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined));
+}
+
+function notice(text, kind = '') {
+  const box = $('#notice');
+  box.className = `notice ${kind}`;
+  box.textContent = text;
+}
+
+class ApiError extends Error {
+  constructor(problem, status) {
+    super(problem?.detail ?? `HTTP ${status}`);
+    this.problem = problem ?? {};
+    this.status = status;
+  }
+}
+
+async function api(method, path, body) {
+  const token = sessionStorage.getItem('token');
+  const response = await fetch(path, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(data, response.status);
+  return data;
+}
+
+function describeProblem(error) {
+  if (!(error instanceof ApiError)) return String(error.message ?? error);
+  if (error.status === 401) return 'Sign in first: the access token is missing or not recognised.';
+  const { detail, fix, errors } = error.problem;
+  const fields = (errors ?? []).map((e) => e.message).join('; ');
+  return [detail, fields && fields !== detail?.replace(/\.$/, '') ? fields : '', fix].filter(Boolean).join(' ');
+}
+
+// ---- tabs -------------------------------------------------------------------------------------
+const loaders = {};
+function showTab(name) {
+  for (const button of document.querySelectorAll('.tabs button')) button.setAttribute('aria-selected', String(button.dataset.tab === name));
+  for (const panel of document.querySelectorAll('.panel')) panel.hidden = panel.id !== name;
+  loaders[name]?.().catch((error) => notice(describeProblem(error), 'bad'));
+}
+for (const button of document.querySelectorAll('.tabs button')) button.addEventListener('click', () => showTab(button.dataset.tab));
+
+// ---- sign-in ----------------------------------------------------------------------------------
+function signedIn(yes) {
+  $('#sign-in').hidden = yes;
+  $('#signed-in').hidden = !yes;
+}
+
+$('#sign-out').addEventListener('click', () => {
+  sessionStorage.removeItem('token');
+  signedIn(false);
+  notice('Signed out.');
+});
+$('#sign-in').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  sessionStorage.setItem('token', $('#token').value.trim());
+  $('#token').value = '';
+  try {
+    await loaders.integrations();
+    signedIn(true);
+    notice('');
+  } catch (error) {
+    sessionStorage.removeItem('token');
+    signedIn(false);
+    notice(describeProblem(error), 'bad');
+  }
+});
+
+// ---- Settings → Integrations --------------------------------------------------------------------
+function formValues(form) {
+  const values = { enabled: form.elements.enabled.checked };
+  for (const input of form.querySelectorAll('input:not([type=checkbox])')) {
+    const value = input.value.trim();
+    if (input.hasAttribute('data-secret')) {
+      if (value) values.clientSecret = value;
+    } else values[input.name] = value === '' && (input.name === 'authorityHost' || input.name === 'graphBaseUrl') ? null : value;
+  }
+  return values;
+}
+
+function setBadge(source, status) {
+  for (const badge of document.querySelectorAll(`[data-badge="${source}"]`)) {
+    badge.textContent = status;
+    badge.className = `badge ${status === 'Configured' ? 'configured' : 'not-configured'}`;
+  }
+}
+
+function showResult(form, ok, message, fix) {
+  const box = $('[data-result]', form);
+  box.className = `result ${ok ? 'ok' : 'bad'}`;
+  setChildren(box, message, fix ? el('span', { class: 'fix' }, fix) : null);
+}
+
+function markField(form, field) {
+  for (const input of form.querySelectorAll('input')) input.removeAttribute('aria-invalid');
+  const input = field && form.elements[field];
+  if (input) {
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+  }
+}
+
+function fillCard(card) {
+  const form = $(`#card-${card.source}`);
+  form.elements.enabled.checked = card.enabled;
+  for (const [field, value] of Object.entries(card.settings)) if (form.elements[field]) form.elements[field].value = value ?? '';
+  const secret = $('[data-secret]', form);
+  secret.value = '';
+  secret.placeholder = card.secretStored ? 'Stored — leave empty to keep it' : 'Not stored yet';
+  setBadge(card.source, card.status);
+  if (card.lastTest) showResult(form, card.lastTest.ok, `Last test (${new Date(card.lastTest.at).toLocaleString()}): ${card.lastTest.message}`, card.lastTest.fix);
+}
+
+loaders.integrations = async () => {
+  for (const card of await api('GET', '/api/admin/integrations')) fillCard(card);
+};
+
+for (const form of document.querySelectorAll('form.card')) {
+  const source = form.dataset.source;
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      const card = await api('PUT', `/api/admin/integrations/${source}`, formValues(form));
+      fillCard(card);
+      markField(form, null);
+      showResult(form, true, `Saved. ${NAMES[source]} is ${card.status}.`);
+    } catch (error) {
+      markField(form, error.problem?.field ?? error.problem?.errors?.[0]?.field);
+      showResult(form, false, describeProblem(error));
+    }
+  });
+  $('[data-action=test]', form).addEventListener('click', async (event) => {
+    const button = event.currentTarget;
+    button.disabled = true;
+    showResult(form, true, 'Testing the connection…');
+    try {
+      const result = await api('POST', `/api/admin/integrations/${source}/test`, formValues(form));
+      showResult(form, result.ok, result.message, result.fix);
+    } catch (error) {
+      showResult(form, false, describeProblem(error));
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+// ---- Bulk import ------------------------------------------------------------------------------
+function countsList(counts) {
+  return el('ul', { class: 'counts' }, ['created', 'updated', 'unchanged', 'skipped', 'errors'].map((k) => el('li', {}, el('strong', {}, counts[k]), k)));
+}
+
+function outcomeList(title, outcomes) {
+  if (!outcomes.length) return null;
+  return el('details', { open: title.startsWith('Error') }, el('summary', {}, `${title} (${outcomes.length})`),
+    el('ul', {}, outcomes.map((o) => el('li', {}, `${o.serial ?? '(no serial)'} · ${o.deviceName ?? o.sourceDeviceId} — ${o.detail ?? o.reason}`))));
+}
+
+function showBanner(result) {
+  const banner = $('#banner');
+  banner.hidden = false;
+  banner.className = `banner ${result.status === 'failed' ? 'failed' : ''}`;
+  setChildren(banner,
+    el('h3', {}, `${NAMES[result.source]}: import ${result.status} in ${(result.durationMs / 1000).toFixed(1)} s`),
+    countsList(result.counts),
+    result.failure ? el('p', {}, `Stopped: ${result.failure}`) : null,
+    outcomeList('Errors', result.failedDevices),
+    outcomeList('Skipped', result.skippedDevices),
+  );
+  banner.focus?.();
+}
+
+async function runImport(source, button) {
+  const dialog = $('#confirm');
+  $('#confirm-text').textContent = `OnTrackio will pull every managed device from ${NAMES[source]} and create or update hardware records. This may take 10–30 seconds.`;
+  dialog.showModal();
+  const answer = await new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue), { once: true }));
+  if (answer !== 'ok') return;
+  button.disabled = true;
+  const progress = el('span', { class: 'progress', role: 'status' }, `Importing from ${NAMES[source]}…`);
+  button.after(progress);
+  try {
+    showBanner(await api('POST', `/api/admin/bulk-import/mdm/${source}`));
+  } catch (error) {
+    if (error.problem?.result) showBanner(error.problem.result);
+    else notice(describeProblem(error), 'bad');
+  } finally {
+    progress.remove();
+    button.disabled = false;
+    loaders['bulk-import']();
+  }
+}
+
+loaders['bulk-import'] = async () => {
+  const sources = await api('GET', '/api/admin/bulk-import/mdm');
+  setChildren($('#sources'), ...sources.map((s) => {
+    const button = el('button', { type: 'button', class: 'primary', disabled: s.status !== 'Configured' }, `Import devices from ${s.name}`);
+    button.addEventListener('click', () => runImport(s.source, button));
+    const last = s.lastRun;
+    return el('div', { class: 'card' },
+      el('h3', {}, s.name, el('span', { class: `badge ${s.status === 'Configured' ? 'configured' : 'not-configured'}` }, s.status)),
+      s.status === 'Configured' ? null : el('p', {}, 'Finish Step 1 in Integrations first.'),
+      last ? el('p', { class: 'muted' }, `Last run ${new Date(last.startedAt).toLocaleString()}: ${last.status}, ${last.counts.created} created, ${last.counts.updated} updated, ${last.counts.unchanged} unchanged, ${last.counts.skipped} skipped, ${last.counts.errors} errors.`) : el('p', { class: 'muted' }, 'Never run.'),
+      el('div', { class: 'actions' }, button));
+  }));
+};
+
+// ---- Import history ---------------------------------------------------------------------------
+loaders.history = async () => {
+  const runs = await api('GET', '/api/admin/bulk-import/mdm/runs');
+  $('#runs tbody').replaceChildren(...runs.map((r) => {
+    const cells = [new Date(r.startedAt).toLocaleString(), NAMES[r.source], r.status, r.counts.created, r.counts.updated, r.counts.unchanged, r.counts.skipped, r.counts.errors, r.triggeredBy];
+    const row = el('tr', { tabindex: 0 }, cells.map((value) => el('td', {}, value)));
+    const open = async () => {
+      const detail = await api('GET', `/api/admin/bulk-import/mdm/runs/${encodeURIComponent(r.runId)}`);
+      setChildren($('#run-detail'),el('h3', {}, `Run ${detail.runId}`), countsList(detail.counts), detail.failureReason ? el('p', {}, detail.failureReason) : null,
+        outcomeList('Errors', detail.outcomes.filter((o) => o.outcome === 'error')), outcomeList('Skipped', detail.outcomes.filter((o) => o.outcome === 'skipped')),
+        outcomeList('Created', detail.outcomes.filter((o) => o.outcome === 'created')), outcomeList('Updated', detail.outcomes.filter((o) => o.outcome === 'updated')));
+    };
+    row.addEventListener('click', open);
+    row.addEventListener('keydown', (e) => e.key === 'Enter' && open());
+    return row;
+  }));
+};
+
+// ---- Hardware register ------------------------------------------------------------------------
+async function showDevice(id) {
+  const [device, events] = await Promise.all([api('GET', `/api/hardware/${encodeURIComponent(id)}`), api('GET', `/api/hardware/${encodeURIComponent(id)}/events`)]);
+  const fields = {
+    assetTag: 'Asset tag', serial: 'Serial number', name: 'Name', manufacturer: 'Manufacturer', model: 'Model', operatingSystem: 'Operating system',
+    osVersion: 'OS version', macAddress: 'MAC address', category: 'Category', status: 'Status', condition: 'Condition', cpu: 'CPU', ram: 'RAM',
+    storage: 'Storage', purchasePrice: 'Purchase price', purchaseDate: 'Purchase date',
+  };
+  const box = $('#device');
+  setChildren(box,
+    el('h3', {}, device.name),
+    el('dl', {}, Object.entries(fields).flatMap(([f, label]) => [el('dt', {}, label), el('dd', {}, device[f] ?? '—')]), el('dt', {}, 'Assigned to'), el('dd', {}, device.assignee ? `${device.assignee.name} <${device.assignee.email}>` : '—'),
+      el('dt', {}, 'Sources'), el('dd', {}, device.sources.map((s) => NAMES[s.source]).join(', ') || 'entered by hand')),
+    el('h4', {}, 'History'),
+    el('ol', {}, events.map((e) => el('li', {}, `${new Date(e.recordedAt).toLocaleString()} — ${e.type}`))),
+  );
+  box.focus();
+}
+
+async function searchRegister(q = '') {
+  const page = await api('GET', `/api/hardware?limit=50${q ? `&q=${encodeURIComponent(q)}` : ''}`);
+  $('#hardware tbody').replaceChildren(...page.items.map((h) => {
+    const row = el('tr', { tabindex: 0, 'data-id': h.id }, [h.assetTag, h.serial, h.name, h.model ?? '', h.category, h.status, h.assignee?.email ?? ''].map((v) => el('td', {}, v)));
+    row.addEventListener('click', () => showDevice(h.id));
+    row.addEventListener('keydown', (e) => e.key === 'Enter' && showDevice(h.id));
+    return row;
+  }));
+  $('#hardware-count').textContent = `${page.items.length} of ${page.total} shown`;
+}
+
+loaders.register = () => searchRegister($('#q').value.trim());
+$('#search').addEventListener('submit', (event) => {
+  event.preventDefault();
+  searchRegister($('#q').value.trim()).catch((error) => notice(describeProblem(error), 'bad'));
+});
+
+if (sessionStorage.getItem('token')) loaders.integrations().then(() => signedIn(true)).catch(() => signedIn(false));

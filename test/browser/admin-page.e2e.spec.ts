@@ -1,0 +1,113 @@
+import { expect } from 'chai';
+import { existsSync, mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startHttpWorld, TOKENS_BY_ROLE, type HttpWorld } from '../support/http-world.js';
+import { CLIENT, SECRET, TENANT } from '../support/intune-world.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = 'test-output/screenshots';
+
+describe('Admin page in headless Chromium', function () {
+  this.timeout(120_000);
+  let world: HttpWorld;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install Debian's package with "apt-get install -y chromium" (.ci/run does).`);
+    mkdirSync(SHOTS, { recursive: true });
+    world = await startHttpWorld();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(world.server.url);
+  });
+  after(async () => {
+    await browser?.close();
+    await world?.stop();
+  });
+
+  it('signs in with a bearer token', async () => {
+    await page.getByLabel('Access token').fill(TOKENS_BY_ROLE.admin);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#who', { hasText: 'Signed in' }).waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByLabel('Access token').isVisible()).to.equal(false);
+    expect(await page.locator('[data-badge=intune]').textContent()).to.equal('Not configured');
+  });
+
+  it('configures Intune, tests the connection and saves', async () => {
+    const card = page.locator('#card-intune');
+    await card.getByLabel('Enable Microsoft Intune integration').check();
+    await card.getByLabel('Tenant ID').fill(TENANT);
+    await card.getByLabel('App registration client ID').fill(CLIENT);
+    await card.getByLabel('App registration client secret').fill(SECRET);
+    await card.getByText('Sovereign cloud (optional)').click();
+    await card.getByLabel('Authority host').fill(world.intune.url);
+    await card.getByLabel('Graph base URL').fill(world.intune.url);
+    await card.getByRole('button', { name: 'Test connection' }).click();
+    await card.locator('[data-result].ok', { hasText: 'Connected to Microsoft Intune' }).waitFor({ timeout: 20_000 });
+    await card.getByRole('button', { name: 'Save changes' }).click();
+    await card.locator('[data-result]', { hasText: 'Saved. Microsoft Intune is Configured.' }).waitFor();
+    expect(await card.getByLabel('App registration client secret').getAttribute('placeholder')).to.equal('Stored — leave empty to keep it');
+    expect(await card.getByLabel('App registration client secret').inputValue(), 'the secret is never shown back').to.equal('');
+    await page.screenshot({ path: `${SHOTS}/integrations.png`, fullPage: true });
+  });
+
+  it('names the field at fault when a value is wrong', async () => {
+    const card = page.locator('#card-jamf');
+    await card.getByLabel('Tenant URL').fill('https://acme.jamfcloud.com/api/');
+    await card.getByRole('button', { name: 'Save changes' }).click();
+    await card.locator('[data-result].bad', { hasText: 'Use https://acme.jamfcloud.com instead.' }).waitFor();
+    expect(await card.getByLabel('Tenant URL').getAttribute('aria-invalid')).to.equal('true');
+  });
+
+  it('imports from Intune after confirming and shows the result banner', async () => {
+    await page.getByRole('button', { name: 'Bulk import' }).click();
+    const button = page.getByRole('button', { name: 'Import devices from Microsoft Intune' });
+    await button.click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Import' }).click();
+    const banner = page.locator('#banner h3', { hasText: 'Microsoft Intune: import completed' });
+    await banner.waitFor({ timeout: 30_000 });
+    const created = Number(await page.locator('#banner .counts li').first().locator('strong').textContent());
+    expect(created).to.be.greaterThan(300);
+    expect(await page.locator('#banner details summary').first().textContent()).to.match(/^Skipped \(\d+\)$/);
+    expect(await page.locator('#banner').textContent()).to.not.include('null');
+    await page.screenshot({ path: `${SHOTS}/bulk-import-banner.png`, fullPage: true });
+  });
+
+  it('finds a device in the register and opens it with its history', async () => {
+    const [device] = (await world.call('GET', '/api/hardware?limit=1')).body.items;
+    await page.getByRole('button', { name: 'Hardware register' }).click();
+    await page.getByLabel('Search by serial, name or assignee').fill(device.serial);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const row = page.locator(`#hardware tbody tr[data-id="${device.id}"]`);
+    await row.waitFor();
+    await row.click();
+    await page.locator('#device h4', { hasText: 'History' }).waitFor();
+    expect(await page.locator('#device ol li').first().textContent()).to.match(/HardwareImported/);
+    await page.screenshot({ path: `${SHOTS}/register-device.png`, fullPage: true });
+  });
+
+  it('lists the run in the import history', async () => {
+    await page.getByRole('button', { name: 'Import history' }).click();
+    await page.locator('#runs tbody tr').first().waitFor();
+    expect(await page.locator('#runs tbody tr').first().textContent()).to.match(/Microsoft Intune.*completed/);
+    await page.screenshot({ path: `${SHOTS}/history.png`, fullPage: true });
+  });
+
+  it('stays usable at phone width', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'Bulk import' }).click();
+    const button = page.getByRole('button', { name: 'Import devices from Microsoft Intune' });
+    await page.waitForLoadState('networkidle');
+    await button.waitFor({ state: 'visible' });
+    const box = await button.boundingBox();
+    expect(box, 'the import button is laid out').to.not.equal(null);
+    expect(box!.x + box!.width).to.be.at.most(390);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, 'no sideways scrolling of the page').to.be.at.most(0);
+    await page.screenshot({ path: `${SHOTS}/bulk-import-phone.png`, fullPage: true });
+  });
+});
