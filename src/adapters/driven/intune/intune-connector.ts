@@ -101,9 +101,11 @@ export class IntuneConnector implements MdmConnector<'intune'> {
     return withRetries(() => session.client.api(path).middlewareOptions([new RetryHandlerOptions(0, 0, () => false)]).get(), verdict, this.retry);
   }
 
-  private failure(error: unknown): MdmSourceFailure {
+  private async failure(error: unknown, settings: IntuneSettings): Promise<MdmSourceFailure> {
     const exhausted = error instanceof RetriesExhausted;
-    const described = describeIntuneFailure(exhausted ? error.cause : error);
+    let described = describeIntuneFailure(exhausted ? error.cause : error);
+    // MSAL says only "endpoints_resolution_error": ask the authority directly which it was.
+    if (described.cause === 'unknown-tenant') described = ((await this.probeAuthority(settings)) as typeof described | null) ?? described;
     const message = exhausted && described.cause === 'throttled' ? `Microsoft Graph kept throttling: ${error.message}` : described.message;
     return new MdmSourceFailure('intune', message, described.fix, error);
   }
@@ -116,7 +118,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
       try {
         page = await pending;
       } catch (error) {
-        throw this.failure(error);
+        throw await this.failure(error, settings);
       }
       const next = page['@odata.nextLink'];
       // Fetch the next page while this one is imported.
@@ -167,7 +169,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
         .map((raw) => fromManagedDevice(raw as Record<string, unknown>))
         .filter((device) => device.serialNumber?.trim().toUpperCase() === wanted);
     } catch (error) {
-      throw this.failure(error);
+      throw await this.failure(error, settings);
     }
   }
 }

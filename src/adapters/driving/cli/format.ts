@@ -15,9 +15,12 @@ export function banner(result: ImportResult): string {
   ];
   if (result.failure) lines.push(`  stopped: ${result.failure}`);
   for (const d of result.failedDevices) lines.push(`  error   ${d.serial ?? '(no serial)'} [${d.sourceDeviceId}] ${d.detail ?? d.reason}`);
-  const skippedShown = result.skippedDevices.slice(0, 20);
-  for (const d of skippedShown) lines.push(`  skipped ${d.serial ?? '(no serial)'} [${d.sourceDeviceId}] ${d.reason}: ${d.detail ?? ''}`);
-  if (result.counts.skipped > skippedShown.length) lines.push(`  … ${result.counts.skipped - skippedShown.length} more skipped (see: history ${result.runId})`);
+  if (result.counts.skipped > 0) {
+    const byReason = new Map<string, number>();
+    for (const d of result.skippedDevices) byReason.set(d.reason ?? 'other', (byReason.get(d.reason ?? 'other') ?? 0) + 1);
+    const reasons = [...byReason].map(([reason, n]) => `${n} ${reason}`).join(', ');
+    lines.push(`  skipped: ${reasons} — every device and why: history ${result.runId}`);
+  }
   return lines.join('\n');
 }
 

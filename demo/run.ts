@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { banner } from '../src/adapters/driving/cli/format.js';
+import type { ImportResult } from '../src/application/commands/import-result.js';
+import { userOf } from '../test/emulators/intune/graph-fleet.js';
+import { spawnEmulators, type EmulatorProcess } from '../test/emulators/spawn.js';
+
+/**
+ * `npm run demo`: both MDM emulators with realistic fleets, a set of users, the API and admin page
+ * on the embedded store, both connectors configured and tested, both imports run. Run it again and
+ * the re-run reads unchanged. Ctrl-C stops everything.
+ */
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '3000' },
+    'data-dir': { type: 'string', default: 'data' },
+    once: { type: 'boolean', default: false },
+    'intune-devices': { type: 'string', default: '3000' },
+    'jamf-computers': { type: 'string', default: '1000' },
+    'jamf-mobiles': { type: 'string', default: '500' },
+  },
+});
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dataDir = resolve(values['data-dir']!);
+const dataFile = join(dataDir, 'demo.sqlite');
+const token = randomBytes(24).toString('base64url');
+const children: ChildProcess[] = [];
+let emulators: EmulatorProcess | null = null;
+
+const say = (text: string) => process.stdout.write(`${text}\n`);
+
+/** Users the assignment matches: most active, every twentieth missing, every twentieth-plus-one inactive. */
+function writeUsers(count: number): string {
+  const file = join(dataDir, 'demo-users.csv');
+  const lines = ['email,displayName,active'];
+  for (let i = 0; i < count; i += 1) {
+    if (i % 20 === 0) continue;
+    const user = userOf(i, 'acme.example');
+    lines.push(`${user.upn},${user.displayName},${i % 20 === 1 ? 'false' : 'true'}`);
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => (code === 0 ? resolvePromise(out) : reject(new Error(`${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+async function startApi(env: NodeJS.ProcessEnv): Promise<string> {
+  const server = spawn(process.execPath, [join(root, 'dist/src/infrastructure/server-main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(server);
+  const lines = createInterface({ input: server.stdout! });
+  return new Promise((resolvePromise, reject) => {
+    server.once('exit', (code) => reject(new Error(`The API exited (${code}) before it listened.`)));
+    lines.on('line', (line) => {
+      try {
+        const record = JSON.parse(line) as { message?: string; url?: string };
+        if (record.message === 'OnTrackio MDM import listening' && record.url) resolvePromise(record.url);
+      } catch {
+        // not a log line
+      }
+    });
+  });
+}
+
+async function api(url: string, method: string, path: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = await response.json();
+  if (!response.ok && !(data as { result?: unknown }).result) throw new Error(`${method} ${path}: ${(data as { detail?: string }).detail ?? response.status}`);
+  return data;
+}
+
+async function stopAll(): Promise<void> {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  await emulators?.stop();
+}
+
+async function main(): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  say('Starting the Microsoft Intune (Entra ID + Graph) and Jamf Pro emulators…');
+  emulators = await spawnEmulators([
+    '--ca-file', join(dataDir, 'emulators-ca.pem'),
+    '--intune-devices', values['intune-devices']!, '--jamf-computers', values['jamf-computers']!, '--jamf-mobiles', values['jamf-mobiles']!,
+  ]);
+  const { served } = emulators;
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_FILE: dataFile, NODE_EXTRA_CA_CERTS: served.caFile, API_TOKENS: `${token}=demo-admin@acme.example:admin`, PORT: values.port, HOST: '127.0.0.1' };
+  delete env.EVENTSTORE_CONNECTION_STRING;
+  delete env.MONGODB_URI;
+
+  const users = writeUsers(Number(values['intune-devices']) + Number(values['jamf-mobiles']));
+  say((await run([join(root, 'bin/ontrackio-mdm.js'), 'users', 'load', users], env)).trim());
+
+  const url = await startApi(env);
+  await api(url, 'PUT', '/api/admin/integrations/intune', { enabled: true, tenantId: served.intune.tenantId, clientId: served.intune.clientId, clientSecret: served.intune.clientSecret, authorityHost: served.intune.url, graphBaseUrl: served.intune.url });
+  await api(url, 'PUT', '/api/admin/integrations/jamf', { enabled: true, tenantUrl: served.jamf.url, clientId: served.jamf.clientId, clientSecret: served.jamf.clientSecret });
+  for (const source of ['intune', 'jamf'] as const) {
+    const check = await api(url, 'POST', `/api/admin/integrations/${source}/test`);
+    say(`Test connection (${source}): ${check.message}`);
+  }
+  for (const source of ['intune', 'jamf'] as const) {
+    const result = (await api(url, 'POST', `/api/admin/bulk-import/mdm/${source}`)) as ImportResult & { result?: ImportResult };
+    say(`\n${banner(result.result ?? result)}`);
+  }
+  say(`
+Admin page:   ${url}/   (sign in with the token below)
+Sign-in token: ${token}
+API:          ${url}/openapi.json
+CLI:          DATA_FILE=${dataFile} node bin/ontrackio-mdm.js history
+              DATA_FILE=${dataFile} node bin/ontrackio-mdm.js register --text macbook
+Run "npm run demo" again to see a re-run count every device as unchanged.`);
+  if (values.once) return stopAll();
+  say('\nPress Ctrl-C to stop.');
+  await new Promise<void>((resolvePromise) => {
+    process.once('SIGINT', resolvePromise);
+    process.once('SIGTERM', resolvePromise);
+  });
+  say('\nStopping…');
+  await stopAll();
+}
+
+main().catch(async (error: unknown) => {
+  process.stderr.write(`Demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  await stopAll();
+  process.exit(1);
+});

@@ -1,0 +1,99 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, type CliServices } from '../../src/adapters/driving/cli/cli.js';
+import type { SqliteUserDirectory } from '../../src/adapters/driven/sqlite/sqlite-user-directory.js';
+import { TOKENS } from '../../src/application/tokens.js';
+import { EmbeddedApp } from '../support/embedded-app.js';
+import { latitude, macbook } from '../support/mothers.js';
+
+describe('CLI', () => {
+  let app: EmbeddedApp;
+  let dir: string;
+  let out: string[];
+  let err: string[];
+  let progress: string[];
+  const cli = (...args: string[]) => runCli(args, services(), { out: (t) => out.push(t), err: (t) => err.push(t), progress: (t) => progress.push(t) });
+  const services = (): CliServices => ({
+    importer: app.importer,
+    history: app.history,
+    register: app.register,
+    projections: app.projections,
+    users: app.container.get<SqliteUserDirectory>(TOKENS.UserDirectory),
+  });
+
+  beforeEach(() => {
+    app = new EmbeddedApp({ jamf: () => [macbook(), macbook({ sourceDeviceId: '9', serialNumber: '' })], intune: () => [latitude()] }, {}, 1);
+    dir = mkdtempSync(join(tmpdir(), 'ontrackio-cli-'));
+    out = [];
+    err = [];
+    progress = [];
+  });
+  afterEach(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('imports a source, printing progress and the banner', async () => {
+    expect(await cli('import', 'jamf', '--by', 'ops@acme.example')).to.equal(0);
+    expect(progress).to.deep.equal(['page 1: 1 devices read', 'page 2: 2 devices read']);
+    expect(out[0]).to.match(/^Jamf Pro import completed in .*\n {2}1 created, 0 updated, 0 unchanged, 1 skipped, 0 errors\n {2}skipped: 1 no-serial/);
+  });
+
+  it('gives every command a --json form', async () => {
+    await cli('import', 'jamf', '--json');
+    const result = JSON.parse(out.pop()!);
+    expect(result).to.include({ source: 'jamf', status: 'completed' });
+    await cli('history', '--json', '--source', 'jamf');
+    expect(JSON.parse(out.pop()!)[0]).to.include({ runId: result.runId });
+    await cli('history', result.runId, '--json');
+    expect(JSON.parse(out.pop()!).outcomes).to.have.length(2);
+    await cli('register', '--json', '--text', 'macbook');
+    expect(JSON.parse(out.pop()!)).to.include({ total: 1 });
+    await cli('rebuild', '--json');
+    expect(JSON.parse(out.pop()!).events).to.be.greaterThan(0);
+  });
+
+  it('loads users from CSV and JSON, which assignment then matches', async () => {
+    const csv = join(dir, 'users.csv');
+    writeFileSync(csv, 'email,displayName,active\n" Alice@Acme.example ","Alice Martin",yes\nbob@acme.example,Bob,false\n');
+    expect(await cli('users', 'load', csv)).to.equal(0);
+    expect(out[0]).to.equal(`Loaded 2 users from ${csv}.`);
+    const json = join(dir, 'users.json');
+    writeFileSync(json, JSON.stringify([{ email: 'carol@acme.example', displayName: 'Carol' }]));
+    expect(await cli('users', 'load', json, '--json')).to.equal(0);
+    await cli('import', 'jamf');
+    expect(await app.register.bySerial('C02XK1JHJGH5')).to.deep.include({ status: 'assigned', name: "Alice's MacBook Pro" });
+  });
+
+  it('refuses a users file with a bad row, naming the line and the field, and loads nothing', async () => {
+    const csv = join(dir, 'bad.csv');
+    writeFileSync(csv, 'email,active\nok@acme.example,true\nnot-an-email,true\n');
+    expect(await cli('users', 'load', csv)).to.equal(1);
+    expect(err[0]).to.match(/bad\.csv, line 3: email "not-an-email" is not an email address/);
+    expect((await app.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).findActiveByEmails(['ok@acme.example'])).size).to.equal(0);
+  });
+
+  it('explains usage mistakes with exit code 2', async () => {
+    expect(await cli('import', 'kandji')).to.equal(2);
+    expect(err[0]).to.match(/Source "kandji" is not one of intune, jamf/);
+    expect(await cli('frobnicate')).to.equal(2);
+    expect(await cli('history', 'no-such-run')).to.equal(2);
+    expect(await cli()).to.equal(2);
+    expect(await cli('--help')).to.equal(0);
+    expect(out.at(-1)).to.match(/^Usage: ontrackio-mdm/);
+  });
+
+  it('exits 1 and prints the partial banner when the run fails half-way', async () => {
+    app.fleets.intune = {
+      name: 'intune',
+      async *devices() {
+        yield [latitude()];
+        throw new Error('Microsoft Graph answered 401');
+      },
+    };
+    expect(await cli('import', 'intune')).to.equal(1);
+    expect(out[0]).to.match(/Microsoft Intune import failed .*\n {2}1 created.*\n {2}stopped: Microsoft Graph answered 401/);
+  });
+});
