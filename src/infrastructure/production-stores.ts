@@ -1,12 +1,12 @@
-import { EventStoreDBClient } from '@eventstore/db-client';
 import type { Container } from 'inversify';
-import { MongoClient } from 'mongodb';
-import { EsdbEventStore } from '../adapters/driven/eventstoredb/esdb-event-store.js';
-import { MongoReadModels } from '../adapters/driven/mongodb/mongo-read-models.js';
-import { MongoAssetTagSequence, MongoConnectorSettings, MongoUserDirectory } from '../adapters/driven/mongodb/mongo-support.js';
 import { DependencyUnavailable } from '../application/ports/errors.js';
+import type { EventStore } from '../application/ports/event-store.js';
+import type { ConnectorSettingsStore } from '../application/ports/connector-settings-store.js';
+import type { AssetTagSequence } from '../application/ports/asset-tag-sequence.js';
+import type { ReadModelStore } from '../application/ports/read-models.js';
 import type { SecretBox } from '../application/ports/secret-box.js';
 import type { StoreHealth } from '../application/ports/store-health.js';
+import type { UserDirectory } from '../application/ports/user-directory.js';
 import { TOKENS } from '../application/tokens.js';
 import type { Config } from './config.js';
 import { ProjectionRunner } from './projection-runner.js';
@@ -17,43 +17,81 @@ export function mongoDatabaseName(uri: string, configured: string | null): strin
   return path ? decodeURIComponent(path) : 'ontrackio';
 }
 
-/** Production: events in EventStoreDB; the register, audit log, users, settings and sequences in MongoDB. */
-export function bindProductionStores(container: Container, config: Config, secrets: SecretBox): void {
+interface ProductionStores {
+  store: EventStore & { ping(): Promise<void> };
+  readModels: ReadModelStore & { ensureIndexes(): Promise<void> };
+  users: UserDirectory;
+  tags: AssetTagSequence;
+  settings: ConnectorSettingsStore;
+  health: StoreHealth;
+  runner: ProjectionRunner;
+}
+
+/**
+ * Connects to EventStoreDB and MongoDB. The drivers are loaded here, not at start-up, so the
+ * embedded default does not carry them in memory.
+ */
+async function connect(config: Config, secrets: SecretBox, closers: Array<() => Promise<void> | void>): Promise<ProductionStores> {
+  const [{ EventStoreDBClient }, { MongoClient }, { EsdbEventStore }, { MongoReadModels }, mongoSupport] = await Promise.all([
+    import('@eventstore/db-client'),
+    import('mongodb'),
+    import('../adapters/driven/eventstoredb/esdb-event-store.js'),
+    import('../adapters/driven/mongodb/mongo-read-models.js'),
+    import('../adapters/driven/mongodb/mongo-support.js'),
+  ]);
   const esdb = EventStoreDBClient.connectionString(config.eventStoreConnectionString!);
   const mongo = new MongoClient(config.mongodbUri!, { serverSelectionTimeoutMS: 5_000, appName: 'ontrackio-mdm-import' });
+  closers.push(() => mongo.close(), () => esdb.dispose());
   const db = mongo.db(mongoDatabaseName(config.mongodbUri!, config.mongodbDatabase));
   const store = new EsdbEventStore(esdb);
   const readModels = new MongoReadModels(db);
+  try {
+    await mongo.connect();
+    await db.command({ ping: 1 });
+  } catch (error) {
+    throw new DependencyUnavailable('MongoDB', `MongoDB does not answer at MONGODB_URI: ${(error as Error).message}. Check the URI and that the server is up.`, error);
+  }
+  await store.ping();
+  await readModels.ensureIndexes();
   const runner = new ProjectionRunner(store, readModels);
-  const closers = container.get<Array<() => Promise<void> | void>>(TOKENS.Closers);
-  closers.push(() => mongo.close(), () => esdb.dispose());
   closers.push(() => runner.stop());
-
-  container.bind(TOKENS.EventStore).toConstantValue(store);
-  container.bind(TOKENS.ReadModelStore).toConstantValue(readModels);
-  container.bind(TOKENS.HardwareRegisterQueries).toConstantValue(readModels);
-  container.bind(TOKENS.AuditLogQueries).toConstantValue(readModels);
-  container.bind(TOKENS.UserDirectory).toConstantValue(new MongoUserDirectory(db, config.mongodbUsersCollection));
-  container.bind(TOKENS.AssetTagSequence).toConstantValue(new MongoAssetTagSequence(db));
-  container.bind(TOKENS.ConnectorSettings).toConstantValue(new MongoConnectorSettings(db, secrets));
-  container.bind(TOKENS.Projections).toConstantValue(runner);
-  container.bind<StoreHealth>(TOKENS.StoreHealth).toConstantValue({
-    check: async () => {
-      const results = await Promise.allSettled([store.ping(), db.command({ ping: 1 })]);
-      return [
-        { component: 'EventStoreDB', ok: results[0].status === 'fulfilled', detail: results[0].status === 'rejected' ? String((results[0].reason as Error).message) : undefined },
-        { component: 'MongoDB', ok: results[1].status === 'fulfilled', detail: results[1].status === 'rejected' ? String((results[1].reason as Error).message) : undefined },
-      ];
+  return {
+    store,
+    readModels,
+    users: new mongoSupport.MongoUserDirectory(db, config.mongodbUsersCollection),
+    tags: new mongoSupport.MongoAssetTagSequence(db),
+    settings: new mongoSupport.MongoConnectorSettings(db, secrets),
+    runner,
+    health: {
+      check: async () => {
+        const results = await Promise.allSettled([store.ping(), db.command({ ping: 1 })]);
+        return (['EventStoreDB', 'MongoDB'] as const).map((component, i) => {
+          const result = results[i]!;
+          return { component, ok: result.status === 'fulfilled', detail: result.status === 'rejected' ? String((result.reason as Error).message) : undefined };
+        });
+      },
     },
-  });
+  };
+}
+
+/** Production: events in EventStoreDB; the register, audit log, users, settings and sequences in MongoDB. */
+export function bindProductionStores(container: Container, config: Config, secrets: SecretBox): void {
+  let stores: ProductionStores | null = null;
+  const ready = () => {
+    if (!stores) throw new Error('The production stores are used before start-up connected them (call checkStartup first).');
+    return stores;
+  };
+  const closers = container.get<Array<() => Promise<void> | void>>(TOKENS.Closers);
   container.bind(TOKENS.StartupCheck).toConstantValue(async () => {
-    try {
-      await mongo.connect();
-      await db.command({ ping: 1 });
-    } catch (error) {
-      throw new DependencyUnavailable('MongoDB', `MongoDB does not answer at MONGODB_URI: ${(error as Error).message}. Check the URI and that the server is up.`, error);
-    }
-    await store.ping();
-    await readModels.ensureIndexes();
+    stores ??= await connect(config, secrets, closers);
   });
+  container.bind(TOKENS.EventStore).toDynamicValue(() => ready().store);
+  container.bind(TOKENS.ReadModelStore).toDynamicValue(() => ready().readModels);
+  container.bind(TOKENS.HardwareRegisterQueries).toDynamicValue(() => ready().readModels);
+  container.bind(TOKENS.AuditLogQueries).toDynamicValue(() => ready().readModels);
+  container.bind(TOKENS.UserDirectory).toDynamicValue(() => ready().users);
+  container.bind(TOKENS.AssetTagSequence).toDynamicValue(() => ready().tags);
+  container.bind(TOKENS.ConnectorSettings).toDynamicValue(() => ready().settings);
+  container.bind(TOKENS.Projections).toDynamicValue(() => ready().runner);
+  container.bind(TOKENS.StoreHealth).toDynamicValue(() => ready().health);
 }

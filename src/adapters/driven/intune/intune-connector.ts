@@ -1,6 +1,5 @@
-import { ClientSecretCredential } from '@azure/identity';
-import { Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
-import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
+import type { ClientSecretCredential } from '@azure/identity';
+import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Dispatcher } from 'undici';
 import type { IntuneSettings } from '../../../domain/connectors/connector-settings.js';
 import type { MdmDevice } from '../../../domain/hardware/mdm-device.js';
@@ -23,6 +22,18 @@ export interface IntuneConnectorOptions extends OutboundOptions {
   retry?: RetryPolicy;
 }
 
+/** The Microsoft SDKs, loaded when the Intune connector is first used rather than at start-up. */
+async function loadSdks() {
+  const [identity, graph, provider] = await Promise.all([
+    import('@azure/identity'),
+    import('@microsoft/microsoft-graph-client'),
+    import('@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js'),
+  ]);
+  return { ClientSecretCredential: identity.ClientSecretCredential, Client: graph.Client, GraphError: graph.GraphError, RetryHandlerOptions: graph.RetryHandlerOptions, TokenCredentialAuthenticationProvider: provider.TokenCredentialAuthenticationProvider };
+}
+type Sdks = Awaited<ReturnType<typeof loadSdks>>;
+let sdks: Promise<Sdks> | null = null;
+
 interface GraphPage {
   value?: unknown[];
   '@odata.nextLink'?: string;
@@ -34,6 +45,7 @@ class GraphSession {
   readonly origin: string;
 
   constructor(
+    readonly sdk: Sdks,
     private readonly settings: IntuneSettings,
     private readonly dispatcher: Dispatcher,
     private readonly ca: string[] | undefined,
@@ -51,6 +63,7 @@ class GraphSession {
   /** A fresh credential drops MSAL's cached token, so the next call asks Entra for a new one. */
   renew(): void {
     const authorityHost = this.settings.authorityHost ?? PUBLIC_AUTHORITY;
+    const { ClientSecretCredential, Client, TokenCredentialAuthenticationProvider } = this.sdk;
     this.credential = new ClientSecretCredential(this.settings.tenantId, this.settings.clientId, this.settings.clientSecret ?? '', {
       authorityHost,
       disableInstanceDiscovery: !KNOWN_AUTHORITIES.has(authorityHost),
@@ -78,13 +91,15 @@ export class IntuneConnector implements MdmConnector<'intune'> {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
   }
 
-  private session(settings: IntuneSettings): GraphSession {
-    return new GraphSession(settings, this.dispatcher, trustedCas(this.options.extraCaPem));
+  private async session(settings: IntuneSettings): Promise<GraphSession> {
+    sdks ??= loadSdks();
+    return new GraphSession(await sdks, settings, this.dispatcher, trustedCas(this.options.extraCaPem));
   }
 
   /** One GET with the run's retry policy: throttling and gateway errors wait, an expired token is renewed once. */
   private async get(session: GraphSession, path: string): Promise<GraphPage> {
     let renewed = false;
+    const { GraphError, RetryHandlerOptions } = session.sdk;
     const verdict = (error: unknown): RetryVerdict => {
       if (!(error instanceof GraphError)) return { retry: false };
       if (THROTTLED.has(error.statusCode)) {
@@ -111,7 +126,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
   }
 
   async *devices(settings: IntuneSettings): AsyncIterable<MdmDevice[]> {
-    const session = this.session(settings);
+    const session = await this.session(settings);
     let pending: Promise<GraphPage> | null = this.get(session, `/deviceManagement/managedDevices?$select=${MANAGED_DEVICE_FIELDS.join(',')}&$top=${PAGE_SIZE}`);
     while (pending) {
       let page: GraphPage;
@@ -148,7 +163,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
   async testConnection(settings: IntuneSettings): Promise<ConnectionCheck> {
     const unreachable = await this.probeAuthority(settings);
     if (unreachable) return unreachable;
-    const session = this.session(settings);
+    const session = await this.session(settings);
     try {
       await session.credential.getToken(session.scope);
       await this.get(session, '/deviceManagement/managedDevices?$top=1&$select=id');
@@ -159,7 +174,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
   }
 
   async lookupBySerial(settings: IntuneSettings, serial: string): Promise<MdmDevice[]> {
-    const session = this.session(settings);
+    const session = await this.session(settings);
     const quoted = serial.trim().replace(/'/g, "''");
     try {
       const page = await this.get(session, `/deviceManagement/managedDevices?$filter=${encodeURIComponent(`serialNumber eq '${quoted}'`)}&$select=${MANAGED_DEVICE_FIELDS.join(',')}`);
