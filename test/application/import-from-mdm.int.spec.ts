@@ -92,6 +92,27 @@ describe('ImportFromMdm on the embedded store', () => {
     }
   });
 
+  it('assigns, on a re-run, a device whose user was imported after it (the troubleshooting fix)', async () => {
+    app = new EmbeddedApp({ jamf: () => [macbook({ userEmail: 'dana@acme.example' })] });
+    await app.import('jamf');
+    expect(await app.register.bySerial('C02XK1JHJGH5')).to.include({ status: 'available', assignee: null });
+    app.loadUsers([{ id: 'u-dana', email: 'dana@acme.example', displayName: 'Dana Ruiz', active: true }]);
+    const rerun = await app.import('jamf');
+    expect(rerun.counts).to.include({ updated: 1 });
+    const record = await app.register.bySerial('C02XK1JHJGH5');
+    expect(record).to.deep.include({ status: 'assigned', assignee: { userId: 'u-dana', email: 'dana@acme.example', name: 'Dana Ruiz' } });
+    expect(record!.acknowledgement!.note).to.equal('Imported from MDM (Jamf Pro)');
+    expect((await app.import('jamf')).counts).to.include({ unchanged: 1, updated: 0 });
+  });
+
+  it('retries the rows that failed when the run is repeated, leaving the rest unchanged', async () => {
+    let fleet = [latitude({ sourceDeviceId: 'bad', serialNumber: 'R9\u0000BROKEN' }), latitude({ sourceDeviceId: 'good' })];
+    app = new EmbeddedApp({ intune: () => fleet });
+    expect((await app.import('intune')).counts).to.include({ created: 1, errors: 1 });
+    fleet = [latitude({ sourceDeviceId: 'bad', serialNumber: 'R9BROKEN' }), latitude({ sourceDeviceId: 'good' })];
+    expect((await app.import('intune')).counts).to.include({ created: 1, unchanged: 1, errors: 0 });
+  });
+
   it('gives new records consecutive asset tags in the configured convention', async () => {
     app = new EmbeddedApp({ intune: () => generateFleet({ source: 'intune', size: 3, seed: 3 }) }, { ASSET_TAG_PREFIX: 'IT-', ASSET_TAG_DIGITS: '4' });
     await app.import('intune');

@@ -136,6 +136,46 @@ describe('Hardware decider', () => {
         }));
   });
 
+  describe('assignment on re-import', () => {
+    const bob = { userId: 'u-bob', email: 'bob@acme.example', name: 'Bob Stone' };
+
+    it('completes the assignment of a device imported unassigned once its user exists (import or activate the user, then re-run)', () =>
+      given(imported(latitude()))
+        .when(importDevice(latitude(), { assignee: bob }))
+        .then({
+          type: 'HardwareAssigned',
+          data: {
+            hardwareId: 'hw-1', serial: '7XK9QW3', source: 'intune', assignee: bob,
+            acknowledgement: { note: 'Imported from MDM (Microsoft Intune)', at: NOW }, importRunId: RUN, assignedAt: NOW,
+          },
+        }));
+
+    it('keeps the derived name when it completes an assignment', () => {
+      const events = given(imported(latitude())).when(importDevice(latitude(), { assignee: bob })).events();
+      expect(stateAfter(imported(latitude()), ...events)).to.include({ name: 'ACME-7XK9QW3', status: 'assigned' });
+    });
+
+    it('never reassigns: an existing assignment is preserved whoever the MDM names now', () =>
+      given(imported(macbook(), { assignee: alice })).when(importDevice(macbook(), { assignee: bob })).thenNothingHappens());
+
+    it('never overrides a status someone chose by hand, even one set back to available', () =>
+      given(imported(latitude()), detailsEdited({ status: 'in_repair' }), detailsEdited({ status: 'available' }))
+        .when(importDevice(latitude(), { assignee: bob }))
+        .thenNothingHappens());
+
+    it('does not assign hardware registered by hand', () => {
+      const registered: HardwareEvent = {
+        type: 'HardwareRegistered',
+        data: {
+          hardwareId: 'hw-1', serial: '7XK9QW3', assetTag: 'HW-00001', name: 'Spare', category: 'laptop', status: 'available', condition: 'good',
+          manufacturer: 'Dell Inc.', model: 'Latitude 7440', operatingSystem: 'Windows', osVersion: '10.0.22631.4460', macAddress: '3C:21:9C:0A:1B:2C',
+          cpu: null, ram: null, storage: null, purchasePrice: null, purchaseDate: null, registeredBy: 'admin@acme.example', registeredAt: NOW,
+        },
+      };
+      expect(given(registered).when(importDevice(latitude(), { assignee: bob })).events().map((e) => e.type)).to.deep.equal(['HardwareSourceLinked']);
+    });
+  });
+
   describe('two entries of one source with the same serial (re-enrolment)', () => {
     const stale = macbook({ sourceDeviceId: '90', osVersion: '14.6', lastSyncedAt: '2026-05-01T00:00:00.000Z' });
     const current = macbook({ sourceDeviceId: '101', osVersion: '15.0', lastSyncedAt: '2026-11-26T08:00:00.000Z' });

@@ -39,6 +39,8 @@ function fold(doc: HardwareRecord | undefined, event: HardwareEvent, revision: n
     }
     case 'HardwareSourceLinked':
       return doc && { ...doc, sources: link(doc.sources, event.data), updatedAt: at, revision };
+    case 'HardwareAssigned':
+      return doc && { ...doc, assignee: event.data.assignee, acknowledgement: event.data.acknowledgement, status: 'assigned', updatedAt: at, revision };
     case 'HardwareDetailsEdited':
       return doc && { ...doc, ...event.data.changes, updatedAt: at, revision };
     default: {
@@ -49,8 +51,8 @@ function fold(doc: HardwareRecord | undefined, event: HardwareEvent, revision: n
 }
 
 function timeOf(event: HardwareEvent, recordedAt: string): string {
-  const d = event.data as Partial<Record<'updatedAt' | 'linkedAt' | 'editedAt', string>>;
-  return d.updatedAt ?? d.linkedAt ?? d.editedAt ?? recordedAt;
+  const d = event.data as Partial<Record<'updatedAt' | 'linkedAt' | 'editedAt' | 'assignedAt', string>>;
+  return d.updatedAt ?? d.linkedAt ?? d.editedAt ?? d.assignedAt ?? recordedAt;
 }
 
 /** The hardware register: one document per hardware stream, guarded by stream revision. */

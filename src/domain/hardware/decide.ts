@@ -89,18 +89,39 @@ function updateFromMdm(command: ImportDevice, state: ExistingHardware): Hardware
     const kept = state.mdmRecords[link.source]!;
     throw new SupersededEntry(state.serial, kept.sourceDeviceId, kept.lastSyncedAt);
   }
-  const { runId } = command.data;
+  const { runId, assignee } = command.data;
   const now = command.metadata.now;
   const changes = identityChanges(state.identity, identityOf(command.data.device));
   const base = { hardwareId: state.hardwareId, serial: state.serial, importRunId: runId, ...link };
+  const events: HardwareEvent[] = [];
   if (Object.keys(changes).length > 0) {
-    return [{ type: 'HardwareIdentityUpdated', data: { ...base, changes, updatedAt: now } }];
+    events.push({ type: 'HardwareIdentityUpdated', data: { ...base, changes, updatedAt: now } });
+  } else if (state.mdmRecords[link.source]?.sourceDeviceId !== link.sourceDeviceId) {
+    events.push({ type: 'HardwareSourceLinked', data: { ...base, linkedAt: now } });
   }
-  const known = state.mdmRecords[link.source];
-  if (known?.sourceDeviceId !== link.sourceDeviceId) {
-    return [{ type: 'HardwareSourceLinked', data: { ...base, linkedAt: now } }];
+  if (assignee && completesAssignment(state)) {
+    events.push({
+      type: 'HardwareAssigned',
+      data: {
+        hardwareId: state.hardwareId,
+        serial: state.serial,
+        source: link.source,
+        assignee,
+        acknowledgement: { note: `Imported from MDM (${sourceDisplayName(link.source)})`, at: now },
+        importRunId: runId,
+        assignedAt: now,
+      },
+    });
   }
-  return [];
+  return events;
+}
+
+/**
+ * Status and assignment are preserved on re-import; the one thing an import adds is the assignment
+ * it could not make the first time (nobody assigned the device, nobody chose its status by hand).
+ */
+function completesAssignment(state: ExistingHardware): boolean {
+  return state.assignee === null && state.status === 'available' && !state.statusSetByHand;
 }
 
 function register(command: RegisterHardware, state: Hardware): HardwareEvent[] {

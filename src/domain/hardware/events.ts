@@ -54,6 +54,15 @@ export type HardwareSourceLinked = {
   data: SourceLink & { hardwareId: string; serial: string; importRunId: string; linkedAt: string };
 };
 
+/**
+ * A device imported unassigned whose MDM user now matches an active user (the user was imported or
+ * activated since): the import completes the assignment it could not make then.
+ */
+export type HardwareAssigned = {
+  type: 'HardwareAssigned';
+  data: { hardwareId: string; serial: string; source: SourceLink['source']; assignee: Assignee; acknowledgement: { note: string; at: string }; importRunId: string; assignedAt: string };
+};
+
 export type HardwareRegistered = {
   type: 'HardwareRegistered';
   data: Identity & {
@@ -83,6 +92,7 @@ export type HardwareEvent =
   | HardwareImported
   | HardwareIdentityUpdated
   | HardwareSourceLinked
+  | HardwareAssigned
   | HardwareRegistered
   | HardwareDetailsEdited;
 
@@ -90,6 +100,7 @@ export const HARDWARE_EVENT_TYPES: ReadonlySet<string> = new Set<HardwareEvent['
   'HardwareImported',
   'HardwareIdentityUpdated',
   'HardwareSourceLinked',
+  'HardwareAssigned',
   'HardwareRegistered',
   'HardwareDetailsEdited',
 ]);

@@ -31,6 +31,7 @@ export function evolve(state: Hardware, event: HardwareEvent): Hardware {
         },
         assignee: d.assignee,
         mdmRecords: { [d.source]: { sourceDeviceId: d.sourceDeviceId, lastSyncedAt: d.lastSyncedAt } },
+        statusSetByHand: false,
         name: d.name,
         category: d.category,
         status: d.status,
@@ -51,6 +52,7 @@ export function evolve(state: Hardware, event: HardwareEvent): Hardware {
         identity: { manufacturer, model, operatingSystem, osVersion, macAddress },
         assignee: null,
         mdmRecords: {},
+        statusSetByHand: true,
       };
     }
     case 'HardwareIdentityUpdated': {
@@ -63,8 +65,12 @@ export function evolve(state: Hardware, event: HardwareEvent): Hardware {
     }
     case 'HardwareSourceLinked':
       return withLink(existing(state, event.type), event.data);
-    case 'HardwareDetailsEdited':
-      return { ...existing(state, event.type), ...event.data.changes };
+    case 'HardwareAssigned':
+      return { ...existing(state, event.type), assignee: event.data.assignee, status: 'assigned' };
+    case 'HardwareDetailsEdited': {
+      const current = existing(state, event.type);
+      return { ...current, ...event.data.changes, statusSetByHand: current.statusSetByHand || event.data.changes.status !== undefined };
+    }
     default: {
       const unknown: never = event;
       throw new Error(`Unknown hardware event ${JSON.stringify(unknown)}`);

@@ -18,6 +18,8 @@ export type Hardware =
       identity: Identity;
       assignee: Assignee | null;
       mdmRecords: Partial<Record<MdmSourceName, MdmRecord>>;
+      /** Someone chose the status (a hand registration or edit): imports never touch it then. */
+      statusSetByHand: boolean;
     } & HandMaintained);
 
 export type ExistingHardware = Extract<Hardware, { exists: true }>;
