@@ -93,6 +93,7 @@ describe('Hardware decider', () => {
             sourceDeviceId: '101',
             lastSyncedAt: '2026-11-26T08:00:00.000Z',
             changes: { osVersion: { from: '15.0', to: '15.1' }, macAddress: { from: 'A4:83:E7:12:34:56', to: 'A4:83:E7:99:99:99' } },
+            scope: 'all',
             importRunId: RUN,
             updatedAt: NOW,
           },
@@ -111,7 +112,7 @@ describe('Hardware decider', () => {
           data: {
             hardwareId: 'hw-1', serial: 'C02XK1JHJGH5', source: 'jamf', sourceDeviceId: '101', lastSyncedAt: '2026-11-26T08:00:00.000Z',
             changes: { model: { from: 'MacBook Pro (14-inch, 2023)', to: 'MacBook Pro (16-inch, 2023)' }, osVersion: { from: '15.0', to: '15.1' } },
-            importRunId: RUN, updatedAt: NOW,
+            scope: 'all', importRunId: RUN, updatedAt: NOW,
           },
         }));
 
@@ -134,6 +135,41 @@ describe('Hardware decider', () => {
           type: 'HardwareSourceLinked',
           data: { hardwareId: 'hw-1', serial: 'C02XK1JHJGH5', source: 'intune', sourceDeviceId: 'aad-1', lastSyncedAt: '2026-11-26T09:00:00.000Z', importRunId: RUN, linkedAt: NOW },
         }));
+  });
+
+  describe('one device in two MDMs', () => {
+    const fromJamf = macbook({ source: 'jamf', sourceDeviceId: '101', operatingSystem: 'macOS', osVersion: '15.0', wifiMacAddress: null, lastSyncedAt: '2026-11-26T08:00:00.000Z' });
+    const fromIntune = (overrides: Parameters<typeof macbook>[0] = {}) =>
+      macbook({ source: 'intune', sourceDeviceId: 'aad-7', model: 'MacBookPro14,5', osVersion: '15.0.1', wifiMacAddress: 'A483E7123456', lastSyncedAt: '2026-11-26T09:00:00.000Z', ...overrides });
+
+    it('follows the MDM that first reported it; the other only fills fields left empty', () => {
+      const events = given(imported(fromJamf)).when(importDevice(fromIntune())).events();
+      expect(events).to.deep.equal([
+        {
+          type: 'HardwareIdentityUpdated',
+          data: {
+            hardwareId: 'hw-1', serial: 'C02XK1JHJGH5', source: 'intune', sourceDeviceId: 'aad-7', lastSyncedAt: '2026-11-26T09:00:00.000Z',
+            changes: { macAddress: { from: null, to: 'A4:83:E7:12:34:56' } }, scope: 'empty-fields', importRunId: RUN, updatedAt: NOW,
+          },
+        },
+      ]);
+    });
+
+    it('does not flip values back and forth between the two on every run', () => {
+      const history = [imported(fromJamf)];
+      const first = decide(importDevice(fromIntune()), stateAfter(...history));
+      const again = decide(importDevice(fromIntune()), stateAfter(...history, ...first));
+      const jamfAgain = decide(importDevice(fromJamf), stateAfter(...history, ...first, ...again));
+      expect(again).to.deep.equal([]);
+      expect(jamfAgain).to.deep.equal([]);
+    });
+
+    it(`hands the identity to the other MDM once the first has not heard from the device for ${30} days`, () => {
+      const migrated = fromIntune({ lastSyncedAt: '2027-01-10T09:00:00.000Z' });
+      const [event] = given(imported(fromJamf)).when(importDevice(migrated)).events();
+      expect(event!.data).to.deep.include({ scope: 'all', source: 'intune' });
+      expect((event!.data as { changes: object }).changes).to.have.keys('model', 'osVersion', 'macAddress');
+    });
   });
 
   describe('assignment on re-import', () => {

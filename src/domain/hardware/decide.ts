@@ -6,7 +6,7 @@ import { deriveName } from './device-name.js';
 import { HardwareNotFound, NotAnImportableDevice, SerialAlreadyRegistered, SupersededEntry } from './errors.js';
 import type { HardwareEvent, SourceLink } from './events.js';
 import { validateDetailsEdit, type DetailsEdit } from './hand-maintained.js';
-import { identityChanges, identityOf } from './identity.js';
+import { emptyFieldFills, identityChanges, identityOf } from './identity.js';
 import { normaliseMac } from './mac-address.js';
 import { sourceDisplayName } from './mdm-source.js';
 import { screenDevice } from './screening.js';
@@ -91,11 +91,13 @@ function updateFromMdm(command: ImportDevice, state: ExistingHardware): Hardware
   }
   const { runId, assignee } = command.data;
   const now = command.metadata.now;
-  const changes = identityChanges(state.identity, identityOf(command.data.device));
+  const owns = ownsIdentity(state, link);
+  const reportedNow = identityOf(command.data.device);
+  const changes = owns ? identityChanges(state.identity, reportedNow) : emptyFieldFills(state.identity, reportedNow);
   const base = { hardwareId: state.hardwareId, serial: state.serial, importRunId: runId, ...link };
   const events: HardwareEvent[] = [];
   if (Object.keys(changes).length > 0) {
-    events.push({ type: 'HardwareIdentityUpdated', data: { ...base, changes, updatedAt: now } });
+    events.push({ type: 'HardwareIdentityUpdated', data: { ...base, changes, scope: owns ? 'all' : 'empty-fields', updatedAt: now } });
   } else if (state.mdmRecords[link.source]?.sourceDeviceId !== link.sourceDeviceId) {
     events.push({ type: 'HardwareSourceLinked', data: { ...base, linkedAt: now } });
   }
@@ -114,6 +116,23 @@ function updateFromMdm(command: ImportDevice, state: ExistingHardware): Hardware
     });
   }
   return events;
+}
+
+/** A source that has not heard from the device for this long gives way to one that has. */
+export const OWNER_SILENT_DAYS = 30;
+
+/**
+ * One device in two MDMs (a Mac in Jamf and Intune) follows one of them, so that differently
+ * named values ("iOS"/"iPadOS") do not overwrite each other on every run: the MDM that first
+ * reported it, until that MDM stops hearing from the device and the other one still does.
+ */
+function ownsIdentity(state: ExistingHardware, link: SourceLink): boolean {
+  const owner = state.identitySource;
+  if (owner === null || owner === link.source) return true;
+  const ownerSeen = Date.parse(state.mdmRecords[owner]?.lastSyncedAt ?? '');
+  const seenNow = Date.parse(link.lastSyncedAt ?? '');
+  if (Number.isNaN(seenNow)) return false;
+  return Number.isNaN(ownerSeen) || seenNow - ownerSeen > OWNER_SILENT_DAYS * 86_400_000;
 }
 
 /**

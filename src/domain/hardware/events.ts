@@ -43,6 +43,8 @@ export type HardwareIdentityUpdated = {
     hardwareId: string;
     serial: string;
     changes: IdentityChanges;
+    /** 'all': this source owns the identity; 'empty-fields': it only filled what the owner leaves empty. */
+    scope: 'all' | 'empty-fields';
     importRunId: string;
     updatedAt: string;
   };

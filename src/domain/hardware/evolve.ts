@@ -32,6 +32,7 @@ export function evolve(state: Hardware, event: HardwareEvent): Hardware {
         assignee: d.assignee,
         mdmRecords: { [d.source]: { sourceDeviceId: d.sourceDeviceId, lastSyncedAt: d.lastSyncedAt } },
         statusSetByHand: false,
+        identitySource: d.source,
         name: d.name,
         category: d.category,
         status: d.status,
@@ -53,6 +54,7 @@ export function evolve(state: Hardware, event: HardwareEvent): Hardware {
         assignee: null,
         mdmRecords: {},
         statusSetByHand: true,
+        identitySource: null,
       };
     }
     case 'HardwareIdentityUpdated': {
@@ -61,7 +63,8 @@ export function evolve(state: Hardware, event: HardwareEvent): Hardware {
       for (const [field, change] of Object.entries(event.data.changes)) {
         identity[field as keyof typeof identity] = change.to;
       }
-      return withLink({ ...current, identity }, event.data);
+      const identitySource = event.data.scope === 'all' ? event.data.source : current.identitySource;
+      return withLink({ ...current, identity, identitySource }, event.data);
     }
     case 'HardwareSourceLinked':
       return withLink(existing(state, event.type), event.data);

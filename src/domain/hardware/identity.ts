@@ -27,3 +27,13 @@ export function identityChanges(current: Identity, reportedNow: Identity): Ident
   }
   return changes;
 }
+
+/** What a second MDM may add: only the fields the identity's owner leaves empty. */
+export function emptyFieldFills(current: Identity, reportedNow: Identity): IdentityChanges {
+  const changes: IdentityChanges = {};
+  for (const field of IDENTITY_FIELDS) {
+    const to = reportedNow[field];
+    if (current[field] === null && to !== null) changes[field] = { from: null, to };
+  }
+  return changes;
+}

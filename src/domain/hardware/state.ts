@@ -20,6 +20,8 @@ export type Hardware =
       mdmRecords: Partial<Record<MdmSourceName, MdmRecord>>;
       /** Someone chose the status (a hand registration or edit): imports never touch it then. */
       statusSetByHand: boolean;
+      /** The MDM whose values the identity fields follow; null until an MDM first reports the device. */
+      identitySource: MdmSourceName | null;
     } & HandMaintained);
 
 export type ExistingHardware = Extract<Hardware, { exists: true }>;
