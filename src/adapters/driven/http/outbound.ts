@@ -25,11 +25,8 @@ function extraCasFromEnvironment(): string[] {
  */
 export function outboundDispatcher(options: OutboundOptions = {}): Dispatcher {
   const extra = options.extraCaPem ?? [];
-  const connect = extra.length > 0 ? { ca: [...rootCertificates, ...extraCasFromEnvironment(), ...extra] } : undefined;
-  return new EnvHttpProxyAgent({ connect, connections: options.connectionsPerOrigin ?? null });
-}
-
-/** The same trust, for libraries that take a CA list rather than a dispatcher. */
-export function trustedCas(extraCaPem: readonly string[] = []): string[] | undefined {
-  return extraCaPem.length > 0 ? [...rootCertificates, ...extraCasFromEnvironment(), ...extraCaPem] : undefined;
+  const tls = extra.length > 0 ? { ca: [...rootCertificates, ...extraCasFromEnvironment(), ...extra] } : undefined;
+  // Direct connections take TLS options from `connect`; tunnels through a proxy from `requestTls`
+  // (the target) and `proxyTls` (an https proxy): the same trust for all three.
+  return new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: tls, connections: options.connectionsPerOrigin ?? null });
 }

@@ -5,7 +5,8 @@ import type { IntuneSettings } from '../../../domain/connectors/connector-settin
 import type { MdmDevice } from '../../../domain/hardware/mdm-device.js';
 import type { ConnectionCheck, MdmConnector } from '../../../application/ports/mdm-connector.js';
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
-import { outboundDispatcher, trustedCas, type OutboundOptions } from '../http/outbound.js';
+import { outboundDispatcher, type OutboundOptions } from '../http/outbound.js';
+import { entraHttpClient } from './entra-http-client.js';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, RetriesExhausted, withRetries, type RetryPolicy, type RetryVerdict } from '../http/retry.js';
 import { startPrefetch } from '../http/prefetch.js';
 import { fromManagedDevice, MANAGED_DEVICE_FIELDS } from './graph-managed-device.js';
@@ -24,12 +25,20 @@ export interface IntuneConnectorOptions extends OutboundOptions {
 
 /** The Microsoft SDKs, loaded when the Intune connector is first used rather than at start-up. */
 async function loadSdks() {
-  const [identity, graph, provider] = await Promise.all([
+  const [identity, graph, provider, pipeline] = await Promise.all([
     import('@azure/identity'),
     import('@microsoft/microsoft-graph-client'),
     import('@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js'),
+    import('@azure/core-rest-pipeline'),
   ]);
-  return { ClientSecretCredential: identity.ClientSecretCredential, Client: graph.Client, GraphError: graph.GraphError, RetryHandlerOptions: graph.RetryHandlerOptions, TokenCredentialAuthenticationProvider: provider.TokenCredentialAuthenticationProvider };
+  return {
+    ClientSecretCredential: identity.ClientSecretCredential,
+    Client: graph.Client,
+    GraphError: graph.GraphError,
+    RetryHandlerOptions: graph.RetryHandlerOptions,
+    TokenCredentialAuthenticationProvider: provider.TokenCredentialAuthenticationProvider,
+    createHttpHeaders: pipeline.createHttpHeaders,
+  };
 }
 type Sdks = Awaited<ReturnType<typeof loadSdks>>;
 let sdks: Promise<Sdks> | null = null;
@@ -48,7 +57,6 @@ class GraphSession {
     readonly sdk: Sdks,
     private readonly settings: IntuneSettings,
     private readonly dispatcher: Dispatcher,
-    private readonly ca: string[] | undefined,
   ) {
     this.origin = settings.graphBaseUrl ?? PUBLIC_GRAPH;
     this.renew();
@@ -67,7 +75,7 @@ class GraphSession {
     this.credential = new ClientSecretCredential(this.settings.tenantId, this.settings.clientId, this.settings.clientSecret ?? '', {
       authorityHost,
       disableInstanceDiscovery: !KNOWN_AUTHORITIES.has(authorityHost),
-      tlsOptions: this.ca ? { ca: this.ca.join('\n') } : undefined,
+      httpClient: entraHttpClient(this.dispatcher, this.sdk.createHttpHeaders),
       retryOptions: { maxRetries: 2 },
     });
     this.client = Client.initWithMiddleware({
@@ -86,14 +94,14 @@ export class IntuneConnector implements MdmConnector<'intune'> {
   private readonly dispatcher: Dispatcher;
   private readonly retry: RetryPolicy;
 
-  constructor(private readonly options: IntuneConnectorOptions = {}) {
+  constructor(options: IntuneConnectorOptions = {}) {
     this.dispatcher = outboundDispatcher(options);
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
   }
 
   private async session(settings: IntuneSettings): Promise<GraphSession> {
     sdks ??= loadSdks();
-    return new GraphSession(await sdks, settings, this.dispatcher, trustedCas(this.options.extraCaPem));
+    return new GraphSession(await sdks, settings, this.dispatcher);
   }
 
   /** One GET with the run's retry policy: throttling and gateway errors wait, an expired token is renewed once. */
