@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { generateAppleFleet } from './jamf/apple-fleet.js';
+import { generateAppleFleet, type JamfRecord } from './jamf/apple-fleet.js';
 import { JamfEmulator } from './jamf/jamf-emulator.js';
-import { generateGraphFleet } from './intune/graph-fleet.js';
+import { generateGraphFleet, type GraphDevice } from './intune/graph-fleet.js';
 import { IntuneEmulator } from './intune/intune-emulator.js';
 
 /** Fixed credentials of the emulated tenants: they exist only inside the emulators. */
@@ -32,16 +32,22 @@ const { values } = parseArgs({
     'jamf-port': { type: 'string', default: '0' },
     clean: { type: 'boolean', default: false },
     'page-latency-ms': { type: 'string', default: '0' },
+    /** Serve a hand-written tenant or fleet (test/emulators/fixtures) instead of a generated one. */
+    'intune-fixture': { type: 'string' },
+    'jamf-fixture': { type: 'string' },
   },
 });
 const seed = Number(values.seed);
 const messy = values.clean ? {} : { noSerial: 0.02, placeholder: 0.01, virtual: 0.02, duplicates: 0.01 };
+const fixture = (file: string | undefined) => (file ? JSON.parse(readFileSync(file, 'utf8')) : null);
+const intuneFixture = fixture(values['intune-fixture']) as { devices: GraphDevice[] } | null;
+const jamfFixture = fixture(values['jamf-fixture']) as { computers: JamfRecord[]; mobiles: JamfRecord[] } | null;
 const intune = await IntuneEmulator.start(
   [
     {
       tenantId: EMULATED.intune.tenantId,
       clients: [{ clientId: EMULATED.intune.clientId, secret: EMULATED.intune.clientSecret }],
-      devices: generateGraphFleet({ size: Number(values['intune-devices']), seed, domain: 'acme.example', ...messy }),
+      devices: intuneFixture?.devices ?? generateGraphFleet({ size: Number(values['intune-devices']), seed, domain: 'acme.example', ...messy }),
     },
   ],
   Number(values['intune-port']),
@@ -57,8 +63,8 @@ const apple = generateAppleFleet({
 const pageLatency = Number(values['page-latency-ms']);
 intune.faults = { slowPageMs: pageLatency };
 jamf.faults = { slowPageMs: pageLatency };
-jamf.computers = apple.computers;
-jamf.mobiles = apple.mobiles;
+jamf.computers = jamfFixture?.computers ?? apple.computers;
+jamf.mobiles = jamfFixture?.mobiles ?? apple.mobiles;
 jamf.clients.set(EMULATED.jamf.clientId, { clientId: EMULATED.jamf.clientId, secret: EMULATED.jamf.clientSecret });
 writeFileSync(values['ca-file']!, `${intune.caPem}\n${jamf.caPem}\n`);
 const served: ServedEmulators = {

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { JamfConnector } from '../../../src/adapters/driven/jamf/jamf-connector.js';
+import { JamfSession } from '../../../src/adapters/driven/jamf/jamf-session.js';
+import { outboundDispatcher } from '../../../src/adapters/driven/http/outbound.js';
 import type { ImportFromMdm } from '../../../src/application/commands/import-from-mdm.js';
 import type { ConnectorSettingsStore } from '../../../src/application/ports/connector-settings-store.js';
 import { LookupBySerial } from '../../../src/application/queries/lookup-by-serial.js';
@@ -81,6 +83,16 @@ describe('Jamf Pro connector against the Jamf Pro emulator (axios over TLS)', fu
       const successfulCalls = 2; // one page of computers, one of mobile devices
       expect(emulator.stats.inventoryCalls - callsBefore, 'each expired call is retried once').to.equal(successfulCalls * 2 - 1);
       expect(emulator.stats.tokenRequests - tokensBefore).to.equal(successfulCalls);
+    });
+
+    it('renews one token at a time: concurrent calls share one renewal', async () => {
+      const session = new JamfSession(jamfSettings(emulator), outboundDispatcher({ extraCaPem: [emulator.caPem] }), FAST_RETRY);
+      const before = emulator.stats.tokenRequests;
+      const tokens = await Promise.all(Array.from({ length: 5 }, () => session.bearer()));
+      expect(new Set(tokens).size).to.equal(1);
+      expect(emulator.stats.tokenRequests - before).to.equal(1);
+      await Promise.all(Array.from({ length: 5 }, () => session.get(`/api/v2/mobile-devices/detail?page=0&page-size=1`)));
+      expect(emulator.stats.tokenRequests - before, 'a valid token is reused').to.equal(1);
     });
 
     it('renews ahead of expiry when the client lifetime is very short', async () => {
