@@ -2,6 +2,7 @@ import type {
   AuditEntry, AuditLogFilter, AuditLogQueries, HardwareRecord, HardwareRegisterQueries, Page, ProjectionStore, ReadModelStore,
   RebuildSession, RegisterFilter,
 } from '../../../application/ports/read-models.js';
+import type Database from 'better-sqlite3';
 import type { SqliteDatabase } from './database.js';
 
 const REGISTER = 'register';
@@ -38,39 +39,47 @@ function searchText(r: HardwareRecord): string {
 }
 
 class SqliteProjectionStore<Doc> implements ProjectionStore<Doc> {
+  private readonly statements;
+  private upsert: Database.Statement | null = null;
+
   constructor(
     private readonly db: SqliteDatabase,
     private readonly table: string,
     private readonly keyOf: (doc: Doc) => string,
     private readonly columns: (doc: Doc) => Record<string, string | null>,
-  ) {}
+  ) {
+    this.statements = {
+      checkpoint: db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?'),
+      load: db.prepare<[string], { key: string; doc: string }>(`SELECT key, doc FROM ${table} WHERE key IN (SELECT value FROM json_each(?))`),
+      setCheckpoint: db.prepare('INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position'),
+    };
+  }
 
   async checkpoint(): Promise<number> {
-    const row = this.db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?').get(this.table);
-    return row?.position ?? 0;
+    return this.statements.checkpoint.get(this.table)?.position ?? 0;
   }
 
   async load(keys: readonly string[]): Promise<Map<string, Doc>> {
-    const rows = this.db
-      .prepare<[string], { key: string; doc: string }>(`SELECT key, doc FROM ${this.table} WHERE key IN (SELECT value FROM json_each(?))`)
-      .all(JSON.stringify(keys));
+    const rows = this.statements.load.all(JSON.stringify(keys));
     return new Map(rows.map((row) => [row.key, JSON.parse(row.doc) as Doc]));
+  }
+
+  private upsertFor(sample: Doc): Database.Statement {
+    const names = ['key', ...Object.keys(this.columns(sample)), 'doc'];
+    this.upsert ??= this.db.prepare(
+      `INSERT INTO ${this.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
+       ON CONFLICT (key) DO UPDATE SET ${names.slice(1).map((n) => `${n} = excluded.${n}`).join(', ')}`,
+    );
+    return this.upsert;
   }
 
   async commit(docs: readonly Doc[], checkpoint: number): Promise<void> {
     this.db.transaction(() => {
       if (docs.length > 0) {
-        const sample = this.columns(docs[0]!);
-        const names = ['key', ...Object.keys(sample), 'doc'];
-        const upsert = this.db.prepare(
-          `INSERT INTO ${this.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
-           ON CONFLICT (key) DO UPDATE SET ${names.slice(1).map((n) => `${n} = excluded.${n}`).join(', ')}`,
-        );
+        const upsert = this.upsertFor(docs[0]!);
         for (const doc of docs) upsert.run(this.keyOf(doc), ...Object.values(this.columns(doc)), JSON.stringify(doc));
       }
-      this.db
-        .prepare('INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position')
-        .run(this.table, checkpoint);
+      this.statements.setCheckpoint.run(this.table, checkpoint);
     })();
   }
 }
