@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Container } from 'inversify';
+import { Container, type ResolutionContext } from 'inversify';
 import { ImportFromMdm } from '../application/commands/import-from-mdm.js';
 import { HandEdits } from '../application/commands/hand-edits.js';
 import { ImportHistory } from '../application/queries/import-history.js';
@@ -40,6 +40,18 @@ export interface ContainerOverrides {
   authenticator?: Authenticator;
 }
 
+/** What every command that writes hardware events needs. */
+function registerWriters(ctx: ResolutionContext) {
+  return {
+    store: ctx.get<EventStore>(TOKENS.EventStore),
+    tags: ctx.get<AssetTagSequence>(TOKENS.AssetTagSequence),
+    ids: ctx.get<IdGenerator>(TOKENS.IdGenerator),
+    clock: ctx.get<Clock>(TOKENS.Clock),
+    settings: ctx.get<WorkspaceSettings>(TOKENS.WorkspaceSettings),
+    projections: ctx.get<Projections>(TOKENS.Projections),
+  };
+}
+
 /** The composition root: the one place that knows which adapter serves which port. */
 export function buildContainer(config: Config, overrides: ContainerOverrides = {}): Container {
   const container = new Container({ defaultScope: 'Singleton' });
@@ -61,14 +73,9 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
 
   container.bind(TOKENS.ImportFromMdm).toDynamicValue((ctx) =>
     new ImportFromMdm({
-      store: ctx.get<EventStore>(TOKENS.EventStore),
+      ...registerWriters(ctx),
       sources: ctx.get<MdmSourceProvider>(TOKENS.MdmSourceProvider),
       users: ctx.get<UserDirectory>(TOKENS.UserDirectory),
-      tags: ctx.get<AssetTagSequence>(TOKENS.AssetTagSequence),
-      ids: ctx.get<IdGenerator>(TOKENS.IdGenerator),
-      clock: ctx.get<Clock>(TOKENS.Clock),
-      settings: ctx.get<WorkspaceSettings>(TOKENS.WorkspaceSettings),
-      projections: ctx.get<Projections>(TOKENS.Projections),
       staleRunAfterMs: config.staleRunAfterMs,
     }),
   );
@@ -78,15 +85,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind<Logger>(TOKENS.Logger).toConstantValue(overrides.logger ?? jsonLogger());
   container.bind<Authenticator>(TOKENS.Authenticator).toConstantValue(overrides.authenticator ?? new ConfiguredTokenAuthenticator(config.apiTokens));
   container.bind(TOKENS.HandEdits).toDynamicValue((ctx) =>
-    new HandEdits({
-      store: ctx.get<EventStore>(TOKENS.EventStore),
-      register: ctx.get<HardwareRegisterQueries>(TOKENS.HardwareRegisterQueries),
-      tags: ctx.get<AssetTagSequence>(TOKENS.AssetTagSequence),
-      ids: ctx.get<IdGenerator>(TOKENS.IdGenerator),
-      clock: ctx.get<Clock>(TOKENS.Clock),
-      settings: ctx.get<WorkspaceSettings>(TOKENS.WorkspaceSettings),
-      projections: ctx.get<Projections>(TOKENS.Projections),
-    }),
+    new HandEdits({ ...registerWriters(ctx), register: ctx.get<HardwareRegisterQueries>(TOKENS.HardwareRegisterQueries) }),
   );
   return container;
 }
