@@ -1,11 +1,13 @@
 import type { MdmSourceName } from '../domain/hardware/mdm-source.js';
 import type { ImportRunEvent } from '../domain/import-run/events.js';
-import type { DeviceOutcome, RunCounts } from '../domain/import-run/outcome.js';
+import type { DeviceOutcome } from '../domain/import-run/outcome.js';
 import { decideRun, evolveRuns, initialRuns, type ImportRunCommand, type SourceRuns } from '../domain/import-run/run.js';
 import type { EventStore, ExpectedRevision } from './ports/event-store.js';
 import { StreamConflict } from './ports/errors.js';
 import { importRunsStream } from './streams.js';
 import { ImportAlreadyRunning } from '../domain/import-run/run.js';
+
+export type RunEnded = Extract<ImportRunEvent, { type: 'ImportCompleted' | 'ImportFailed' }>;
 
 /**
  * Records one run on its source's stream. Starting appends under the stream's revision, so when two
@@ -50,30 +52,25 @@ export class ImportRunRecorder {
     }
   }
 
-  /** Counts of the run so far, kept after it has ended. */
-  lastCounts: RunCounts | undefined;
 
   recordPage(outcomes: DeviceOutcome[], now: string): Promise<ImportRunEvent[]> {
     return this.record({ type: 'RecordPage', data: { runId: this.runId, source: this.source, outcomes }, metadata: { now } });
   }
 
-  complete(now: string): Promise<ImportRunEvent[]> {
-    return this.record({ type: 'CompleteImport', data: { runId: this.runId, source: this.source }, metadata: { now } });
+  /** Ends the run; the returned event carries its final counts. */
+  async complete(now: string): Promise<RunEnded> {
+    return (await this.record({ type: 'CompleteImport', data: { runId: this.runId, source: this.source }, metadata: { now } })).at(-1) as RunEnded;
   }
 
-  fail(reason: string, now: string): Promise<ImportRunEvent[]> {
-    return this.record({ type: 'FailImport', data: { runId: this.runId, source: this.source, reason }, metadata: { now } });
+  async fail(reason: string, now: string): Promise<RunEnded> {
+    return (await this.record({ type: 'FailImport', data: { runId: this.runId, source: this.source, reason }, metadata: { now } })).at(-1) as RunEnded;
   }
 
   private async record(command: ImportRunCommand): Promise<ImportRunEvent[]> {
     const events = decideRun(command, this.state);
     const { nextRevision } = await this.store.append(importRunsStream(this.source), events, this.revision);
     this.revision = nextRevision;
-    for (const event of events) {
-      this.state = evolveRuns(this.state, event);
-      if (event.type === 'ImportCompleted' || event.type === 'ImportFailed') this.lastCounts = event.data.counts;
-    }
-    this.lastCounts = this.state.inProgress?.counts ?? this.lastCounts;
+    for (const event of events) this.state = evolveRuns(this.state, event);
     return events;
   }
 }

@@ -1,8 +1,7 @@
 import { validateConvention } from '../../domain/hardware/asset-tag.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import type { DeviceOutcome } from '../../domain/import-run/outcome.js';
-import { noCounts } from '../../domain/import-run/outcome.js';
-import { ImportRunRecorder } from '../import-run-recorder.js';
+import { ImportRunRecorder, type RunEnded } from '../import-run-recorder.js';
 import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/event-store.js';
@@ -67,6 +66,7 @@ export class ImportFromMdm {
     const skipped: DeviceOutcome[] = [];
     const failed: DeviceOutcome[] = [];
     let failure: string | null = null;
+    let ended: RunEnded;
     let seenDevices = 0;
     let page = 0;
     try {
@@ -84,10 +84,10 @@ export class ImportFromMdm {
         seenDevices += devices.length;
         onProgress?.({ page: ++page, devices: seenDevices });
       }
-      await run.complete(this.now());
+      ended = await run.complete(this.now());
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
-      await run.fail(failure, this.now());
+      ended = await run.fail(failure, this.now());
     }
     await deps.projections.catchUp();
     const finishedAt = this.now();
@@ -99,7 +99,7 @@ export class ImportFromMdm {
       startedAt: run.startEvent.data.startedAt,
       finishedAt,
       durationMs: Date.parse(finishedAt) - Date.parse(run.startEvent.data.startedAt),
-      counts: run.lastCounts ?? noCounts(),
+      counts: ended.data.counts,
       skippedDevices: skipped,
       failedDevices: failed,
       failure,
