@@ -50,8 +50,8 @@ export class SqliteEventStore implements EventStore {
     this.statements = {
       readStream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream = ? ORDER BY revision'),
       readStreams: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision'),
-      revision: db.prepare<[string], { revision: number }>('SELECT revision FROM streams WHERE stream = ?'),
-      setRevision: db.prepare('INSERT INTO streams (stream, revision) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision'),
+      // The (stream, revision) unique index answers this with one seek.
+      revision: db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?'),
       insert: db.prepare(
         'INSERT INTO events (event_id, stream, category, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -90,7 +90,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   private appendOne({ stream, expectedRevision, events }: StreamAppend): AppendOutcome {
-    const actual = this.statements.revision.get(stream)?.revision;
+    const actual = this.statements.revision.get(stream)?.revision ?? undefined;
     if (!matches(expectedRevision, actual)) return { stream, ok: false, actualRevision: actual ?? 'no_stream' };
     let revision = actual ?? -1;
     let position = 0;
@@ -103,7 +103,6 @@ export class SqliteEventStore implements EventStore {
       );
       position = Number(info.lastInsertRowid);
     }
-    if (events.length > 0) this.statements.setRevision.run(stream, revision);
     return { stream, ok: true, nextRevision: revision, position };
   }
 
