@@ -22,6 +22,7 @@ const BATCH = 5000;
  */
 export class ProjectionRunner implements Projections {
   private running: Promise<unknown> = Promise.resolve();
+  private waiting: Promise<void> | null = null;
   private subscription: Subscription | null = null;
 
   constructor(
@@ -29,11 +30,20 @@ export class ProjectionRunner implements Projections {
     private readonly readModels: ReadModelStore,
   ) {}
 
-  /** Calls are queued so that two catch-ups never apply the same batch side by side. */
+  /**
+   * Catch-ups run one after another, so two never apply the same batch side by side. A call made
+   * while one is still waiting to start shares it: that one reads everything recorded before it
+   * starts, so a burst of appends costs one catch-up, not one each.
+   */
   catchUp(): Promise<void> {
-    const next = this.running.then(() => this.project(this.readModels));
+    if (this.waiting) return this.waiting;
+    const next = this.running.then(() => {
+      this.waiting = null;
+      return this.project(this.readModels);
+    });
     this.running = next.catch(() => undefined);
-    return next.then(() => undefined);
+    this.waiting = next.then(() => undefined);
+    return this.waiting;
   }
 
   rebuild(): Promise<RebuildReport> {
@@ -57,7 +67,11 @@ export class ProjectionRunner implements Projections {
   async start(): Promise<void> {
     await this.catchUp();
     const after = Math.min(...(await Promise.all(bindings(this.readModels).map((b) => b.target.checkpoint()))));
-    this.subscription = await this.store.subscribe({ after }, async () => this.catchUp());
+    // The subscription is only a wake-up: it must not wait for each catch-up before reading on,
+    // and a failed catch-up is simply retried from its checkpoint at the next wake-up.
+    this.subscription = await this.store.subscribe({ after }, async () => {
+      this.catchUp().catch(() => undefined);
+    });
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decide } from '../../src/domain/hardware/decide.js';
+import { decide, OWNER_SILENT_DAYS } from '../../src/domain/hardware/decide.js';
 import { evolve } from '../../src/domain/hardware/evolve.js';
 import { initialState } from '../../src/domain/hardware/state.js';
 import { HardwareNotFound, SerialAlreadyRegistered, SupersededEntry } from '../../src/domain/hardware/errors.js';
@@ -164,7 +164,7 @@ describe('Hardware decider', () => {
       expect(jamfAgain).to.deep.equal([]);
     });
 
-    it(`hands the identity to the other MDM once the first has not heard from the device for ${30} days`, () => {
+    it(`hands the identity to the other MDM once the first has not heard from the device for ${OWNER_SILENT_DAYS} days`, () => {
       const migrated = fromIntune({ lastSyncedAt: '2027-01-10T09:00:00.000Z' });
       const [event] = given(imported(fromJamf)).when(importDevice(migrated)).events();
       expect(event!.data).to.deep.include({ scope: 'all', source: 'intune' });

@@ -1,6 +1,5 @@
 import type { HardwareEvent, SourceLink } from '../../domain/hardware/events.js';
 import { isHardwareEvent } from '../../domain/hardware/events.js';
-import type { RecordedEvent } from '../ports/event-store.js';
 import type { HardwareRecord } from '../ports/read-models.js';
 import { HARDWARE_CATEGORY } from '../streams.js';
 import type { Projection } from './projection.js';
