@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import type { ReadModelStore } from '../../src/application/ports/read-models.js';
 import { TOKENS } from '../../src/application/tokens.js';
 import { EmbeddedApp } from '../support/embedded-app.js';
@@ -34,6 +35,35 @@ describe('Import history read from the event stream', () => {
       ['skipped', null, 'no-serial'],
     ]);
     expect(await app.history.run('no-such-run')).to.equal(null);
+  });
+
+  it('lists finished runs from their start and end events alone, without reading every device outcome', async () => {
+    app = new EmbeddedApp({ jamf: () => [macbook(), macbook({ sourceDeviceId: 'x', serialNumber: '' })] }, {}, 1);
+    await app.import('jamf');
+    const readStream = sinon.spy(app.store, 'readStream');
+    const [run] = await app.history.runs({ source: 'jamf' });
+    expect(run).to.deep.include({ status: 'completed', pages: 2, counts: { created: 1, updated: 0, unchanged: 0, skipped: 1, errors: 0 } });
+    expect(readStream.callCount).to.be.greaterThan(0);
+    expect(readStream.getCalls().every((call) => Array.isArray(call.args[1]?.types)), 'only type-filtered reads').to.equal(true);
+  });
+
+  it('counts a run still in progress from its pages', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    app = new EmbeddedApp({
+      intune: {
+        name: 'intune',
+        async *devices() {
+          yield [latitude()];
+          await gate;
+        },
+      },
+    });
+    const running = app.import('intune');
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await app.history.runs({ source: 'intune' }))[0]).to.deep.include({ status: 'running', pages: 1, counts: { created: 1, updated: 0, unchanged: 0, skipped: 0, errors: 0 } });
+    release();
+    await running;
   });
 
   it('does not depend on the read models: it holds after they are wiped', async () => {

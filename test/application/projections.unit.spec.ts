@@ -46,7 +46,7 @@ describe('Projections', () => {
     const started = recorded({ type: 'ImportStarted', data: { runId: 'r1', source: 'intune', triggeredBy: 'admin@acme.example', startedAt: NOW } }, 'mdmImport-intune', 0, 5);
     const counts = { created: 2, updated: 0, unchanged: 1, skipped: 0, errors: 0 };
     const completed = recorded(
-      { type: 'ImportCompleted', data: { runId: 'r1', source: 'intune', triggeredBy: 'admin@acme.example', startedAt: NOW, completedAt: NOW, durationMs: 0, counts } },
+      { type: 'ImportCompleted', data: { runId: 'r1', source: 'intune', triggeredBy: 'admin@acme.example', startedAt: NOW, completedAt: NOW, durationMs: 0, counts, pages: 1 } },
       'mdmImport-intune', 2, 9,
     );
 

@@ -65,6 +65,13 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreH
       expect(await harness.store.readStream(stream('d'))).to.have.length(2);
     });
 
+    it('reads only the event types asked for, keeping their revisions', async () => {
+      await harness.store.append(stream('t'), [event(1), { type: 'Other', data: {} }, event(2)], 'no_stream');
+      const read = await harness.store.readStream(stream('t'), { types: ['Numbered'] });
+      expect(read.map((e) => [e.revision, e.data])).to.deep.equal([[0, { n: 1 }], [2, { n: 2 }]]);
+      expect(await harness.store.readStream(stream('none'), { types: ['Numbered'] })).to.deep.equal([]);
+    });
+
     it('reads several streams at once, leaving out those that do not exist', async () => {
       await harness.store.append(stream('e1'), [event(1)], 'no_stream');
       await harness.store.append(stream('e2'), [event(2), event(3)], 'no_stream');

@@ -46,13 +46,18 @@ export interface ReadAllPage {
   isEnd: boolean;
 }
 
+export interface ReadStreamOptions {
+  /** Only events of these types (revisions keep their gaps). */
+  types?: readonly string[];
+}
+
 export interface Subscription {
   close(): Promise<void>;
 }
 
 export interface EventStore {
   /** The stream's events in order; [] when the stream does not exist. */
-  readStream(stream: string): Promise<RecordedEvent[]>;
+  readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Several streams at once, for a page of devices. */
   readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
   /** Appends to one stream; throws StreamConflict when the stream is not at the expected revision. */

@@ -22,6 +22,8 @@ export interface HistoryFilter {
   to?: string;
 }
 
+const SUMMARY_TYPES: ReadonlyArray<ImportRunEvent['type']> = ['ImportStarted', 'ImportCompleted', 'ImportFailed'];
+
 function summarise(events: readonly RecordedEvent[], withOutcomes: boolean): Map<string, RunDetail> {
   const runs = new Map<string, RunDetail>();
   for (const recorded of events) {
@@ -41,10 +43,10 @@ function summarise(events: readonly RecordedEvent[], withOutcomes: boolean): Map
         if (withOutcomes) run.outcomes.push(...event.data.outcomes);
         break;
       case 'ImportCompleted':
-        Object.assign(run, { status: 'completed', finishedAt: event.data.completedAt, counts: event.data.counts });
+        Object.assign(run, { status: 'completed', finishedAt: event.data.completedAt, counts: event.data.counts, pages: event.data.pages });
         break;
       case 'ImportFailed':
-        Object.assign(run, { status: 'failed', finishedAt: event.data.failedAt, counts: event.data.counts, failureReason: event.data.reason });
+        Object.assign(run, { status: 'failed', finishedAt: event.data.failedAt, counts: event.data.counts, pages: event.data.pages, failureReason: event.data.reason });
         break;
     }
   }
@@ -62,13 +64,24 @@ export class ImportHistory {
     const sources = filter.source ? [filter.source] : MDM_SOURCES;
     const summaries: RunSummary[] = [];
     for (const source of sources) {
-      for (const { outcomes: _o, ...run } of summarise(await this.store.readStream(importRunsStream(source)), false).values()) {
+      for (const { outcomes: _o, ...run } of (await this.summaries(source)).values()) {
         if (filter.from && run.startedAt < filter.from) continue;
         if (filter.to && run.startedAt > filter.to) continue;
         summaries.push(run);
       }
     }
     return summaries.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  /**
+   * A finished run's start and end events say all a list needs; the per-device outcomes, which are
+   * most of a run stream's bytes, are read only when a run is still going and its counts are in them.
+   */
+  private async summaries(source: MdmSourceName): Promise<Map<string, RunDetail>> {
+    const stream = importRunsStream(source);
+    const runs = summarise(await this.store.readStream(stream, { types: SUMMARY_TYPES }), false);
+    if (![...runs.values()].some((run) => run.status === 'running')) return runs;
+    return summarise(await this.store.readStream(stream), false);
   }
 
   async run(runId: string): Promise<RunDetail | null> {

@@ -19,7 +19,7 @@ export type ImportPageRecorded = {
 
 export type ImportCompleted = {
   type: 'ImportCompleted';
-  data: RunRef & { triggeredBy: string; startedAt: string; completedAt: string; durationMs: number; counts: RunCounts };
+  data: RunRef & { triggeredBy: string; startedAt: string; completedAt: string; durationMs: number; counts: RunCounts; pages: number };
 };
 
 /** A run that could not finish; what it applied before the failure stays applied. */
@@ -32,6 +32,7 @@ export type ImportFailed = {
     durationMs: number;
     reason: string;
     counts: RunCounts;
+    pages: number;
   };
 };
 

@@ -65,6 +65,7 @@ function failed(state: NonNullable<SourceRuns['inProgress']>, source: MdmSourceN
       durationMs: elapsed(state.startedAt, now),
       reason,
       counts: state.counts,
+      pages: state.pages,
     },
   };
 }
@@ -109,6 +110,7 @@ export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportR
             completedAt: now,
             durationMs: elapsed(run.startedAt, now),
             counts: run.counts,
+            pages: run.pages,
           },
         },
       ];

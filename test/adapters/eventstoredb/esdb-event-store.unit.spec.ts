@@ -62,6 +62,18 @@ describe('EventStoreDB adapter (no server: the client is stubbed)', () => {
     expect(await store.readStream('hardware-X')).to.deep.equal([]);
   });
 
+  it('filters a stream read by event type on the client (the server cannot)', async () => {
+    const recorded = (revision: bigint, type: string) => ({
+      event: { id: `e${revision}`, streamId: 'mdmImport-jamf', revision, type, data: { revision: Number(revision) }, metadata: {}, created: new Date('2026-11-27T09:00:00Z') },
+    });
+    async function* events() {
+      yield* [recorded(0n, 'ImportStarted'), recorded(1n, 'ImportPageRecorded'), recorded(2n, 'ImportCompleted')];
+    }
+    const store = new EsdbEventStore(fakeClient({ readStream: sinon.stub().returns(events()) }));
+    const read = await store.readStream('mdmImport-jamf', { types: ['ImportStarted', 'ImportCompleted'] });
+    expect(read.map((e) => [e.revision, e.type])).to.deep.equal([[0, 'ImportStarted'], [2, 'ImportCompleted']]);
+  });
+
   it('says EventStoreDB cannot be reached when the connection is refused', async () => {
     const refused = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { type: 'unavailable' });
     const store = new EsdbEventStore(fakeClient({ readStream: sinon.stub().returns(throwing(refused)) }));

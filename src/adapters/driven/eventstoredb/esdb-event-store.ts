@@ -3,7 +3,7 @@ import {
   type AllStreamResolvedEvent, type AppendExpectedRevision, type EventStoreDBClient, type ResolvedEvent,
 } from '@eventstore/db-client';
 import type {
-  AppendOutcome, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadAllPage, RecordedEvent, StreamAppend, Subscription,
+  AppendOutcome, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadAllPage, ReadStreamOptions, RecordedEvent, StreamAppend, Subscription,
 } from '../../../application/ports/event-store.js';
 import { DependencyUnavailable, StreamConflict } from '../../../application/ports/errors.js';
 import { eventIdFor } from './event-ids.js';
@@ -73,10 +73,13 @@ async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T
 export class EsdbEventStore implements EventStore {
   constructor(private readonly client: EventStoreDBClient) {}
 
-  async readStream(stream: string): Promise<RecordedEvent[]> {
+  /** EventStoreDB cannot filter a stream read by type on the server: the filter is applied here. */
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
+    const wanted = options.types ? new Set(options.types) : null;
     try {
       for await (const resolved of this.client.readStream(stream, { direction: FORWARDS, fromRevision: START })) {
+        if (wanted && !wanted.has(resolved.event?.type ?? '')) continue;
         const recorded = toRecorded(resolved);
         if (recorded) events.push(recorded);
       }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type {
-  AppendOutcome, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadAllPage, RecordedEvent, StreamAppend, Subscription,
+  AppendOutcome, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadAllPage, ReadStreamOptions, RecordedEvent, StreamAppend, Subscription,
 } from '../../../application/ports/event-store.js';
 import { StreamConflict } from '../../../application/ports/errors.js';
 import { categoryOf } from '../../../application/streams.js';
@@ -49,6 +49,7 @@ export class SqliteEventStore implements EventStore {
     this.appended.setMaxListeners(0);
     this.statements = {
       readStream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream = ? ORDER BY revision'),
+      readStreamTypes: db.prepare<[string, string], EventRow>('SELECT * FROM events WHERE stream = ? AND type IN (SELECT value FROM json_each(?)) ORDER BY revision'),
       readStreams: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision'),
       // The (stream, revision) unique index answers this with one seek.
       revision: db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?'),
@@ -63,8 +64,9 @@ export class SqliteEventStore implements EventStore {
     };
   }
 
-  async readStream(stream: string): Promise<RecordedEvent[]> {
-    return this.statements.readStream.all(stream).map(toRecorded);
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const rows = options.types ? this.statements.readStreamTypes.all(stream, JSON.stringify(options.types)) : this.statements.readStream.all(stream);
+    return rows.map(toRecorded);
   }
 
   async readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
