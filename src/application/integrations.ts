@@ -104,7 +104,7 @@ export class Integrations {
   /** Tests the saved settings, or the submitted ones (a missing secret taken from the saved settings). */
   async test<S extends MdmSourceName>(source: S, by: string, unsaved?: SettingsInputBySource[S]): Promise<RecordedTest> {
     const stored = await this.store.get(source);
-    const settings = unsaved ? validated(source, unsaved, stored?.clientSecret ?? null) : undefined;
+    const settings = unsaved ? validated(source, unsaved, stored?.clientSecret ?? null) : (stored ?? undefined);
     const check = await this.tester.test(source, settings);
     const recorded: RecordedTest = { ...check, at: this.clock.now().toISOString(), by, onUnsavedValues: !!unsaved };
     await this.store.saveTest(source, recorded);
