@@ -1,19 +1,41 @@
 import type { MdmSourceName } from '../domain/hardware/mdm-source.js';
 import type { ImportRunEvent } from '../domain/import-run/events.js';
 import type { DeviceOutcome } from '../domain/import-run/outcome.js';
-import { decideRun, evolveRuns, initialRuns, type ImportRunCommand, type SourceRuns } from '../domain/import-run/run.js';
-import type { EventStore, ExpectedRevision } from './ports/event-store.js';
+import { decideRun, evolveRuns, ImportAlreadyRunning, initialRuns, type ImportRunCommand, type SourceRuns } from '../domain/import-run/run.js';
 import { StreamConflict } from './ports/errors.js';
+import type { EventStore, ExpectedRevision } from './ports/event-store.js';
+import type { RunOwner } from './ports/run-owner.js';
 import { importRunsStream } from './streams.js';
-import { ImportAlreadyRunning } from '../domain/import-run/run.js';
 
 export type RunEnded = Extract<ImportRunEvent, { type: 'ImportCompleted' | 'ImportFailed' }>;
 
+/** Another process closed this run as abandoned (its lease lapsed): this one must stop writing to it. */
+export class RunLeaseLost extends Error {
+  constructor(readonly runId: string) {
+    super(`Import run ${runId} was closed as abandoned by another process while this one was still on it (its heartbeat could not be recorded in time). What it applied stays applied; run the import again.`);
+    this.name = 'RunLeaseLost';
+  }
+}
+
+export interface LeaseTerms {
+  leaseMs: number;
+  owner: RunOwner;
+}
+
+async function readRuns(store: EventStore, source: MdmSourceName): Promise<{ state: SourceRuns; revision: ExpectedRevision }> {
+  const history = await store.readStream(importRunsStream(source));
+  let state = initialRuns();
+  for (const event of history) state = evolveRuns(state, { type: event.type, data: event.data } as ImportRunEvent);
+  return { state, revision: history.at(-1)?.revision ?? 'no_stream' };
+}
+
 /**
- * Records one run on its source's stream. Starting appends under the stream's revision, so when two
- * processes start the same source at once exactly one wins and the other is refused.
+ * Records one import run on its source's run stream, holding the run's lease: one append at a time
+ * (pages and heartbeats never race each other), and a clear stop if another process closed the run.
  */
 export class ImportRunRecorder {
+  private queue: Promise<unknown> = Promise.resolve();
+
   private constructor(
     private readonly store: EventStore,
     readonly source: MdmSourceName,
@@ -25,52 +47,83 @@ export class ImportRunRecorder {
 
   static async start(
     store: EventStore,
-    params: { source: MdmSourceName; runId: string; triggeredBy: string; staleAfterMs: number; now: string },
+    params: { source: MdmSourceName; runId: string; triggeredBy: string; now: string } & LeaseTerms,
   ): Promise<ImportRunRecorder> {
-    const stream = importRunsStream(params.source);
-    const history = await store.readStream(stream);
-    let state = initialRuns();
-    for (const event of history) state = evolveRuns(state, { type: event.type, data: event.data } as ImportRunEvent);
-    const revision: ExpectedRevision = history.at(-1)?.revision ?? 'no_stream';
-    const { now, ...data } = params;
-    const events = decideRun({ type: 'StartImport', data, metadata: { now } }, state);
+    const { now, owner, leaseMs, ...data } = params;
+    const { state, revision } = await readRuns(store, params.source);
+    const ownerGone = owner.isGone(state.inProgress?.owner ?? null);
+    const events = decideRun({ type: 'StartImport', data: { ...data, owner: owner.id, leaseMs, ownerGone }, metadata: { now } }, state);
     try {
-      const { nextRevision } = await store.append(stream, events, revision);
-      for (const event of events) state = evolveRuns(state, event);
-      const started = events.at(-1) as Extract<ImportRunEvent, { type: 'ImportStarted' }>;
-      return new ImportRunRecorder(store, params.source, params.runId, state, nextRevision, started);
+      const { nextRevision } = await store.append(importRunsStream(params.source), events, revision);
+      const after = events.reduce(evolveRuns, state);
+      return new ImportRunRecorder(store, params.source, params.runId, after, nextRevision, events.at(-1) as Extract<ImportRunEvent, { type: 'ImportStarted' }>);
     } catch (error) {
       if (error instanceof StreamConflict) {
         // Someone appended between our read and our write: that can only be another run starting.
-        const again = await store.readStream(stream);
-        let latest = initialRuns();
-        for (const event of again) latest = evolveRuns(latest, { type: event.type, data: event.data } as ImportRunEvent);
-        const running = latest.inProgress;
+        const running = (await readRuns(store, params.source)).state.inProgress;
         if (running) throw new ImportAlreadyRunning(params.source, running.runId, running.startedAt, running.triggeredBy);
       }
       throw error;
     }
   }
 
+  /** Closes the source's run in progress if its lease lapsed or its process is gone; returns the run closed. */
+  static async closeAbandoned(store: EventStore, source: MdmSourceName, terms: LeaseTerms, now: string): Promise<string | null> {
+    const { state, revision } = await readRuns(store, source);
+    const ownerGone = terms.owner.isGone(state.inProgress?.owner ?? null);
+    const events = decideRun({ type: 'CloseAbandoned', data: { source, leaseMs: terms.leaseMs, ownerGone }, metadata: { now } }, state);
+    if (events.length === 0) return null;
+    try {
+      await store.append(importRunsStream(source), events, revision);
+    } catch (error) {
+      if (error instanceof StreamConflict) return null; // the run moved on (a page, a heartbeat, another sweeper): look again next time
+      throw error;
+    }
+    return state.inProgress!.runId;
+  }
 
   recordPage(outcomes: DeviceOutcome[], now: string): Promise<ImportRunEvent[]> {
     return this.record({ type: 'RecordPage', data: { runId: this.runId, source: this.source, outcomes }, metadata: { now } });
   }
 
+  /** Renews the lease when nothing else was recorded for `everyMs`. */
+  async heartbeat(now: string, everyMs: number): Promise<void> {
+    await this.enqueue(async () => {
+      const last = this.state.inProgress?.lastActivityAt;
+      if (!last || Date.parse(now) - Date.parse(last) < everyMs) return [];
+      return this.append({ type: 'Heartbeat', data: { runId: this.runId, source: this.source }, metadata: { now } });
+    });
+  }
+
   /** Ends the run; the returned event carries its final counts. */
-  async complete(now: string): Promise<RunEnded> {
-    return (await this.record({ type: 'CompleteImport', data: { runId: this.runId, source: this.source }, metadata: { now } })).at(-1) as RunEnded;
+  async complete(now: string, warnings: string[] = []): Promise<RunEnded> {
+    return (await this.record({ type: 'CompleteImport', data: { runId: this.runId, source: this.source, warnings }, metadata: { now } })).at(-1) as RunEnded;
   }
 
   async fail(reason: string, now: string): Promise<RunEnded> {
     return (await this.record({ type: 'FailImport', data: { runId: this.runId, source: this.source, reason }, metadata: { now } })).at(-1) as RunEnded;
   }
 
-  private async record(command: ImportRunCommand): Promise<ImportRunEvent[]> {
+  private record(command: ImportRunCommand): Promise<ImportRunEvent[]> {
+    return this.enqueue(() => this.append(command));
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async append(command: ImportRunCommand): Promise<ImportRunEvent[]> {
     const events = decideRun(command, this.state);
-    const { nextRevision } = await this.store.append(importRunsStream(this.source), events, this.revision);
-    this.revision = nextRevision;
-    for (const event of events) this.state = evolveRuns(this.state, event);
+    try {
+      const { nextRevision } = await this.store.append(importRunsStream(this.source), events, this.revision);
+      this.revision = nextRevision;
+    } catch (error) {
+      if (error instanceof StreamConflict && (await readRuns(this.store, this.source)).state.inProgress?.runId !== this.runId) throw new RunLeaseLost(this.runId);
+      throw error;
+    }
+    this.state = events.reduce(evolveRuns, this.state);
     return events;
   }
 }

@@ -1,6 +1,7 @@
 import { readiness, type IntuneSettings, type JamfSettings, type SettingsBySource } from '../domain/connectors/connector-settings.js';
 import { validateGuid, validateHttpsOrigin, validateJamfClientId } from '../domain/connectors/identifiers.js';
 import { validateJamfTenantUrl } from '../domain/connectors/jamf-tenant-url.js';
+import { secretFor } from '../domain/connectors/secret-binding.js';
 import { MDM_SOURCES, sourceDisplayName, type MdmSourceName } from '../domain/hardware/mdm-source.js';
 import type { TestConnection } from './commands/test-connection.js';
 import type { Clock } from './ports/clock.js';
@@ -42,9 +43,17 @@ export interface IntegrationView {
 
 const blank = (value: string | null | undefined) => !value || value.trim() === '';
 
-/** Checks each field the admin filled in; empty fields are allowed and leave the card Not configured. */
-function validated<S extends MdmSourceName>(source: S, input: SettingsInputBySource[S], storedSecret: string | null): SettingsBySource[S] {
-  const secret = blank(input.clientSecret) ? storedSecret : input.clientSecret!.trim();
+/**
+ * Checks each field the admin filled in; empty fields are allowed and leave the card Not configured.
+ * A secret left blank keeps the stored one, which only goes with the values it was saved for.
+ */
+function validated<S extends MdmSourceName>(source: S, input: SettingsInputBySource[S], stored: SettingsBySource[S] | null): SettingsBySource[S] {
+  const fields = validatedFields(source, input);
+  return { ...fields, clientSecret: secretFor(source, blank(input.clientSecret) ? null : input.clientSecret!.trim(), stored, fields) };
+}
+
+function validatedFields<S extends MdmSourceName>(source: S, input: SettingsInputBySource[S]): SettingsBySource[S] {
+  const secret = null;
   if (source === 'intune') {
     const i = input as IntuneSettingsInput;
     const settings: IntuneSettings = {
@@ -97,14 +106,14 @@ export class Integrations {
 
   async save<S extends MdmSourceName>(source: S, input: SettingsInputBySource[S]): Promise<IntegrationView> {
     const stored = await this.store.get(source);
-    await this.store.save(source, validated(source, input, stored?.clientSecret ?? null));
+    await this.store.save(source, validated(source, input, stored));
     return this.view(source);
   }
 
   /** Tests the saved settings, or the submitted ones (a missing secret taken from the saved settings). */
   async test<S extends MdmSourceName>(source: S, by: string, unsaved?: SettingsInputBySource[S]): Promise<RecordedTest> {
     const stored = await this.store.get(source);
-    const settings = unsaved ? validated(source, unsaved, stored?.clientSecret ?? null) : (stored ?? undefined);
+    const settings = unsaved ? validated(source, unsaved, stored) : (stored ?? undefined);
     const check = await this.tester.test(source, settings);
     const recorded: RecordedTest = { ...check, at: this.clock.now().toISOString(), by, onUnsavedValues: !!unsaved };
     await this.store.saveTest(source, recorded);

@@ -26,4 +26,6 @@ export const TOKENS = {
   Authenticator: Symbol('Authenticator'),
   Closers: Symbol('Closers'),
   StartupCheck: Symbol('StartupCheck'),
+  RunOwner: Symbol('RunOwner'),
+  RunLeaseSweeper: Symbol('RunLeaseSweeper'),
 } as const;

@@ -7,7 +7,14 @@ export interface Config {
   mongodbUri: string | null;
   assetTagPrefix: string;
   assetTagDigits: number;
-  staleRunAfterMs: number;
+  /** A run with no page or heartbeat for this long is closed as abandoned (RUN_LEASE_SECONDS). */
+  runLeaseMs: number;
+  /** Outbound MDM calls: connect and per-response timeouts, and the page bound of one listing. */
+  mdmConnectTimeoutMs: number;
+  mdmResponseTimeoutMs: number;
+  mdmMaxPages: number;
+  /** SECRETS_KEY_PREVIOUS: opens secrets sealed before a key rotation; they are re-sealed with SECRETS_KEY. */
+  secretsKeyPrevious: string | null;
   port: number;
   /** Interface to listen on: loopback by default; 0.0.0.0 in a container. */
   host: string;
@@ -62,7 +69,11 @@ export function loadConfig(env: Env = process.env): Config {
     mongodbUri: env.MONGODB_URI?.trim() || null,
     assetTagPrefix: env.ASSET_TAG_PREFIX ?? 'HW-',
     assetTagDigits: integer(env, 'ASSET_TAG_DIGITS', 5, 1, 12),
-    staleRunAfterMs: integer(env, 'STALE_RUN_AFTER_MINUTES', 60, 1, 7 * 24 * 60) * 60_000,
+    runLeaseMs: integer(env, 'RUN_LEASE_SECONDS', 45, 2, 3600) * 1000,
+    mdmConnectTimeoutMs: integer(env, 'MDM_CONNECT_TIMEOUT_SECONDS', 10, 1, 120) * 1000,
+    mdmResponseTimeoutMs: integer(env, 'MDM_RESPONSE_TIMEOUT_SECONDS', 30, 1, 300) * 1000,
+    mdmMaxPages: integer(env, 'MDM_MAX_PAGES', 1000, 2, 100_000),
+    secretsKeyPrevious: env.SECRETS_KEY_PREVIOUS?.trim() || null,
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     secretsKey: env.SECRETS_KEY?.trim() || null,

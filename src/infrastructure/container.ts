@@ -28,6 +28,9 @@ import { TestConnection } from '../application/commands/test-connection.js';
 import type { MdmConnectors } from '../application/ports/mdm-connector.js';
 import type { IntuneConnectorOptions } from '../adapters/driven/intune/intune-connector.js';
 import { systemClock, uuidGenerator } from './system-clock.js';
+import { processRunOwner } from './process-run-owner.js';
+import type { RunOwner } from '../application/ports/run-owner.js';
+import { RunLeaseSweeper } from '../application/run-lease-sweeper.js';
 import { TOKENS } from '../application/tokens.js';
 
 export interface ContainerOverrides {
@@ -64,7 +67,19 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   });
   if (config.eventStoreConnectionString && config.mongodbUri) bindProductionStores(container, config, secretBoxFor(config));
   else bindEmbeddedStore(container, config, secretBoxFor(config));
-  container.bind<MdmConnectors>(TOKENS.MdmConnectors).toConstantValue(buildConnectors(overrides.connectors));
+  container.bind<MdmConnectors>(TOKENS.MdmConnectors).toConstantValue(
+    buildConnectors({
+      limits: { connectTimeoutMs: config.mdmConnectTimeoutMs, responseTimeoutMs: config.mdmResponseTimeoutMs },
+      maxPages: config.mdmMaxPages,
+      ...overrides.connectors,
+    }),
+  );
+  container.bind<RunOwner>(TOKENS.RunOwner).toConstantValue(processRunOwner());
+  container.bind(TOKENS.RunLeaseSweeper).toDynamicValue((ctx) =>
+    new RunLeaseSweeper(ctx.get<EventStore>(TOKENS.EventStore), ctx.get<Clock>(TOKENS.Clock), { leaseMs: config.runLeaseMs, owner: ctx.get<RunOwner>(TOKENS.RunOwner) }, (source, runId) =>
+      ctx.get<Logger>(TOKENS.Logger).warn('closed an abandoned import run', { source, runId }),
+    ),
+  );
   container.bind<MdmSourceProvider>(TOKENS.MdmSourceProvider).toDynamicValue((ctx) =>
     overrides.mdmSources ?? new ConnectorSourceProvider(ctx.get(TOKENS.ConnectorSettings), ctx.get(TOKENS.MdmConnectors)),
   );
@@ -76,7 +91,8 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       ...registerWriters(ctx),
       sources: ctx.get<MdmSourceProvider>(TOKENS.MdmSourceProvider),
       users: ctx.get<UserDirectory>(TOKENS.UserDirectory),
-      staleRunAfterMs: config.staleRunAfterMs,
+      leaseMs: config.runLeaseMs,
+      owner: ctx.get<RunOwner>(TOKENS.RunOwner),
     }),
   );
   container.bind(TOKENS.ImportHistory).toDynamicValue((ctx) => new ImportHistory(ctx.get<EventStore>(TOKENS.EventStore)));

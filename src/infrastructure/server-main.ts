@@ -9,6 +9,7 @@ import { loadConfig, type Config } from './config.js';
 import { buildContainer, checkStartup, closeContainer, type ContainerOverrides } from './container.js';
 import type { Logger } from './logger.js';
 import type { ProjectionRunner } from './projection-runner.js';
+import type { RunLeaseSweeper } from '../application/run-lease-sweeper.js';
 
 export interface RunningServer {
   url: string;
@@ -35,6 +36,9 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
     onServerError: (error, request) => logger.error('request failed', { method: request.method, path: request.path, error }),
   });
   await container.get<ProjectionRunner>(TOKENS.Projections).start();
+  // Runs left behind by a crash are closed before the first request can be refused by them.
+  const sweeper = container.get<RunLeaseSweeper>(TOKENS.RunLeaseSweeper);
+  await sweeper.start();
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(config.port, config.host, () => resolve(listening));
   });
@@ -45,6 +49,7 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
     container,
     server,
     stop: async () => {
+      sweeper.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closeContainer(container);

@@ -89,7 +89,7 @@ describe('CLI', () => {
     app.fleets.intune = {
       name: 'intune',
       async *devices() {
-        yield [latitude()];
+        yield { devices: [latitude()] };
         throw new Error('Microsoft Graph answered 401');
       },
     };

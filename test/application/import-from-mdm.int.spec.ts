@@ -167,7 +167,7 @@ describe('ImportFromMdm on the embedded store', () => {
     const flaky: MdmSource = {
       name: 'intune',
       async *devices() {
-        yield [latitude({ sourceDeviceId: 'p1' })];
+        yield { devices: [latitude({ sourceDeviceId: 'p1' })] };
         throw new Error('Microsoft Graph answered 401 InvalidAuthenticationToken');
       },
     };
@@ -189,7 +189,7 @@ describe('ImportFromMdm on the embedded store', () => {
     const slow: MdmSource = {
       name: 'intune',
       async *devices() {
-        yield [latitude({ sourceDeviceId: 's1' })];
+        yield { devices: [latitude({ sourceDeviceId: 's1' })] };
         await gate;
       },
     };

@@ -54,7 +54,7 @@ describe('Import history read from the event stream', () => {
       intune: {
         name: 'intune',
         async *devices() {
-          yield [latitude()];
+          yield { devices: [latitude()] };
           await gate;
         },
       },

@@ -6,10 +6,11 @@ import { deciderSpec } from '../support/decider-spec.js';
 
 const given = deciderSpec<ImportRunCommand, ImportRunEvent, ReturnType<typeof initialRuns>>({ decide: decideRun, evolve: evolveRuns, initialState: initialRuns });
 const HOUR = 3_600_000;
+const OWNER = 'app-1/4242/0b9c7a52-0000-4000-8000-000000000001';
 const start = (runId: string, now: string): ImportRunCommand => ({
-  type: 'StartImport', data: { runId, source: 'intune', triggeredBy: 'admin@acme.example', staleAfterMs: HOUR }, metadata: { now },
+  type: 'StartImport', data: { runId, source: 'intune', triggeredBy: 'admin@acme.example', owner: OWNER, leaseMs: HOUR, ownerGone: false }, metadata: { now },
 });
-const started = (runId: string, at: string): ImportRunEvent => ({ type: 'ImportStarted', data: { runId, source: 'intune', triggeredBy: 'admin@acme.example', startedAt: at } });
+const started = (runId: string, at: string): ImportRunEvent => ({ type: 'ImportStarted', data: { runId, source: 'intune', triggeredBy: 'admin@acme.example', startedAt: at, owner: OWNER } });
 const outcome = (kind: DeviceOutcome['outcome'], serial: string): DeviceOutcome => ({ outcome: kind, serial, sourceDeviceId: serial, deviceName: null });
 const page = (runId: string, n: number, outcomes: DeviceOutcome[], at: string): ImportRunEvent => ({
   type: 'ImportPageRecorded',
@@ -45,13 +46,14 @@ describe('Import runs of a source', () => {
       page('r1', 1, [outcome('created', 'A'), outcome('skipped', 'B')], '2026-11-27T09:00:01.000Z'),
       page('r1', 2, [outcome('updated', 'C'), outcome('unchanged', 'D'), outcome('error', 'E')], '2026-11-27T09:00:02.000Z'),
     )
-      .when({ type: 'CompleteImport', data: { runId: 'r1', source: 'intune' }, metadata: { now: '2026-11-27T09:00:03.500Z' } })
+      .when({ type: 'CompleteImport', data: { runId: 'r1', source: 'intune', warnings: [] }, metadata: { now: '2026-11-27T09:00:03.500Z' } })
       .events();
     expect(completed).to.deep.equal({
       type: 'ImportCompleted',
       data: {
         runId: 'r1', source: 'intune', triggeredBy: 'admin@acme.example', startedAt: '2026-11-27T09:00:00.000Z',
         completedAt: '2026-11-27T09:00:03.500Z', durationMs: 3500, counts: { created: 1, updated: 1, unchanged: 1, skipped: 1, errors: 1 }, pages: 2,
+        warnings: [],
       },
     });
   });

@@ -16,6 +16,8 @@ export type Handler = (request: IncomingMessage, url: URL, body: string) => Prom
 export interface RunningServer {
   url: string;
   port: number;
+  /** Serves another certificate from now on; open connections are closed so clients see it. */
+  setTls(tls: EmulatorTls): void;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,11 @@ export async function startHttpsServer(tls: EmulatorTls, handler: Handler, port 
   return {
     url: `https://127.0.0.1:${bound}`,
     port: bound,
+    setTls: (next) => {
+      server.setSecureContext({ key: next.key, cert: next.cert });
+      // After the answer to the request that asked for it has left; then every client reconnects.
+      setTimeout(() => server.closeAllConnections(), 50).unref();
+    },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

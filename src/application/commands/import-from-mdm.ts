@@ -1,12 +1,13 @@
 import { validateConvention } from '../../domain/hardware/asset-tag.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import type { DeviceOutcome } from '../../domain/import-run/outcome.js';
-import { ImportRunRecorder, type RunEnded } from '../import-run-recorder.js';
+import { ImportRunRecorder, RunLeaseLost, type RunEnded } from '../import-run-recorder.js';
 import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
-import type { MdmSourceProvider } from '../ports/mdm-source.js';
+import type { MdmSourceProvider, RejectedEntry } from '../ports/mdm-source.js';
+import type { RunOwner } from '../ports/run-owner.js';
 import type { Projections } from '../ports/projections.js';
 import type { UserDirectory } from '../ports/user-directory.js';
 import type { WorkspaceSettings } from '../ports/workspace-settings.js';
@@ -32,12 +33,17 @@ export interface ImportFromMdmDeps {
   clock: Clock;
   settings: WorkspaceSettings;
   projections: Projections;
-  /** A run with no page recorded for this long is taken to have died with its process. */
-  staleRunAfterMs: number;
+  /** A run with no page or heartbeat recorded for this long is taken to have died with its process. */
+  leaseMs: number;
+  owner: RunOwner;
 }
 
 /** Keeps a bounded sample of skipped and failed devices for the banner; the run stream keeps them all. */
 const BANNER_DETAIL_LIMIT = 1000;
+
+function rejectedOutcome(entry: RejectedEntry): DeviceOutcome {
+  return { outcome: 'error', sourceDeviceId: entry.sourceDeviceId ?? `#${entry.position}`, serial: null, deviceName: null, reason: 'invalid-mdm-entry', detail: entry.detail };
+}
 
 /**
  * Pulls every managed device of one source into the register. Devices that fail are reported and the
@@ -59,20 +65,28 @@ export class ImportFromMdm {
       source: command.source,
       runId: deps.ids.newId(),
       triggeredBy: command.triggeredBy,
-      staleAfterMs: deps.staleRunAfterMs,
+      leaseMs: deps.leaseMs,
+      owner: deps.owner,
       now: this.now(),
     });
+    // The heartbeat keeps the lease while a page is slow to come; it stops with the run, or with the process.
+    const every = Math.max(250, Math.floor(deps.leaseMs / 3));
+    const heartbeat = setInterval(() => run.heartbeat(this.now(), every).catch(() => undefined), every);
+    heartbeat.unref();
     const context: PageContext = { runId: run.runId, now: this.now(), convention, seen: new Map() };
     const skipped: DeviceOutcome[] = [];
     const failed: DeviceOutcome[] = [];
-    let failure: string | null = null;
-    let ended: RunEnded;
+    const warnings: string[] = [];
+    let failure: unknown = null;
+    let ended: RunEnded | null = null;
     let seenDevices = 0;
     let page = 0;
     try {
-      for await (const devices of source.devices()) {
+      for await (const mdmPage of source.devices()) {
         context.now = this.now();
-        const outcomes = await this.pages.importPage(devices, context);
+        warnings.push(...(mdmPage.warnings ?? []));
+        const outcomes = [...(await this.pages.importPage(mdmPage.devices, context)), ...(mdmPage.rejected ?? []).map(rejectedOutcome)];
+        if (outcomes.length === 0) continue;
         await run.recordPage(outcomes, this.now());
         // Project each page while the connector fetches the next one: the work overlaps the network
         // wait, and the register fills as the run goes rather than all at the end.
@@ -81,31 +95,48 @@ export class ImportFromMdm {
           if (outcome.outcome === 'skipped' && skipped.length < BANNER_DETAIL_LIMIT) skipped.push(outcome);
           if (outcome.outcome === 'error' && failed.length < BANNER_DETAIL_LIMIT) failed.push(outcome);
         }
-        seenDevices += devices.length;
+        seenDevices += outcomes.length;
         onProgress?.({ page: ++page, devices: seenDevices });
       }
-      ended = await run.complete(this.now());
+      ended = await run.complete(this.now(), warnings);
     } catch (error) {
-      failure = error instanceof Error ? error.message : String(error);
-      ended = await run.fail(failure, this.now());
+      failure = error;
+      ended = await this.recordFailure(run, error);
+    } finally {
+      clearInterval(heartbeat);
     }
-    await deps.projections.catchUp();
+    await deps.projections.catchUp().catch(() => undefined);
     const finishedAt = this.now();
+    const reason = failure === null ? null : failure instanceof Error ? failure.message : String(failure);
     const result: ImportResult = {
       runId: run.runId,
       source: command.source,
-      status: failure ? 'failed' : 'completed',
+      status: failure === null ? 'completed' : 'failed',
       triggeredBy: command.triggeredBy,
       startedAt: run.startEvent.data.startedAt,
       finishedAt,
       durationMs: Date.parse(finishedAt) - Date.parse(run.startEvent.data.startedAt),
-      counts: ended.data.counts,
+      counts: ended?.data.counts ?? { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0 },
       skippedDevices: skipped,
       failedDevices: failed,
-      failure,
+      warnings,
+      failure: reason,
     };
-    if (failure) throw new ImportRunFailed(result);
+    if (failure !== null) throw new ImportRunFailed(result, failure);
     return result;
+  }
+
+  /**
+   * Records why the run stopped. When even that cannot be written (the store is full or gone), the run
+   * keeps no lock: its heartbeat stops with it and the lease lapses, so the next import can start.
+   */
+  private async recordFailure(run: ImportRunRecorder, error: unknown): Promise<RunEnded | null> {
+    if (error instanceof RunLeaseLost) return null;
+    try {
+      return await run.fail(error instanceof Error ? error.message : String(error), this.now());
+    } catch {
+      return null;
+    }
   }
 
   private now(): string {

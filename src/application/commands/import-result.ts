@@ -13,13 +13,18 @@ export interface ImportResult {
   counts: RunCounts;
   skippedDevices: DeviceOutcome[];
   failedDevices: DeviceOutcome[];
+  /** What the MDM's listing got wrong although the run completed (fewer devices than announced, …). */
+  warnings: string[];
   /** Why the run stopped early, when it did. */
   failure: string | null;
 }
 
 /** The run stopped before reading the whole fleet; what it applied stays applied. */
 export class ImportRunFailed extends Error {
-  constructor(readonly result: ImportResult) {
+  constructor(
+    readonly result: ImportResult,
+    override readonly cause?: unknown,
+  ) {
     super(`The import from ${result.source} stopped: ${result.failure}`);
     this.name = 'ImportRunFailed';
   }

@@ -1,6 +1,7 @@
 import type { ConnectorSettings } from '../../domain/connectors/connector-settings.js';
 import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
+import type { MdmPage } from './mdm-source.js';
 
 /** The outcome of Test connection, in words an admin can act on. */
 export type ConnectionCheck =
@@ -10,7 +11,7 @@ export type ConnectionCheck =
 /** One MDM product, reached with the settings an admin saved (or is about to save). */
 export interface MdmConnector<S extends MdmSourceName = MdmSourceName> {
   readonly source: S;
-  devices(settings: ConnectorSettings<S>): AsyncIterable<MdmDevice[]>;
+  devices(settings: ConnectorSettings<S>): AsyncIterable<MdmPage>;
   testConnection(settings: ConnectorSettings<S>): Promise<ConnectionCheck>;
   /** Every device the MDM holds under this serial (normally one). */
   lookupBySerial(settings: ConnectorSettings<S>, serial: string): Promise<MdmDevice[]>;

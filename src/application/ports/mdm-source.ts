@@ -1,10 +1,26 @@
 import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
 
+/** An MDM entry that could not be read as a device: that device's error; the run goes on. */
+export interface RejectedEntry {
+  /** 1-based position in the source's listing. */
+  position: number;
+  sourceDeviceId: string | null;
+  detail: string;
+}
+
+/** One page of a source's listing. */
+export interface MdmPage {
+  devices: MdmDevice[];
+  rejected?: RejectedEntry[];
+  /** What the result must say about the listing itself (fewer devices than announced, …). */
+  warnings?: string[];
+}
+
 /** A connected MDM, yielding its managed devices a page at a time (the fleet is never held whole). */
 export interface MdmSource {
   readonly name: MdmSourceName;
-  devices(): AsyncIterable<MdmDevice[]>;
+  devices(): AsyncIterable<MdmPage>;
 }
 
 export interface MdmSourceProvider {
@@ -16,11 +32,12 @@ export interface MdmSourceProvider {
 export class MdmSourceFailure extends Error {
   constructor(
     readonly source: MdmSourceName,
-    message: string,
+    /** What went wrong, without the fix. */
+    readonly reason: string,
     readonly fix?: string,
     override readonly cause?: unknown,
   ) {
-    super(fix ? `${message} ${fix}` : message);
+    super(fix ? `${reason} ${fix}` : reason);
     this.name = 'MdmSourceFailure';
   }
 }

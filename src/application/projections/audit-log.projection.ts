@@ -10,6 +10,8 @@ function fold(entry: AuditEntry | undefined, event: ImportRunEvent, position: nu
       const { runId, source, triggeredBy, startedAt } = event.data;
       return { runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, position };
     }
+    case 'ImportHeartbeat':
+      return entry;
     case 'ImportPageRecorded':
       return entry && { ...entry, counts: addCounts(entry.counts, event.data.counts), position };
     case 'ImportCompleted':

@@ -8,6 +8,8 @@ import { importRunsStream } from '../streams.js';
 /** A run as the audit log shows it, but computed from the run's own events. */
 export interface RunSummary extends Omit<AuditEntry, 'position'> {
   pages: number;
+  /** What the MDM's listing got wrong in a completed run (fewer devices than announced, …). */
+  warnings: string[];
 }
 
 export interface RunDetail extends RunSummary {
@@ -31,7 +33,7 @@ function summarise(events: readonly RecordedEvent[], withOutcomes: boolean): Map
     const { runId } = event.data;
     if (event.type === 'ImportStarted') {
       const { source, triggeredBy, startedAt } = event.data;
-      runs.set(runId, { runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, outcomes: [] });
+      runs.set(runId, { runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, warnings: [], outcomes: [] });
       continue;
     }
     const run = runs.get(runId);
@@ -43,7 +45,7 @@ function summarise(events: readonly RecordedEvent[], withOutcomes: boolean): Map
         if (withOutcomes) run.outcomes.push(...event.data.outcomes);
         break;
       case 'ImportCompleted':
-        Object.assign(run, { status: 'completed', finishedAt: event.data.completedAt, counts: event.data.counts, pages: event.data.pages });
+        Object.assign(run, { status: 'completed', finishedAt: event.data.completedAt, counts: event.data.counts, pages: event.data.pages, warnings: event.data.warnings ?? [] });
         break;
       case 'ImportFailed':
         Object.assign(run, { status: 'failed', finishedAt: event.data.failedAt, counts: event.data.counts, pages: event.data.pages, failureReason: event.data.reason });

@@ -8,7 +8,14 @@ interface RunRef {
 
 export type ImportStarted = {
   type: 'ImportStarted';
-  data: RunRef & { triggeredBy: string; startedAt: string };
+  /** `owner` names the process holding the run's lease (host/pid/instance); absent on older runs. */
+  data: RunRef & { triggeredBy: string; startedAt: string; owner?: string };
+};
+
+/** The run's process is alive and still working, pages or not: its lease is renewed. */
+export type ImportHeartbeat = {
+  type: 'ImportHeartbeat';
+  data: RunRef & { at: string };
 };
 
 /** The outcome of every device of one page, recorded as the page is applied. */
@@ -19,7 +26,16 @@ export type ImportPageRecorded = {
 
 export type ImportCompleted = {
   type: 'ImportCompleted';
-  data: RunRef & { triggeredBy: string; startedAt: string; completedAt: string; durationMs: number; counts: RunCounts; pages: number };
+  data: RunRef & {
+    triggeredBy: string;
+    startedAt: string;
+    completedAt: string;
+    durationMs: number;
+    counts: RunCounts;
+    pages: number;
+    /** What the MDM's listing itself got wrong (fewer devices than announced, …); absent on older runs. */
+    warnings?: string[];
+  };
 };
 
 /** A run that could not finish; what it applied before the failure stays applied. */
@@ -36,10 +52,11 @@ export type ImportFailed = {
   };
 };
 
-export type ImportRunEvent = ImportStarted | ImportPageRecorded | ImportCompleted | ImportFailed;
+export type ImportRunEvent = ImportStarted | ImportHeartbeat | ImportPageRecorded | ImportCompleted | ImportFailed;
 
 export const IMPORT_RUN_EVENT_TYPES: ReadonlySet<string> = new Set<ImportRunEvent['type']>([
   'ImportStarted',
+  'ImportHeartbeat',
   'ImportPageRecorded',
   'ImportCompleted',
   'ImportFailed',

@@ -10,7 +10,9 @@ export interface SourceRuns {
     runId: string;
     triggeredBy: string;
     startedAt: string;
+    /** The last page or heartbeat: the lease runs from here. */
     lastActivityAt: string;
+    owner: string | null;
     pages: number;
     counts: RunCounts;
   } | null;
@@ -21,11 +23,16 @@ export function initialRuns(): SourceRuns {
 }
 
 type Meta = { metadata: { now: string } };
-export type StartImport = { type: 'StartImport'; data: { runId: string; source: MdmSourceName; triggeredBy: string; staleAfterMs: number } } & Meta;
+/** What the caller knows of a run in progress: whether the process that holds it is known to be gone. */
+type Lease = { leaseMs: number; ownerGone: boolean };
+export type StartImport = { type: 'StartImport'; data: { runId: string; source: MdmSourceName; triggeredBy: string; owner: string } & Lease } & Meta;
+export type Heartbeat = { type: 'Heartbeat'; data: { runId: string; source: MdmSourceName } } & Meta;
 export type RecordPage = { type: 'RecordPage'; data: { runId: string; source: MdmSourceName; outcomes: DeviceOutcome[] } } & Meta;
-export type CompleteImport = { type: 'CompleteImport'; data: { runId: string; source: MdmSourceName } } & Meta;
+export type CompleteImport = { type: 'CompleteImport'; data: { runId: string; source: MdmSourceName; warnings: string[] } } & Meta;
 export type FailImport = { type: 'FailImport'; data: { runId: string; source: MdmSourceName; reason: string } } & Meta;
-export type ImportRunCommand = StartImport | RecordPage | CompleteImport | FailImport;
+/** Closes the run in progress if its lease has lapsed or its process is gone; nothing otherwise. */
+export type CloseAbandoned = { type: 'CloseAbandoned'; data: { source: MdmSourceName } & Lease } & Meta;
+export type ImportRunCommand = StartImport | Heartbeat | RecordPage | CompleteImport | FailImport | CloseAbandoned;
 
 export class ImportAlreadyRunning extends DomainError {
   constructor(source: MdmSourceName, runId: string, startedAt: string, triggeredBy: string) {
@@ -46,6 +53,13 @@ export class RunNotInProgress extends DomainError {
 
 function elapsed(from: string, to: string): number {
   return Math.max(0, Date.parse(to) - Date.parse(from));
+}
+
+/** A run is abandoned when its process is known to be gone, or when its lease lapsed without a page or heartbeat. */
+function abandonment(running: NonNullable<SourceRuns['inProgress']>, lease: Lease, now: string): string | null {
+  if (lease.ownerGone) return `abandoned: its process (${running.owner}) is gone; last progress ${running.lastActivityAt}`;
+  if (elapsed(running.lastActivityAt, now) >= lease.leaseMs) return `abandoned: no progress or heartbeat since ${running.lastActivityAt}`;
+  return null;
 }
 
 function current(state: SourceRuns, runId: string) {
@@ -74,18 +88,26 @@ export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportR
   const now = command.metadata.now;
   switch (command.type) {
     case 'StartImport': {
-      const { runId, source, triggeredBy, staleAfterMs } = command.data;
+      const { runId, source, triggeredBy, owner } = command.data;
       const events: ImportRunEvent[] = [];
       const running = state.inProgress;
       if (running) {
-        // A run that stopped making progress died with its process; close it so the source is not locked forever.
-        if (elapsed(running.lastActivityAt, now) < staleAfterMs) {
-          throw new ImportAlreadyRunning(source, running.runId, running.startedAt, running.triggeredBy);
-        }
-        events.push(failed(running, source, `abandoned: no progress since ${running.lastActivityAt}`, now));
+        // A run whose process died holds the source only until its lease lapses; a live one is never taken over.
+        const reason = abandonment(running, command.data, now);
+        if (!reason) throw new ImportAlreadyRunning(source, running.runId, running.startedAt, running.triggeredBy);
+        events.push(failed(running, source, reason, now));
       }
-      events.push({ type: 'ImportStarted', data: { runId, source, triggeredBy, startedAt: now } });
+      events.push({ type: 'ImportStarted', data: { runId, source, triggeredBy, startedAt: now, owner } });
       return events;
+    }
+    case 'Heartbeat': {
+      const run = current(state, command.data.runId);
+      return [{ type: 'ImportHeartbeat', data: { runId: run.runId, source: command.data.source, at: now } }];
+    }
+    case 'CloseAbandoned': {
+      const running = state.inProgress;
+      const reason = running && abandonment(running, command.data, now);
+      return running && reason ? [failed(running, command.data.source, reason, now)] : [];
     }
     case 'RecordPage': {
       const run = current(state, command.data.runId);
@@ -111,6 +133,7 @@ export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportR
             durationMs: elapsed(run.startedAt, now),
             counts: run.counts,
             pages: run.pages,
+            warnings: command.data.warnings,
           },
         },
       ];
@@ -129,8 +152,12 @@ export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportR
 export function evolveRuns(state: SourceRuns, event: ImportRunEvent): SourceRuns {
   switch (event.type) {
     case 'ImportStarted': {
-      const { runId, triggeredBy, startedAt } = event.data;
-      return { inProgress: { runId, triggeredBy, startedAt, lastActivityAt: startedAt, pages: 0, counts: noCounts() } };
+      const { runId, triggeredBy, startedAt, owner } = event.data;
+      return { inProgress: { runId, triggeredBy, startedAt, lastActivityAt: startedAt, owner: owner ?? null, pages: 0, counts: noCounts() } };
+    }
+    case 'ImportHeartbeat': {
+      const run = state.inProgress;
+      return run && run.runId === event.data.runId ? { inProgress: { ...run, lastActivityAt: event.data.at } } : state;
     }
     case 'ImportPageRecorded': {
       const run = state.inProgress;

@@ -6,6 +6,7 @@ import { IntuneConnector } from '../../../src/adapters/driven/intune/intune-conn
 import { LookupBySerial } from '../../../src/application/queries/lookup-by-serial.js';
 import { MdmSourceFailure } from '../../../src/application/ports/mdm-source.js';
 import { ImportRunFailed } from '../../../src/application/commands/import-result.js';
+import type { MdmPage } from '../../../src/application/ports/mdm-source.js';
 import type { MdmDevice } from '../../../src/domain/hardware/mdm-device.js';
 import { generateGraphTenant, type GraphDevice } from '../../emulators/intune/graph-fleet.js';
 import type { IntuneEmulator } from '../../emulators/intune/intune-emulator.js';
@@ -15,9 +16,9 @@ import { loadConfig } from '../../../src/infrastructure/config.js';
 import { buildContainer, closeContainer } from '../../../src/infrastructure/container.js';
 import type { ImportFromMdm } from '../../../src/application/commands/import-from-mdm.js';
 
-async function collect(pages: AsyncIterable<MdmDevice[]>): Promise<MdmDevice[][]> {
+async function collect(pages: AsyncIterable<MdmPage>): Promise<MdmDevice[][]> {
   const all: MdmDevice[][] = [];
-  for await (const page of pages) all.push(page);
+  for await (const page of pages) all.push(page.devices);
   return all;
 }
 

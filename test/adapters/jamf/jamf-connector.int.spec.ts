@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { JamfConnector } from '../../../src/adapters/driven/jamf/jamf-connector.js';
 import { JamfSession } from '../../../src/adapters/driven/jamf/jamf-session.js';
-import { outboundDispatcher } from '../../../src/adapters/driven/http/outbound.js';
+import { DEFAULT_TRANSPORT_LIMITS, outboundDispatcher } from '../../../src/adapters/driven/http/outbound.js';
 import type { ImportFromMdm } from '../../../src/application/commands/import-from-mdm.js';
 import type { ConnectorSettingsStore } from '../../../src/application/ports/connector-settings-store.js';
 import { LookupBySerial } from '../../../src/application/queries/lookup-by-serial.js';
 import type { HardwareRegisterQueries } from '../../../src/application/ports/read-models.js';
+import type { MdmPage } from '../../../src/application/ports/mdm-source.js';
 import type { MdmDevice } from '../../../src/domain/hardware/mdm-device.js';
 import { loadConfig } from '../../../src/infrastructure/config.js';
 import { buildContainer, closeContainer } from '../../../src/infrastructure/container.js';
@@ -16,9 +17,9 @@ import { IntuneEmulator } from '../../emulators/intune/intune-emulator.js';
 import { FAST_RETRY } from '../../support/intune-world.js';
 import { jamfConnector, jamfSettings, startJamf } from '../../support/jamf-world.js';
 
-async function collect(pages: AsyncIterable<MdmDevice[]>): Promise<MdmDevice[]> {
+async function collect(pages: AsyncIterable<MdmPage>): Promise<MdmDevice[]> {
   const all: MdmDevice[] = [];
-  for await (const page of pages) all.push(...page);
+  for await (const page of pages) all.push(...page.devices);
   return all;
 }
 
@@ -86,7 +87,7 @@ describe('Jamf Pro connector against the Jamf Pro emulator (axios over TLS)', fu
     });
 
     it('renews one token at a time: concurrent calls share one renewal', async () => {
-      const session = new JamfSession(jamfSettings(emulator), outboundDispatcher({ extraCaPem: [emulator.caPem] }), FAST_RETRY);
+      const session = new JamfSession(jamfSettings(emulator), outboundDispatcher({ extraCaPem: [emulator.caPem] }), FAST_RETRY, DEFAULT_TRANSPORT_LIMITS);
       const before = emulator.stats.tokenRequests;
       const tokens = await Promise.all(Array.from({ length: 5 }, () => session.bearer()));
       expect(new Set(tokens).size).to.equal(1);

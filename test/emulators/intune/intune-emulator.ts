@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { mintTls } from '../tls.js';
+import { mintTls, type EmulatorTls } from '../tls.js';
 import { delay, startHttpsServer, type Reply, type RunningServer } from '../https-server.js';
+import { BAD_ENTRIES, hostileFromBody, htmlReply, never, startForeignListener, untrustedTls, type ForeignListener, type HostileMode } from '../hostile.js';
 import type { GraphDevice } from './graph-fleet.js';
 
 export interface EmulatedClient {
@@ -85,13 +86,28 @@ export class IntuneEmulator {
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly pageHits = new Map<string, number>();
 
-  private constructor(private readonly server: RunningServer, readonly caPem: string) {}
+  hostile: HostileMode = {};
+
+  private constructor(
+    private readonly server: RunningServer,
+    private readonly tls: EmulatorTls,
+    readonly foreign: ForeignListener,
+  ) {}
+
+  get caPem(): string {
+    return this.tls.caPem;
+  }
 
   static async start(tenants: EmulatedTenant[] = [], port = 0): Promise<IntuneEmulator> {
     const tls = await mintTls('Intune');
     let emulator: IntuneEmulator | null = null;
     const server = await startHttpsServer(tls, (request, url, body) => emulator!.handle(request, url, body), port);
-    emulator = new IntuneEmulator(server, tls.caPem);
+    // Another origin on this machine that serves devices to anyone who asks, and notes who did.
+    const foreign = await startForeignListener(tls, () => ({
+      status: 200,
+      body: { value: [{ id: 'f0000000-0000-4000-8000-000000000001', serialNumber: 'FOREIGN-1', deviceName: 'Foreign', operatingSystem: 'Windows' }] },
+    }));
+    emulator = new IntuneEmulator(server, tls, foreign);
     for (const tenant of tenants) emulator.tenants.set(tenant.tenantId, tenant);
     return emulator;
   }
@@ -111,10 +127,23 @@ export class IntuneEmulator {
   }
 
   stop(): Promise<void> {
-    return this.server.close();
+    return Promise.all([this.server.close(), this.foreign.close()]).then(() => undefined);
+  }
+
+  /** Switches misbehaviour on or off; a certificate nobody trusts is served while asked for. */
+  async setHostile(mode: HostileMode): Promise<void> {
+    const swapCertificate = !!mode.untrustedCertificate !== !!this.hostile.untrustedCertificate;
+    this.hostile = mode;
+    this.pageHits.clear();
+    if (swapCertificate) this.server.setTls(mode.untrustedCertificate ? await untrustedTls() : this.tls);
   }
 
   private async handle(request: IncomingMessage, url: URL, body: string): Promise<Reply> {
+    if (url.pathname === '/_emulator/hostile' && request.method === 'PUT') {
+      await this.setHostile(hostileFromBody(body));
+      return { status: 204 };
+    }
+    if (url.pathname === '/_emulator/stats' && request.method === 'GET') return { status: 200, body: { ...this.stats, foreignUrl: this.foreign.url, foreignHits: this.foreign.hits } };
     const metadata = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
     if (metadata && request.method === 'GET') return this.openidConfiguration(metadata[1]!);
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
@@ -181,19 +210,36 @@ export class IntuneEmulator {
 
     const fault = await this.pageFault(token.clientId, pageIndex);
     if (fault) return fault;
+    const hostile = this.hostilePage(pageIndex, url);
+    if (hostile) return hostile;
+    const h = this.hostile;
 
     // Graph honours this one filter on managed devices; other filters are silently ignored.
     const serial = filter ? /^serialNumber eq '((?:[^']|'')*)'$/.exec(filter.trim())?.[1]?.replace(/''/g, "'") : undefined;
     const matching = serial !== undefined ? tenant.devices.filter((d) => String(d.serialNumber ?? '').toLowerCase() === serial.toLowerCase()) : tenant.devices;
-    const value = matching.slice(offset, offset + top).map((d) => project(d, select));
+    let value: unknown[] = h.emptyPagesForever ? [] : matching.slice(offset, offset + top).map((d) => project(d, select));
+    if (h.badEntries && pageIndex === 0) value = [...BAD_ENTRIES, ...value];
     const context = `${this.url}/v1.0/$metadata#deviceManagement/managedDevices${select ? `(${select.join(',')})` : ''}`;
     const body: Record<string, unknown> = { '@odata.context': context, '@odata.count': value.length };
-    if (offset + top < matching.length) {
+    if (offset + top < matching.length || h.emptyPagesForever || h.nextLinkLoop) {
       const next = Buffer.from(JSON.stringify({ offset: offset + top, select, filter })).toString('base64url');
-      body['@odata.nextLink'] = `${this.url}/v1.0/deviceManagement/managedDevices?$top=${top}&$skiptoken=${next}`;
+      const path = `/v1.0/deviceManagement/managedDevices?$top=${top}&$skiptoken=${next}`;
+      const foreignOrigin = h.foreignNextLink === 'other-port' ? this.foreign.url : h.foreignNextLink === 'other-host' ? `https://localhost:${this.foreign.port}` : null;
+      if (h.nextLinkLoop) body['@odata.nextLink'] = `${this.url}${url.pathname}${url.search}`;
+      else body['@odata.nextLink'] = `${foreignOrigin && pageIndex === 0 ? foreignOrigin : this.url}${path}`;
     }
-    body.value = value;
+    if (h.oddJson === 'no-array') body.values = value;
+    else body.value = h.oddJson === 'object-for-array' ? { devices: value } : value;
     return { status: 200, body };
+  }
+
+  private hostilePage(pageIndex: number, url: URL): Promise<Reply> | Reply | null {
+    const h = this.hostile;
+    if (h.hangPage === pageIndex) return never();
+    if (h.retryAfterSeconds !== undefined) return graphError(429, 'TooManyRequests', 'Too many requests.', { 'Retry-After': String(h.retryAfterSeconds) });
+    if (h.htmlPage) return htmlReply();
+    if (h.redirectToForeign) return { status: 302, headers: { location: `${this.foreign.url}${url.pathname}${url.search}` }, body: '' };
+    return null;
   }
 
   private async pageFault(clientId: string, pageIndex: number): Promise<Reply | null> {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { mintTls } from '../tls.js';
+import { mintTls, type EmulatorTls } from '../tls.js';
 import { delay, startHttpsServer, type Reply, type RunningServer } from '../https-server.js';
+import { BAD_ENTRIES, hostileFromBody, htmlReply, never, startForeignListener, untrustedTls, type ForeignListener, type HostileMode } from '../hostile.js';
 import type { JamfRecord } from './apple-fleet.js';
 
 export interface JamfApiClient {
@@ -66,14 +67,31 @@ export class JamfEmulator {
   readonly stats = { tokenRequests: 0, inventoryCalls: 0, withStickyCookie: 0, inFlight: 0, maxInFlight: 0, versionsAsked: [] as string[] };
   private readonly tokens = new Map<string, Issued>();
 
-  private constructor(private readonly server: RunningServer, readonly caPem: string) {}
+  hostile: HostileMode = {};
+
+  private constructor(
+    private readonly server: RunningServer,
+    private readonly tls: EmulatorTls,
+    readonly foreign: ForeignListener,
+  ) {}
+
+  get caPem(): string {
+    return this.tls.caPem;
+  }
 
   static async start(port = 0): Promise<JamfEmulator> {
     const tls = await mintTls('Jamf Pro');
     let emulator: JamfEmulator | null = null;
     const server = await startHttpsServer(tls, (request, url, body) => emulator!.handle(request, url, body), port);
-    emulator = new JamfEmulator(server, tls.caPem);
+    const foreign = await startForeignListener(tls, () => ({ status: 200, body: { totalCount: 1, results: [{ id: '1', hardware: { serialNumber: 'FOREIGN-1' } }] } }));
+    emulator = new JamfEmulator(server, tls, foreign);
     return emulator;
+  }
+
+  async setHostile(mode: HostileMode): Promise<void> {
+    const swapCertificate = !!mode.untrustedCertificate !== !!this.hostile.untrustedCertificate;
+    this.hostile = mode;
+    if (swapCertificate) this.server.setTls(mode.untrustedCertificate ? await untrustedTls() : this.tls);
   }
 
   get url(): string {
@@ -81,11 +99,16 @@ export class JamfEmulator {
   }
 
   stop(): Promise<void> {
-    return this.server.close();
+    return Promise.all([this.server.close(), this.foreign.close()]).then(() => undefined);
   }
 
   private async handle(request: IncomingMessage, url: URL, body: string): Promise<Reply> {
     const path = url.pathname;
+    if (path === '/_emulator/hostile' && request.method === 'PUT') {
+      await this.setHostile(hostileFromBody(body));
+      return { status: 204 };
+    }
+    if (path === '/_emulator/stats' && request.method === 'GET') return { status: 200, body: { ...this.stats, foreignUrl: this.foreign.url, foreignHits: this.foreign.hits } };
     if (request.method === 'POST' && (path === '/api/v1/oauth/token' || path === '/api/oauth/token')) {
       if (path === '/api/v1/oauth/token' && this.faults.legacyTokenPathOnly) return apiError(404, 'NOT_FOUND', 'Not Found');
       return this.token(new URLSearchParams(body));
@@ -183,9 +206,25 @@ export class JamfEmulator {
       }
       const page = Math.max(0, Number(url.searchParams.get('page') ?? 0));
       const size = Math.min(Math.max(1, Number(url.searchParams.get('page-size') ?? 100)), MAX_PAGE_SIZE);
-      return { status: 200, pretty: true, body: { totalCount: items.length, results: items.slice(page * size, page * size + size).map(view) } };
+      const hostile = this.hostilePage(page, url);
+      if (hostile) return hostile;
+      const h = this.hostile;
+      let results: unknown[] = items.slice(page * size, page * size + size).map(view);
+      if (h.badEntries && page === 0 && records === this.computers) results = [...BAD_ENTRIES, ...results];
+      const totalCount = h.totalCount ?? items.length;
+      if (h.oddJson === 'no-array') return { status: 200, pretty: true, body: { totalCount, result: results } };
+      return { status: 200, pretty: true, body: { totalCount, results: h.oddJson === 'object-for-array' ? { computers: results } : results } };
     } finally {
       this.stats.inFlight -= 1;
     }
+  }
+
+  private hostilePage(page: number, url: URL): Promise<Reply> | Reply | null {
+    const h = this.hostile;
+    if (h.hangPage === page) return never();
+    if (h.retryAfterSeconds !== undefined) return { ...apiError(429, 'TOO_MANY_REQUESTS', 'Too Many Requests'), headers: { 'Retry-After': String(h.retryAfterSeconds) } };
+    if (h.htmlPage) return htmlReply();
+    if (h.redirectToForeign) return { status: 302, headers: { location: `${this.foreign.url}${url.pathname}${url.search}` }, body: '' };
+    return null;
   }
 }

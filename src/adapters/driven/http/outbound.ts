@@ -2,11 +2,27 @@ import { rootCertificates } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
+/** Every outbound call ends: a connection within `connectTimeoutMs`, each answer within `responseTimeoutMs`. */
+export interface TransportLimits {
+  connectTimeoutMs: number;
+  /** Longest wait for the response headers, and between two chunks of its body. */
+  responseTimeoutMs: number;
+  /** A larger answer is refused unread: an MDM page is untrusted input. */
+  maxResponseBytes: number;
+}
+
+export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = { connectTimeoutMs: 10_000, responseTimeoutMs: 30_000, maxResponseBytes: 64 * 1024 * 1024 };
+
 export interface OutboundOptions {
   /** PEM certificates to trust besides the system's (an emulator's CA, a private CA). */
   extraCaPem?: readonly string[];
   /** Connections per origin; Jamf asks for at most 5. */
   connectionsPerOrigin?: number;
+  limits?: Partial<TransportLimits>;
+}
+
+export function transportLimits(options: OutboundOptions): TransportLimits {
+  return { ...DEFAULT_TRANSPORT_LIMITS, ...options.limits };
 }
 
 function extraCasFromEnvironment(): string[] {
@@ -26,7 +42,16 @@ function extraCasFromEnvironment(): string[] {
 export function outboundDispatcher(options: OutboundOptions = {}): Dispatcher {
   const extra = options.extraCaPem ?? [];
   const tls = extra.length > 0 ? { ca: [...rootCertificates, ...extraCasFromEnvironment(), ...extra] } : undefined;
+  const limits = transportLimits(options);
   // Direct connections take TLS options from `connect`; tunnels through a proxy from `requestTls`
   // (the target) and `proxyTls` (an https proxy): the same trust for all three.
-  return new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: tls, connections: options.connectionsPerOrigin ?? null });
+  return new EnvHttpProxyAgent({
+    connect: { ...tls, timeout: limits.connectTimeoutMs },
+    requestTls: tls,
+    proxyTls: tls,
+    connections: options.connectionsPerOrigin ?? null,
+    headersTimeout: limits.responseTimeoutMs,
+    bodyTimeout: limits.responseTimeoutMs,
+    maxResponseSize: limits.maxResponseBytes,
+  });
 }

@@ -47,6 +47,10 @@ export async function withRetries<T>(attempt: () => Promise<T>, verdictOf: (erro
       if (!verdict.retry) throw error;
       const backoff = policy.baseDelayMs * 2 ** (n - 1) * (0.75 + Math.random() * 0.5);
       const delay = verdict.retryAfterMs ?? backoff;
+      if (verdict.retryAfterMs !== null && verdict.retryAfterMs > policy.budgetMs - waited) {
+        const reason = `${verdict.reason} and asked to wait ${Math.round(verdict.retryAfterMs / 1000)} s (Retry-After), longer than this run may still wait (${Math.round((policy.budgetMs - waited) / 1000)} s)`;
+        throw new RetriesExhausted(reason, n, waited, error);
+      }
       if (n >= policy.maxAttempts || waited + delay > policy.budgetMs) throw new RetriesExhausted(verdict.reason, n, waited, error);
       await sleep(delay);
       waited += delay;

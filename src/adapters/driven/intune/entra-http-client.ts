@@ -1,12 +1,14 @@
 import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import type { Dispatcher } from 'undici';
+import { classifyTransportError } from '../http/outbound-failure.js';
+import type { TransportLimits } from '../http/outbound.js';
 
 /**
  * The transport @azure/identity uses for Entra ID: the connectors' own dispatcher, so that token
  * requests take the same proxy (HTTPS_PROXY / NO_PROXY) and trust the same CAs as the Graph and Jamf
  * calls. (The SDK's own transport ignores custom CAs whenever a proxy is in use.)
  */
-export function entraHttpClient(dispatcher: Dispatcher, createHttpHeaders: typeof import('@azure/core-rest-pipeline').createHttpHeaders): HttpClient {
+export function entraHttpClient(dispatcher: Dispatcher, createHttpHeaders: typeof import('@azure/core-rest-pipeline').createHttpHeaders, limits: TransportLimits): HttpClient {
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       const signals = [request.abortSignal, request.timeout > 0 ? AbortSignal.timeout(request.timeout) : undefined].filter((s): s is AbortSignal => !!s);
@@ -14,13 +16,19 @@ export function entraHttpClient(dispatcher: Dispatcher, createHttpHeaders: typeo
       if (body !== undefined && body !== null && typeof body !== 'string') {
         throw new Error('Only text bodies are expected on Entra ID token requests.');
       }
-      const response = await fetch(request.url, {
-        method: request.method,
-        headers: Object.fromEntries(request.headers),
-        body: body ?? undefined,
-        signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
-        dispatcher,
-      } as RequestInit);
+      let response: Response;
+      try {
+        response = await fetch(request.url, {
+          method: request.method,
+          headers: Object.fromEntries(request.headers),
+          body: body ?? undefined,
+          signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
+          redirect: 'manual',
+          dispatcher,
+        } as RequestInit);
+      } catch (error) {
+        throw classifyTransportError(error, request.url, limits) ?? error;
+      }
       const headers = createHttpHeaders();
       response.headers.forEach((value, name) => headers.set(name, value));
       return { request, status: response.status, headers, bodyAsText: await response.text() };

@@ -1,4 +1,5 @@
 import type { MdmDevice, Specifications } from '../../../domain/hardware/mdm-device.js';
+import { entryId } from '../mdm-entries.js';
 
 /** The managedDevice properties the import asks Graph for ($select). */
 export const MANAGED_DEVICE_FIELDS = [
@@ -28,8 +29,7 @@ function bytes(raw: Raw, field: string): number | null {
  * "never synced" as year 1 and unknown sizes as 0: all of them mean "not reported".
  */
 export function fromManagedDevice(raw: Raw): MdmDevice {
-  const id = text(raw, 'id');
-  if (!id) throw new Error(`Graph returned a managed device without an id: ${JSON.stringify(raw).slice(0, 200)}`);
+  const id = entryId(raw, 'id', false);
   const synced = text(raw, 'lastSyncDateTime');
   const specifications: Specifications = {};
   const put = (key: string, value: string | number | boolean | null) => {

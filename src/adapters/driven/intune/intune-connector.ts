@@ -5,11 +5,18 @@ import type { IntuneSettings } from '../../../domain/connectors/connector-settin
 import type { MdmDevice } from '../../../domain/hardware/mdm-device.js';
 import type { ConnectionCheck, MdmConnector } from '../../../application/ports/mdm-connector.js';
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
-import { outboundDispatcher, type OutboundOptions } from '../http/outbound.js';
+import type { MdmPage } from '../../../application/ports/mdm-source.js';
+import { outboundDispatcher, transportLimits, type OutboundOptions, type TransportLimits } from '../http/outbound.js';
+import { graphFetchHandler } from '../http/graph-fetch-handler.js';
+import { classifyTransportError } from '../http/outbound-failure.js';
+import { causeChain } from '../http/error-chain.js';
 import { entraHttpClient } from './entra-http-client.js';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, RetriesExhausted, withRetries, type RetryPolicy, type RetryVerdict } from '../http/retry.js';
 import { startPrefetch } from '../http/prefetch.js';
+import { mapEntries } from '../mdm-entries.js';
+import { DEFAULT_MAX_PAGES, PagingGuard } from '../paging-guard.js';
 import { fromManagedDevice, MANAGED_DEVICE_FIELDS } from './graph-managed-device.js';
+import { readGraphPage, type GraphPage } from './graph-page.js';
 import { describeIntuneFailure } from './intune-failures.js';
 
 const PUBLIC_AUTHORITY = 'https://login.microsoftonline.com';
@@ -21,6 +28,8 @@ const THROTTLED = new Set([429, 503, 504]);
 
 export interface IntuneConnectorOptions extends OutboundOptions {
   retry?: RetryPolicy;
+  /** Pages one listing may have before the run is stopped as endless. */
+  maxPages?: number;
 }
 
 /** The Microsoft SDKs, loaded when the Intune connector is first used rather than at start-up. */
@@ -35,18 +44,14 @@ async function loadSdks() {
     ClientSecretCredential: identity.ClientSecretCredential,
     Client: graph.Client,
     GraphError: graph.GraphError,
-    RetryHandlerOptions: graph.RetryHandlerOptions,
+    GraphClientError: graph.GraphClientError,
+    AuthenticationHandler: graph.AuthenticationHandler,
     TokenCredentialAuthenticationProvider: provider.TokenCredentialAuthenticationProvider,
     createHttpHeaders: pipeline.createHttpHeaders,
   };
 }
 type Sdks = Awaited<ReturnType<typeof loadSdks>>;
 let sdks: Promise<Sdks> | null = null;
-
-interface GraphPage {
-  value?: unknown[];
-  '@odata.nextLink'?: string;
-}
 
 /** One credential and Graph client for one run; renewed once when Graph says the token is no longer valid. */
 class GraphSession {
@@ -57,6 +62,7 @@ class GraphSession {
     readonly sdk: Sdks,
     private readonly settings: IntuneSettings,
     private readonly dispatcher: Dispatcher,
+    private readonly limits: TransportLimits,
   ) {
     this.origin = settings.graphBaseUrl ?? PUBLIC_GRAPH;
     this.renew();
@@ -71,19 +77,22 @@ class GraphSession {
   /** A fresh credential drops MSAL's cached token, so the next call asks Entra for a new one. */
   renew(): void {
     const authorityHost = this.settings.authorityHost ?? PUBLIC_AUTHORITY;
-    const { ClientSecretCredential, Client, TokenCredentialAuthenticationProvider } = this.sdk;
+    const { ClientSecretCredential, Client, TokenCredentialAuthenticationProvider, AuthenticationHandler, GraphClientError } = this.sdk;
     this.credential = new ClientSecretCredential(this.settings.tenantId, this.settings.clientId, this.settings.clientSecret ?? '', {
       authorityHost,
       disableInstanceDiscovery: !KNOWN_AUTHORITIES.has(authorityHost),
-      httpClient: entraHttpClient(this.dispatcher, this.sdk.createHttpHeaders),
+      httpClient: entraHttpClient(this.dispatcher, this.sdk.createHttpHeaders, this.limits),
       retryOptions: { maxRetries: 2 },
     });
+    // Our own chain: the bearer, then one fetch. No redirect or retry handler of the SDK's: a redirect is
+    // never followed, and retries are the run's (bounded wait, renewal on 401).
+    const chain = new AuthenticationHandler(new TokenCredentialAuthenticationProvider(this.credential, { scopes: [this.scope] }));
+    chain.setNext(graphFetchHandler(this.dispatcher, this.limits, GraphClientError));
     this.client = Client.initWithMiddleware({
-      authProvider: new TokenCredentialAuthenticationProvider(this.credential, { scopes: [this.scope] }),
+      middleware: chain,
       baseUrl: `${this.origin}/`,
       defaultVersion: 'v1.0',
       customHosts: new Set([new URL(this.origin).hostname]),
-      fetchOptions: { dispatcher: this.dispatcher } as never,
     });
   }
 }
@@ -93,21 +102,30 @@ export class IntuneConnector implements MdmConnector<'intune'> {
   readonly source = 'intune' as const;
   private readonly dispatcher: Dispatcher;
   private readonly retry: RetryPolicy;
+  private readonly limits: TransportLimits;
+  private readonly maxPages: number;
 
   constructor(options: IntuneConnectorOptions = {}) {
     this.dispatcher = outboundDispatcher(options);
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.limits = transportLimits(options);
+    this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   }
 
   private async session(settings: IntuneSettings): Promise<GraphSession> {
     sdks ??= loadSdks();
-    return new GraphSession(await sdks, settings, this.dispatcher);
+    return new GraphSession(await sdks, settings, this.dispatcher, this.limits);
+  }
+
+  /** One page, checked to be a page of managed devices. */
+  private async page(session: GraphSession, path: string): Promise<GraphPage> {
+    return readGraphPage(await this.get(session, path));
   }
 
   /** One GET with the run's retry policy: throttling and gateway errors wait, an expired token is renewed once. */
-  private async get(session: GraphSession, path: string): Promise<GraphPage> {
+  private async get(session: GraphSession, path: string): Promise<unknown> {
     let renewed = false;
-    const { GraphError, RetryHandlerOptions } = session.sdk;
+    const { GraphError } = session.sdk;
     const verdict = (error: unknown): RetryVerdict => {
       if (!(error instanceof GraphError)) return { retry: false };
       if (THROTTLED.has(error.statusCode)) {
@@ -120,11 +138,12 @@ export class IntuneConnector implements MdmConnector<'intune'> {
       }
       return { retry: false };
     };
-    // Retries are ours (bounded total wait, renewal on 401), so the Graph client's own handler is off.
-    return withRetries(() => session.client.api(path).middlewareOptions([new RetryHandlerOptions(0, 0, () => false)]).get(), verdict, this.retry);
+    return withRetries(() => session.client.api(path).get(), verdict, this.retry);
   }
 
   private async failure(error: unknown, settings: IntuneSettings): Promise<MdmSourceFailure> {
+    const own = causeChain(error).find((e): e is MdmSourceFailure => e instanceof MdmSourceFailure);
+    if (own) return own;
     const exhausted = error instanceof RetriesExhausted;
     let described = describeIntuneFailure(exhausted ? error.cause : error);
     // MSAL says only "endpoints_resolution_error": ask the authority directly which it was.
@@ -133,9 +152,15 @@ export class IntuneConnector implements MdmConnector<'intune'> {
     return new MdmSourceFailure('intune', message, described.fix, error);
   }
 
-  async *devices(settings: IntuneSettings): AsyncIterable<MdmDevice[]> {
+  /**
+   * Follows Graph's paging links, but only on the configured Graph origin, never the same link twice,
+   * and never past the page bound; an empty page ends the listing.
+   */
+  async *devices(settings: IntuneSettings): AsyncIterable<MdmPage> {
     const session = await this.session(settings);
-    let pending: Promise<GraphPage> | null = this.get(session, `/deviceManagement/managedDevices?$select=${MANAGED_DEVICE_FIELDS.join(',')}&$top=${PAGE_SIZE}`);
+    const guard = new PagingGuard('Microsoft Graph', session.origin, this.maxPages, 'intune');
+    let pending: Promise<GraphPage> | null = this.page(session, `/deviceManagement/managedDevices?$select=${MANAGED_DEVICE_FIELDS.join(',')}&$top=${PAGE_SIZE}`);
+    let position = 0;
     while (pending) {
       let page: GraphPage;
       try {
@@ -143,10 +168,18 @@ export class IntuneConnector implements MdmConnector<'intune'> {
       } catch (error) {
         throw await this.failure(error, settings);
       }
-      const next = page['@odata.nextLink'];
-      // Fetch the next page while this one is imported.
-      pending = next ? (await startPrefetch(() => this.get(session, next))).pending : null;
-      yield (page.value ?? []).map((raw) => fromManagedDevice(raw as Record<string, unknown>));
+      const warnings: string[] = [];
+      pending = null;
+      if (page.nextLink !== null && page.value.length === 0) {
+        warnings.push(`Microsoft Graph sent an empty page that still linked to more (page ${guard.pages + 1}); the listing was taken to end there.`);
+      } else if (page.nextLink !== null) {
+        const next = guard.follow(page.nextLink);
+        // Fetch the next page while this one is imported.
+        pending = (await startPrefetch(() => this.page(session, next))).pending;
+      }
+      const entries = mapEntries(page.value, position, fromManagedDevice, 'the Microsoft Graph listing');
+      position += page.value.length;
+      yield { ...entries, warnings };
     }
   }
 
@@ -156,15 +189,13 @@ export class IntuneConnector implements MdmConnector<'intune'> {
    */
   private async probeAuthority(settings: IntuneSettings): Promise<ConnectionCheck | null> {
     const authority = settings.authorityHost ?? PUBLIC_AUTHORITY;
+    const url = `${authority}/${encodeURIComponent(settings.tenantId)}/v2.0/.well-known/openid-configuration`;
     try {
-      const response = await fetch(`${authority}/${encodeURIComponent(settings.tenantId)}/v2.0/.well-known/openid-configuration`, {
-        dispatcher: this.dispatcher,
-        signal: AbortSignal.timeout(15_000),
-      } as RequestInit);
+      const response = await fetch(url, { dispatcher: this.dispatcher, redirect: 'manual' } as RequestInit);
       if (response.ok) return null;
       return describeIntuneFailure(new Error(await response.text()));
     } catch (error) {
-      return describeIntuneFailure(error);
+      return describeIntuneFailure(classifyTransportError(error, url, this.limits) ?? error);
     }
   }
 
@@ -174,7 +205,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
     const session = await this.session(settings);
     try {
       await session.credential.getToken(session.scope);
-      await this.get(session, '/deviceManagement/managedDevices?$top=1&$select=id');
+      await this.page(session, '/deviceManagement/managedDevices?$top=1&$select=id');
     } catch (error) {
       return describeIntuneFailure(error instanceof RetriesExhausted ? error.cause : error);
     }
@@ -185,12 +216,11 @@ export class IntuneConnector implements MdmConnector<'intune'> {
     const session = await this.session(settings);
     const quoted = serial.trim().replace(/'/g, "''");
     try {
-      const page = await this.get(session, `/deviceManagement/managedDevices?$filter=${encodeURIComponent(`serialNumber eq '${quoted}'`)}&$select=${MANAGED_DEVICE_FIELDS.join(',')}`);
+      const page = await this.page(session, `/deviceManagement/managedDevices?$filter=${encodeURIComponent(`serialNumber eq '${quoted}'`)}&$select=${MANAGED_DEVICE_FIELDS.join(',')}`);
       // Graph ignores a filter it cannot apply and returns every device: keep only true matches.
       const wanted = serial.trim().toUpperCase();
-      return (page.value ?? [])
-        .map((raw) => fromManagedDevice(raw as Record<string, unknown>))
-        .filter((device) => device.serialNumber?.trim().toUpperCase() === wanted);
+      return mapEntries(page.value, 0, fromManagedDevice, 'the Microsoft Graph answer')
+        .devices.filter((device) => device.serialNumber?.trim().toUpperCase() === wanted);
     } catch (error) {
       throw await this.failure(error, settings);
     }

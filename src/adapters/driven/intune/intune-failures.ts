@@ -1,5 +1,7 @@
 import type { ConnectionCheck } from '../../../application/ports/mdm-connector.js';
 import { causeChain, errorCodes, isTlsCode, NETWORK_CODES } from '../http/error-chain.js';
+import { findOutboundFailure, type OutboundProblem } from '../http/outbound-failure.js';
+import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
 
 type Failure = Extract<ConnectionCheck, { ok: false }>;
 
@@ -43,12 +45,27 @@ function codesAndText(error: unknown): { codes: string[]; text: string } {
   return { codes: errorCodes(error), text: causeChain(error).map((e) => (e instanceof Error ? e.message : String(e))).join(' | ') };
 }
 
+const TRANSPORT_FIX: Record<OutboundProblem, string> = {
+  timeout: 'Check that this host is the right one and answers from this server (or through HTTPS_PROXY), then run it again.',
+  tls: 'If a proxy inspects TLS, give its CA to OnTrackio through NODE_EXTRA_CA_CERTS; otherwise check the authority host and Graph base URL.',
+  network: 'Check the server can reach this host (or your HTTPS_PROXY settings), then test again.',
+  'too-large': 'Report it to Microsoft support: a Graph page is never that large.',
+};
+
 /** Names the cause of a failed token request or Graph call, and the fix. */
 export function describeIntuneFailure(error: unknown): Failure {
   const { codes, text } = codesAndText(error);
   const aadsts = /AADSTS(\d+)/.exec(text)?.[1];
   if (aadsts && AADSTS[aadsts]) return { ok: false, ...AADSTS[aadsts]! };
+  const notDeviceData = causeChain(error).find((e): e is MdmSourceFailure => e instanceof MdmSourceFailure);
+  if (notDeviceData) return { ok: false, cause: 'not-device-data', message: notDeviceData.reason, fix: notDeviceData.fix ?? '' };
+  const outbound = findOutboundFailure(error);
+  if (outbound) return { ok: false, cause: outbound.problem, message: outbound.message, fix: TRANSPORT_FIX[outbound.problem] };
   const status = (error as { statusCode?: number }).statusCode;
+  if (status !== undefined && status >= 300 && status < 400) {
+    const location = (error as { headers?: Headers }).headers?.get?.('location');
+    return { ok: false, cause: 'redirect', message: `Microsoft answered with a redirect (${status}${location ? ` to ${location}` : ''}); it was not followed.`, fix: 'Check the authority host and Graph base URL: they must be the service itself, not a sign-in page or proxy.' };
+  }
   if (status === 403) {
     return {
       ok: false,

@@ -3,12 +3,15 @@ import type { Dispatcher } from 'undici';
 import type { JamfSettings } from '../../../domain/connectors/connector-settings.js';
 import type { MdmDevice } from '../../../domain/hardware/mdm-device.js';
 import type { ConnectionCheck, MdmConnector } from '../../../application/ports/mdm-connector.js';
-import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
-import { outboundDispatcher, type OutboundOptions } from '../http/outbound.js';
+import { MdmSourceFailure, type MdmPage } from '../../../application/ports/mdm-source.js';
+import { outboundDispatcher, transportLimits, type OutboundOptions, type TransportLimits } from '../http/outbound.js';
 import { DEFAULT_RETRY_POLICY, RetriesExhausted, type RetryPolicy } from '../http/retry.js';
 import { startPrefetch } from '../http/prefetch.js';
+import { mapEntries } from '../mdm-entries.js';
+import { DEFAULT_MAX_PAGES, PagingGuard } from '../paging-guard.js';
 import { describeJamfFailure } from './jamf-failures.js';
 import { fromComputer, fromMobileDevice } from './jamf-inventory.js';
+import { readJamfPage, totalWarning, type SearchResults } from './jamf-page.js';
 import { JamfSession } from './jamf-session.js';
 
 /** Jamf asks API clients to stay at or under five concurrent connections. */
@@ -21,11 +24,17 @@ const MOBILE_SECTIONS = ['GENERAL', 'HARDWARE', 'USER_AND_LOCATION'];
 
 export interface JamfConnectorOptions extends OutboundOptions {
   retry?: RetryPolicy;
+  /** Pages one listing may have before the run is stopped as endless. */
+  maxPages?: number;
 }
 
-interface SearchResults {
-  totalCount: number;
-  results: Array<Record<string, unknown>>;
+interface Listing {
+  what: string;
+  first: SearchResults;
+  /** The total as the server sent it, for the warning when it lies. */
+  announced: unknown;
+  pageQuery: (page: number) => string;
+  map: (raw: Record<string, unknown>) => MdmDevice;
 }
 
 function query(sections: string[], page: number, pageSize: number, sort: string, filter?: string): string {
@@ -49,14 +58,24 @@ export class JamfConnector implements MdmConnector<'jamf'> {
   readonly source = 'jamf' as const;
   private readonly dispatcher: Dispatcher;
   private readonly retry: RetryPolicy;
+  private readonly limits: TransportLimits;
+  private readonly maxPages: number;
 
   constructor(options: JamfConnectorOptions = {}) {
     this.dispatcher = outboundDispatcher({ ...options, connectionsPerOrigin: MAX_CONNECTIONS });
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.limits = transportLimits(options);
+    this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   }
 
   private session(settings: JamfSettings): JamfSession {
-    return new JamfSession(settings, this.dispatcher, this.retry);
+    return new JamfSession(settings, this.dispatcher, this.retry, this.limits);
+  }
+
+  /** One search page, checked to be one, with the total exactly as the server announced it. */
+  private async search(session: JamfSession, path: string, what: string): Promise<{ page: SearchResults; announced: unknown }> {
+    const body = await session.get<unknown>(path);
+    return { page: readJamfPage(body, what), announced: (body as { totalCount?: unknown }).totalCount };
   }
 
   private failure(error: unknown): MdmSourceFailure {
@@ -66,11 +85,12 @@ export class JamfConnector implements MdmConnector<'jamf'> {
   }
 
   /** The computers-inventory version to use: the newest that answers, since old ones are retired. */
-  private async computersPath(session: JamfSession, probeQuery: string): Promise<{ path: string; first: SearchResults }> {
+  private async computersPath(session: JamfSession, probeQuery: string): Promise<{ path: string; first: SearchResults; announced: unknown }> {
     for (const version of COMPUTER_VERSIONS) {
       const path = `/api/${version}/computers-inventory`;
       try {
-        return { path, first: await session.get<SearchResults>(`${path}?${probeQuery}`) };
+        const { page, announced } = await this.search(session, `${path}?${probeQuery}`, 'the computers inventory');
+        return { path, first: page, announced };
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
@@ -78,33 +98,44 @@ export class JamfConnector implements MdmConnector<'jamf'> {
     throw new AxiosError('No computers-inventory API version (v4 to v1) exists on this server.', '404');
   }
 
-  /** Streams one paged endpoint, the next page fetched while the current one is imported. */
-  private async *paged(
-    session: JamfSession,
-    first: SearchResults,
-    pageQuery: (page: number) => string,
-    map: (raw: Record<string, unknown>) => MdmDevice,
-  ): AsyncIterable<MdmDevice[]> {
-    const served = first.results.length;
-    const pages = served === 0 ? 1 : Math.ceil(first.totalCount / served);
-    let current: Promise<SearchResults> = Promise.resolve(first);
-    for (let page = 0; page < pages; page += 1) {
-      const results = await current;
-      if (page + 1 < pages) current = (await startPrefetch(() => session.get<SearchResults>(pageQuery(page + 1)))).pending;
-      if (results.results.length > 0) yield results.results.map(map);
+  /**
+   * Streams one paged endpoint, the next page fetched while the current one is imported. The listing
+   * ends at an empty or short page, whatever total was announced, and never runs past the page bound;
+   * a total that does not match what was sent is said in a warning.
+   */
+  private async *paged(session: JamfSession, listing: Listing): AsyncIterable<MdmPage> {
+    const guard = new PagingGuard('Jamf Pro', new URL(session.tenantUrl).origin, this.maxPages, 'jamf');
+    const pageSize = listing.first.results.length;
+    let current: Promise<SearchResults> = Promise.resolve(listing.first);
+    let served = 0;
+    for (let page = 0; ; page += 1) {
+      const { results } = await current;
+      if (results.length === 0) break;
+      // Short of a full page, or the announced total reached: the last page, without asking for another.
+      const announced = listing.first.totalCount;
+      const last = results.length < pageSize || (announced !== null && served + results.length >= announced);
+      if (!last) {
+        guard.next();
+        current = (await startPrefetch(async () => (await this.search(session, listing.pageQuery(page + 1), listing.what)).page)).pending;
+      }
+      yield mapEntries(results, served, listing.map, `the Jamf Pro ${listing.what}`);
+      served += results.length;
+      if (last) break;
     }
+    const warning = totalWarning(listing.what, listing.announced, served);
+    if (warning) yield { devices: [], warnings: [warning] };
   }
 
-  async *devices(settings: JamfSettings): AsyncIterable<MdmDevice[]> {
+  async *devices(settings: JamfSettings): AsyncIterable<MdmPage> {
     const session = this.session(settings);
     try {
       const computerQuery = (page: number) => query(COMPUTER_SECTIONS, page, PAGE_SIZE, 'id:asc');
-      const { path, first } = await this.computersPath(session, computerQuery(0));
-      yield* this.paged(session, first, (page) => `${path}?${computerQuery(page)}`, fromComputer);
+      const computers = await this.computersPath(session, computerQuery(0));
+      yield* this.paged(session, { what: 'computers', ...computers, pageQuery: (page) => `${computers.path}?${computerQuery(page)}`, map: fromComputer });
       const mobilePath = '/api/v2/mobile-devices/detail';
       const mobileQuery = (page: number) => query(MOBILE_SECTIONS, page, PAGE_SIZE, 'mobileDeviceId:asc');
-      const mobileFirst = await session.get<SearchResults>(`${mobilePath}?${mobileQuery(0)}`);
-      yield* this.paged(session, mobileFirst, (page) => `${mobilePath}?${mobileQuery(page)}`, fromMobileDevice);
+      const mobiles = await this.search(session, `${mobilePath}?${mobileQuery(0)}`, 'mobile devices');
+      yield* this.paged(session, { what: 'mobile devices', first: mobiles.page, announced: mobiles.announced, pageQuery: (page) => `${mobilePath}?${mobileQuery(page)}`, map: fromMobileDevice });
     } catch (error) {
       throw error instanceof MdmSourceFailure ? error : this.failure(error);
     }
@@ -122,12 +153,14 @@ export class JamfConnector implements MdmConnector<'jamf'> {
     try {
       await this.computersPath(session, probe);
     } catch (error) {
+      if (error instanceof MdmSourceFailure) return { ok: false, cause: 'not-device-data', message: error.reason, fix: error.fix ?? '' };
       if (!(error instanceof AxiosError && error.response?.status === 403)) return describeJamfFailure(error);
       missing.push('Read Computers');
     }
     try {
-      await session.get(`/api/v2/mobile-devices/detail?${query(['GENERAL'], 0, 1, 'mobileDeviceId:asc')}`);
+      await this.search(session, `/api/v2/mobile-devices/detail?${query(['GENERAL'], 0, 1, 'mobileDeviceId:asc')}`, 'mobile devices');
     } catch (error) {
+      if (error instanceof MdmSourceFailure) return { ok: false, cause: 'not-device-data', message: error.reason, fix: error.fix ?? '' };
       if (!(error instanceof AxiosError && error.response?.status === 403)) return describeJamfFailure(error);
       missing.push('Read Mobile Devices');
     }
@@ -147,11 +180,11 @@ export class JamfConnector implements MdmConnector<'jamf'> {
     const wanted = serial.trim();
     try {
       const { first } = await this.computersPath(session, query(COMPUTER_SECTIONS, 0, 100, 'id:asc', `hardware.serialNumber==${rsqlString(wanted)}`));
-      const computers = first.results.map(fromComputer);
-      const mobile = await session.get<SearchResults>(`/api/v2/mobile-devices/detail?${query(MOBILE_SECTIONS, 0, 100, 'mobileDeviceId:asc', `serialNumber==${rsqlString(wanted)}`)}`);
-      return [...computers, ...mobile.results.map(fromMobileDevice)];
+      const computers = mapEntries(first.results, 0, fromComputer, 'the Jamf Pro answer').devices;
+      const mobile = await this.search(session, `/api/v2/mobile-devices/detail?${query(MOBILE_SECTIONS, 0, 100, 'mobileDeviceId:asc', `serialNumber==${rsqlString(wanted)}`)}`, 'mobile devices');
+      return [...computers, ...mapEntries(mobile.page.results, 0, fromMobileDevice, 'the Jamf Pro answer').devices];
     } catch (error) {
-      throw this.failure(error);
+      throw error instanceof MdmSourceFailure ? error : this.failure(error);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { AxiosError } from 'axios';
 import type { ConnectionCheck } from '../../../application/ports/mdm-connector.js';
 import { DNS_CODES, errorCodes, isTlsCode, NETWORK_CODES } from '../http/error-chain.js';
+import { findOutboundFailure } from '../http/outbound-failure.js';
 
 type Failure = Extract<ConnectionCheck, { ok: false }>;
 
@@ -12,11 +13,25 @@ export class NoJamfApiHere extends Error {
   }
 }
 
+/** The token path answered 2xx, but not with an OAuth token: whatever answers there is not Jamf Pro. */
+export class NotAJamfToken extends Error {
+  constructor(readonly tenantUrl: string, path: string) {
+    super(`${tenantUrl}${path} answered without an access_token: it is not a Jamf Pro token endpoint.`);
+    this.name = 'NotAJamfToken';
+  }
+}
+
 const URL_FIX = 'Check the Tenant URL: https and the server name only, for example https://acme.jamfcloud.com — no trailing slash and no /api.';
 
 /** Names the cause of a failed Jamf call, in the admin's terms, with the fix. */
 export function describeJamfFailure(error: unknown): Failure {
+  if (error instanceof NotAJamfToken) return { ok: false, cause: 'wrong-tenant-url', message: error.message, fix: URL_FIX };
   if (error instanceof NoJamfApiHere) return { ok: false, cause: 'wrong-tenant-url', message: error.message, fix: URL_FIX };
+  const outbound = findOutboundFailure(error);
+  if (outbound) {
+    const fix = outbound.problem === 'tls' ? 'If a proxy inspects TLS, give its CA to OnTrackio through NODE_EXTRA_CA_CERTS; otherwise check the Tenant URL.' : `${URL_FIX} Then check the server can reach it (or your HTTPS_PROXY settings).`;
+    return { ok: false, cause: outbound.problem === 'network' && /ENOTFOUND|EAI_AGAIN/.test(outbound.message) ? 'wrong-tenant-url' : outbound.problem, message: outbound.message, fix };
+  }
   const all = errorCodes(error);
   const tls = all.find(isTlsCode);
   if (tls) {
@@ -43,6 +58,10 @@ export function describeJamfFailure(error: unknown): Failure {
         message: `Jamf Pro rejected the client ID or secret (${status}${body?.error ? ` ${body.error}` : ''}).`,
         fix: 'Confirm the client ID and secret in Settings → API roles and clients; Jamf shows a secret only once, so generate a new one if in doubt and save it here.',
       };
+    }
+    if (status >= 300 && status < 400) {
+      const location = error.response.headers?.location as string | undefined;
+      return { ok: false, cause: 'redirect', message: `Jamf Pro answered ${path} with a redirect (${status}${location ? ` to ${location}` : ''}); it was not followed.`, fix: URL_FIX };
     }
     if (status === 403) {
       return { ok: false, cause: 'missing-privilege', message: `Jamf Pro refused ${path} (403 ${body?.errors?.[0]?.code ?? 'INVALID_PRIVILEGE'}).`, fix: "Add the missing privilege to the API client's role in Jamf Pro." };

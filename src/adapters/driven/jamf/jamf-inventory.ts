@@ -1,4 +1,5 @@
 import type { MdmDevice, Specifications } from '../../../domain/hardware/mdm-device.js';
+import { entryId } from '../mdm-entries.js';
 
 type Raw = Record<string, unknown>;
 
@@ -44,7 +45,7 @@ export function fromComputer(raw: Raw): MdmDevice {
   const diskMb = disks.reduce((sum, d) => sum + (number(d, 'sizeMegabytes') ?? 0), 0);
   return {
     source: 'jamf',
-    sourceDeviceId: `computer-${text(raw, 'id') ?? '?'}`,
+    sourceDeviceId: `computer-${entryId(raw, 'id', true)}`,
     serialNumber: text(hardware, 'serialNumber'),
     manufacturer: 'Apple',
     model: text(hardware, 'model'),
@@ -85,7 +86,7 @@ export function fromMobileDevice(raw: Raw): MdmDevice {
   const model = text(hardware, 'model');
   return {
     source: 'jamf',
-    sourceDeviceId: `mobile-${text(raw, 'mobileDeviceId') ?? '?'}`,
+    sourceDeviceId: `mobile-${entryId(raw, 'mobileDeviceId', true)}`,
     serialNumber: text(hardware, 'serialNumber'),
     manufacturer: 'Apple',
     model,

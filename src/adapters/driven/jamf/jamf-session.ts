@@ -2,7 +2,9 @@ import axios, { AxiosError, type AxiosInstance } from 'axios';
 import type { Dispatcher } from 'undici';
 import type { JamfSettings } from '../../../domain/connectors/connector-settings.js';
 import { parseRetryAfter, withRetries, type RetryPolicy, type RetryVerdict } from '../http/retry.js';
-import { NoJamfApiHere } from './jamf-failures.js';
+import { classifyTransportError } from '../http/outbound-failure.js';
+import type { TransportLimits } from '../http/outbound.js';
+import { NoJamfApiHere, NotAJamfToken } from './jamf-failures.js';
 
 const TOKEN_PATHS = ['/api/v1/oauth/token', '/api/oauth/token'] as const;
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
@@ -24,17 +26,32 @@ export class JamfSession {
   private tokenPath: string | null = null;
   private readonly cookies = new Map<string, string>();
 
+  get tenantUrl(): string {
+    return this.settings.tenantUrl;
+  }
+
   constructor(
     private readonly settings: JamfSettings,
     dispatcher: Dispatcher,
     private readonly retry: RetryPolicy,
+    private readonly limits: TransportLimits,
   ) {
+    // Paths only, never an absolute URL, and no redirect followed: the bearer goes to the tenant URL alone.
     this.http = axios.create({
       baseURL: settings.tenantUrl,
+      allowAbsoluteUrls: false,
       adapter: 'fetch',
-      fetchOptions: { dispatcher },
-      timeout: 60_000,
+      fetchOptions: { dispatcher, redirect: 'manual' },
+      maxRedirects: 0,
+      timeout: limits.responseTimeoutMs + limits.connectTimeoutMs,
+      maxContentLength: limits.maxResponseBytes,
       headers: { Accept: 'application/json' },
+    });
+    this.http.interceptors.response.use(undefined, (error: unknown) => {
+      if (error instanceof AxiosError && !error.response) {
+        throw classifyTransportError(error, `${settings.tenantUrl}${error.config?.url ?? ''}`, limits) ?? error;
+      }
+      throw error;
     });
   }
 
@@ -59,8 +76,9 @@ export class JamfSession {
         const response = await this.http.post(path, form.toString(), { headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...this.cookieHeader() } });
         this.keepCookies(response.headers['set-cookie']);
         this.tokenPath = path;
-        const { access_token: value, expires_in: expiresIn } = response.data as { access_token: string; expires_in: number };
-        const lifetimeMs = Math.max(1, Number(expiresIn) || 60) * 1000;
+        const { access_token: value, expires_in: expiresIn } = (response.data ?? {}) as { access_token?: unknown; expires_in?: unknown };
+        if (typeof value !== 'string' || value.trim() === '' || value.length > 8192) throw new NotAJamfToken(this.settings.tenantUrl, path);
+        const lifetimeMs = Math.min(Math.max(1, Number(expiresIn) || 60), 86_400) * 1000;
         return { value, renewAt: Date.now() + Math.min(lifetimeMs * 0.8, lifetimeMs - 5_000) };
       } catch (error) {
         // Servers older than the versioned path answer 404 there: fall back to the unversioned one.

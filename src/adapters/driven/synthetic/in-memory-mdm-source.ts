@@ -1,6 +1,6 @@
 import type { MdmDevice } from '../../../domain/hardware/mdm-device.js';
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
-import type { MdmSource } from '../../../application/ports/mdm-source.js';
+import type { MdmPage, MdmSource } from '../../../application/ports/mdm-source.js';
 
 /** An MDM source over devices held in process, paged like the real ones. */
 export class InMemoryMdmSource implements MdmSource {
@@ -10,15 +10,15 @@ export class InMemoryMdmSource implements MdmSource {
     private readonly pageSize = 1000,
   ) {}
 
-  async *devices(): AsyncIterable<MdmDevice[]> {
+  async *devices(): AsyncIterable<MdmPage> {
     let page: MdmDevice[] = [];
     for (const device of this.fleet()) {
       page.push(device);
       if (page.length === this.pageSize) {
-        yield page;
+        yield { devices: page };
         page = [];
       }
     }
-    if (page.length > 0) yield page;
+    if (page.length > 0) yield { devices: page };
   }
 }

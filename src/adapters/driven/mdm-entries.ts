@@ -1,0 +1,52 @@
+import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
+import type { RejectedEntry } from '../../application/ports/mdm-source.js';
+
+/** An MDM entry that is not a usable device record; the message says what is wrong with it. */
+export class InvalidEntry extends Error {
+  constructor(message: string, readonly sourceDeviceId: string | null = null) {
+    super(message);
+    this.name = 'InvalidEntry';
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value).slice(0, 60)}`;
+}
+
+/**
+ * Maps one page of raw entries: a bad entry becomes that device's error, reported with its position in
+ * the listing (1-based), and the rest of the page goes on.
+ */
+export function mapEntries(
+  raw: readonly unknown[],
+  positionBefore: number,
+  map: (entry: Record<string, unknown>) => MdmDevice,
+  what: string,
+): { devices: MdmDevice[]; rejected: RejectedEntry[] } {
+  const devices: MdmDevice[] = [];
+  const rejected: RejectedEntry[] = [];
+  raw.forEach((entry, index) => {
+    const position = positionBefore + index + 1;
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+      rejected.push({ position, sourceDeviceId: null, detail: `Entry ${position} of ${what} is ${describeValue(entry)}, not a device record.` });
+      return;
+    }
+    try {
+      devices.push(map(entry as Record<string, unknown>));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      rejected.push({ position, sourceDeviceId: error instanceof InvalidEntry ? error.sourceDeviceId : null, detail: `Entry ${position} of ${what}: ${message}` });
+    }
+  });
+  return { devices, rejected };
+}
+
+/** An id the MDM gives as text (or, for Jamf, a number); anything else makes the entry unusable. */
+export function entryId(raw: Record<string, unknown>, field: string, numbersAllowed: boolean): string {
+  const value = raw[field];
+  if (typeof value === 'string' && value.trim() !== '' && value.length <= 200) return value;
+  if (numbersAllowed && typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  throw new InvalidEntry(`its ${field} is ${describeValue(value)}, not an identifier.`);
+}

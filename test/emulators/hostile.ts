@@ -1,0 +1,89 @@
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { mintTls, type EmulatorTls } from './tls.js';
+import type { Reply } from './https-server.js';
+
+/**
+ * How an emulated MDM misbehaves, switched at run time through `PUT /_emulator/hostile` (loopback,
+ * test use only), so one emulator process serves every case of the reliability suite.
+ */
+export interface HostileMode {
+  /** Graph: the second page's nextLink points at another origin (same host name, other port; or another host name). */
+  foreignNextLink?: 'other-port' | 'other-host';
+  /** Graph: every page links to itself. */
+  nextLinkLoop?: boolean;
+  /** Graph: empty pages, each with a link to one more. */
+  emptyPagesForever?: boolean;
+  /** Jamf: the totalCount announced on every page. */
+  totalCount?: number;
+  /** The data pages answer 200 with an HTML sign-in page. */
+  htmlPage?: boolean;
+  /** The data pages answer JSON of the wrong shape. */
+  oddJson?: 'no-array' | 'object-for-array';
+  /** Some entries of the first page are not device records (null, a number, a wrong-typed id). */
+  badEntries?: boolean;
+  /** The page with this 0-based index never answers. */
+  hangPage?: number;
+  /** Serve a certificate from a CA nobody trusts. */
+  untrustedCertificate?: boolean;
+  /** Every data page answers 429 with this Retry-After (seconds). */
+  retryAfterSeconds?: number;
+  /** The data pages redirect to the foreign listener. */
+  redirectToForeign?: boolean;
+}
+
+/** A second HTTPS listener on another port that records who called it and with which bearer. */
+export interface ForeignListener {
+  url: string;
+  port: number;
+  hits: Array<{ path: string; authorization: string | null }>;
+  close(): Promise<void>;
+}
+
+export async function startForeignListener(tls: EmulatorTls, reply: (url: URL) => Reply): Promise<ForeignListener> {
+  const hits: ForeignListener['hits'] = [];
+  const server: Server = createServer({ key: tls.key, cert: tls.cert }, (request: IncomingMessage, response) => {
+    const url = new URL(request.url ?? '/', 'https://127.0.0.1');
+    hits.push({ path: url.pathname + url.search, authorization: request.headers.authorization ?? null });
+    const answer = reply(url);
+    response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+    response.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body ?? {}));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    port,
+    hits,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+export const HTML_SIGN_IN = '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action="/login"></form></body></html>';
+
+export function htmlReply(): Reply {
+  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: HTML_SIGN_IN };
+}
+
+/** A page that never answers: the request stays open until the client gives up. */
+export function never(): Promise<Reply> {
+  return new Promise<Reply>(() => undefined);
+}
+
+/** Entries a broken MDM might put in a page besides real devices. */
+export const BAD_ENTRIES: unknown[] = [null, 42, 'device', { id: { nested: true }, serialNumber: 'X' }];
+
+/** A TLS identity signed by a CA that no client was told to trust. */
+export function untrustedTls(): Promise<EmulatorTls> {
+  return mintTls('Untrusted');
+}
+
+export function hostileFromBody(body: string): HostileMode {
+  const parsed = body.trim() === '' ? {} : (JSON.parse(body) as HostileMode);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('hostile mode must be a JSON object');
+  return parsed;
+}

@@ -1,0 +1,219 @@
+import { expect } from 'chai';
+import type { HostileMode } from '../emulators/hostile.js';
+import type { Reply, ServerProcess } from './support/server-process.js';
+import { startReliabilityWorld, type ReliabilityWorld } from './support/world.js';
+import './support/tally.js';
+
+const PROBLEM = /^application\/problem\+json/;
+
+/**
+ * The real server process against emulators that misbehave as a broken or hostile MDM would. Each case
+ * asserts what the caller was told and what was kept: no credential left its host, no run hung, no 500.
+ */
+describe('Reliability: hostile MDMs and credentials that stay home (real server process)', function () {
+  this.timeout(120_000);
+  let world: ReliabilityWorld;
+  let server: ServerProcess;
+  let foreign: { intune: string; jamf: string };
+
+  const importFrom = (source: 'intune' | 'jamf') => server.call('POST', `/api/admin/bulk-import/mdm/${source}`);
+  const serials = async () => {
+    const page = await server.call('GET', '/api/hardware?limit=1000');
+    return (page.body.items as Array<{ serial: string }>).map((r) => r.serial);
+  };
+  const foreignHits = async (source: 'intune' | 'jamf') => (await world.stats(source)).foreignHits;
+  /** What the foreign origin received while `act` ran. */
+  async function foreignHitsDuring(source: 'intune' | 'jamf', act: () => Promise<unknown>) {
+    const before = (await foreignHits(source)).length;
+    await act();
+    return (await foreignHits(source)).slice(before);
+  }
+  /** Under a hostile mode, then back to normal; no answer of the server may be a 500. */
+  async function under<T>(source: 'intune' | 'jamf', mode: HostileMode, act: () => Promise<T>): Promise<T> {
+    await world.hostile(source, mode);
+    try {
+      return await act();
+    } finally {
+      await world.hostile(source, {});
+    }
+  }
+  function failedRun(reply: Reply, pattern: RegExp): void {
+    expect(reply.status, reply.text).to.equal(502);
+    expect(reply.headers.get('content-type')).to.match(PROBLEM);
+    expect(reply.body.detail, reply.body.detail).to.match(pattern);
+    expect(reply.body.result.status).to.equal('failed');
+  }
+
+  before(async () => {
+    world = await startReliabilityWorld(['--intune-devices', '2500', '--jamf-computers', '300', '--jamf-mobiles', '100', '--clean']);
+    server = await world.start(world.dataFile('hostile'), { MDM_RESPONSE_TIMEOUT_SECONDS: '2', MDM_MAX_PAGES: '20' });
+    expect((await server.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() })).status).to.equal(200);
+    expect((await server.call('PUT', '/api/admin/integrations/jamf', { body: world.jamfSettings() })).status).to.equal(200);
+    foreign = { intune: String((await world.stats('intune')).foreignUrl), jamf: String((await world.stats('jamf')).foreignUrl) };
+  });
+  after(async () => world?.close());
+
+  describe('a stored secret goes only where it was saved for', () => {
+    const { intuneSettings, jamfSettings } = { intuneSettings: (o: Record<string, unknown>) => world.intuneSettings({ clientSecret: undefined, ...o }), jamfSettings: (o: Record<string, unknown>) => world.jamfSettings({ clientSecret: undefined, ...o }) };
+
+    for (const [field, value] of [['tenantUrl', 'foreign'], ['clientId', '0b7e5a1c-2d3f-4a5b-8c6d-7e8f9a0b1c2d']] as const) {
+      it(`Jamf: testing another ${field} without typing the secret is refused, naming clientSecret, and nothing is sent`, async () => {
+        let reply!: Reply;
+        const hits = await foreignHitsDuring('jamf', async () => (reply = await server.call('POST', '/api/admin/integrations/jamf/test', { body: jamfSettings({ [field]: value === 'foreign' ? foreign.jamf : value }) })));
+        expect(reply.status, reply.text).to.equal(422);
+        expect(reply.body).to.include({ field: 'clientSecret' });
+        expect(reply.body.detail).to.include(field);
+        expect(hits).to.deep.equal([]);
+      });
+    }
+
+    for (const field of ['authorityHost', 'graphBaseUrl', 'tenantId', 'clientId'] as const) {
+      it(`Intune: testing or saving another ${field} without typing the secret is refused with 422`, async () => {
+        const other = field === 'tenantId' || field === 'clientId' ? '5c4d3e2f-1a0b-4c9d-8e7f-6a5b4c3d2e1f' : foreign.intune;
+        const hits = await foreignHitsDuring('intune', async () => {
+          for (const [method, path] of [['POST', '/api/admin/integrations/intune/test'], ['PUT', '/api/admin/integrations/intune']] as const) {
+            const reply = await server.call(method, path, { body: intuneSettings({ [field]: other }) });
+            expect(reply.status, `${method} ${reply.text}`).to.equal(422);
+            expect(reply.body).to.include({ field: 'clientSecret' });
+          }
+        });
+        expect(hits).to.deep.equal([]);
+        const card = (await server.call('GET', '/api/admin/integrations')).body.find((c: { source: string }) => c.source === 'intune');
+        expect(card.settings[field]).to.not.equal(other);
+      });
+    }
+
+    it('saving the same values without the secret keeps it; typing it again allows a new address', async () => {
+      expect((await server.call('PUT', '/api/admin/integrations/jamf', { body: jamfSettings({}) })).body.status).to.equal('Configured');
+      const typed = await server.call('POST', '/api/admin/integrations/jamf/test', { body: world.jamfSettings({ tenantUrl: foreign.jamf }) });
+      expect(typed.status).to.equal(200);
+      expect(typed.body).to.include({ ok: false, cause: 'wrong-tenant-url' });
+      expect(typed.body.message).to.match(/answered without an access_token/);
+    });
+  });
+
+  describe('paging links are followed only on the configured origin', () => {
+    for (const where of ['other-port', 'other-host'] as const) {
+      it(`stops the run at a nextLink on another origin (${where}), sends nothing there and imports none of its devices`, async () => {
+        let reply!: Reply;
+        const hits = await foreignHitsDuring('intune', async () => (reply = await under('intune', { foreignNextLink: where }, () => importFrom('intune'))));
+        failedRun(reply, /paging link to another origin \(https:\/\/(127\.0\.0\.1|localhost):\d+\)/);
+        expect(hits).to.deep.equal([]);
+        expect(await serials()).to.not.include('FOREIGN-1');
+      });
+    }
+
+    for (const source of ['intune', 'jamf'] as const) {
+      it(`${source}: a redirect to another origin is not followed`, async () => {
+        let reply!: Reply;
+        const hits = await foreignHitsDuring(source, async () => (reply = await under(source, { redirectToForeign: true }, () => importFrom(source))));
+        failedRun(reply, /redirect \(302/);
+        expect(hits).to.deep.equal([]);
+      });
+    }
+  });
+
+  describe('paging always ends', () => {
+    it('a nextLink that points back at its own page ends the run, saying it would never end', async () => {
+      failedRun(await under('intune', { nextLinkLoop: true }, () => importFrom('intune')), /linked back to a page it had already sent/);
+    });
+
+    it('endless empty pages end the listing with a warning in the banner, never a silent completion', async () => {
+      const reply = await under('intune', { emptyPagesForever: true }, () => importFrom('intune'));
+      expect(reply.status, reply.text).to.equal(200);
+      expect(reply.body.warnings.join(' ')).to.match(/empty page that still linked to more/);
+    });
+
+    for (const [lie, pattern] of [
+      [1e9, /announced 1000000000 computers but sent 300/],
+      [-5, /announced -5 as the number of computers, which is not a count/],
+      [301, /announced 301 computers but sent 300/],
+    ] as const) {
+      it(`a Jamf totalCount of ${lie} ends the run with what was served and a warning`, async () => {
+        const reply = await under('jamf', { totalCount: lie }, () => importFrom('jamf'));
+        expect(reply.status, reply.text).to.equal(200);
+        expect(reply.body.warnings.join(' ')).to.match(pattern);
+        const runs = (await server.call('GET', '/api/admin/bulk-import/mdm/runs?source=jamf&limit=1')).body;
+        expect(runs[0].warnings.join(' ')).to.match(pattern);
+      });
+    }
+  });
+
+  describe('a page that is not device data fails the run and says so', () => {
+    const cases: Array<[string, 'intune' | 'jamf', HostileMode, RegExp]> = [
+      ['an HTML page (Intune)', 'intune', { htmlPage: true }, /Microsoft Graph answered with an HTML page, not device data/],
+      ['an HTML page (Jamf)', 'jamf', { htmlPage: true }, /Jamf Pro answered the computers inventory with an HTML page, not device data.*check the Tenant URL/i],
+      ['JSON without the value array', 'intune', { oddJson: 'no-array' }, /without a "value" array/],
+      ['JSON without the results array', 'jamf', { oddJson: 'no-array' }, /no "results" array/],
+      ['an object where the array belongs (Intune)', 'intune', { oddJson: 'object-for-array' }, /without a "value" array/],
+      ['an object where the array belongs (Jamf)', 'jamf', { oddJson: 'object-for-array' }, /no "results" array/],
+    ];
+    for (const [what, source, mode, pattern] of cases) {
+      it(`${what}`, async () => {
+        failedRun(await under(source, mode, () => importFrom(source)), pattern);
+      });
+    }
+  });
+
+  describe('one bad entry is that device\'s error; the rest goes on', () => {
+    for (const source of ['intune', 'jamf'] as const) {
+      it(`${source}: null, a number, text and a wrong-typed id are reported by position`, async () => {
+        const reply = await under(source, { badEntries: true }, () => importFrom(source));
+        expect(reply.status, reply.text).to.equal(200);
+        expect(reply.body.counts.errors).to.equal(4);
+        const details = (reply.body.failedDevices as Array<{ detail: string; reason: string }>).map((d) => d.detail);
+        expect(details[0]).to.match(/Entry 1 of .* is null, not a device record/);
+        expect(details[1]).to.match(/Entry 2 of .* is number 42/);
+        expect(details[3]).to.match(/Entry 4 of .*id is an object, not an identifier/);
+        expect(reply.body.counts.unchanged + reply.body.counts.created + reply.body.counts.updated).to.be.greaterThan(0);
+      });
+    }
+  });
+
+  describe('every call ends, and the failure names the host', () => {
+    it('a Graph page that never answers ends the run in seconds, naming the Graph host', async () => {
+      const started = Date.now();
+      const reply = await under('intune', { hangPage: 1 }, () => importFrom('intune'));
+      failedRun(reply, /127\.0\.0\.1:\d+ did not answer within 2 s/);
+      expect(reply.body.detail).to.not.match(/login\.microsoftonline\.com/);
+      expect(Date.now() - started).to.be.below(20_000);
+    });
+
+    it('a Jamf page that never answers ends the run in seconds, naming the Jamf host', async () => {
+      const reply = await under('jamf', { hangPage: 0 }, () => importFrom('jamf'));
+      failedRun(reply, /127\.0\.0\.1:\d+ did not answer within 2 s/);
+    });
+
+    for (const source of ['intune', 'jamf'] as const) {
+      it(`${source}: an untrusted certificate fails the test and the run, naming the host`, async () => {
+        const [test, run] = await under(source, { untrustedCertificate: true }, async () => [
+          await server.call('POST', `/api/admin/integrations/${source}/test`),
+          await importFrom(source),
+        ]);
+        expect(test!.status).to.equal(200);
+        expect(test!.body).to.include({ ok: false, cause: 'tls' });
+        expect(test!.body.message).to.match(/TLS certificate of 127\.0\.0\.1:\d+ was not trusted/);
+        expect(run!.status).to.be.oneOf([409, 502]);
+        expect(run!.headers.get('content-type')).to.match(PROBLEM);
+      });
+    }
+
+    for (const source of ['intune', 'jamf'] as const) {
+      it(`${source}: Retry-After 3600 ends the run at once instead of waiting an hour`, async () => {
+        const started = Date.now();
+        const reply = await under(source, { retryAfterSeconds: 3600 }, () => importFrom(source));
+        failedRun(reply, /asked to wait 3600 s \(Retry-After\), longer than this run may still wait/);
+        expect(Date.now() - started).to.be.below(20_000);
+      });
+    }
+  });
+
+  it('after every hostile case, both sources import normally: nothing was left locked', async () => {
+    for (const source of ['intune', 'jamf'] as const) {
+      const reply = await importFrom(source);
+      expect(reply.status, reply.text).to.equal(200);
+      expect(reply.body.status).to.equal('completed');
+    }
+    expect(server.lines.filter((l) => /"status":500|Internal Server Error/.test(l))).to.deep.equal([]);
+  });
+});
