@@ -40,6 +40,44 @@ describe('Import runs of a source', () => {
     expect((events[0]!.data as { reason: string }).reason).to.match(/^abandoned/);
   });
 
+  describe('the run lease', () => {
+    const LEASE = 45_000;
+    const heartbeat = (runId: string, at: string): ImportRunEvent => ({ type: 'ImportHeartbeat', data: { runId, source: 'intune', at } });
+    const startWith = (runId: string, now: string, ownerGone = false): ImportRunCommand => ({
+      type: 'StartImport', data: { runId, source: 'intune', triggeredBy: 'admin@acme.example', owner: OWNER, leaseMs: LEASE, ownerGone }, metadata: { now },
+    });
+    const closeAbandoned = (now: string, ownerGone = false): ImportRunCommand => ({ type: 'CloseAbandoned', data: { source: 'intune', leaseMs: LEASE, ownerGone }, metadata: { now } });
+
+    it('renews the lease with a heartbeat, so a run waiting on a slow page is never taken over', () =>
+      given(started('r1', '2026-11-27T09:00:00.000Z'), heartbeat('r1', '2026-11-27T09:00:40.000Z'))
+        .when(startWith('r2', '2026-11-27T09:01:20.000Z'))
+        .thenThrows(ImportAlreadyRunning));
+
+    it('records a heartbeat only for the run in progress', () =>
+      given(started('r1', '2026-11-27T09:00:00.000Z'))
+        .when({ type: 'Heartbeat', data: { runId: 'r1', source: 'intune' }, metadata: { now: '2026-11-27T09:00:15.000Z' } })
+        .then(heartbeat('r1', '2026-11-27T09:00:15.000Z')));
+
+    it('closes a run whose lease lapsed, saying since when nothing was heard', () => {
+      const [closed] = given(started('r1', '2026-11-27T09:00:00.000Z'), heartbeat('r1', '2026-11-27T09:00:30.000Z'))
+        .when(closeAbandoned('2026-11-27T09:01:15.000Z'))
+        .events();
+      expect(closed).to.deep.include({ type: 'ImportFailed' });
+      expect((closed!.data as { reason: string }).reason).to.equal('abandoned: no progress or heartbeat since 2026-11-27T09:00:30.000Z');
+    });
+
+    it('leaves a run alone while its lease holds', () =>
+      given(started('r1', '2026-11-27T09:00:00.000Z'), heartbeat('r1', '2026-11-27T09:00:30.000Z')).when(closeAbandoned('2026-11-27T09:01:14.999Z')).thenNothingHappens());
+
+    it('closes at once a run whose process is known to be gone, lease or not', () => {
+      const events = given(started('r1', '2026-11-27T09:00:00.000Z')).when(startWith('r2', '2026-11-27T09:00:05.000Z', true)).events();
+      expect(events.map((e) => e.type)).to.deep.equal(['ImportFailed', 'ImportStarted']);
+      expect((events[0]!.data as { reason: string }).reason).to.match(/^abandoned: its process \(app-1\/4242\/.*\) is gone/);
+    });
+
+    it('has nothing to close when no run is in progress', () => given().when(closeAbandoned('2026-11-27T09:00:00.000Z', true)).thenNothingHappens());
+  });
+
   it('completes with the counts of every page', () => {
     const [completed] = given(
       started('r1', '2026-11-27T09:00:00.000Z'),

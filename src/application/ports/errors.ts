@@ -16,6 +16,10 @@ export class DependencyUnavailable extends Error {
     readonly dependency: string,
     message: string,
     override readonly cause?: unknown,
+    /** What an operator does about it. */
+    readonly fix = 'Try again in a moment; if it persists, check the store.',
+    /** When a retry may succeed. */
+    readonly retryAfterSeconds = 5,
   ) {
     super(message);
     this.name = 'DependencyUnavailable';

@@ -1,5 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ImportRunFailed } from '../../../application/commands/import-result.js';
+import { RunLeaseLost } from '../../../application/import-run-recorder.js';
+import { DependencyUnavailable } from '../../../application/ports/errors.js';
 import { MdmSourceFailure, SourceNotConfigured } from '../../../application/ports/mdm-source.js';
 import { HardwareNotFound, SerialAlreadyRegistered } from '../../../domain/hardware/errors.js';
 import { ImportAlreadyRunning } from '../../../domain/import-run/run.js';
@@ -34,6 +36,7 @@ export interface Problem {
 }
 
 export function sendProblem(response: Response, problem: Problem): void {
+  if (typeof problem.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(problem.retryAfterSeconds));
   response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
 }
 
@@ -50,6 +53,13 @@ export function toProblem(error: unknown): Problem {
     return { type: type('not-configured'), title: 'Source not configured', status: 409, detail: error.message, missing: [...error.missing], fix: 'Finish Step 1 in Settings → Integrations, then reload Bulk import.' };
   }
   if (error instanceof DomainError) return { type: type(error.code), title: 'The request breaks a rule', status: 422, detail: error.message, field: error.field, fix: error.fix };
+  if (error instanceof DependencyUnavailable) {
+    return { type: type('store-unavailable'), title: 'Storage unavailable', status: 503, detail: error.message, fix: error.fix, retryAfterSeconds: error.retryAfterSeconds };
+  }
+  if (error instanceof ImportRunFailed && error.cause instanceof RunLeaseLost) {
+    return { type: type('run-closed'), title: 'The run was closed by another process', status: 409, detail: error.cause.message, result: error.result, fix: 'Run the import again.' };
+  }
+  if (error instanceof ImportRunFailed && error.cause instanceof DependencyUnavailable) return { ...toProblem(error.cause), result: error.result };
   if (error instanceof ImportRunFailed) {
     return { type: type('import-failed'), title: 'The import stopped before the end', status: 502, detail: error.message, result: error.result, fix: 'Fix the cause, then re-run: the import is idempotent.' };
   }
