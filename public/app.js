@@ -127,7 +127,7 @@ function fillCard(card) {
   for (const [field, value] of Object.entries(card.settings)) if (form.elements[field]) form.elements[field].value = value ?? '';
   const secret = $('[data-secret]', form);
   secret.value = '';
-  secret.placeholder = card.secretStored ? 'Stored — leave empty to keep it' : 'Not stored yet';
+  secret.placeholder = card.secretProblem ?? (card.secretStored ? 'Stored — leave empty to keep it' : 'Not stored yet');
   setBadge(card.source, card.status);
   if (card.lastTest) showResult(form, card.lastTest.ok, `Last test (${new Date(card.lastTest.at).toLocaleString()}): ${card.lastTest.message}`, card.lastTest.fix);
 }

@@ -6,6 +6,7 @@ import { MDM_SOURCES, sourceDisplayName, type MdmSourceName } from '../domain/ha
 import type { TestConnection } from './commands/test-connection.js';
 import type { Clock } from './ports/clock.js';
 import type { ConnectorSettingsStore, RecordedTest } from './ports/connector-settings-store.js';
+import { SecretUnreadable } from './ports/secret-box.js';
 
 export interface IntuneSettingsInput {
   enabled: boolean;
@@ -38,6 +39,8 @@ export interface IntegrationView {
   missing: string[];
   settings: Record<string, string | null>;
   secretStored: boolean;
+  /** Why a stored secret cannot be used, when it cannot (the secrets key changed). */
+  secretProblem: string | null;
   lastTest: RecordedTest | null;
 }
 
@@ -87,7 +90,11 @@ export class Integrations {
   async view(source: MdmSourceName): Promise<IntegrationView> {
     const saved = await this.store.get(source);
     const ready = readiness(source, saved);
-    const { clientSecret, enabled, ...fields } = (saved ?? { enabled: false, clientSecret: null }) as Record<string, unknown> & { enabled: boolean; clientSecret: string | null };
+    const { clientSecret, enabled, secretUnreadable, ...fields } = (saved ?? { enabled: false, clientSecret: null }) as Record<string, unknown> & {
+      enabled: boolean;
+      clientSecret: string | null;
+      secretUnreadable?: boolean;
+    };
     return {
       source,
       name: sourceDisplayName(source),
@@ -96,12 +103,26 @@ export class Integrations {
       missing: ready.missing,
       settings: fields as Record<string, string | null>,
       secretStored: !blank(clientSecret),
+      secretProblem: secretUnreadable ? new SecretUnreadable().message : null,
       lastTest: await this.store.lastTest(source),
     };
   }
 
   list(): Promise<IntegrationView[]> {
     return Promise.all(MDM_SOURCES.map((source) => this.view(source)));
+  }
+
+  /** Seals every stored secret again with the current key (after SECRETS_KEY_PREVIOUS opened it). */
+  async resealSecrets(): Promise<MdmSourceName[]> {
+    const resealed: MdmSourceName[] = [];
+    for (const source of MDM_SOURCES) {
+      const stored = await this.store.get(source);
+      if (!stored?.clientSecret) continue;
+      const { secretUnreadable: _unused, ...settings } = stored;
+      await this.store.save(source, settings as SettingsBySource[typeof source]);
+      resealed.push(source);
+    }
+    return resealed;
   }
 
   async save<S extends MdmSourceName>(source: S, input: SettingsInputBySource[S]): Promise<IntegrationView> {

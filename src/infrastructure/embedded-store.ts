@@ -1,12 +1,13 @@
 import type { Container } from 'inversify';
-import { openDatabase, type SqliteDatabase } from '../adapters/driven/sqlite/database.js';
+import { openDatabase, writeTransaction, type SqliteDatabase } from '../adapters/driven/sqlite/database.js';
+import { guardStore, storeUnavailable } from '../adapters/driven/sqlite/store-errors.js';
 import { SqliteAssetTagSequence } from '../adapters/driven/sqlite/sqlite-asset-tag-sequence.js';
 import { SqliteEventStore } from '../adapters/driven/sqlite/sqlite-event-store.js';
 import { SqliteReadModels } from '../adapters/driven/sqlite/sqlite-read-models.js';
 import { SqliteUserDirectory } from '../adapters/driven/sqlite/sqlite-user-directory.js';
 import { SqliteConnectorSettings } from '../adapters/driven/sqlite/sqlite-connector-settings.js';
 import type { SecretBox } from '../application/ports/secret-box.js';
-import type { StoreHealth } from '../application/ports/store-health.js';
+import type { ComponentHealth, StoreHealth } from '../application/ports/store-health.js';
 import type { EventStore } from '../application/ports/event-store.js';
 import type { ReadModelStore } from '../application/ports/read-models.js';
 import type { Config } from './config.js';
@@ -15,30 +16,33 @@ import { TOKENS } from '../application/tokens.js';
 
 export const SQLITE_DATABASE = Symbol('SqliteDatabase');
 
+/** Ready means writable: one small committed write, so a full disk or a read-only file shows here first. */
+function writeProbe(db: SqliteDatabase, dataFile: string): ComponentHealth {
+  try {
+    writeTransaction(db, () => db.prepare("INSERT INTO settings (key, value) VALUES ('readyz', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(new Date().toISOString()));
+    return { component: 'embedded store', ok: true, detail: `${dataFile} is writable` };
+  } catch (error) {
+    const unavailable = storeUnavailable(error);
+    return { component: 'embedded store', ok: false, detail: `not writable: ${unavailable ? `${unavailable.message} ${unavailable.fix}` : error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
 /** The zero-setup default: event store, read models, users and sequences in one SQLite file. */
 export function bindEmbeddedStore(container: Container, config: Config, secrets: SecretBox): void {
   const db = openDatabase(config.dataFile);
   container.get<Array<() => void>>(TOKENS.Closers).push(() => db.close());
-  const readModels = new SqliteReadModels(db);
-  const store = new SqliteEventStore(db);
+  // Every adapter answers a full disk, a read-only file or a held lock as the port's DependencyUnavailable.
+  const readModels = guardStore(new SqliteReadModels(db));
+  const store = guardStore(new SqliteEventStore(db));
   container.bind<SqliteDatabase>(SQLITE_DATABASE).toConstantValue(db);
   container.bind<EventStore>(TOKENS.EventStore).toConstantValue(store);
   container.bind<ReadModelStore>(TOKENS.ReadModelStore).toConstantValue(readModels);
   container.bind(TOKENS.HardwareRegisterQueries).toConstantValue(readModels);
   container.bind(TOKENS.AuditLogQueries).toConstantValue(readModels);
-  container.bind(TOKENS.UserDirectory).toConstantValue(new SqliteUserDirectory(db));
-  container.bind(TOKENS.AssetTagSequence).toConstantValue(new SqliteAssetTagSequence(db));
-  container.bind(TOKENS.ConnectorSettings).toConstantValue(new SqliteConnectorSettings(db, secrets));
-  container.bind<StoreHealth>(TOKENS.StoreHealth).toConstantValue({
-    check: async () => {
-      try {
-        db.prepare('SELECT 1').get();
-        return [{ component: 'embedded store', ok: true, detail: config.dataFile }];
-      } catch (error) {
-        return [{ component: 'embedded store', ok: false, detail: error instanceof Error ? error.message : String(error) }];
-      }
-    },
-  });
+  container.bind(TOKENS.UserDirectory).toConstantValue(guardStore(new SqliteUserDirectory(db)));
+  container.bind(TOKENS.AssetTagSequence).toConstantValue(guardStore(new SqliteAssetTagSequence(db)));
+  container.bind(TOKENS.ConnectorSettings).toConstantValue(guardStore(new SqliteConnectorSettings(db, secrets)));
+  container.bind<StoreHealth>(TOKENS.StoreHealth).toConstantValue({ check: async () => [writeProbe(db, config.dataFile)] });
   container.bind(TOKENS.StartupCheck).toConstantValue(async () => undefined);
   const runner = new ProjectionRunner(store, readModels);
   container.bind(TOKENS.Projections).toConstantValue(runner);

@@ -9,7 +9,8 @@ import { ConfigurationError, type Config } from './config.js';
  * (created on first start, readable by the owner only); the production stores require SECRETS_KEY.
  */
 export function secretBoxFor(config: Config): AesGcmSecretBox {
-  if (config.secretsKey) return new AesGcmSecretBox(parseSecretsKey(config.secretsKey));
+  const previous = config.secretsKeyPrevious ? parseSecretsKey(config.secretsKeyPrevious, 'SECRETS_KEY_PREVIOUS') : null;
+  if (config.secretsKey) return new AesGcmSecretBox(parseSecretsKey(config.secretsKey), previous);
   if (config.eventStoreConnectionString || config.mongodbUri) {
     throw new ConfigurationError('SECRETS_KEY', 'is required when EventStoreDB and MongoDB are configured.', 'Set it to 32 random bytes in base64, kept in your secret manager.');
   }
@@ -19,5 +20,5 @@ export function secretBoxFor(config: Config): AesGcmSecretBox {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
   }
-  return new AesGcmSecretBox(parseSecretsKey(readFileSync(file, 'utf8')));
+  return new AesGcmSecretBox(parseSecretsKey(readFileSync(file, 'utf8')), previous);
 }

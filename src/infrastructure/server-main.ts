@@ -8,6 +8,7 @@ import { TOKENS } from '../application/tokens.js';
 import { loadConfig, type Config } from './config.js';
 import { buildContainer, checkStartup, closeContainer, type ContainerOverrides } from './container.js';
 import type { Logger } from './logger.js';
+import type { Integrations } from '../application/integrations.js';
 import type { ProjectionRunner } from './projection-runner.js';
 import type { RunLeaseSweeper } from '../application/run-lease-sweeper.js';
 
@@ -30,6 +31,10 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
     throw error;
   }
   const logger = container.get<Logger>(TOKENS.Logger);
+  if (config.secretsKeyPrevious) {
+    const resealed = await container.get<Integrations>(TOKENS.Integrations).resealSecrets();
+    logger.info('connector secrets sealed again with SECRETS_KEY; SECRETS_KEY_PREVIOUS can now be removed', { resealed });
+  }
   const app = createHttpApp(container, {
     rateLimitPerMinute: config.rateLimitPerMinute,
     staticDir: PUBLIC_DIR,

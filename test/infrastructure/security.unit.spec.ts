@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { SecretUnreadable } from '../../src/application/ports/secret-box.js';
 import { randomBytes } from 'node:crypto';
 import { AesGcmSecretBox, parseSecretsKey } from '../../src/infrastructure/aes-gcm-secret-box.js';
 import { ConfigurationError } from '../../src/infrastructure/config.js';
@@ -18,8 +19,16 @@ describe('Secrets at rest (AES-256-GCM)', () => {
   it('refuses to open a tampered secret or one sealed with another key, saying what to do', () => {
     const sealed = box.seal('s3cret');
     const tampered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
-    expect(() => box.open(tampered)).to.throw(/Re-enter the secret/);
-    expect(() => new AesGcmSecretBox(randomBytes(32)).open(sealed)).to.throw(/SECRETS_KEY/);
+    expect(() => box.open(tampered)).to.throw(SecretUnreadable, /enter it again/);
+    expect(() => new AesGcmSecretBox(randomBytes(32)).open(sealed)).to.throw(SecretUnreadable);
+  });
+
+  it('opens with the previous key during a rotation, and seals with the current one', () => {
+    const previous = randomBytes(32);
+    const old = new AesGcmSecretBox(previous).seal('s3cret');
+    const rotating = new AesGcmSecretBox(randomBytes(32), previous);
+    expect(rotating.open(old)).to.equal('s3cret');
+    expect(() => new AesGcmSecretBox(previous).open(rotating.seal('s3cret'))).to.throw(SecretUnreadable);
   });
 
   it('refuses a key that is not 32 bytes or is weak', () => {

@@ -1,10 +1,14 @@
 import type { ConnectorSettings } from '../../domain/connectors/connector-settings.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import type { ConnectionCheck } from './mdm-connector.js';
+import { SecretUnreadable, type SecretBox } from './secret-box.js';
+
+/** Saved settings; a secret no configured key opens reads as null, flagged so the card can say why. */
+export type StoredConnectorSettings<S extends MdmSourceName = MdmSourceName> = ConnectorSettings<S> & { secretUnreadable?: boolean };
 
 /** Where connector settings live. Secrets are sealed before they are stored and opened when read. */
 export interface ConnectorSettingsStore {
-  get<S extends MdmSourceName>(source: S): Promise<ConnectorSettings<S> | null>;
+  get<S extends MdmSourceName>(source: S): Promise<StoredConnectorSettings<S> | null>;
   save<S extends MdmSourceName>(source: S, settings: ConnectorSettings<S>): Promise<void>;
   lastTest(source: MdmSourceName): Promise<RecordedTest | null>;
   saveTest(source: MdmSourceName, test: RecordedTest): Promise<void>;
@@ -12,3 +16,14 @@ export interface ConnectorSettingsStore {
 
 /** The last Test connection result shown on the connector's card. */
 export type RecordedTest = ConnectionCheck & { at: string; by: string; onUnsavedValues: boolean };
+
+/** Opens the sealed secret of stored settings; one that no key opens becomes null and is flagged. */
+export function unsealSettings<T extends { clientSecret: string | null }>(stored: T, secrets: SecretBox): T & { secretUnreadable?: boolean } {
+  if (!stored.clientSecret) return { ...stored, clientSecret: null };
+  try {
+    return { ...stored, clientSecret: secrets.open(stored.clientSecret) };
+  } catch (error) {
+    if (error instanceof SecretUnreadable) return { ...stored, clientSecret: null, secretUnreadable: true };
+    throw error;
+  }
+}

@@ -2,7 +2,7 @@ import type { Db } from 'mongodb';
 import type { AssetTagSequence } from '../../../application/ports/asset-tag-sequence.js';
 import type { ConnectorSettings } from '../../../domain/connectors/connector-settings.js';
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
-import type { ConnectorSettingsStore, RecordedTest } from '../../../application/ports/connector-settings-store.js';
+import { unsealSettings, type ConnectorSettingsStore, type RecordedTest, type StoredConnectorSettings } from '../../../application/ports/connector-settings-store.js';
 import type { SecretBox } from '../../../application/ports/secret-box.js';
 import type { DirectoryUser, UserDirectory } from '../../../application/ports/user-directory.js';
 
@@ -49,11 +49,11 @@ export class MongoConnectorSettings implements ConnectorSettingsStore {
     return this.db.collection<{ _id: string; value: unknown }>('connector_settings');
   }
 
-  async get<S extends MdmSourceName>(source: S): Promise<ConnectorSettings<S> | null> {
+  async get<S extends MdmSourceName>(source: S): Promise<StoredConnectorSettings<S> | null> {
     const row = await this.settings.findOne({ _id: `connector:${source}` });
     if (!row) return null;
     const stored = row.value as ConnectorSettings<S>;
-    return { ...stored, clientSecret: stored.clientSecret ? this.secrets.open(stored.clientSecret) : null };
+    return unsealSettings(stored, this.secrets);
   }
 
   async save<S extends MdmSourceName>(source: S, settings: ConnectorSettings<S>): Promise<void> {

@@ -29,6 +29,15 @@ CREATE TABLE IF NOT EXISTS users (
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 `;
 
+/**
+ * Runs `work` as one write transaction that takes the write lock first (BEGIN IMMEDIATE): a writer that
+ * must wait for another process then waits out busy_timeout, where a deferred one that read first would
+ * fail at once with "database is locked".
+ */
+export function writeTransaction<T>(db: SqliteDatabase, work: () => T): T {
+  return db.transaction(work).immediate();
+}
+
 /** Opens (creating if needed) the single-file embedded store. ':memory:' gives a throw-away one. */
 export function openDatabase(file: string): SqliteDatabase {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

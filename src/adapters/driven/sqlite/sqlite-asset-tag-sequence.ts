@@ -1,5 +1,5 @@
 import type { AssetTagSequence } from '../../../application/ports/asset-tag-sequence.js';
-import type { SqliteDatabase } from './database.js';
+import { writeTransaction, type SqliteDatabase } from './database.js';
 
 /** One atomic UPDATE … RETURNING: SQLite serialises writers, so no two callers get the same numbers. */
 export class SqliteAssetTagSequence implements AssetTagSequence {
@@ -8,9 +8,9 @@ export class SqliteAssetTagSequence implements AssetTagSequence {
   }
 
   async reserve(count: number): Promise<number> {
-    const { value } = this.db
-      .prepare<[number], { value: number }>("UPDATE sequences SET value = value + ? WHERE name = 'asset-tag' RETURNING value")
-      .get(count)!;
+    const { value } = writeTransaction(this.db, () =>
+      this.db.prepare<[number], { value: number }>("UPDATE sequences SET value = value + ? WHERE name = 'asset-tag' RETURNING value").get(count)!,
+    );
     return value - count + 1;
   }
 }

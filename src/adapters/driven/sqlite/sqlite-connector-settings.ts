@@ -1,8 +1,8 @@
 import type { ConnectorSettings } from '../../../domain/connectors/connector-settings.js';
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
-import type { ConnectorSettingsStore, RecordedTest } from '../../../application/ports/connector-settings-store.js';
+import { unsealSettings, type ConnectorSettingsStore, type RecordedTest, type StoredConnectorSettings } from '../../../application/ports/connector-settings-store.js';
 import type { SecretBox } from '../../../application/ports/secret-box.js';
-import type { SqliteDatabase } from './database.js';
+import { writeTransaction, type SqliteDatabase } from './database.js';
 
 /** Connector settings in the embedded store; the client secret is sealed, never stored in clear. */
 export class SqliteConnectorSettings implements ConnectorSettingsStore {
@@ -11,11 +11,11 @@ export class SqliteConnectorSettings implements ConnectorSettingsStore {
     private readonly secrets: SecretBox,
   ) {}
 
-  async get<S extends MdmSourceName>(source: S): Promise<ConnectorSettings<S> | null> {
+  async get<S extends MdmSourceName>(source: S): Promise<StoredConnectorSettings<S> | null> {
     const row = this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(`connector:${source}`);
     if (!row) return null;
     const stored = JSON.parse(row.value) as ConnectorSettings<S> & { clientSecret: string | null };
-    return { ...stored, clientSecret: stored.clientSecret ? this.secrets.open(stored.clientSecret) : null };
+    return unsealSettings(stored, this.secrets);
   }
 
   async save<S extends MdmSourceName>(source: S, settings: ConnectorSettings<S>): Promise<void> {
@@ -33,6 +33,8 @@ export class SqliteConnectorSettings implements ConnectorSettingsStore {
   }
 
   private put(key: string, value: unknown): void {
-    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+    writeTransaction(this.db, () =>
+      this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value)),
+    );
   }
 }

@@ -5,7 +5,7 @@ import type {
 } from '../../../application/ports/event-store.js';
 import { StreamConflict } from '../../../application/ports/errors.js';
 import { categoryOf } from '../../../application/streams.js';
-import type { SqliteDatabase } from './database.js';
+import { writeTransaction, type SqliteDatabase } from './database.js';
 
 interface EventRow {
   position: number;
@@ -86,7 +86,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   async appendMany(appends: readonly StreamAppend[]): Promise<AppendOutcome[]> {
-    const outcomes = this.db.transaction(() => appends.map((append) => this.appendOne(append)))();
+    const outcomes = writeTransaction(this.db, () => appends.map((append) => this.appendOne(append)));
     if (outcomes.some((o) => o.ok)) this.appended.emit('appended');
     return outcomes;
   }

@@ -3,7 +3,8 @@ import type {
   RebuildSession, RegisterFilter,
 } from '../../../application/ports/read-models.js';
 import type Database from 'better-sqlite3';
-import type { SqliteDatabase } from './database.js';
+import { writeTransaction, type SqliteDatabase } from './database.js';
+import { guardStore } from './store-errors.js';
 
 const REGISTER = 'register';
 const AUDIT_LOG = 'audit_log';
@@ -74,13 +75,13 @@ class SqliteProjectionStore<Doc> implements ProjectionStore<Doc> {
   }
 
   async commit(docs: readonly Doc[], checkpoint: number): Promise<void> {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       if (docs.length > 0) {
         const upsert = this.upsertFor(docs[0]!);
         for (const doc of docs) upsert.run(this.keyOf(doc), ...Object.values(this.columns(doc)), JSON.stringify(doc));
       }
       this.statements.setCheckpoint.run(this.table, checkpoint);
-    })();
+    });
   }
 }
 
@@ -109,33 +110,34 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
   constructor(private readonly db: SqliteDatabase) {
     createTables(db, '');
     createIndexes(db, '');
-    this.register = registerStore(db, '');
-    this.auditLog = auditLogStore(db, '');
+    this.register = guardStore(registerStore(db, ''));
+    this.auditLog = guardStore(auditLogStore(db, ''));
   }
 
   async beginRebuild(): Promise<RebuildSession> {
     const { db } = this;
-    const drop = () => {
-      db.exec(`DROP TABLE IF EXISTS ${REGISTER}${REBUILD_SUFFIX}; DROP TABLE IF EXISTS ${AUDIT_LOG}${REBUILD_SUFFIX};`);
-      db.prepare('DELETE FROM checkpoints WHERE name IN (?, ?)').run(`${REGISTER}${REBUILD_SUFFIX}`, `${AUDIT_LOG}${REBUILD_SUFFIX}`);
-    };
+    const drop = () =>
+      writeTransaction(db, () => {
+        db.exec(`DROP TABLE IF EXISTS ${REGISTER}${REBUILD_SUFFIX}; DROP TABLE IF EXISTS ${AUDIT_LOG}${REBUILD_SUFFIX};`);
+        db.prepare('DELETE FROM checkpoints WHERE name IN (?, ?)').run(`${REGISTER}${REBUILD_SUFFIX}`, `${AUDIT_LOG}${REBUILD_SUFFIX}`);
+      });
     drop();
-    createTables(db, REBUILD_SUFFIX);
-    return {
-      register: registerStore(db, REBUILD_SUFFIX),
-      auditLog: auditLogStore(db, REBUILD_SUFFIX),
+    writeTransaction(db, () => createTables(db, REBUILD_SUFFIX));
+    return guardStore({
+      register: guardStore(registerStore(db, REBUILD_SUFFIX)),
+      auditLog: guardStore(auditLogStore(db, REBUILD_SUFFIX)),
       swap: async () => {
-        db.transaction(() => {
+        writeTransaction(db, () => {
           for (const table of [REGISTER, AUDIT_LOG]) {
             db.exec(`DROP TABLE ${table}; ALTER TABLE ${table}${REBUILD_SUFFIX} RENAME TO ${table};`);
             db.prepare('DELETE FROM checkpoints WHERE name = ?').run(table);
             db.prepare('UPDATE checkpoints SET name = ? WHERE name = ?').run(table, `${table}${REBUILD_SUFFIX}`);
           }
           createIndexes(db, '');
-        })();
+        });
       },
       discard: async () => drop(),
-    };
+    });
   }
 
   async byId(id: string): Promise<HardwareRecord | null> {

@@ -1,5 +1,5 @@
 import type { DirectoryUser, UserDirectory } from '../../../application/ports/user-directory.js';
-import type { SqliteDatabase } from './database.js';
+import { writeTransaction, type SqliteDatabase } from './database.js';
 
 export interface UserRow {
   id: string;
@@ -27,9 +27,9 @@ export class SqliteUserDirectory implements UserDirectory {
       `INSERT INTO users (id, email, display_name, active) VALUES (?, ?, ?, ?)
        ON CONFLICT (email) DO UPDATE SET id = excluded.id, display_name = excluded.display_name, active = excluded.active`,
     );
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       for (const u of users) statement.run(u.id, u.email.trim().toLowerCase(), u.displayName, u.active ? 1 : 0);
-    })();
+    });
     return users.length;
   }
 }

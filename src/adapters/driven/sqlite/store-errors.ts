@@ -1,0 +1,43 @@
+import { DependencyUnavailable } from '../../../application/ports/errors.js';
+
+const STORE = 'embedded store';
+
+/** SQLite's answer when the file cannot be written, in an operator's terms; null for any other error. */
+export function storeUnavailable(error: unknown): DependencyUnavailable | null {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
+  const say = (message: string, fix: string, retryAfterSeconds: number) => new DependencyUnavailable(STORE, `${message} (${code})`, error, fix, retryAfterSeconds);
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return say('The embedded store is busy: another process held its write lock for too long.', 'Try again in a few seconds; if it persists, look for a process stuck on DATA_FILE.', 5);
+  }
+  if (code === 'SQLITE_FULL') return say('The disk that holds the embedded store (DATA_FILE) is full.', 'Free space on that disk, then try again: nothing already recorded was lost.', 30);
+  if (code.startsWith('SQLITE_READONLY')) return say('The embedded store (DATA_FILE) is read-only.', "Make the file and its folder writable by the server's user, then try again.", 30);
+  if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN') {
+    return say('The embedded store (DATA_FILE) could not be written: the disk is full, over a size limit, or failing.', 'Free space or fix the disk that holds DATA_FILE, then try again: nothing already recorded was lost.', 30);
+  }
+  return null;
+}
+
+/**
+ * The adapter, with every method's SQLite failure mapped to the port's DependencyUnavailable: the one
+ * place where the embedded store's errors become the application's.
+ */
+export function guardStore<T extends object>(adapter: T): T {
+  const mapped = (error: unknown): never => {
+    throw storeUnavailable(error) ?? error;
+  };
+  return new Proxy(adapter, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        try {
+          const result = value.apply(target, args);
+          return result instanceof Promise ? result.catch(mapped) : result;
+        } catch (error) {
+          return mapped(error);
+        }
+      };
+    },
+  });
+}

@@ -1,0 +1,177 @@
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runCliProcess, type ServerProcess } from './support/server-process.js';
+import { startReliabilityWorld, type ReliabilityWorld } from './support/world.js';
+import './support/tally.js';
+
+const PROBLEM = /^application\/problem\+json/;
+
+/** Limits how large any file the process writes may grow: a full disk, as the process meets it. */
+function limitFileSize(pid: number, bytes: number | 'unlimited'): void {
+  execFileSync('prlimit', ['--pid', String(pid), `--fsize=${bytes}:unlimited`]);
+}
+
+async function editNames(server: ServerProcess, count: number): Promise<number[]> {
+  const { items } = (await server.call('GET', `/api/hardware?limit=${count}`)).body as { items: Array<{ id: string }> };
+  return Promise.all(items.map((r, i) => server.call('PATCH', `/api/hardware/${r.id}`, { body: { name: `Edited ${i}` } }).then((reply) => reply.status)));
+}
+
+describe('Reliability: the embedded store under contention and faults (real processes)', function () {
+  this.timeout(180_000);
+  let world: ReliabilityWorld;
+
+  before(async () => {
+    world = await startReliabilityWorld(['--intune-devices', '4000', '--jamf-computers', '1500', '--jamf-mobiles', '500', '--page-latency-ms', '100']);
+  });
+  after(async () => world?.close());
+
+  describe('two processes on one file', () => {
+    // Its own emulators, answering at once, so the two processes' write transactions really overlap.
+    let fast: ReliabilityWorld;
+    let dataFile: string;
+    let server: ServerProcess;
+    before(async () => {
+      fast = await startReliabilityWorld(['--intune-devices', '8000', '--jamf-computers', '1500', '--jamf-mobiles', '500']);
+      dataFile = fast.dataFile('contention');
+      server = await fast.start(dataFile);
+      await server.call('PUT', '/api/admin/integrations/intune', { body: fast.intuneSettings() });
+      await server.call('PUT', '/api/admin/integrations/jamf', { body: fast.jamfSettings() });
+      expect((await server.call('POST', '/api/admin/bulk-import/mdm/jamf')).status).to.equal(200);
+    });
+    after(async () => fast?.close());
+
+    it('a first CLI import of 8,000 devices while the server edits records: every edit and the import wait their turn', async () => {
+      let done = false;
+      const cli = runCliProcess(['import', 'intune', '--json'], fast.env(dataFile)).finally(() => (done = true));
+      const statuses: number[] = [];
+      while (!done) statuses.push(...(await editNames(server, 20)));
+      const cliRun = await cli;
+      expect(cliRun.code, cliRun.stderr).to.equal(0);
+      expect(JSON.parse(cliRun.stdout).counts.created).to.be.greaterThan(7000);
+      expect(statuses.length).to.be.greaterThan(20);
+      expect(statuses.filter((s) => s !== 200), server.lines.filter((l) => /locked/i.test(l)).slice(0, 3).join('\n')).to.deep.equal([]);
+    });
+
+    it('a CLI import and a server import of the two sources side by side both complete', async () => {
+      const [cliRun, served] = await Promise.all([runCliProcess(['import', 'jamf', '--json'], fast.env(dataFile)), server.call('POST', '/api/admin/bulk-import/mdm/intune')]);
+      expect(cliRun.code, cliRun.stderr).to.equal(0);
+      expect(served.status, served.text).to.equal(200);
+      expect(`${cliRun.stderr}${server.lines.join('\n')}`).to.not.match(/database is locked/);
+    });
+  });
+
+  describe('a full disk', () => {
+    let server: ServerProcess;
+    before(async () => {
+      server = await world.start(world.dataFile('full'), { RUN_LEASE_SECONDS: '2' });
+      await server.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() });
+      expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune')).status).to.equal(200);
+    });
+    after(() => server.kill('SIGTERM'));
+
+    it('answers writes with a 503 problem and Retry-After, keeps reads working, and /readyz says not writable', async () => {
+      limitFileSize(server.pid, 512);
+      try {
+        const imported = await server.call('POST', '/api/admin/bulk-import/mdm/intune');
+        expect(imported.status, imported.text).to.equal(503);
+        expect(imported.headers.get('content-type')).to.match(PROBLEM);
+        expect(Number(imported.headers.get('retry-after'))).to.be.greaterThan(0);
+        expect(imported.body.detail).to.match(/could not be written|is full/);
+        expect(imported.body.fix).to.match(/Free space/);
+        expect((await editNames(server, 3)).every((s) => s === 503)).to.equal(true);
+        const ready = await server.call('GET', '/readyz', { token: null });
+        expect(ready.status).to.equal(503);
+        expect(ready.body.components[0].detail).to.match(/^not writable/);
+        expect((await server.call('GET', '/api/hardware?limit=5')).status).to.equal(200);
+      } finally {
+        limitFileSize(server.pid, 'unlimited');
+      }
+      expect((await server.call('GET', '/readyz', { token: null })).status).to.equal(200);
+      expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune')).status).to.equal(200);
+    });
+
+    it('a run whose failure could not be recorded does not keep its source locked', async () => {
+      const pending = server.call('POST', '/api/admin/bulk-import/mdm/intune');
+      for (let i = 0; i < 200; i += 1) {
+        const runs = (await server.call('GET', '/api/admin/bulk-import/mdm/runs?source=intune&limit=1')).body;
+        if (runs[0]?.status === 'running' && runs[0].pages >= 1) break;
+        await sleep(20);
+      }
+      limitFileSize(server.pid, 512);
+      let answer;
+      try {
+        answer = await pending;
+      } finally {
+        limitFileSize(server.pid, 'unlimited');
+      }
+      expect(answer.status, answer.text).to.equal(503);
+      expect(answer.body.result.status).to.equal('failed');
+      const runs = (await server.call('GET', '/api/admin/bulk-import/mdm/runs?source=intune&limit=1')).body;
+      expect(runs[0].status, 'its failure could not be written').to.equal('running');
+      await sleep(3000); // one 2 s lease, and the sweep after it
+      const next = await server.call('POST', '/api/admin/bulk-import/mdm/intune');
+      expect(next.status, next.text).to.equal(200);
+    });
+  });
+
+  describe('secrets key rotation', () => {
+    const keyA = randomBytes(32).toString('base64');
+    const keyB = randomBytes(32).toString('base64');
+    let dataFile: string;
+
+    async function cards(server: ServerProcess) {
+      const reply = await server.call('GET', '/api/admin/integrations');
+      expect(reply.status, reply.text).to.equal(200);
+      return Object.fromEntries((reply.body as Array<{ source: string }>).map((c) => [c.source, c])) as Record<string, any>;
+    }
+
+    before(async () => {
+      dataFile = world.dataFile('keys');
+      const server = await world.start(dataFile, { SECRETS_KEY: keyA });
+      await server.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() });
+      await server.call('PUT', '/api/admin/integrations/jamf', { body: world.jamfSettings() });
+      await server.kill('SIGTERM');
+    });
+
+    it('another SECRETS_KEY: every screen still answers, the secret reads as unreadable, and a new one can be saved', async () => {
+      const server = await world.start(dataFile, { SECRETS_KEY: keyB });
+      try {
+        const { intune } = await cards(server);
+        expect(intune).to.include({ status: 'Not configured', secretStored: false, secretProblem: 'Secret unreadable with the current key: enter it again.' });
+        expect(intune.missing).to.include('clientSecret');
+        expect((await server.call('GET', '/api/admin/bulk-import/mdm')).status).to.equal(200);
+        const test = await server.call('POST', '/api/admin/integrations/intune/test');
+        expect(test.status).to.equal(200);
+        expect(test.body.ok).to.equal(false);
+        const run = await server.call('POST', '/api/admin/bulk-import/mdm/intune');
+        expect(run.status).to.equal(409);
+        expect(run.body.detail).to.match(/not configured/);
+        const saved = await server.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() });
+        expect(saved.status, saved.text).to.equal(200);
+        expect(saved.body).to.include({ status: 'Configured', secretProblem: null });
+        expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune')).status).to.equal(200);
+      } finally {
+        await server.kill('SIGTERM');
+      }
+    });
+
+    it('SECRETS_KEY_PREVIOUS opens the old secrets and the new key seals them again, so the old key can go', async () => {
+      const rotating = await world.start(dataFile, { SECRETS_KEY: keyB, SECRETS_KEY_PREVIOUS: keyA });
+      try {
+        expect((await cards(rotating)).jamf).to.include({ status: 'Configured', secretProblem: null });
+        expect(rotating.lines.join('\n')).to.match(/sealed again with SECRETS_KEY/);
+      } finally {
+        await rotating.kill('SIGTERM');
+      }
+      const rotated = await world.start(dataFile, { SECRETS_KEY: keyB });
+      try {
+        expect((await cards(rotated)).jamf).to.include({ status: 'Configured' });
+        expect((await rotated.call('POST', '/api/admin/bulk-import/mdm/jamf')).status).to.equal(200);
+      } finally {
+        await rotated.kill('SIGTERM');
+      }
+    });
+  });
+});
