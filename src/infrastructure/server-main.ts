@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import type { Container } from 'inversify';
 import { createHttpApp } from '../adapters/driving/http/app.js';
+import { answerMalformedRequests } from '../adapters/driving/http/problem.js';
 import { TOKENS } from '../application/tokens.js';
 import { loadConfig, type Config } from './config.js';
 import { buildContainer, checkStartup, closeContainer, type ContainerOverrides } from './container.js';
@@ -47,6 +48,7 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(config.port, config.host, () => resolve(listening));
   });
+  answerMalformedRequests(server);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : config.port}`;
   return {

@@ -41,7 +41,8 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(helmet());
-  app.use(express.json({ limit: '64kb' }));
+  // Bodies are read only after sign-in: nobody without a token makes the server inflate or parse anything.
+  const body = express.json({ limit: '64kb' });
 
   app.get('/healthz', (_request, response) => response.json({ status: 'ok' }));
   app.get('/readyz', async (_request: Request, response: Response) => {
@@ -52,7 +53,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   app.get('/openapi.json', (_request, response) => response.json(openApiDocument));
 
   const admin = express.Router();
-  admin.use(signedIn, requireAdmin);
+  admin.use(signedIn, requireAdmin, body);
   admin.get('/integrations', integrations.list);
   admin.put('/integrations/:source', integrations.save);
   admin.post('/integrations/:source/test', limited, integrations.test);
@@ -65,7 +66,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   app.use('/api/admin', admin);
 
   const register = express.Router();
-  register.use(signedIn);
+  register.use(signedIn, body);
   register.get('/', hardware.search);
   register.get('/lookup', requireAdmin, hardware.lookup);
   register.get('/:id', hardware.one);

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { STATUS_CODES, type Server } from 'node:http';
 import { ImportRunFailed } from '../../../application/commands/import-result.js';
 import { RunLeaseLost } from '../../../application/import-run-recorder.js';
 import { DependencyUnavailable } from '../../../application/ports/errors.js';
@@ -64,12 +65,51 @@ export function toProblem(error: unknown): Problem {
     return { type: type('import-failed'), title: 'The import stopped before the end', status: 502, detail: error.message, result: error.result, fix: 'Fix the cause, then re-run: the import is idempotent.' };
   }
   if (error instanceof MdmSourceFailure) return { type: type('mdm-unavailable'), title: 'The MDM could not be read', status: 502, detail: error.message, fix: error.fix };
-  const status = (error as { status?: number; type?: string }).status;
-  if (status === 413) return { type: type('too-large'), title: 'Request body too large', status: 413, detail: 'The request body is larger than the server accepts.' };
-  if (status === 400 && (error as { type?: string }).type === 'entity.parse.failed') {
+  const client = clientErrorProblem(error);
+  if (client) return client;
+  return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'Something went wrong on our side; it has been logged.' };
+}
+
+/** The request's own fault as express, its router and body-parser report it (errors with a 4xx status). */
+function clientErrorProblem(error: unknown): Problem | null {
+  const { status, type: kind, code, message } = error as { status?: unknown; type?: string; code?: string; message?: string };
+  if (typeof status !== 'number' || status < 400 || status > 499) return null;
+  if (error instanceof URIError) {
+    return { type: type('bad-path-encoding'), title: 'The address is not valid', status: 400, detail: `${message ?? 'A path segment'}: it is not valid percent-encoding.`, fix: 'Encode special characters in the address as %XX with two hex digits (UTF-8).' };
+  }
+  if (status === 413) return { type: type('too-large'), title: 'Request body too large', status: 413, detail: 'The request body is larger than the server accepts (64 KB).', fix: 'Send a smaller body.' };
+  if (kind === 'entity.parse.failed') {
     return { type: type('invalid-json'), title: 'The request is not valid', status: 400, detail: 'The body is not valid JSON.', fix: 'Send a JSON object with Content-Type: application/json.' };
   }
-  return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'Something went wrong on our side; it has been logged.' };
+  if (kind === 'encoding.unsupported') {
+    return { type: type('unsupported-encoding'), title: 'Unsupported Content-Encoding', status: 415, detail: `${message}.`, fix: 'Send the body uncompressed, or compressed as gzip, deflate or br.' };
+  }
+  if (kind === 'charset.unsupported') return { type: type('unsupported-charset'), title: 'Unsupported charset', status: 415, detail: `${message}.`, fix: 'Send JSON as UTF-8.' };
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    return { type: type('bad-encoding'), title: 'The body does not match its Content-Encoding', status: 400, detail: `The body could not be decoded as its Content-Encoding says (${message}).`, fix: 'Compress the body as Content-Encoding says, or leave the header out.' };
+  }
+  const title = STATUS_CODES[status] ?? 'Bad request';
+  return { type: type('bad-request'), title, status, detail: (error as { expose?: boolean }).expose && message ? message : title };
+}
+
+/**
+ * Requests too malformed for express (an oversized request line or header, broken HTTP) are answered
+ * on the socket, as problem+json all the same.
+ */
+export function answerMalformedRequests(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || (error as { code?: string }).code === 'ECONNRESET') return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const body = JSON.stringify({
+      type: type(tooLarge ? 'headers-too-large' : 'malformed-request'),
+      title: STATUS_CODES[status],
+      status,
+      detail: tooLarge ? 'The request line or headers are larger than the server accepts (16 KB).' : 'The request is not valid HTTP.',
+      fix: tooLarge ? 'Send a shorter address and fewer or smaller headers.' : 'Send a well-formed HTTP/1.1 request.',
+    });
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
 }
 
 export function problemMiddleware(onServerError: (error: unknown, request: Request) => void) {

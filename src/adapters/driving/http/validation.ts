@@ -25,7 +25,8 @@ export function parseQuery<T extends object>(Dto: new () => T, query: Record<str
   const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query)) {
     if (Array.isArray(value)) throw new BadRequest(`${key} is given more than once.`, [{ field: key, message: `${key} must be given once` }]);
-    values[key] = numeric.includes(key) && typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+    // Only whole numbers a JavaScript number holds exactly; anything else stays text and fails validation.
+    values[key] = numeric.includes(key) && typeof value === 'string' && /^-?\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : value;
   }
   return parseBody(Dto, values);
 }

@@ -1,0 +1,143 @@
+import { expect } from 'chai';
+import { gzipSync } from 'node:zlib';
+import { connect } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openApiDocument } from '../../src/adapters/driving/http/openapi.js';
+import { baseEnv, MEMBER_TOKEN, startServerProcess, type Reply, type ServerProcess } from './support/server-process.js';
+import './support/tally.js';
+
+type Method = 'get' | 'post' | 'put' | 'patch';
+
+const PATH_VALUES = ['intune', '0f9e8d7c-6b5a-4c3d-9e8f-7a6b5c4d3e2f', '%E0%A4%A', '%ZZ', '%', '..%2F..%2Fetc%2Fpasswd', '%00', 'a'.repeat(4000), '__proto__', 'constructor', '%F0%9F%92%A5', "'%20OR%201=1%20--"];
+
+const QUERY_VALUES = ['abc', '-1', '1e309', '99999999999999999999', '', '%E0%A4%A', 'x'.repeat(6000), '%00', '[]', '{"$gt":""}', 'intune'];
+
+const DEEP = '['.repeat(30_000) + ']'.repeat(30_000);
+
+/** Bodies a careless or hostile client sends, with the headers they come with. */
+const BODIES: Array<{ label: string; body?: string | Buffer; headers?: Record<string, string> }> = [
+  { label: 'no body' },
+  { label: 'truncated JSON', body: '{' },
+  { label: 'an array', body: '[]' },
+  { label: 'null', body: 'null' },
+  { label: 'a string', body: '"enabled"' },
+  { label: 'a number', body: '42' },
+  { label: 'wrong types', body: JSON.stringify({ enabled: 'yes', tenantId: 7, clientId: [], clientSecret: {}, tenantUrl: null, name: 1, status: ['assigned'], purchasePrice: 'free', serial: { a: 1 } }) },
+  { label: 'a 60 KB field', body: JSON.stringify({ name: 'x'.repeat(60_000), tenantUrl: 'h'.repeat(60_000) }) },
+  { label: 'a body over the limit', body: JSON.stringify({ name: 'x'.repeat(70_000) }) },
+  { label: 'prototype pollution keys', body: '{"__proto__":{"role":"admin","isAdmin":true},"constructor":{"prototype":{"polluted":true}},"prototype":{"x":1}}' },
+  { label: 'deep nesting', body: DEEP },
+  { label: 'JSON as text/plain', body: '{"enabled":true}', headers: { 'content-type': 'text/plain' } },
+  { label: 'a lying gzip', body: '{"enabled":true}', headers: { 'content-encoding': 'gzip' } },
+  { label: 'real gzip of garbage', body: gzipSync('{"enabled":'), headers: { 'content-encoding': 'gzip' } },
+  { label: 'an unsupported encoding', body: '{}', headers: { 'content-encoding': 'compress' } },
+  { label: 'a stacked encoding', body: '{}', headers: { 'content-encoding': 'gzip, identity, br' } },
+  { label: 'an unknown charset', body: '{}', headers: { 'content-type': 'application/json; charset=klingon' } },
+  { label: 'invalid UTF-8', body: Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]) },
+];
+
+function routes(): Array<{ method: Method; template: string; query: string[] }> {
+  const list: Array<{ method: Method; template: string; query: string[] }> = [];
+  for (const [template, operations] of Object.entries(openApiDocument.paths as unknown as Record<string, Record<string, { parameters?: ReadonlyArray<{ name: string; in: string }> }>>)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      list.push({ method: method as Method, template, query: (operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name) });
+    }
+  }
+  return list;
+}
+
+function raw(port: number, request: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', () => resolve(answer));
+    setTimeout(() => socket.destroy(), 3000).unref();
+  });
+}
+
+/**
+ * Every route of /openapi.json, fed bad JSON, wrong types, huge and oddly encoded input, bad
+ * percent-encoding and prototype-pollution keys, signed in and not: never a 5xx, every error a
+ * problem+json body, and the server unchanged afterwards.
+ */
+describe('Reliability: the HTTP edge under a route fuzzer (real server process)', function () {
+  this.timeout(120_000);
+  let server: ServerProcess;
+  let dir: string;
+  let sent = 0;
+  const failures: string[] = [];
+
+  function check(label: string, reply: Reply): void {
+    sent += 1;
+    const type = reply.headers.get('content-type') ?? '';
+    if (reply.status >= 500) failures.push(`${label} → ${reply.status} ${reply.text.slice(0, 160)}`);
+    else if (reply.status >= 400 && (!type.startsWith('application/problem+json') || typeof reply.body?.detail !== 'string' || reply.body.status !== reply.status)) {
+      failures.push(`${label} → ${reply.status} without a problem+json body (${type}: ${reply.text.slice(0, 80)})`);
+    }
+  }
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ontrackio-fuzz-'));
+    server = await startServerProcess(baseEnv(join(dir, 'fuzz.sqlite'), join(dir, 'no-ca.pem')));
+  });
+  after(async () => {
+    await server?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  function expectNoBadAnswers(): void {
+    const bad = failures.splice(0);
+    expect(bad.slice(0, 15), `${bad.length} bad answers`).to.deep.equal([]);
+  }
+
+  it('fuzzes the routes the server itself publishes', async () => {
+    const published = (await server.call('GET', '/openapi.json', { token: null })).body as { paths: Record<string, unknown> };
+    expect(Object.keys(published.paths)).to.deep.equal(Object.keys(openApiDocument.paths));
+  });
+
+  for (const { method, template, query } of routes()) {
+    it(`${method.toUpperCase()} ${template}`, async () => {
+      const paths = template.includes('{') ? PATH_VALUES.map((value) => template.replace(/\{[^}]+\}/, value)) : [template];
+      for (const path of paths) {
+        for (const token of [undefined, null] as const) check(`${method} ${path} ${token === null ? '(anonymous)' : ''}`, await server.call(method.toUpperCase(), path, { token }));
+      }
+      const base = paths[0]!;
+      for (const name of [...query, '__proto__[polluted]', 'constructor[prototype][x]']) {
+        for (const value of QUERY_VALUES) check(`${method} ${base}?${name}=${value.slice(0, 20)}`, await server.call(method.toUpperCase(), `${base}?${encodeURI(name)}=${value}`));
+        check(`${method} ${base} ${name} twice`, await server.call(method.toUpperCase(), `${base}?${name}=1&${name}=2`));
+      }
+      if (method !== 'get') {
+        for (const target of paths.slice(0, 3)) {
+          for (const { label, body, headers } of BODIES) {
+            for (const token of [undefined, null] as const) {
+              check(`${method} ${target} with ${label}${token === null ? ' (anonymous)' : ''}`, await server.call(method.toUpperCase(), target, { rawBody: body, headers: { 'content-type': 'application/json', ...headers }, token }));
+            }
+          }
+        }
+      }
+      expectNoBadAnswers();
+    });
+  }
+
+  it('too long a request line or header, and broken HTTP, are answered as problem+json', async () => {
+    const port = Number(new URL(server.url).port);
+    for (const request of [`GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`, 'FOO BAR\r\n\r\n']) {
+      const answer = await raw(port, request);
+      expect(answer).to.match(/^HTTP\/1\.1 4(00|31) /);
+      expect(answer).to.match(/Content-Type: application\/problem\+json/);
+      sent += 1;
+    }
+  });
+
+  it('the server is unchanged afterwards: still up, nothing polluted, a member still not an admin', async () => {
+    expect((await server.call('GET', '/healthz', { token: null })).status).to.equal(200);
+    expect((await server.call('GET', '/api/admin/integrations', { token: MEMBER_TOKEN })).status).to.equal(403);
+    const cards = (await server.call('GET', '/api/admin/integrations')).body as Array<Record<string, unknown>>;
+    for (const card of cards) expect(card).to.not.have.property('polluted');
+    expect(server.lines.filter((line) => /"level":"error"/.test(line)).slice(0, 3)).to.deep.equal([]);
+    expect(sent).to.be.greaterThan(1000);
+  });
+});
