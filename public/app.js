@@ -184,6 +184,7 @@ function showBanner(result) {
     el('h3', {}, `${NAMES[result.source]}: import ${result.status} in ${(result.durationMs / 1000).toFixed(1)} s`),
     countsList(result.counts),
     result.failure ? el('p', {}, `Stopped: ${result.failure}`) : null,
+    ...(result.warnings ?? []).map((warning) => el('p', { class: 'warning' }, `Warning: ${warning}`)),
     outcomeList('Errors', result.failedDevices),
     outcomeList('Skipped', result.skippedDevices),
   );

@@ -6,7 +6,7 @@ const STORE = 'embedded store';
 export function storeUnavailable(error: unknown): DependencyUnavailable | null {
   const code = (error as { code?: unknown })?.code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
-  const say = (message: string, fix: string, retryAfterSeconds: number) => new DependencyUnavailable(STORE, `${message} (${code})`, error, fix, retryAfterSeconds);
+  const say = (message: string, fix: string, retryAfterSeconds: number) => new DependencyUnavailable(STORE, `${message.replace(/\.$/, '')} (${code}).`, error, fix, retryAfterSeconds);
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return say('The embedded store is busy: another process held its write lock for too long.', 'Try again in a few seconds; if it persists, look for a process stuck on DATA_FILE.', 5);
   }

@@ -14,6 +14,7 @@ export function banner(result: ImportResult): string {
     `  ${counts(result.counts)}`,
   ];
   if (result.failure) lines.push(`  stopped: ${result.failure}`);
+  for (const warning of result.warnings ?? []) lines.push(`  warning: ${warning}`);
   for (const d of result.failedDevices) lines.push(`  error   ${d.serial ?? '(no serial)'} [${d.sourceDeviceId}] ${d.detail ?? d.reason}`);
   if (result.counts.skipped > 0) {
     const byReason = new Map<string, number>();

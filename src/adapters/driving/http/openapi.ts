@@ -8,7 +8,12 @@ const problem = (description: string) => ({ description, content: { 'application
 const source = { name: 'source', in: 'path', required: true, schema: { enum: [...MDM_SOURCES] } };
 const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const query = (name: string, schema: object, description?: string) => ({ name, in: 'query', required: false, schema, ...(description ? { description } : {}) });
-const common = { '401': problem('No valid bearer token'), '403': problem('The role does not allow this') };
+const common = {
+  '401': problem('No valid bearer token'),
+  '403': problem('The role does not allow this'),
+  '503': problem('The store cannot be written right now (disk full, read-only, locked); Retry-After says when to retry'),
+};
+const bodyErrors = { '413': problem('Body over 64 KB'), '415': problem('Unsupported Content-Encoding or charset') };
 const admin = [{ bearerAuth: [] }];
 const nullableString = { type: ['string', 'null'] };
 const counts = { type: 'object', required: ['created', 'updated', 'unchanged', 'skipped', 'errors'], properties: Object.fromEntries(['created', 'updated', 'unchanged', 'skipped', 'errors'].map((k) => [k, { type: 'integer', minimum: 0 }])) };
@@ -45,14 +50,14 @@ export const openApiDocument = {
       ConnectionCheck: { type: 'object', required: ['ok', 'message'], properties: { ok: { type: 'boolean' }, message: { type: 'string' }, cause: { type: 'string' }, fix: { type: 'string' }, at: { type: 'string', format: 'date-time' }, by: { type: 'string' }, onUnsavedValues: { type: 'boolean' } } },
       Integration: {
         type: 'object',
-        properties: { source: { enum: [...MDM_SOURCES] }, name: { type: 'string' }, enabled: { type: 'boolean' }, status: { enum: ['Configured', 'Not configured'] }, missing: { type: 'array', items: { type: 'string' } }, settings: { type: 'object', description: 'Non-secret fields only' }, secretStored: { type: 'boolean' }, lastTest: { oneOf: [ref('ConnectionCheck'), { type: 'null' }] } },
+        properties: { source: { enum: [...MDM_SOURCES] }, name: { type: 'string' }, enabled: { type: 'boolean' }, status: { enum: ['Configured', 'Not configured'] }, missing: { type: 'array', items: { type: 'string' } }, settings: { type: 'object', description: 'Non-secret fields only' }, secretStored: { type: 'boolean' }, secretProblem: { ...nullableString, description: 'Why a stored secret cannot be used (the secrets key changed)' }, lastTest: { oneOf: [ref('ConnectionCheck'), { type: 'null' }] } },
       },
       RunCounts: counts,
       DeviceOutcome: { type: 'object', properties: { outcome: { enum: ['created', 'updated', 'unchanged', 'skipped', 'error'] }, sourceDeviceId: { type: 'string' }, serial: nullableString, deviceName: nullableString, hardwareId: { type: 'string' }, assetTag: { type: 'string' }, reason: { type: 'string' }, detail: { type: 'string' } } },
       ImportResult: {
         type: 'object',
         description: 'The result banner.',
-        properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, status: { enum: ['completed', 'failed'] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: { type: 'string' }, durationMs: { type: 'integer' }, counts: ref('RunCounts'), skippedDevices: { type: 'array', items: ref('DeviceOutcome') }, failedDevices: { type: 'array', items: ref('DeviceOutcome') }, failure: nullableString },
+        properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, status: { enum: ['completed', 'failed'] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: { type: 'string' }, durationMs: { type: 'integer' }, counts: ref('RunCounts'), skippedDevices: { type: 'array', items: ref('DeviceOutcome') }, failedDevices: { type: 'array', items: ref('DeviceOutcome') }, warnings: { type: 'array', items: { type: 'string' }, description: 'What the MDM listing got wrong in a completed run (fewer devices than announced, …)' }, failure: nullableString },
       },
       RunSummary: { type: 'object', properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: nullableString, status: { enum: ['running', 'completed', 'failed'] }, counts: ref('RunCounts'), failureReason: nullableString, pages: { type: 'integer' } } },
       RunDetail: { allOf: [ref('RunSummary'), { type: 'object', properties: { outcomes: { type: 'array', items: ref('DeviceOutcome') } } }] },
@@ -82,7 +87,7 @@ export const openApiDocument = {
         security: admin,
         parameters: [source],
         requestBody: { required: true, content: { 'application/json': { schema: { oneOf: [ref('IntuneSettings'), ref('JamfSettings')] } } } },
-        responses: { '200': json(ref('Integration')), '400': problem('A field is malformed'), '422': problem('A field breaks a rule (GUID, tenant URL)'), ...common },
+        responses: { '200': json(ref('Integration')), '400': problem('A field is malformed'), '422': problem('A field breaks a rule (GUID, tenant URL), or another address or identity without the secret typed again'), ...bodyErrors, ...common },
       },
     },
     '/api/admin/integrations/{source}/test': {
@@ -91,7 +96,7 @@ export const openApiDocument = {
         security: admin,
         parameters: [source],
         requestBody: { required: false, content: { 'application/json': { schema: { oneOf: [ref('IntuneSettings'), ref('JamfSettings')] } } } },
-        responses: { '200': json(ref('ConnectionCheck')), '429': problem('Rate limited'), ...common },
+        responses: { '200': json(ref('ConnectionCheck')), '422': problem('Unsaved values that differ from the saved address or identity, without the secret typed again'), '429': problem('Rate limited'), ...bodyErrors, ...common },
       },
     },
     '/api/admin/bulk-import/mdm': { get: { summary: 'Per source: the Configured badge and the last run', security: admin, responses: { '200': json({ type: 'array', items: { type: 'object' } }), ...common } } },
@@ -100,7 +105,7 @@ export const openApiDocument = {
         summary: 'Run the import synchronously and return the result banner',
         security: admin,
         parameters: [source],
-        responses: { '200': json(ref('ImportResult')), '409': problem('Not configured, or a run of this source is in progress'), '429': problem('Rate limited'), '502': problem('The MDM was lost half-way; the body carries the partial result'), ...common },
+        responses: { '200': json(ref('ImportResult')), '409': problem('Not configured, a run of this source is in progress, or this run was closed by another process'), '429': problem('Rate limited'), '502': problem('The MDM was lost half-way, or answered something other than device data; the body carries the partial result'), ...common },
       },
     },
     '/api/admin/bulk-import/mdm/runs': {
