@@ -1,6 +1,6 @@
 import { validateConvention } from '../../domain/hardware/asset-tag.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
-import type { DeviceOutcome } from '../../domain/import-run/outcome.js';
+import { addOutcomes, noCounts, type DeviceOutcome } from '../../domain/import-run/outcome.js';
 import { ImportRunRecorder, RunLeaseLost, type RunEnded } from '../import-run-recorder.js';
 import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
 import type { Clock } from '../ports/clock.js';
@@ -79,6 +79,8 @@ export class ImportFromMdm {
     const warnings: string[] = [];
     let failure: unknown = null;
     let ended: RunEnded | null = null;
+    // What was recorded so far: the banner's counts when not even the failure could be written.
+    let recorded = noCounts();
     let seenDevices = 0;
     let page = 0;
     try {
@@ -88,6 +90,7 @@ export class ImportFromMdm {
         const outcomes = [...(await this.pages.importPage(mdmPage.devices, context)), ...(mdmPage.rejected ?? []).map(rejectedOutcome)];
         if (outcomes.length === 0) continue;
         await run.recordPage(outcomes, this.now());
+        recorded = addOutcomes(recorded, outcomes);
         // Project each page while the connector fetches the next one: the work overlaps the network
         // wait, and the register fills as the run goes rather than all at the end.
         await deps.projections.catchUp();
@@ -116,7 +119,7 @@ export class ImportFromMdm {
       startedAt: run.startEvent.data.startedAt,
       finishedAt,
       durationMs: Date.parse(finishedAt) - Date.parse(run.startEvent.data.startedAt),
-      counts: ended?.data.counts ?? { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0 },
+      counts: ended?.data.counts ?? recorded,
       skippedDevices: skipped,
       failedDevices: failed,
       warnings,
