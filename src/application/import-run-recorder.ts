@@ -3,7 +3,7 @@ import type { ImportRunEvent } from '../domain/import-run/events.js';
 import type { DeviceOutcome } from '../domain/import-run/outcome.js';
 import { decideRun, evolveRuns, ImportAlreadyRunning, initialRuns, type ImportRunCommand, type SourceRuns } from '../domain/import-run/run.js';
 import { StreamConflict } from './ports/errors.js';
-import type { EventStore, ExpectedRevision } from './ports/event-store.js';
+import type { EventStore, ExpectedRevision, RecordedEvent } from './ports/event-store.js';
 import type { RunOwner } from './ports/run-owner.js';
 import { importRunsStream } from './streams.js';
 
@@ -22,11 +22,26 @@ export interface LeaseTerms {
   owner: RunOwner;
 }
 
-async function readRuns(store: EventStore, source: MdmSourceName): Promise<{ state: SourceRuns; revision: ExpectedRevision }> {
-  const history = await store.readStream(importRunsStream(source));
+const RUN_BOUNDARIES: ReadonlyArray<ImportRunEvent['type']> = ['ImportStarted', 'ImportCompleted', 'ImportFailed'];
+
+function fold(events: readonly RecordedEvent[]): SourceRuns {
   let state = initialRuns();
-  for (const event of history) state = evolveRuns(state, { type: event.type, data: event.data } as ImportRunEvent);
-  return { state, revision: history.at(-1)?.revision ?? 'no_stream' };
+  for (const event of events) state = evolveRuns(state, { type: event.type, data: event.data } as ImportRunEvent);
+  return state;
+}
+
+/**
+ * The source's run state without reading past runs' per-device outcomes (most of a run stream's
+ * bytes): the start and end events say whether a run is in progress, and only that run is read whole.
+ */
+async function readRuns(store: EventStore, source: MdmSourceName): Promise<{ state: SourceRuns; revision: ExpectedRevision }> {
+  const stream = importRunsStream(source);
+  const boundaries = await store.readStream(stream, { types: RUN_BOUNDARIES });
+  const open = boundaries.at(-1)?.type === 'ImportStarted' ? boundaries.at(-1)! : null;
+  // With no run in progress, the stream's last event is the last run's end.
+  if (!open) return { state: initialRuns(), revision: boundaries.at(-1)?.revision ?? 'no_stream' };
+  const current = await store.readStream(stream, { fromRevision: open.revision });
+  return { state: fold(current), revision: current.at(-1)!.revision };
 }
 
 /**

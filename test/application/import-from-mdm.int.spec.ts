@@ -34,6 +34,23 @@ describe('ImportFromMdm on the embedded store', () => {
     expect(entry!.counts).to.deep.equal(result.counts);
   });
 
+  it('starts a run without reading earlier runs\' per-device outcomes', async () => {
+    app = new EmbeddedApp({ intune: () => generateFleet({ source: 'intune', size: 300, seed: 4 }) });
+    await app.import('intune');
+    await app.import('intune');
+    const store = app.store;
+    const reads: Array<{ stream: string; options: unknown }> = [];
+    const readStream = store.readStream.bind(store);
+    store.readStream = (stream, options) => {
+      reads.push({ stream, options });
+      return readStream(stream, options);
+    };
+    await app.import('intune');
+    const runStreamReads = reads.filter((r) => r.stream.startsWith('mdmImport-'));
+    expect(runStreamReads.length).to.be.greaterThan(0);
+    for (const read of runStreamReads) expect(read.options, 'a filtered or bounded read').to.satisfy((o: { types?: unknown; fromRevision?: unknown } | undefined) => !!o && (!!o.types || o.fromRevision !== undefined));
+  });
+
   it('counts every device of an identical re-run as unchanged and writes no hardware event', async () => {
     app = new EmbeddedApp({ intune: () => generateFleet({ source: 'intune', size: 300, seed: 2 }) });
     await app.import('intune');

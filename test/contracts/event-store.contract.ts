@@ -72,6 +72,13 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreH
       expect(await harness.store.readStream(stream('none'), { types: ['Numbered'] })).to.deep.equal([]);
     });
 
+    it('reads a stream from a revision on, alone or with a type filter', async () => {
+      await harness.store.append(stream('r'), [event(1), { type: 'Other', data: {} }, event(2), event(3)], 'no_stream');
+      expect((await harness.store.readStream(stream('r'), { fromRevision: 2 })).map((e) => e.revision)).to.deep.equal([2, 3]);
+      expect((await harness.store.readStream(stream('r'), { fromRevision: 1, types: ['Other'] })).map((e) => e.revision)).to.deep.equal([1]);
+      expect(await harness.store.readStream(stream('r'), { fromRevision: 9 })).to.deep.equal([]);
+    });
+
     it('reads several streams at once, leaving out those that do not exist', async () => {
       await harness.store.append(stream('e1'), [event(1)], 'no_stream');
       await harness.store.append(stream('e2'), [event(2), event(3)], 'no_stream');

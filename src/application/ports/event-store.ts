@@ -49,6 +49,8 @@ export interface ReadAllPage {
 export interface ReadStreamOptions {
   /** Only events of these types (revisions keep their gaps). */
   types?: readonly string[];
+  /** Only events at this revision and after it. */
+  fromRevision?: number;
 }
 
 export interface Subscription {

@@ -74,6 +74,12 @@ describe('EventStoreDB adapter (no server: the client is stubbed)', () => {
     expect(read.map((e) => [e.revision, e.type])).to.deep.equal([[0, 'ImportStarted'], [2, 'ImportCompleted']]);
   });
 
+  it('asks the server to read from a revision on', async () => {
+    const readStream = sinon.stub().returns((async function* () {})());
+    await new EsdbEventStore(fakeClient({ readStream })).readStream('mdmImport-jamf', { fromRevision: 7 });
+    expect(readStream.firstCall.args[1]).to.deep.include({ fromRevision: 7n });
+  });
+
   it('says EventStoreDB cannot be reached when the connection is refused', async () => {
     const refused = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { type: 'unavailable' });
     const store = new EsdbEventStore(fakeClient({ readStream: sinon.stub().returns(throwing(refused)) }));

@@ -78,7 +78,8 @@ export class EsdbEventStore implements EventStore {
     const events: RecordedEvent[] = [];
     const wanted = options.types ? new Set(options.types) : null;
     try {
-      for await (const resolved of this.client.readStream(stream, { direction: FORWARDS, fromRevision: START })) {
+      const fromRevision = options.fromRevision ? BigInt(options.fromRevision) : START;
+      for await (const resolved of this.client.readStream(stream, { direction: FORWARDS, fromRevision })) {
         if (wanted && !wanted.has(resolved.event?.type ?? '')) continue;
         const recorded = toRecorded(resolved);
         if (recorded) events.push(recorded);

@@ -48,8 +48,10 @@ export class SqliteEventStore implements EventStore {
   constructor(private readonly db: SqliteDatabase) {
     this.appended.setMaxListeners(0);
     this.statements = {
-      readStream: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream = ? ORDER BY revision'),
-      readStreamTypes: db.prepare<[string, string], EventRow>('SELECT * FROM events WHERE stream = ? AND type IN (SELECT value FROM json_each(?)) ORDER BY revision'),
+      readStream: db.prepare<[string, number], EventRow>('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision'),
+      readStreamTypes: db.prepare<[string, number, string], EventRow>(
+        'SELECT * FROM events WHERE stream = ? AND revision >= ? AND type IN (SELECT value FROM json_each(?)) ORDER BY revision',
+      ),
       readStreams: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision'),
       // The (stream, revision) unique index answers this with one seek.
       revision: db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?'),
@@ -65,7 +67,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const rows = options.types ? this.statements.readStreamTypes.all(stream, JSON.stringify(options.types)) : this.statements.readStream.all(stream);
+    const from = options.fromRevision ?? 0;
+    const rows = options.types ? this.statements.readStreamTypes.all(stream, from, JSON.stringify(options.types)) : this.statements.readStream.all(stream, from);
     return rows.map(toRecorded);
   }
 
