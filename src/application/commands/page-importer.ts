@@ -119,14 +119,15 @@ export class PageImporter {
     let nextTag = unseen > 0 ? await this.tags.reserve(unseen) : 0;
 
     const work = new Map<string, SerialWork>();
-    const seenThisPass = new Map(context.seen);
+    // Only this pass's new reporters: copying the run's whole map on every page made a run's cost grow with devices × pages.
+    const addedThisPass = new Map<string, string>();
     for (const candidate of candidates) {
       const { device, serial, index } = candidate;
       const entry = work.get(serial) ?? { loaded: loaded.get(serial)!, events: [], members: [] };
       work.set(serial, entry);
       entry.members.push(candidate);
       const state = entry.events.reduce(evolve, entry.loaded.state);
-      const firstReporter = seenThisPass.get(serial);
+      const firstReporter = addedThisPass.get(serial) ?? context.seen.get(serial);
       try {
         const events = decide(
           {
@@ -158,7 +159,7 @@ export class PageImporter {
           throw error;
         }
       }
-      if (firstReporter === undefined) seenThisPass.set(serial, device.sourceDeviceId);
+      if (firstReporter === undefined) addedThisPass.set(serial, device.sourceDeviceId);
     }
 
     const appends: StreamAppend[] = [];
@@ -173,7 +174,7 @@ export class PageImporter {
     const conflicted: Candidate[] = [];
     for (const result of results) if (!result.ok) conflicted.push(...byStream.get(result.stream)!.members);
     const retried = new Set(conflicted.map((c) => c.serial));
-    for (const [serial, reporter] of seenThisPass) if (!retried.has(serial)) context.seen.set(serial, reporter);
+    for (const [serial, reporter] of addedThisPass) if (!retried.has(serial)) context.seen.set(serial, reporter);
     return conflicted;
   }
 }
