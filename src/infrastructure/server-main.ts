@@ -6,7 +6,7 @@ import type { Container } from 'inversify';
 import { createHttpApp } from '../adapters/driving/http/app.js';
 import { answerMalformedRequests } from '../adapters/driving/http/problem.js';
 import { TOKENS } from '../application/tokens.js';
-import { loadConfig, type Config } from './config.js';
+import { ConfigurationError, loadConfig, type Config } from './config.js';
 import { buildContainer, checkStartup, closeContainer, type ContainerOverrides } from './container.js';
 import type { Logger } from './logger.js';
 import type { Integrations } from '../application/integrations.js';
@@ -21,6 +21,14 @@ export interface RunningServer {
 }
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public');
+
+function listenFailure(error: Error, config: Config): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new ConfigurationError('PORT', `port ${config.port} on ${config.host} is in use.`, 'Stop what uses it, or set PORT to a free port.');
+  if (code === 'EACCES') return new ConfigurationError('PORT', `port ${config.port} needs privileges this process does not have.`, 'Set PORT to 1024 or above.');
+  if (code === 'EADDRNOTAVAIL') return new ConfigurationError('HOST', `${config.host} is not an address of this machine.`, 'Set HOST to 127.0.0.1, 0.0.0.0 or one of its addresses.');
+  return error;
+}
 
 /** Starts the API (and the admin page) on the configured stores; resolves once it listens. */
 export async function startServer(config: Config, overrides: ContainerOverrides = {}): Promise<RunningServer> {
@@ -45,9 +53,17 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
   // Runs left behind by a crash are closed before the first request can be refused by them.
   const sweeper = container.get<RunLeaseSweeper>(TOKENS.RunLeaseSweeper);
   await sweeper.start();
-  const server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(config.port, config.host, () => resolve(listening));
-  });
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      // express 5 hands a listen error (port taken, no permission) to this callback.
+      const listening = app.listen(config.port, config.host, (error?: Error) => (error ? reject(listenFailure(error, config)) : resolve(listening)));
+    });
+  } catch (error) {
+    sweeper.stop();
+    await closeContainer(container);
+    throw error;
+  }
   answerMalformedRequests(server);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : config.port}`;

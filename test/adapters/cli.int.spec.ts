@@ -1,8 +1,9 @@
 import { expect } from 'chai';
+import { userInfo } from 'node:os';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliServices } from '../../src/adapters/driving/cli/cli.js';
+import { operatorIdentity, runCli, type CliServices } from '../../src/adapters/driving/cli/cli.js';
 import type { SqliteUserDirectory } from '../../src/adapters/driven/sqlite/sqlite-user-directory.js';
 import { TOKENS } from '../../src/application/tokens.js';
 import { EmbeddedApp } from '../support/embedded-app.js';
@@ -39,6 +40,15 @@ describe('CLI', () => {
     expect(await cli('import', 'jamf', '--by', 'ops@acme.example')).to.equal(0);
     expect(progress).to.deep.equal(['page 1: 1 devices read', 'page 2: 2 devices read']);
     expect(out[0]).to.match(/^Jamf Pro import completed in .*\n {2}1 created, 0 updated, 0 unchanged, 1 skipped, 0 errors\n {2}skipped: 1 no-serial/);
+  });
+
+  it('records the OS account that ran an import, and a --by email only as stated, refusing one that is not an email', async () => {
+    expect(await cli('import', 'jamf', '--by', 'not an email')).to.equal(2);
+    expect(err.join('\n')).to.match(/--by "not an email" is not an email address/);
+    expect(await cli('import', 'jamf', '--by', 'Ops@Acme.example', '--json')).to.equal(0);
+    const { triggeredBy } = JSON.parse(out.pop()!);
+    expect(triggeredBy).to.equal(`ops@acme.example (stated with --by; ran as cli:${userInfo().username})`);
+    expect(operatorIdentity(undefined, 'svc-import')).to.equal('cli:svc-import');
   });
 
   it('gives every command a --json form', async () => {

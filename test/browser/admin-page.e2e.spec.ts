@@ -7,6 +7,7 @@ import { CLIENT, SECRET, TENANT } from '../support/intune-world.js';
 /** Debian's chromium here and in .ci/run; CI on GitHub points CHROMIUM_PATH at its preinstalled Chrome. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = 'test-output/screenshots';
+const PLAIN_HTTP_NAME = 'admin.ontrackio.test';
 
 describe('Admin page in headless Chromium', function () {
   this.timeout(120_000);
@@ -20,7 +21,11 @@ describe('Admin page in headless Chromium', function () {
     world = await startHttpWorld();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        // A name that is not localhost, as a deployment is reached (docker-compose publishes plain HTTP).
+        `--host-resolver-rules=MAP ${PLAIN_HTTP_NAME} 127.0.0.1`,
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     await page.goto(world.server.url);
@@ -110,5 +115,22 @@ describe('Admin page in headless Chromium', function () {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, 'no sideways scrolling of the page').to.be.at.most(0);
     await page.screenshot({ path: `${SHOTS}/bulk-import-phone.png`, fullPage: true });
+  });
+
+  it('works over plain HTTP by a name that is not localhost: styles load and sign-in runs', async () => {
+    const plain = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const failed: string[] = [];
+    plain.on('requestfailed', (request) => failed.push(request.url()));
+    try {
+      await plain.goto(`http://${PLAIN_HTTP_NAME}:${new URL(world.server.url).port}/`);
+      await plain.getByLabel('Access token').fill(TOKENS_BY_ROLE.admin);
+      await plain.getByRole('button', { name: 'Sign in' }).click();
+      await plain.locator('#who', { hasText: 'Signed in' }).waitFor({ state: 'visible', timeout: 10_000 });
+      const rules = await plain.evaluate(() => [...document.styleSheets].reduce((n, sheet) => n + sheet.cssRules.length, 0));
+      expect(rules, 'the stylesheet loaded').to.be.greaterThan(0);
+      expect(failed, 'no request was upgraded to https and lost').to.deep.equal([]);
+    } finally {
+      await plain.close();
+    }
   });
 });

@@ -1,4 +1,6 @@
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { normaliseEmail } from '../../../domain/hardware/email-address.js';
 import type { ImportFromMdm } from '../../../application/commands/import-from-mdm.js';
 import { ImportRunFailed } from '../../../application/commands/import-result.js';
 import type { ImportHistory } from '../../../application/queries/import-history.js';
@@ -26,7 +28,8 @@ export interface CliIo {
 export const USAGE = `Usage: ontrackio-mdm <command> [options]
 
 Commands
-  import <intune|jamf> [--by EMAIL]     pull every managed device of the source into the register
+  import <intune|jamf> [--by EMAIL]     pull every managed device of the source into the register; recorded as
+                                        run by this OS account, and for EMAIL when given
   history [RUN_ID] [--source S] [--from ISO] [--to ISO]
                                         import runs, read from the event stream (one run: every device)
   register [--serial S] [--text T] [--assignee EMAIL] [--status S] [--category C] [--source S] [--limit N] [--offset N]
@@ -37,6 +40,26 @@ Commands
 Every command takes --json for machine-readable output.`;
 
 class UsageError extends Error {}
+
+function osAccount(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+
+/**
+ * Who a CLI import is recorded as: the OS account that ran it, which the CLI can vouch for, and an
+ * email stated with --by, which it checks for shape only — the record says which is which.
+ */
+export function operatorIdentity(by: string | undefined, account = osAccount()): string {
+  const ranAs = `cli:${account}`;
+  if (by === undefined) return ranAs;
+  const email = normaliseEmail(by);
+  if (!email) throw new UsageError(`--by ${JSON.stringify(by)} is not an email address: give the address of the person you act for, or leave --by out.`);
+  return `${email} (stated with --by; ran as ${ranAs})`;
+}
 
 function need(value: string | undefined, what: string): string {
   if (!value) throw new UsageError(`${what} is missing.`);
@@ -79,7 +102,7 @@ export async function runCli(argv: string[], services: CliServices, io: CliIo): 
         if (!isMdmSource(name)) throw new UsageError(`Source ${JSON.stringify(name)} is not one of ${MDM_SOURCES.join(', ')}.`);
         try {
           const result = await services.importer.execute(
-            { source: name, triggeredBy: values.by ?? `cli:${process.env.USER ?? 'operator'}` },
+            { source: name, triggeredBy: operatorIdentity(values.by) },
             values.json ? undefined : ({ page, devices }) => io.progress?.(`page ${page}: ${devices} devices read`),
           );
           print(banner(result), result);

@@ -40,7 +40,9 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(helmet());
+  // No upgrade-insecure-requests: served as http://host:3000 (what docker-compose publishes), it made the
+  // browser fetch the page's own script and stylesheet over https, where nothing answers.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   // Bodies are read only after sign-in: nobody without a token makes the server inflate or parse anything.
   const body = express.json({ limit: '64kb' });
 
