@@ -28,4 +28,5 @@ export const TOKENS = {
   StartupCheck: Symbol('StartupCheck'),
   RunOwner: Symbol('RunOwner'),
   RunLeaseSweeper: Symbol('RunLeaseSweeper'),
+  Shutdown: Symbol('Shutdown'),
 } as const;

@@ -75,6 +75,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     }),
   );
   container.bind<RunOwner>(TOKENS.RunOwner).toConstantValue(processRunOwner());
+  container.bind<AbortController>(TOKENS.Shutdown).toConstantValue(new AbortController());
   container.bind(TOKENS.RunLeaseSweeper).toDynamicValue((ctx) =>
     new RunLeaseSweeper(ctx.get<EventStore>(TOKENS.EventStore), ctx.get<Clock>(TOKENS.Clock), { leaseMs: config.runLeaseMs, owner: ctx.get<RunOwner>(TOKENS.RunOwner) }, (source, runId) =>
       ctx.get<Logger>(TOKENS.Logger).warn('closed an abandoned import run', { source, runId }),
@@ -93,6 +94,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       users: ctx.get<UserDirectory>(TOKENS.UserDirectory),
       leaseMs: config.runLeaseMs,
       owner: ctx.get<RunOwner>(TOKENS.RunOwner),
+      shutdown: ctx.get<AbortController>(TOKENS.Shutdown).signal,
     }),
   );
   container.bind(TOKENS.ImportHistory).toDynamicValue((ctx) => new ImportHistory(ctx.get<EventStore>(TOKENS.EventStore)));

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Container } from 'inversify';
 import { createHttpApp } from '../adapters/driving/http/app.js';
 import { answerMalformedRequests } from '../adapters/driving/http/problem.js';
+import { Drain } from '../adapters/driving/http/drain.js';
 import { TOKENS } from '../application/tokens.js';
 import { ConfigurationError, loadConfig, type Config } from './config.js';
 import { buildContainer, checkStartup, closeContainer, type ContainerOverrides } from './container.js';
@@ -44,7 +45,9 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
     const resealed = await container.get<Integrations>(TOKENS.Integrations).resealSecrets();
     logger.info('connector secrets sealed again with SECRETS_KEY; SECRETS_KEY_PREVIOUS can now be removed', { resealed });
   }
+  const drain = new Drain();
   const app = createHttpApp(container, {
+    drain,
     rateLimitPerMinute: config.rateLimitPerMinute,
     staticDir: PUBLIC_DIR,
     onServerError: (error, request) => logger.error('request failed', { method: request.method, path: request.path, error }),
@@ -72,8 +75,18 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
     container,
     server,
     stop: async () => {
+      // Not ready at once; requests in flight get the drain timeout, then running imports are interrupted
+      // (and recorded so) and given a moment to answer.
+      drain.draining = true;
+      if (!(await drain.idle(config.drainTimeoutMs))) {
+        container.get<AbortController>(TOKENS.Shutdown).abort();
+        await drain.idle(5_000);
+      }
       sweeper.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
       server.closeAllConnections();
       await closeContainer(container);
     },
@@ -95,8 +108,9 @@ export async function main(): Promise<void> {
   logger.info('OnTrackio MDM import listening', { url: running.url, store: config.eventStoreConnectionString ? 'EventStoreDB + MongoDB' : `embedded (${config.dataFile})` });
   if (localToken) process.stdout.write(`\nAdmin page: ${running.url}/\nSign-in token for this run (admin@localhost, admin): ${localToken}\n\n`);
   const shutdown = async () => {
-    logger.info('shutting down');
+    logger.info('draining: not ready, no new imports; waiting for requests in flight', { drainTimeoutSeconds: config.drainTimeoutMs / 1000 });
     await running.stop();
+    logger.info('stopped');
     process.exit(0);
   };
   process.once('SIGINT', shutdown);

@@ -13,6 +13,7 @@ import type { UserDirectory } from '../ports/user-directory.js';
 import type { WorkspaceSettings } from '../ports/workspace-settings.js';
 import { ImportRunFailed, type ImportResult } from './import-result.js';
 import { PageImporter, type PageContext } from './page-importer.js';
+import { interruptible } from './interruptible.js';
 
 export interface ImportFromMdmCommand {
   source: MdmSourceName;
@@ -36,6 +37,8 @@ export interface ImportFromMdmDeps {
   /** A run with no page or heartbeat recorded for this long is taken to have died with its process. */
   leaseMs: number;
   owner: RunOwner;
+  /** Aborted when the process stops: a run still going is recorded as interrupted. */
+  shutdown?: AbortSignal;
 }
 
 /** Keeps a bounded sample of skipped and failed devices for the banner; the run stream keeps them all. */
@@ -84,7 +87,7 @@ export class ImportFromMdm {
     let seenDevices = 0;
     let page = 0;
     try {
-      for await (const mdmPage of source.devices()) {
+      for await (const mdmPage of interruptible(source.devices(), deps.shutdown)) {
         context.now = this.now();
         warnings.push(...(mdmPage.warnings ?? []));
         const outcomes = [...(await this.pages.importPage(mdmPage.devices, context)), ...(mdmPage.rejected ?? []).map(rejectedOutcome)];

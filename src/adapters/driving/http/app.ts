@@ -11,12 +11,15 @@ import { HardwareController } from './controllers/hardware.controller.js';
 import { IntegrationsController } from './controllers/integrations.controller.js';
 import { openApiDocument } from './openapi.js';
 import { problemMiddleware, sendProblem } from './problem.js';
+import { Drain } from './drain.js';
 
 export interface HttpAppOptions {
   rateLimitPerMinute: number;
   onServerError: (error: unknown, request: Request) => void;
   /** Static files served at / (the admin page), if any. */
   staticDir?: string;
+  /** The graceful stop: readiness, refusal of new work, requests in flight. */
+  drain?: Drain;
 }
 
 /** The module's HTTP API, as the monolith's admin screens call it. */
@@ -37,8 +40,10 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
       sendProblem(response, { type: 'https://ontrackio.dev/problems/rate-limited', title: 'Too many requests', status: 429, detail: `At most ${options.rateLimitPerMinute} imports or connection tests a minute per user.`, fix: 'Wait a minute, then try again.' }),
   });
 
+  const drain = options.drain ?? new Drain();
   const app = express();
   app.disable('x-powered-by');
+  app.use(drain.track);
   app.set('query parser', 'simple');
   // No upgrade-insecure-requests: served as http://host:3000 (what docker-compose publishes), it made the
   // browser fetch the page's own script and stylesheet over https, where nothing answers.
@@ -48,6 +53,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
 
   app.get('/healthz', (_request, response) => response.json({ status: 'ok' }));
   app.get('/readyz', async (_request: Request, response: Response) => {
+    if (drain.draining) return void response.status(503).json({ status: 'draining', components: [] });
     const components = await container.get<StoreHealth>(TOKENS.StoreHealth).check();
     const ready = components.every((c) => c.ok);
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', components });
@@ -58,13 +64,13 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   admin.use(signedIn, requireAdmin, body);
   admin.get('/integrations', integrations.list);
   admin.put('/integrations/:source', integrations.save);
-  admin.post('/integrations/:source/test', limited, integrations.test);
+  admin.post('/integrations/:source/test', drain.refuseWhenDraining, limited, integrations.test);
   admin.get('/bulk-import/mdm', imports.overview);
   admin.get('/bulk-import/mdm/runs', imports.runs);
   admin.get('/bulk-import/mdm/runs/:runId', imports.runDetail);
-  admin.post('/bulk-import/mdm/:source', limited, imports.run);
+  admin.post('/bulk-import/mdm/:source', drain.refuseWhenDraining, limited, imports.run);
   admin.get('/audit-log', imports.auditLogEntries);
-  admin.post('/register/rebuild', imports.rebuild);
+  admin.post('/register/rebuild', drain.refuseWhenDraining, imports.rebuild);
   app.use('/api/admin', admin);
 
   const register = express.Router();

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { STATUS_CODES, type Server } from 'node:http';
 import { ImportRunFailed } from '../../../application/commands/import-result.js';
 import { RunLeaseLost } from '../../../application/import-run-recorder.js';
+import { ImportInterrupted } from '../../../application/commands/interruptible.js';
 import { DependencyUnavailable } from '../../../application/ports/errors.js';
 import { MdmSourceFailure, SourceNotConfigured } from '../../../application/ports/mdm-source.js';
 import { HardwareNotFound, SerialAlreadyRegistered } from '../../../domain/hardware/errors.js';
@@ -61,6 +62,9 @@ export function toProblem(error: unknown): Problem {
     return { type: type('run-closed'), title: 'The run was closed by another process', status: 409, detail: error.cause.message, result: error.result, fix: 'Run the import again.' };
   }
   if (error instanceof ImportRunFailed && error.cause instanceof DependencyUnavailable) return { ...toProblem(error.cause), result: error.result };
+  if (error instanceof ImportRunFailed && error.cause instanceof ImportInterrupted) {
+    return { type: type('shutting-down'), title: 'The server is shutting down', status: 503, detail: error.cause.message, result: error.result, fix: 'Run the import again in a moment.', retryAfterSeconds: 30 };
+  }
   if (error instanceof ImportRunFailed) {
     return { type: type('import-failed'), title: 'The import stopped before the end', status: 502, detail: error.message, result: error.result, fix: 'Fix the cause, then re-run: the import is idempotent.' };
   }
