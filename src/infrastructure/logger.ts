@@ -1,27 +1,53 @@
+import { pino, type Logger as Pino } from 'pino';
+
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-const SECRET_KEY = /secret|password|authorization|token|cookie|api[-_]?key/i;
-const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
-
-/** Masks every field whose name suggests a credential, at any depth, and bearer tokens inside text. */
-export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 8) return '[…]';
-  if (typeof value === 'string') return value.replace(BEARER, '$1[redacted]');
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1) };
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1)]));
-  }
-  return value;
+/** The logger the HTTP request log (pino-http) writes through. */
+export interface PinoBacked extends Logger {
+  readonly pino: Pino;
 }
 
-/** JSON lines on a stream (stdout by default), every record redacted before it is written. */
-export function jsonLogger(write: (line: string) => void = (line) => process.stdout.write(line)): Logger {
-  const log = (level: string) => (message: string, fields: Record<string, unknown> = {}) =>
-    write(JSON.stringify({ time: new Date().toISOString(), level, message: redact(message), ...(redact(fields) as object) }) + '\n');
-  return { info: log('info'), warn: log('warn'), error: log('error') };
+const CREDENTIALS = ['clientSecret', 'client_secret', 'secret', 'password', 'token', 'accessToken', 'access_token', 'authorization', 'Authorization', 'cookie', 'apiKey'];
+
+/** Where credentials may sit in a record: at the top, one or two levels down, and in the request log's headers. */
+export const REDACTED_PATHS = [
+  ...CREDENTIALS,
+  ...CREDENTIALS.map((key) => `*.${key}`),
+  ...CREDENTIALS.map((key) => `*.*.${key}`),
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
+const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
+
+/** Errors keep their name and message (foreign text, so a bearer token in it is masked), never a stack. */
+function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  return { name: error.name, message: error.message.replace(BEARER, '$1[redacted]') };
+}
+
+/**
+ * JSON lines through pino: level and message under those names, ISO time, credentials redacted by
+ * configuration. Written synchronously (to stdout unless told otherwise), so nothing is lost at exit.
+ */
+export function jsonLogger(write?: (line: string) => void): PinoBacked {
+  const destination = write ? { write } : pino.destination({ fd: 1, sync: true });
+  const logger = pino(
+    {
+      messageKey: 'message',
+      base: undefined,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { error: serializeError, err: serializeError },
+    },
+    destination,
+  );
+  const at = (level: 'info' | 'warn' | 'error') => (message: string, fields: Record<string, unknown> = {}) => logger[level](fields, message);
+  return { pino: logger, info: at('info'), warn: at('warn'), error: at('error') };
 }

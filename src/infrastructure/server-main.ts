@@ -9,7 +9,8 @@ import { Drain } from '../adapters/driving/http/drain.js';
 import { TOKENS } from '../application/tokens.js';
 import { ConfigurationError, loadConfig, type Config } from './config.js';
 import { buildContainer, checkStartup, closeContainer, type ContainerOverrides } from './container.js';
-import type { Logger } from './logger.js';
+import type { Logger, PinoBacked } from './logger.js';
+import { pinoHttp } from 'pino-http';
 import type { Integrations } from '../application/integrations.js';
 import type { ProjectionRunner } from './projection-runner.js';
 import type { RunLeaseSweeper } from '../application/run-lease-sweeper.js';
@@ -22,6 +23,23 @@ export interface RunningServer {
 }
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public');
+
+/** One line per request through the process's pino, health probes aside; headers are not logged. */
+function requestLog(logger: Logger) {
+  if (!('pino' in logger)) return undefined;
+  return pinoHttp({
+    logger: (logger as PinoBacked).pino,
+    genReqId: (request) => (request as { id?: string }).id ?? '',
+    autoLogging: { ignore: (request) => request.url === '/healthz' || request.url === '/readyz' },
+    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
+    customSuccessMessage: (request, response) => `${request.method} ${request.url} ${response.statusCode}`,
+    customErrorMessage: (request, response) => `${request.method} ${request.url} ${response.statusCode}`,
+    serializers: {
+      req: (request: { id: unknown; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
+      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
+    },
+  });
+}
 
 function listenFailure(error: Error, config: Config): Error {
   const code = (error as NodeJS.ErrnoException).code;
@@ -48,6 +66,7 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
   const drain = new Drain();
   const app = createHttpApp(container, {
     drain,
+    requestLog: requestLog(logger),
     rateLimitPerMinute: config.rateLimitPerMinute,
     staticDir: PUBLIC_DIR,
     onServerError: (error, request) => logger.error('request failed', { method: request.method, path: request.path, error }),

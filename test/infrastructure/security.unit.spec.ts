@@ -3,7 +3,7 @@ import { SecretUnreadable } from '../../src/application/ports/secret-box.js';
 import { randomBytes } from 'node:crypto';
 import { AesGcmSecretBox, parseSecretsKey } from '../../src/infrastructure/aes-gcm-secret-box.js';
 import { ConfigurationError } from '../../src/infrastructure/config.js';
-import { jsonLogger, redact } from '../../src/infrastructure/logger.js';
+import { jsonLogger } from '../../src/infrastructure/logger.js';
 import { ConfiguredTokenAuthenticator } from '../../src/infrastructure/token-authenticator.js';
 
 describe('Secrets at rest (AES-256-GCM)', () => {
@@ -38,19 +38,30 @@ describe('Secrets at rest (AES-256-GCM)', () => {
   });
 });
 
-describe('Log redaction', () => {
-  it('masks credential fields at any depth and bearer tokens inside text', () => {
-    expect(redact({ clientSecret: 'x', nested: { Authorization: 'Bearer abc', list: [{ password: 'p' }] }, note: 'sent Bearer eyJabc.def' })).to.deep.equal({
+describe('Log redaction (pino, by configuration)', () => {
+  const logged = (fields: Record<string, unknown>, message = 'saved') => {
+    const lines: string[] = [];
+    jsonLogger((line) => lines.push(line)).info(message, fields);
+    return JSON.parse(lines[0]!) as Record<string, unknown>;
+  };
+
+  it('writes one JSON line per record with level, message and ISO time', () => {
+    const line = logged({ source: 'jamf' });
+    expect(line).to.include({ level: 'info', message: 'saved', source: 'jamf' });
+    expect(Date.parse(line.time as string)).to.be.a('number').and.not.NaN;
+  });
+
+  it('masks credential fields at the top and one or two levels down, and request headers', () => {
+    expect(logged({ clientSecret: 'x', settings: { client_secret: 'abc', tenantUrl: 'https://a' }, nested: { deeper: { password: 'p' } }, req: { headers: { authorization: 'Bearer abc' } } })).to.deep.include({
       clientSecret: '[redacted]',
-      nested: { Authorization: '[redacted]', list: [{ password: '[redacted]' }] },
-      note: 'sent Bearer [redacted]',
+      settings: { client_secret: '[redacted]', tenantUrl: 'https://a' },
+      nested: { deeper: { password: '[redacted]' } },
+      req: { headers: { authorization: '[redacted]' } },
     });
   });
 
-  it('writes one JSON line per record, already redacted', () => {
-    const lines: string[] = [];
-    jsonLogger((line) => lines.push(line)).info('saved', { settings: { client_secret: 'abc' } });
-    expect(JSON.parse(lines[0]!)).to.deep.include({ level: 'info', message: 'saved', settings: { client_secret: '[redacted]' } });
+  it('logs an error as its name and message, a bearer token in it masked', () => {
+    expect(logged({ error: new Error('Graph said: Bearer eyJabc.def is expired') }).error).to.deep.equal({ name: 'Error', message: 'Graph said: Bearer [redacted] is expired' });
   });
 });
 

@@ -6,6 +6,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { baseEnv, startServerProcess } from '../reliability/support/server-process.js';
 
 const SERVER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'infrastructure', 'server-main.js');
 
@@ -29,6 +31,29 @@ describe('npm start as a process', function () {
       expect(stdout).to.not.match(/listening|Sign-in token/);
     } finally {
       taken.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('logs one JSON line per request with its id, echoes X-Request-Id, and puts the id in every problem', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ontrackio-reqid-'));
+    const server = await startServerProcess(baseEnv(join(dir, 'store.sqlite'), join(dir, 'none.pem')));
+    try {
+      const given = await server.call('GET', '/api/hardware/nope', { headers: { 'X-Request-Id': 'support-case-4711' } });
+      expect(given.headers.get('x-request-id')).to.equal('support-case-4711');
+      expect(given.body).to.include({ status: 404, requestId: 'support-case-4711' });
+      const minted = await server.call('GET', '/api/hardware?limit=1', { headers: { 'X-Request-Id': 'not ok; drop table' } });
+      expect(minted.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
+      const anonymous = await server.call('GET', '/api/admin/integrations', { token: null });
+      expect(anonymous.body.requestId).to.equal(anonymous.headers.get('x-request-id'));
+      await sleep(100);
+      const lines = server.lines.filter((l) => l.includes('support-case-4711')).map((l) => JSON.parse(l));
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.deep.include({ level: 'warn', message: 'GET /api/hardware/nope 404' });
+      expect(lines[0].req).to.deep.equal({ id: 'support-case-4711', method: 'GET', url: '/api/hardware/nope' });
+      expect(server.lines.join('\n')).to.not.match(/reliability-admin-token/);
+    } finally {
+      await server.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
     }
   });

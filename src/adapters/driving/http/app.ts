@@ -1,4 +1,5 @@
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Container } from 'inversify';
@@ -20,6 +21,19 @@ export interface HttpAppOptions {
   staticDir?: string;
   /** The graceful stop: readiness, refusal of new work, requests in flight. */
   drain?: Drain;
+  /** One log line per request (pino-http), after the request id is set. */
+  requestLog?: RequestHandler;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** The caller's X-Request-Id when it is a sane one, else a new one; echoed back, logged, and in every problem. */
+function requestId(request: Request, response: Response, next: NextFunction): void {
+  const given = request.get('x-request-id');
+  const id = given && REQUEST_ID.test(given) ? given : randomUUID();
+  (request as { id?: string }).id = id;
+  response.setHeader('X-Request-Id', id);
+  next();
 }
 
 /** The module's HTTP API, as the monolith's admin screens call it. */
@@ -44,6 +58,8 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   const app = express();
   app.disable('x-powered-by');
   app.use(drain.track);
+  app.use(requestId);
+  if (options.requestLog) app.use(options.requestLog);
   app.set('query parser', 'simple');
   // No upgrade-insecure-requests: served as http://host:3000 (what docker-compose publishes), it made the
   // browser fetch the page's own script and stylesheet over https, where nothing answers.

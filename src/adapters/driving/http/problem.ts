@@ -37,9 +37,12 @@ export interface Problem {
   [extension: string]: unknown;
 }
 
+/** Sends the problem with the request's id, so a person can quote it and an operator can find its log line. */
 export function sendProblem(response: Response, problem: Problem): void {
   if (typeof problem.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(problem.retryAfterSeconds));
-  response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  const requestId = (response.req as { id?: unknown } | undefined)?.id;
+  const body = typeof requestId === 'string' ? { ...problem, requestId } : problem;
+  response.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
 }
 
 const type = (code: string) => `https://ontrackio.dev/problems/${code}`;
