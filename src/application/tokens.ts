@@ -29,4 +29,5 @@ export const TOKENS = {
   RunOwner: Symbol('RunOwner'),
   RunLeaseSweeper: Symbol('RunLeaseSweeper'),
   Shutdown: Symbol('Shutdown'),
+  Metrics: Symbol('Metrics'),
 } as const;

@@ -31,6 +31,8 @@ import { systemClock, uuidGenerator } from './system-clock.js';
 import { processRunOwner } from './process-run-owner.js';
 import type { RunOwner } from '../application/ports/run-owner.js';
 import { RunLeaseSweeper } from '../application/run-lease-sweeper.js';
+import { PrometheusMetrics } from './metrics.js';
+import type { ProjectionRunner } from './projection-runner.js';
 import { TOKENS } from '../application/tokens.js';
 
 export interface ContainerOverrides {
@@ -67,10 +69,13 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   });
   if (config.eventStoreConnectionString && config.mongodbUri) bindProductionStores(container, config, secretBoxFor(config));
   else bindEmbeddedStore(container, config, secretBoxFor(config));
+  const metrics = new PrometheusMetrics(() => container.get<ProjectionRunner>(TOKENS.Projections).lag());
+  container.bind(TOKENS.Metrics).toConstantValue(metrics);
   container.bind<MdmConnectors>(TOKENS.MdmConnectors).toConstantValue(
     buildConnectors({
       limits: { connectTimeoutMs: config.mdmConnectTimeoutMs, responseTimeoutMs: config.mdmResponseTimeoutMs },
       maxPages: config.mdmMaxPages,
+      metrics,
       ...overrides.connectors,
     }),
   );
@@ -95,6 +100,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       leaseMs: config.runLeaseMs,
       owner: ctx.get<RunOwner>(TOKENS.RunOwner),
       shutdown: ctx.get<AbortController>(TOKENS.Shutdown).signal,
+      metrics,
     }),
   );
   container.bind(TOKENS.ImportHistory).toDynamicValue((ctx) => new ImportHistory(ctx.get<EventStore>(TOKENS.EventStore)));

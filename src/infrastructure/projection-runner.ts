@@ -63,6 +63,16 @@ export class ProjectionRunner implements Projections {
     return next;
   }
 
+  /** Events appended but not yet in every read model (counted up to `cap`). */
+  async lag(cap = 10_000): Promise<number> {
+    let behind = 0;
+    for (const { projection, target } of bindings(this.readModels)) {
+      const page = await this.store.readAll({ after: await target.checkpoint(), maxCount: cap, categories: projection.categories });
+      behind = Math.max(behind, page.events.length);
+    }
+    return behind;
+  }
+
   /** Follows new events as they are appended (by this process or another on the same store). */
   async start(): Promise<void> {
     await this.catchUp();

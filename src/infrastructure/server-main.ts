@@ -10,6 +10,7 @@ import { TOKENS } from '../application/tokens.js';
 import { ConfigurationError, loadConfig, type Config } from './config.js';
 import { buildContainer, checkStartup, closeContainer, type ContainerOverrides } from './container.js';
 import type { Logger, PinoBacked } from './logger.js';
+import type { PrometheusMetrics } from './metrics.js';
 import { pinoHttp } from 'pino-http';
 import type { Integrations } from '../application/integrations.js';
 import type { ProjectionRunner } from './projection-runner.js';
@@ -23,6 +24,10 @@ export interface RunningServer {
 }
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public');
+
+function prometheus(metrics: PrometheusMetrics) {
+  return { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() };
+}
 
 /** One line per request through the process's pino, health probes aside; headers are not logged. */
 function requestLog(logger: Logger) {
@@ -67,6 +72,7 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
   const app = createHttpApp(container, {
     drain,
     requestLog: requestLog(logger),
+    metrics: prometheus(container.get<PrometheusMetrics>(TOKENS.Metrics).withProcessMetrics()),
     rateLimitPerMinute: config.rateLimitPerMinute,
     staticDir: PUBLIC_DIR,
     onServerError: (error, request) => logger.error('request failed', { method: request.method, path: request.path, error }),

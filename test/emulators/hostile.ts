@@ -29,6 +29,8 @@ export interface HostileMode {
   untrustedCertificate?: boolean;
   /** Every data page answers 429 with this Retry-After (seconds). */
   retryAfterSeconds?: number;
+  /** The next this-many data page requests answer 429 with Retry-After: 0, then pages are served. */
+  throttleTimes?: number;
   /** The data pages redirect to the foreign listener. */
   redirectToForeign?: boolean;
 }
@@ -80,6 +82,13 @@ export const BAD_ENTRIES: unknown[] = [null, 42, 'device', { id: { nested: true 
 /** A TLS identity signed by a CA that no client was told to trust. */
 export function untrustedTls(): Promise<EmulatorTls> {
   return mintTls('Untrusted');
+}
+
+/** Counts down a throttleTimes switch: true while the request should be throttled. */
+export function throttleNow(mode: HostileMode): boolean {
+  if (!mode.throttleTimes || mode.throttleTimes <= 0) return false;
+  mode.throttleTimes -= 1;
+  return true;
 }
 
 export function hostileFromBody(body: string): HostileMode {

@@ -8,6 +8,7 @@ import type { EventStore } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { MdmSourceProvider, RejectedEntry } from '../ports/mdm-source.js';
 import type { RunOwner } from '../ports/run-owner.js';
+import type { ImportMetrics } from '../ports/import-metrics.js';
 import type { Projections } from '../ports/projections.js';
 import type { UserDirectory } from '../ports/user-directory.js';
 import type { WorkspaceSettings } from '../ports/workspace-settings.js';
@@ -39,6 +40,7 @@ export interface ImportFromMdmDeps {
   owner: RunOwner;
   /** Aborted when the process stops: a run still going is recorded as interrupted. */
   shutdown?: AbortSignal;
+  metrics?: ImportMetrics;
 }
 
 /** Keeps a bounded sample of skipped and failed devices for the banner; the run stream keeps them all. */
@@ -128,6 +130,7 @@ export class ImportFromMdm {
       warnings,
       failure: reason,
     };
+    deps.metrics?.runEnded(command.source, result.status, result.durationMs, result.counts);
     if (failure !== null) throw new ImportRunFailed(result, failure);
     return result;
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { mintTls, type EmulatorTls } from '../tls.js';
 import { delay, startHttpsServer, type Reply, type RunningServer } from '../https-server.js';
-import { BAD_ENTRIES, hostileFromBody, htmlReply, never, startForeignListener, untrustedTls, type ForeignListener, type HostileMode } from '../hostile.js';
+import { BAD_ENTRIES, hostileFromBody, throttleNow, htmlReply, never, startForeignListener, untrustedTls, type ForeignListener, type HostileMode } from '../hostile.js';
 import type { GraphDevice } from './graph-fleet.js';
 
 export interface EmulatedClient {
@@ -236,6 +236,7 @@ export class IntuneEmulator {
   private hostilePage(pageIndex: number, url: URL): Promise<Reply> | Reply | null {
     const h = this.hostile;
     if (h.hangPage === pageIndex) return never();
+    if (throttleNow(h)) return graphError(429, 'TooManyRequests', 'Too many requests.', { 'Retry-After': '0' });
     if (h.retryAfterSeconds !== undefined) return graphError(429, 'TooManyRequests', 'Too many requests.', { 'Retry-After': String(h.retryAfterSeconds) });
     if (h.htmlPage) return htmlReply();
     if (h.redirectToForeign) return { status: 302, headers: { location: `${this.foreign.url}${url.pathname}${url.search}` }, body: '' };

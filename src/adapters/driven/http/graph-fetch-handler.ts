@@ -11,7 +11,7 @@ type GraphClientErrorClass = new (message?: string) => Error;
  * never following a redirect, and a transport failure that names the host (the client's own handler
  * turns it into a bare "fetch failed"; a GraphClientError is passed through untouched).
  */
-export function graphFetchHandler(dispatcher: Dispatcher, limits: TransportLimits, GraphClientError: GraphClientErrorClass): Middleware {
+export function graphFetchHandler(dispatcher: Dispatcher, limits: TransportLimits, GraphClientError: GraphClientErrorClass, onAnswer: (status: number | string) => void): Middleware {
   return {
     async execute(context: Context): Promise<void> {
       const url = typeof context.request === 'string' ? context.request : context.request.url;
@@ -25,8 +25,10 @@ export function graphFetchHandler(dispatcher: Dispatcher, limits: TransportLimit
         response = await fetch(context.request as string, { ...context.options, redirect: 'manual', dispatcher } as RequestInit);
       } catch (error) {
         const failure = classifyTransportError(error, url, limits);
+        onAnswer(failure?.problem ?? 'network');
         return failure ? fail(failure) : Promise.reject(error);
       }
+      onAnswer(response.status);
       // Graph answers JSON; a 2xx of anything else (a sign-in page, a proxy's notice) is not device data.
       const type = response.headers.get('content-type') ?? '';
       if (response.ok && !/json/i.test(type)) {

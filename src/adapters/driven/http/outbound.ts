@@ -1,6 +1,7 @@
 import { rootCertificates } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { OutboundMetrics } from './outbound-metrics.js';
 
 /** Every outbound call ends: a connection within `connectTimeoutMs`, each answer within `responseTimeoutMs`. */
 export interface TransportLimits {
@@ -19,6 +20,7 @@ export interface OutboundOptions {
   /** Connections per origin; Jamf asks for at most 5. */
   connectionsPerOrigin?: number;
   limits?: Partial<TransportLimits>;
+  metrics?: OutboundMetrics;
 }
 
 export function transportLimits(options: OutboundOptions): TransportLimits {

@@ -36,7 +36,12 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs `attempt` until it succeeds, the verdict says stop, or the attempts or waiting budget run out. */
-export async function withRetries<T>(attempt: () => Promise<T>, verdictOf: (error: unknown) => RetryVerdict, policy: RetryPolicy): Promise<T> {
+export async function withRetries<T>(
+  attempt: () => Promise<T>,
+  verdictOf: (error: unknown) => RetryVerdict,
+  policy: RetryPolicy,
+  onWait: (ms: number) => void = () => undefined,
+): Promise<T> {
   const sleep = policy.sleep ?? defaultSleep;
   let waited = 0;
   for (let n = 1; ; n += 1) {
@@ -52,6 +57,7 @@ export async function withRetries<T>(attempt: () => Promise<T>, verdictOf: (erro
         throw new RetriesExhausted(reason, n, waited, error);
       }
       if (n >= policy.maxAttempts || waited + delay > policy.budgetMs) throw new RetriesExhausted(verdict.reason, n, waited, error);
+      onWait(delay);
       await sleep(delay);
       waited += delay;
     }

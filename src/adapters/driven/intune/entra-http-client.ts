@@ -8,7 +8,12 @@ import type { TransportLimits } from '../http/outbound.js';
  * requests take the same proxy (HTTPS_PROXY / NO_PROXY) and trust the same CAs as the Graph and Jamf
  * calls. (The SDK's own transport ignores custom CAs whenever a proxy is in use.)
  */
-export function entraHttpClient(dispatcher: Dispatcher, createHttpHeaders: typeof import('@azure/core-rest-pipeline').createHttpHeaders, limits: TransportLimits): HttpClient {
+export function entraHttpClient(
+  dispatcher: Dispatcher,
+  createHttpHeaders: typeof import('@azure/core-rest-pipeline').createHttpHeaders,
+  limits: TransportLimits,
+  onAnswer: (status: number | string) => void,
+): HttpClient {
   return {
     async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
       const signals = [request.abortSignal, request.timeout > 0 ? AbortSignal.timeout(request.timeout) : undefined].filter((s): s is AbortSignal => !!s);
@@ -27,8 +32,11 @@ export function entraHttpClient(dispatcher: Dispatcher, createHttpHeaders: typeo
           dispatcher,
         } as RequestInit);
       } catch (error) {
-        throw classifyTransportError(error, request.url, limits) ?? error;
+        const failure = classifyTransportError(error, request.url, limits);
+        onAnswer(failure?.problem ?? 'network');
+        throw failure ?? error;
       }
+      onAnswer(response.status);
       const headers = createHttpHeaders();
       response.headers.forEach((value, name) => headers.set(name, value));
       return { request, status: response.status, headers, bodyAsText: await response.text() };

@@ -8,6 +8,7 @@ import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
 import type { MdmPage } from '../../../application/ports/mdm-source.js';
 import { outboundDispatcher, transportLimits, type OutboundOptions, type TransportLimits } from '../http/outbound.js';
 import { graphFetchHandler } from '../http/graph-fetch-handler.js';
+import { NO_OUTBOUND_METRICS, type OutboundMetrics } from '../http/outbound-metrics.js';
 import { classifyTransportError } from '../http/outbound-failure.js';
 import { causeChain } from '../http/error-chain.js';
 import { entraHttpClient } from './entra-http-client.js';
@@ -63,6 +64,7 @@ class GraphSession {
     private readonly settings: IntuneSettings,
     private readonly dispatcher: Dispatcher,
     private readonly limits: TransportLimits,
+    private readonly metrics: OutboundMetrics,
   ) {
     this.origin = settings.graphBaseUrl ?? PUBLIC_GRAPH;
     this.renew();
@@ -81,13 +83,13 @@ class GraphSession {
     this.credential = new ClientSecretCredential(this.settings.tenantId, this.settings.clientId, this.settings.clientSecret ?? '', {
       authorityHost,
       disableInstanceDiscovery: !KNOWN_AUTHORITIES.has(authorityHost),
-      httpClient: entraHttpClient(this.dispatcher, this.sdk.createHttpHeaders, this.limits),
+      httpClient: entraHttpClient(this.dispatcher, this.sdk.createHttpHeaders, this.limits, (status) => this.metrics.answered('entra', status)),
       retryOptions: { maxRetries: 2 },
     });
     // Our own chain: the bearer, then one fetch. No redirect or retry handler of the SDK's: a redirect is
     // never followed, and retries are the run's (bounded wait, renewal on 401).
     const chain = new AuthenticationHandler(new TokenCredentialAuthenticationProvider(this.credential, { scopes: [this.scope] }));
-    chain.setNext(graphFetchHandler(this.dispatcher, this.limits, GraphClientError));
+    chain.setNext(graphFetchHandler(this.dispatcher, this.limits, GraphClientError, (status) => this.metrics.answered('graph', status)));
     this.client = Client.initWithMiddleware({
       middleware: chain,
       baseUrl: `${this.origin}/`,
@@ -104,8 +106,10 @@ export class IntuneConnector implements MdmConnector<'intune'> {
   private readonly retry: RetryPolicy;
   private readonly limits: TransportLimits;
   private readonly maxPages: number;
+  private readonly metrics: OutboundMetrics;
 
   constructor(options: IntuneConnectorOptions = {}) {
+    this.metrics = options.metrics ?? NO_OUTBOUND_METRICS;
     this.dispatcher = outboundDispatcher(options);
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.limits = transportLimits(options);
@@ -114,7 +118,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
 
   private async session(settings: IntuneSettings): Promise<GraphSession> {
     sdks ??= loadSdks();
-    return new GraphSession(await sdks, settings, this.dispatcher, this.limits);
+    return new GraphSession(await sdks, settings, this.dispatcher, this.limits, this.metrics);
   }
 
   /** One page, checked to be a page of managed devices. */
@@ -129,6 +133,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
     const verdict = (error: unknown): RetryVerdict => {
       if (!(error instanceof GraphError)) return { retry: false };
       if (THROTTLED.has(error.statusCode)) {
+        if (error.statusCode === 429) this.metrics.throttled('graph');
         return { retry: true, retryAfterMs: parseRetryAfter(error.headers?.get('retry-after')), reason: `Microsoft Graph answered ${error.statusCode}` };
       }
       if (error.statusCode === 401 && !renewed) {
@@ -138,7 +143,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
       }
       return { retry: false };
     };
-    return withRetries(() => session.client.api(path).get(), verdict, this.retry);
+    return withRetries(() => session.client.api(path).get(), verdict, this.retry, (ms) => this.metrics.backedOff('graph', ms / 1000));
   }
 
   private async failure(error: unknown, settings: IntuneSettings): Promise<MdmSourceFailure> {

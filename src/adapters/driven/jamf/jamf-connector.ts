@@ -7,6 +7,7 @@ import { MdmSourceFailure, type MdmPage } from '../../../application/ports/mdm-s
 import { outboundDispatcher, transportLimits, type OutboundOptions, type TransportLimits } from '../http/outbound.js';
 import { DEFAULT_RETRY_POLICY, RetriesExhausted, type RetryPolicy } from '../http/retry.js';
 import { startPrefetch } from '../http/prefetch.js';
+import { NO_OUTBOUND_METRICS, type OutboundMetrics } from '../http/outbound-metrics.js';
 import { mapEntries } from '../mdm-entries.js';
 import { DEFAULT_MAX_PAGES, PagingGuard } from '../paging-guard.js';
 import { describeJamfFailure } from './jamf-failures.js';
@@ -60,8 +61,10 @@ export class JamfConnector implements MdmConnector<'jamf'> {
   private readonly retry: RetryPolicy;
   private readonly limits: TransportLimits;
   private readonly maxPages: number;
+  private readonly metrics: OutboundMetrics;
 
   constructor(options: JamfConnectorOptions = {}) {
+    this.metrics = options.metrics ?? NO_OUTBOUND_METRICS;
     this.dispatcher = outboundDispatcher({ ...options, connectionsPerOrigin: MAX_CONNECTIONS });
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.limits = transportLimits(options);
@@ -69,7 +72,7 @@ export class JamfConnector implements MdmConnector<'jamf'> {
   }
 
   private session(settings: JamfSettings): JamfSession {
-    return new JamfSession(settings, this.dispatcher, this.retry, this.limits);
+    return new JamfSession(settings, this.dispatcher, this.retry, this.limits, this.metrics);
   }
 
   /** One search page, checked to be one, with the total exactly as the server announced it. */

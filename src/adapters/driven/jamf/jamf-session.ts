@@ -4,6 +4,7 @@ import type { JamfSettings } from '../../../domain/connectors/connector-settings
 import { parseRetryAfter, withRetries, type RetryPolicy, type RetryVerdict } from '../http/retry.js';
 import { classifyTransportError } from '../http/outbound-failure.js';
 import type { TransportLimits } from '../http/outbound.js';
+import { NO_OUTBOUND_METRICS, type OutboundMetrics } from '../http/outbound-metrics.js';
 import { NoJamfApiHere, NotAJamfToken } from './jamf-failures.js';
 
 const TOKEN_PATHS = ['/api/v1/oauth/token', '/api/oauth/token'] as const;
@@ -35,6 +36,7 @@ export class JamfSession {
     dispatcher: Dispatcher,
     private readonly retry: RetryPolicy,
     private readonly limits: TransportLimits,
+    private readonly metrics: OutboundMetrics = NO_OUTBOUND_METRICS,
   ) {
     // Paths only, never an absolute URL, and no redirect followed: the bearer goes to the tenant URL alone.
     this.http = axios.create({
@@ -47,12 +49,21 @@ export class JamfSession {
       maxContentLength: limits.maxResponseBytes,
       headers: { Accept: 'application/json' },
     });
-    this.http.interceptors.response.use(undefined, (error: unknown) => {
-      if (error instanceof AxiosError && !error.response) {
-        throw classifyTransportError(error, `${settings.tenantUrl}${error.config?.url ?? ''}`, limits) ?? error;
-      }
-      throw error;
-    });
+    this.http.interceptors.response.use(
+      (response) => {
+        metrics.answered('jamf', response.status);
+        return response;
+      },
+      (error: unknown) => {
+        if (error instanceof AxiosError && !error.response) {
+          const failure = classifyTransportError(error, `${settings.tenantUrl}${error.config?.url ?? ''}`, limits);
+          metrics.answered('jamf', failure?.problem ?? 'network');
+          throw failure ?? error;
+        }
+        if (error instanceof AxiosError && error.response) metrics.answered('jamf', error.response.status);
+        throw error;
+      },
+    );
   }
 
   private keepCookies(setCookie: unknown): void {
@@ -109,6 +120,7 @@ export class JamfSession {
         this.token = null;
         return { retry: true, retryAfterMs: 0, reason: 'Jamf Pro answered 401' };
       }
+      if (status === 429) this.metrics.throttled('jamf');
       if (RETRYABLE.has(status)) return { retry: true, retryAfterMs: parseRetryAfter(headers['retry-after'] as string | undefined), reason: `Jamf Pro answered ${status}` };
       return { retry: false };
     };
@@ -117,6 +129,6 @@ export class JamfSession {
       const response = await this.http.get<T>(path, { headers: { Authorization: `Bearer ${token}`, ...this.cookieHeader() } });
       this.keepCookies(response.headers['set-cookie']);
       return response.data;
-    }, verdict, this.retry);
+    }, verdict, this.retry, (ms) => this.metrics.backedOff('jamf', ms / 1000));
   }
 }

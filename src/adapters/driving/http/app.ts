@@ -23,6 +23,8 @@ export interface HttpAppOptions {
   drain?: Drain;
   /** One log line per request (pino-http), after the request id is set. */
   requestLog?: RequestHandler;
+  /** GET /metrics, for Prometheus to scrape. */
+  metrics?: { contentType: string; render(): Promise<string> };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -75,6 +77,8 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', components });
   });
   app.get('/openapi.json', (_request, response) => response.json(openApiDocument));
+  const { metrics } = options;
+  if (metrics) app.get('/metrics', async (_request, response) => void response.type(metrics.contentType).send(await metrics.render()));
 
   const admin = express.Router();
   admin.use(signedIn, requireAdmin, body);

@@ -78,6 +78,7 @@ export const openApiDocument = {
   },
   paths: {
     '/healthz': { get: { summary: 'Liveness', responses: { '200': json({ type: 'object' }) } } },
+    '/metrics': { get: { summary: 'Prometheus metrics: import runs and devices, MDM calls, throttling, back-off, projection lag', responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
     '/readyz': { get: { summary: 'Readiness: the stores answer', responses: { '200': json({ type: 'object' }), '503': json({ type: 'object' }, 'A store does not answer') } } },
     '/openapi.json': { get: { summary: 'This document', responses: { '200': json({ type: 'object' }) } } },
     '/api/admin/integrations': { get: { summary: 'Connector cards', security: admin, responses: { '200': json({ type: 'array', items: ref('Integration') }), ...common } } },

@@ -1,0 +1,59 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ImportMetrics } from '../application/ports/import-metrics.js';
+import type { OutboundMetrics, Product } from '../adapters/driven/http/outbound-metrics.js';
+import type { MdmSourceName } from '../domain/hardware/mdm-source.js';
+import type { RunCounts } from '../domain/import-run/outcome.js';
+
+const OUTCOMES: ReadonlyArray<keyof RunCounts> = ['created', 'updated', 'unchanged', 'skipped', 'errors'];
+
+/** /metrics in Prometheus's format: import runs and devices, the MDM calls, and how far projections lag. */
+export class PrometheusMetrics implements ImportMetrics, OutboundMetrics {
+  readonly registry = new Registry();
+  private readonly runs = new Counter({ name: 'ontrackio_import_runs_total', help: 'Import runs ended, by source and status', labelNames: ['source', 'status'], registers: [this.registry] });
+  private readonly devices = new Counter({ name: 'ontrackio_import_devices_total', help: 'Devices processed by import runs, by source and outcome', labelNames: ['source', 'outcome'], registers: [this.registry] });
+  private readonly duration = new Histogram({
+    name: 'ontrackio_import_run_duration_seconds',
+    help: 'How long import runs took, by source and status',
+    labelNames: ['source', 'status'],
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800],
+    registers: [this.registry],
+  });
+  private readonly requests = new Counter({ name: 'ontrackio_mdm_requests_total', help: 'Calls to Entra ID, Graph and Jamf, by HTTP status or transport failure', labelNames: ['product', 'status'], registers: [this.registry] });
+  private readonly throttles = new Counter({ name: 'ontrackio_mdm_throttled_total', help: 'Answers of 429 Too Many Requests from the MDMs', labelNames: ['product'], registers: [this.registry] });
+  private readonly backoff = new Counter({ name: 'ontrackio_mdm_backoff_seconds_total', help: 'Seconds spent waiting before retrying an MDM call', labelNames: ['product'], registers: [this.registry] });
+
+  constructor(projectionLag: () => Promise<number>) {
+    new Gauge({
+      name: 'ontrackio_projection_lag_events',
+      help: 'Events recorded but not yet in the register or audit log (counted up to 10,000)',
+      registers: [this.registry],
+      async collect() {
+        this.set(await projectionLag().catch(() => -1));
+      },
+    });
+  }
+
+  /** Process metrics too (CPU, memory, event loop): for the server process, once. */
+  withProcessMetrics(): this {
+    collectDefaultMetrics({ register: this.registry });
+    return this;
+  }
+
+  runEnded(source: MdmSourceName, status: 'completed' | 'failed', durationMs: number, counts: RunCounts): void {
+    this.runs.inc({ source, status });
+    this.duration.observe({ source, status }, durationMs / 1000);
+    for (const outcome of OUTCOMES) if (counts[outcome] > 0) this.devices.inc({ source, outcome }, counts[outcome]);
+  }
+
+  answered(product: Product, status: number | string): void {
+    this.requests.inc({ product, status: String(status) });
+  }
+
+  throttled(product: Product): void {
+    this.throttles.inc({ product });
+  }
+
+  backedOff(product: Product, seconds: number): void {
+    this.backoff.inc({ product }, seconds);
+  }
+}
