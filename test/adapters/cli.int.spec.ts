@@ -95,6 +95,46 @@ describe('CLI', () => {
     expect(out.at(-1)).to.match(/^Usage: ontrackio-mdm/);
   });
 
+  it('has help for every command, answers an unknown option in one line, and refuses values the API refuses', async () => {
+    expect(await cli('import', '--help')).to.equal(0);
+    expect(out.at(-1)).to.match(/^Usage: ontrackio-mdm import \[options\] <source>/);
+    expect(await cli('help', 'register')).to.equal(0);
+    expect(out.at(-1)).to.match(/--limit <n>/);
+    expect(await cli('register', '--bogus')).to.equal(2);
+    expect(err.at(-1)).to.equal("error: unknown option '--bogus'");
+    for (const [args, pattern] of [
+      [['register', '--limit', '5000'], /--limit: limit must not be greater than 1000/],
+      [['register', '--status', 'bogus'], /--status: status must be one of the following values/],
+      [['register', '--offset', '99999999999999999999'], /--offset/],
+      [['history', '--from', 'yesterday'], /--from: from must be a valid ISO 8601 date string/],
+      [['history', '--source', 'kandji'], /--source: source must be one of the following values: intune, jamf/],
+    ] as const) {
+      expect(await cli(...args), args.join(' ')).to.equal(2);
+      expect(err.at(-1)).to.match(pattern);
+    }
+  });
+
+  it('answers errors under --json as JSON', async () => {
+    expect(await cli('register', '--limit', '5000', '--json')).to.equal(2);
+    expect(JSON.parse(out.at(-1)!)).to.deep.equal({ error: { message: '--limit: limit must not be greater than 1000', exitCode: 2 } });
+    expect(await cli('users', 'load', join(dir, 'missing.csv'), '--json')).to.equal(1);
+    expect(JSON.parse(out.at(-1)!).error.message).to.match(/missing\.csv, the file: no such file/);
+  });
+
+  it('reads users from a real export: BOM, header names in any case, ; separators, quoted fields, blank lines', async () => {
+    const csv = join(dir, 'export.csv');
+    writeFileSync(csv, '\uFEFFEmail;Display Name;Active\r\n\r\n"alice@acme.example";"Martin; Alice";Yes\r\n\r\nbob@acme.example;Bob;no\r\n');
+    expect(await cli('users', 'load', csv)).to.equal(0);
+    expect(out.at(-1)).to.equal(`Loaded 2 users from ${csv}.`);
+    const directory = app.container.get<SqliteUserDirectory>(TOKENS.UserDirectory);
+    expect((await directory.findActiveByEmails(['alice@acme.example'])).get('alice@acme.example')).to.deep.include({ displayName: 'Martin; Alice' });
+    writeFileSync(csv, 'email,active\n\nok@acme.example,true\n\n\nnope,true\n');
+    expect(await cli('users', 'load', csv)).to.equal(1);
+    expect(err.at(-1)).to.match(/export\.csv, line 6: email "nope" is not an email address/);
+    expect(await cli('users', 'load', join(dir, 'missing.csv'))).to.equal(1);
+    expect(err.at(-1)).to.equal(`${join(dir, 'missing.csv')}, the file: no such file. Give the path of a CSV or JSON export.`);
+  });
+
   it('exits 1 and prints the partial banner when the run fails half-way', async () => {
     app.fleets.intune = {
       name: 'intune',

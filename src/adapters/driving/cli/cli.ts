@@ -1,13 +1,16 @@
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
-import { normaliseEmail } from '../../../domain/hardware/email-address.js';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { ImportFromMdm } from '../../../application/commands/import-from-mdm.js';
 import { ImportRunFailed } from '../../../application/commands/import-result.js';
 import type { ImportHistory } from '../../../application/queries/import-history.js';
 import type { Projections } from '../../../application/ports/projections.js';
-import type { HardwareRegisterQueries, RegisterFilter } from '../../../application/ports/read-models.js';
-import { isMdmSource, MDM_SOURCES } from '../../../domain/hardware/mdm-source.js';
+import type { HardwareRegisterQueries } from '../../../application/ports/read-models.js';
+import { normaliseEmail } from '../../../domain/hardware/email-address.js';
+import { isMdmSource, MDM_SOURCES, type MdmSourceName } from '../../../domain/hardware/mdm-source.js';
 import type { SqliteUserDirectory } from '../../driven/sqlite/sqlite-user-directory.js';
+import { HardwareQueryDto, RunsQueryDto } from '../http/dtos.js';
+import { BadRequest } from '../http/problem.js';
+import { parseQuery } from '../http/validation.js';
 import { banner, registerTable, runDetail, runsTable } from './format.js';
 import { readUsersFile } from './users-file.js';
 
@@ -25,20 +28,7 @@ export interface CliIo {
   progress?: (text: string) => void;
 }
 
-export const USAGE = `Usage: ontrackio-mdm <command> [options]
-
-Commands
-  import <intune|jamf> [--by EMAIL]     pull every managed device of the source into the register; recorded as
-                                        run by this OS account, and for EMAIL when given
-  history [RUN_ID] [--source S] [--from ISO] [--to ISO]
-                                        import runs, read from the event stream (one run: every device)
-  register [--serial S] [--text T] [--assignee EMAIL] [--status S] [--category C] [--source S] [--limit N] [--offset N]
-                                        the hardware register
-  rebuild                               replay every event into fresh read models, then swap them in
-  users load <file.csv|file.json>       load the users that assignment matches (email, displayName, active, id)
-
-Every command takes --json for machine-readable output.`;
-
+/** A mistake in how the command was called: exit 2. */
 class UsageError extends Error {}
 
 function osAccount(): string {
@@ -61,97 +51,113 @@ export function operatorIdentity(by: string | undefined, account = osAccount()):
   return `${email} (stated with --by; ran as ${ranAs})`;
 }
 
-function need(value: string | undefined, what: string): string {
-  if (!value) throw new UsageError(`${what} is missing.`);
+function source(value: string): MdmSourceName {
+  if (!isMdmSource(value)) throw new InvalidArgumentError(`Source ${JSON.stringify(value)} is not one of ${MDM_SOURCES.join(', ')}.`);
   return value;
 }
 
-/** Runs one CLI command; returns the process exit code. */
-export async function runCli(argv: string[], services: CliServices, io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      by: { type: 'string' },
-      source: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      serial: { type: 'string' },
-      text: { type: 'string' },
-      assignee: { type: 'string' },
-      status: { type: 'string' },
-      category: { type: 'string' },
-      limit: { type: 'string' },
-      offset: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const print = (human: string, data: unknown) => io.out(values.json ? JSON.stringify(data, null, 2) : human);
-  const [command, ...rest] = positionals;
+/** Filters are checked by the same rules as the HTTP API's query strings. */
+async function checked<T extends object>(Dto: new () => T, values: Record<string, string | undefined>, numeric: string[] = []): Promise<T> {
+  const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
   try {
-    if (values.help || !command) {
-      io.out(USAGE);
-      return command || values.help ? 0 : 2;
-    }
-    const source = values.source;
-    if (source !== undefined && !isMdmSource(source)) throw new UsageError(`--source ${JSON.stringify(source)} is not one of ${MDM_SOURCES.join(', ')}.`);
-    switch (command) {
-      case 'import': {
-        const name = need(rest[0], 'The source (intune or jamf)');
-        if (!isMdmSource(name)) throw new UsageError(`Source ${JSON.stringify(name)} is not one of ${MDM_SOURCES.join(', ')}.`);
-        try {
-          const result = await services.importer.execute(
-            { source: name, triggeredBy: operatorIdentity(values.by) },
-            values.json ? undefined : ({ page, devices }) => io.progress?.(`page ${page}: ${devices} devices read`),
-          );
-          print(banner(result), result);
-          return 0;
-        } catch (error) {
-          if (!(error instanceof ImportRunFailed)) throw error;
-          print(banner(error.result), error.result);
-          return 1;
-        }
-      }
-      case 'history': {
-        if (rest[0]) {
-          const run = await services.history.run(rest[0]);
-          if (!run) throw new UsageError(`No import run ${rest[0]} in the event stream. List runs with: history`);
-          print(runDetail(run), run);
-        } else {
-          const runs = await services.history.runs({ source: source as never, from: values.from, to: values.to });
-          print(runsTable(runs), runs);
-        }
-        return 0;
-      }
-      case 'register': {
-        const filter: RegisterFilter = {
-          serial: values.serial, text: values.text, assigneeEmail: values.assignee, status: values.status as never,
-          category: values.category as never, source: source as never,
-          limit: values.limit ? Number(values.limit) : undefined, offset: values.offset ? Number(values.offset) : undefined,
-        };
-        const page = await services.register.search(filter);
-        print(registerTable(page), page);
-        return 0;
-      }
-      case 'rebuild': {
-        const report = await services.projections.rebuild();
-        print(`Rebuilt the register and audit log from ${report.events} events in ${report.durationMs} ms.`, report);
-        return 0;
-      }
-      case 'users': {
-        if (rest[0] !== 'load') throw new UsageError('Use: users load <file.csv|file.json>');
-        const file = need(rest[1], 'The users file');
-        const loaded = services.users.upsert(readUsersFile(file));
-        print(`Loaded ${loaded} users from ${file}.`, { loaded, file });
-        return 0;
-      }
-      default:
-        throw new UsageError(`Unknown command ${JSON.stringify(command)}.`);
-    }
+    return await parseQuery(Dto, given, numeric);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    io.err(error instanceof UsageError ? `${message}\n\n${USAGE}` : message);
-    return error instanceof UsageError ? 2 : 1;
+    if (error instanceof BadRequest) throw new UsageError(error.errors.map((e) => `--${e.field === 'q' ? 'text' : e.field}: ${e.message}`).join('; ') || error.message);
+    throw error;
+  }
+}
+
+function program(services: CliServices, io: CliIo, done: (code: number, human: string, data: unknown) => void): Command {
+  const root = new Command('ontrackio-mdm')
+    .description('Import managed devices from Microsoft Intune and Jamf Pro into the hardware register, and read what was done.')
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
+  const json = (command: Command) => command.option('--json', 'machine-readable output');
+
+  json(root.command('import').description('pull every managed device of the source into the register').argument('<source>', 'intune or jamf', source))
+    .option('--by <email>', 'the person you act for (recorded as stated, beside this OS account)')
+    .action(async (name: MdmSourceName, options: { by?: string; json?: boolean }) => {
+      const triggeredBy = operatorIdentity(options.by);
+      try {
+        const result = await services.importer.execute({ source: name, triggeredBy }, options.json ? undefined : ({ page, devices }) => io.progress?.(`page ${page}: ${devices} devices read`));
+        done(0, banner(result), result);
+      } catch (error) {
+        if (!(error instanceof ImportRunFailed)) throw error;
+        done(1, banner(error.result), error.result);
+      }
+    });
+
+  json(root.command('history').description('import runs, read from the event stream (one run: every device)').argument('[runId]', 'one run in full'))
+    .option('--source <source>', 'intune or jamf')
+    .option('--from <iso>', 'runs started at or after')
+    .option('--to <iso>', 'runs started at or before')
+    .action(async (runId: string | undefined, options: { source?: string; from?: string; to?: string }) => {
+      if (runId) {
+        const run = await services.history.run(runId);
+        if (!run) throw new UsageError(`No import run ${runId} in the event stream. List runs with: ontrackio-mdm history`);
+        return done(0, runDetail(run), run);
+      }
+      const filter = await checked(RunsQueryDto, { source: options.source, from: options.from, to: options.to });
+      const runs = await services.history.runs(filter);
+      done(0, runsTable(runs), runs);
+    });
+
+  json(root.command('register').description('the hardware register'))
+    .option('--serial <serial>')
+    .option('--text <text>', 'search names, serials, asset tags, models and assignees')
+    .option('--assignee <email>')
+    .option('--status <status>')
+    .option('--category <category>')
+    .option('--source <source>', 'intune or jamf')
+    .option('--limit <n>', 'at most 1000')
+    .option('--offset <n>')
+    .action(async (options: Record<string, string | undefined>) => {
+      const q = await checked(HardwareQueryDto, { serial: options.serial, q: options.text, assignee: options.assignee, status: options.status, category: options.category, source: options.source, limit: options.limit, offset: options.offset }, ['limit', 'offset']);
+      const page = await services.register.search({ serial: q.serial, text: q.q, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, limit: q.limit, offset: q.offset });
+      done(0, registerTable(page), page);
+    });
+
+  json(root.command('rebuild').description('replay every event into fresh read models, then swap them in')).action(async () => {
+    const report = await services.projections.rebuild();
+    done(0, `Rebuilt the register and audit log from ${report.events} events in ${report.durationMs} ms.`, report);
+  });
+
+  const users = root.command('users').description('the users that assignment matches');
+  json(users.command('load').description('load users from a CSV (email, displayName, active, id) or JSON export').argument('<file>')).action(async (file: string) => {
+    const loaded = services.users.upsert(readUsersFile(file));
+    done(0, `Loaded ${loaded} users from ${file}.`, { loaded, file });
+  });
+  return root;
+}
+
+/** Runs one CLI command; returns the process exit code (0 done, 1 failed, 2 called wrongly). */
+export async function runCli(argv: string[], services: CliServices, io: CliIo): Promise<number> {
+  const asJson = argv.includes('--json');
+  let code = 0;
+  const done = (exit: number, human: string, data: unknown) => {
+    code = exit;
+    io.out(asJson ? JSON.stringify(data, null, 2) : human);
+  };
+  const fail = (exit: number, message: string) => {
+    if (asJson) io.out(JSON.stringify({ error: { message, exitCode: exit } }));
+    else io.err(message);
+    return exit;
+  };
+  const root = program(services, io, done);
+  if (argv.length === 0) {
+    io.err(root.helpInformation().trimEnd());
+    return 2;
+  }
+  try {
+    await root.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already said what was wrong, in one line; help and --version are not errors.
+      return error.exitCode === 0 ? 0 : asJson ? fail(2, error.message) : 2;
+    }
+    if (error instanceof UsageError) return fail(2, error.message);
+    return fail(1, error instanceof Error ? error.message : String(error));
   }
 }

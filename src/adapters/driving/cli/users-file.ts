@@ -1,7 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { UserRow } from '../../driven/sqlite/sqlite-user-directory.js';
+import { parse } from 'csv-parse/sync';
 import { normaliseEmail } from '../../../domain/hardware/email-address.js';
+
+function jsonRows(text: string, file: string): Array<{ row: Record<string, unknown>; where: string }> {
+  let rows: unknown;
+  try {
+    rows = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new UsersFileError(file, 'the file', `is not valid JSON (${(error as Error).message}).`);
+  }
+  if (!Array.isArray(rows)) throw new UsersFileError(file, 'top level', 'expected an array of users.');
+  return rows.map((row, i) => ({ row: (row && typeof row === 'object' ? row : {}) as Record<string, unknown>, where: `item ${i + 1}` }));
+}
 
 export class UsersFileError extends Error {
   constructor(file: string, where: string, message: string) {
@@ -10,24 +22,31 @@ export class UsersFileError extends Error {
   }
 }
 
-function parseCsv(text: string): Array<Record<string, string>> {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const split = (line: string) => {
-    const cells: string[] = [];
-    let cell = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i += 1) {
-      const c = line[i]!;
-      if (quoted && c === '"' && line[i + 1] === '"') (cell += '"'), (i += 1);
-      else if (c === '"') quoted = !quoted;
-      else if (c === ',' && !quoted) cells.push(cell), (cell = '');
-      else cell += c;
-    }
-    cells.push(cell);
-    return cells.map((v) => v.trim());
-  };
-  const header = split(lines[0] ?? '');
-  return lines.slice(1).map((line) => Object.fromEntries(split(line).map((v, i) => [header[i] ?? `column${i + 1}`, v])));
+/** Header names as exports spell them (Email, E-mail, Display Name, …) → the fields this file knows. */
+const COLUMNS: Record<string, string> = { email: 'email', 'e-mail': 'email', mail: 'email', displayname: 'displayName', 'display name': 'displayName', name: 'displayName', active: 'active', id: 'id' };
+
+interface CsvRow {
+  row: Record<string, string>;
+  line: number;
+}
+
+/** A CSV export as spreadsheets write them: BOM, any header case, `,` or `;`, quotes, blank lines. */
+function parseCsv(text: string, file: string): CsvRow[] {
+  try {
+    const records = parse(text, {
+      bom: true,
+      delimiter: [',', ';'],
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+      info: true,
+      columns: (header: string[]) => header.map((name) => COLUMNS[name.trim().toLowerCase()] ?? name.trim()),
+    }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
+    return records.map(({ record, info }) => ({ row: record, line: info.lines }));
+  } catch (error) {
+    const where = (error as { lines?: number }).lines;
+    throw new UsersFileError(file, where ? `line ${where}` : 'the file', `${(error as Error).message.replace(/^Invalid [^:]*: /, '')}. Save it as CSV (UTF-8) with a header row.`);
+  }
 }
 
 function activeFlag(raw: unknown, file: string, where: string): boolean {
@@ -44,11 +63,16 @@ function activeFlag(raw: unknown, file: string, where: string): boolean {
  * Every row is checked before anything is written, so a bad file loads nothing.
  */
 export function readUsersFile(file: string): UserRow[] {
-  const text = readFileSync(file, 'utf8');
-  const rows: Array<Record<string, unknown>> = extname(file).toLowerCase() === '.json' ? JSON.parse(text) : parseCsv(text);
-  if (!Array.isArray(rows)) throw new UsersFileError(file, 'top level', 'expected an array of users.');
-  return rows.map((row, i) => {
-    const where = extname(file).toLowerCase() === '.json' ? `item ${i + 1}` : `line ${i + 2}`;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsersFileError(file, 'the file', code === 'ENOENT' ? 'no such file. Give the path of a CSV or JSON export.' : `cannot be read (${code}).`);
+  }
+  const json = extname(file).toLowerCase() === '.json';
+  const rows: Array<{ row: Record<string, unknown>; where: string }> = json ? jsonRows(text, file) : parseCsv(text, file).map(({ row, line }) => ({ row, where: `line ${line}` }));
+  return rows.map(({ row, where }) => {
     const email = normaliseEmail(typeof row.email === 'string' ? row.email : null);
     if (!email) throw new UsersFileError(file, where, `email ${JSON.stringify(row.email ?? '')} is not an email address. Give the address users sign in with.`);
     const displayName = typeof row.displayName === 'string' && row.displayName.trim() ? row.displayName.trim() : null;
