@@ -100,7 +100,7 @@ export class ProjectionRunner implements Projections {
     let after = await target.checkpoint();
     let applied = 0;
     for (;;) {
-      const page = await this.store.readAll({ after, maxCount: BATCH, categories: projection.categories });
+      const page = await this.store.readAll({ after, maxCount: projection.batchSize ?? BATCH, categories: projection.categories });
       if (page.events.length > 0 || page.lastPosition !== after) {
         const keys = [...new Set(page.events.map((e) => projection.keyOf(e)).filter((k): k is string => k !== null))];
         const docs = keys.length > 0 ? await target.load(keys) : new Map<string, unknown>();

@@ -34,4 +34,14 @@ describe('Projection runner', () => {
     expect(await models.bySerial('7XK9QW3')).to.not.equal(null);
     db.close();
   });
+
+  it('reads the audit log\'s large run events in small batches, the register\'s in large ones', async () => {
+    const { db, store, runner, readAll } = setUp();
+    await store.append(hardwareStream('C02XK1JHJGH5'), [imported(macbook())], 'no_stream');
+    await runner.rebuild();
+    const batches = readAll.getCalls().map((call) => [call.args[0].categories?.join(), call.args[0].maxCount]);
+    expect(batches).to.deep.include(['mdmImport', 200]);
+    expect(batches).to.deep.include(['hardware', 5000]);
+    db.close();
+  });
 });

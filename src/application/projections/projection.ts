@@ -7,6 +7,8 @@ import type { RecordedEvent } from '../ports/event-store.js';
 export interface Projection<Doc> {
   readonly name: string;
   readonly categories: readonly string[];
+  /** Events read per batch; smaller for categories whose events are large. */
+  readonly batchSize?: number;
   keyOf(event: RecordedEvent): string | null;
   apply(doc: Doc | undefined, event: RecordedEvent): Doc | undefined;
 }

@@ -176,6 +176,20 @@ describe('Intune connector against the Entra ID + Graph emulator (real @azure/id
       expect(await lookup().lookup('intune', 'NOPE12345')).to.deep.include({ outcome: 'not-found', message: 'Microsoft Intune has no device with serial NOPE12345.' });
     });
 
+    it('reuses one credential across lookups: one Graph call each, the token and metadata asked for once', async () => {
+      const connector = intuneConnector(emulator);
+      const lookups = new LookupBySerial(settingsStore(intuneSettings(emulator)), { intune: connector, jamf: null as never });
+      await lookups.lookup('intune', 'FIRST0001');
+      const before = { ...emulator.stats };
+      for (const serial of ['SECOND002', 'THIRD0003', 'FOURTH004']) await lookups.lookup('intune', serial);
+      expect(emulator.stats.graphRequests - before.graphRequests).to.equal(3);
+      expect(emulator.stats.tokenRequests - before.tokenRequests).to.equal(0);
+      expect(emulator.stats.metadataRequests - before.metadataRequests).to.equal(0);
+      const rotated = new LookupBySerial(settingsStore(intuneSettings(emulator, { clientSecret: 'Qx8~another-value' })), { intune: connector, jamf: null as never });
+      await rotated.lookup('intune', 'FIFTH0005').catch(() => undefined);
+      expect(emulator.stats.tokenRequests - before.tokenRequests, 'other settings, a new credential').to.equal(1);
+    });
+
     it('says when several devices share the serial, most recently synced first', async () => {
       const duplicate = tenant.devices[tenant.kinds.indexOf('duplicate')]!;
       const result = await lookup().lookup('intune', String(duplicate.serialNumber));

@@ -167,6 +167,14 @@ describe('Jamf Pro connector against the Jamf Pro emulator (axios over TLS)', fu
     const serialAt = (kind: 'computer' | 'mobile', index: number) =>
       ((kind === 'computer' ? fleet.computers : fleet.mobiles)[index] as { hardware: { serialNumber: string } }).hardware.serialNumber;
 
+    it('reuses one session and bearer across lookups', async () => {
+      const lookups = new LookupBySerial(store(), { intune: null as never, jamf: jamfConnector(emulator) });
+      await lookups.lookup('jamf', 'FIRST0001');
+      const tokens = emulator.stats.tokenRequests;
+      for (const serial of ['SECOND002', 'THIRD0003']) await lookups.lookup('jamf', serial);
+      expect(emulator.stats.tokenRequests).to.equal(tokens);
+    });
+
     it('finds a computer by serial', async () => {
       const index = fleet.kinds.indexOf('real');
       const found = await lookup().lookup('jamf', serialAt('computer', index));

@@ -9,6 +9,7 @@ import type { MdmPage } from '../../../application/ports/mdm-source.js';
 import { outboundDispatcher, transportLimits, type OutboundOptions, type TransportLimits } from '../http/outbound.js';
 import { graphFetchHandler } from '../http/graph-fetch-handler.js';
 import { NO_OUTBOUND_METRICS, type OutboundMetrics } from '../http/outbound-metrics.js';
+import { SessionCache } from '../http/session-cache.js';
 import { classifyTransportError } from '../http/outbound-failure.js';
 import { causeChain } from '../http/error-chain.js';
 import { entraHttpClient } from './entra-http-client.js';
@@ -107,6 +108,8 @@ export class IntuneConnector implements MdmConnector<'intune'> {
   private readonly limits: TransportLimits;
   private readonly maxPages: number;
   private readonly metrics: OutboundMetrics;
+  /** Look up by serial reuses one credential: its token and the authority's metadata are asked for once. */
+  private readonly lookups = new SessionCache<IntuneSettings, GraphSession>((settings) => this.session(settings));
 
   constructor(options: IntuneConnectorOptions = {}) {
     this.metrics = options.metrics ?? NO_OUTBOUND_METRICS;
@@ -218,7 +221,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
   }
 
   async lookupBySerial(settings: IntuneSettings, serial: string): Promise<MdmDevice[]> {
-    const session = await this.session(settings);
+    const session = await this.lookups.get(settings);
     const quoted = serial.trim().replace(/'/g, "''");
     try {
       const page = await this.page(session, `/deviceManagement/managedDevices?$filter=${encodeURIComponent(`serialNumber eq '${quoted}'`)}&$select=${MANAGED_DEVICE_FIELDS.join(',')}`);

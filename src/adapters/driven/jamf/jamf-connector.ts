@@ -8,6 +8,7 @@ import { outboundDispatcher, transportLimits, type OutboundOptions, type Transpo
 import { DEFAULT_RETRY_POLICY, RetriesExhausted, type RetryPolicy } from '../http/retry.js';
 import { startPrefetch } from '../http/prefetch.js';
 import { NO_OUTBOUND_METRICS, type OutboundMetrics } from '../http/outbound-metrics.js';
+import { SessionCache } from '../http/session-cache.js';
 import { mapEntries } from '../mdm-entries.js';
 import { DEFAULT_MAX_PAGES, PagingGuard } from '../paging-guard.js';
 import { describeJamfFailure } from './jamf-failures.js';
@@ -62,6 +63,8 @@ export class JamfConnector implements MdmConnector<'jamf'> {
   private readonly limits: TransportLimits;
   private readonly maxPages: number;
   private readonly metrics: OutboundMetrics;
+  /** Look up by serial reuses one session and its bearer (renewed when due). */
+  private readonly lookups = new SessionCache<JamfSettings, JamfSession>((settings) => this.session(settings));
 
   constructor(options: JamfConnectorOptions = {}) {
     this.metrics = options.metrics ?? NO_OUTBOUND_METRICS;
@@ -179,7 +182,7 @@ export class JamfConnector implements MdmConnector<'jamf'> {
   }
 
   async lookupBySerial(settings: JamfSettings, serial: string): Promise<MdmDevice[]> {
-    const session = this.session(settings);
+    const session = await this.lookups.get(settings);
     const wanted = serial.trim();
     try {
       const { first } = await this.computersPath(session, query(COMPUTER_SECTIONS, 0, 100, 'id:asc', `hardware.serialNumber==${rsqlString(wanted)}`));
