@@ -7,6 +7,7 @@ import type { IntuneEmulator } from '../emulators/intune/intune-emulator.js';
 import type { JamfEmulator } from '../emulators/jamf/jamf-emulator.js';
 import { FAST_RETRY, startIntune } from './intune-world.js';
 import { startJamf } from './jamf-world.js';
+import { conformance } from './openapi-conformance.js';
 
 export const TOKENS_BY_ROLE = {
   admin: 'admin-token-0123456789abcdefghij',
@@ -57,6 +58,7 @@ export async function startHttpWorld(env: Record<string, string> = {}): Promise<
       } catch {
         parsed = text;
       }
+      conformance(method, path, response.status, response.headers.get('content-type'), parsed);
       return { status: response.status, headers: response.headers, body: parsed, text };
     },
     async stop() {

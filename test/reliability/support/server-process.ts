@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { conformance } from '../../support/openapi-conformance.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 const SERVER = join(ROOT, 'dist', 'src', 'infrastructure', 'server-main.js');
@@ -51,6 +52,7 @@ export async function call(base: string, method: string, path: string, options: 
   } catch {
     /* not JSON: keep the text */
   }
+  conformance(method, path, response.status, response.headers.get('content-type'), parsed);
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
 

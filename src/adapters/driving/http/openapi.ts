@@ -18,8 +18,8 @@ const admin = [{ bearerAuth: [] }];
 const nullableString = { type: ['string', 'null'] };
 const counts = { type: 'object', required: ['created', 'updated', 'unchanged', 'skipped', 'errors'], properties: Object.fromEntries(['created', 'updated', 'unchanged', 'skipped', 'errors'].map((k) => [k, { type: 'integer', minimum: 0 }])) };
 
-/** OpenAPI 3.1 description of every route the module serves. */
-export const openApiDocument = {
+/** The routes as written; withSharedAnswers completes each with the answers all routes share. */
+const described = {
   openapi: '3.1.0',
   info: {
     title: 'OnTrackio MDM device import',
@@ -138,8 +138,61 @@ export const openApiDocument = {
     },
     '/api/hardware/{id}': {
       get: { summary: 'One device', security: admin, parameters: [id], responses: { '200': json(ref('Hardware')), '404': problem('Unknown id'), '401': common['401'] } },
-      patch: { summary: 'Edit the hand-maintained fields', security: admin, parameters: [id], requestBody: { required: true, content: { 'application/json': { schema: ref('EditHardware') } } }, responses: { '200': json(ref('Hardware')), '400': problem('Malformed'), '404': problem('Unknown id'), ...common } },
+      patch: { summary: 'Edit the hand-maintained fields', security: admin, parameters: [id], requestBody: { required: true, content: { 'application/json': { schema: ref('EditHardware') } } }, responses: { '200': json(ref('Hardware')), '400': problem('Malformed'), '404': problem('Unknown id'), '409': problem('The record changed meanwhile; read it again'), '422': problem('A value breaks a rule of the register'), ...common } },
     },
     '/api/hardware/{id}/events': { get: { summary: 'The device\'s event history', security: admin, parameters: [id], responses: { '200': json({ type: 'array', items: { type: 'object' } }), '404': problem('Unknown id'), '401': common['401'] } } },
   },
 } as const;
+
+/** Stable names for client generators, and the group each route is listed under. */
+const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
+  'get /healthz': ['health', 'operations'],
+  'get /readyz': ['readiness', 'operations'],
+  'get /metrics': ['metrics', 'operations'],
+  'get /openapi.json': ['openApiDocument', 'operations'],
+  'get /api/admin/integrations': ['listIntegrations', 'integrations'],
+  'put /api/admin/integrations/{source}': ['saveIntegration', 'integrations'],
+  'post /api/admin/integrations/{source}/test': ['testConnection', 'integrations'],
+  'get /api/admin/bulk-import/mdm': ['bulkImportOverview', 'bulk import'],
+  'post /api/admin/bulk-import/mdm/{source}': ['importFromMdm', 'bulk import'],
+  'get /api/admin/bulk-import/mdm/runs': ['listImportRuns', 'bulk import'],
+  'get /api/admin/bulk-import/mdm/runs/{runId}': ['getImportRun', 'bulk import'],
+  'get /api/admin/audit-log': ['listAuditLog', 'bulk import'],
+  'post /api/admin/register/rebuild': ['rebuildRegister', 'register'],
+  'get /api/hardware': ['searchRegister', 'register'],
+  'post /api/hardware': ['registerHardware', 'register'],
+  'get /api/hardware/lookup': ['lookupBySerial', 'register'],
+  'get /api/hardware/{id}': ['getHardware', 'register'],
+  'patch /api/hardware/{id}': ['editHardware', 'register'],
+  'get /api/hardware/{id}/events': ['hardwareHistory', 'register'],
+};
+
+type Operation = { operationId?: string; tags?: string[]; security?: unknown; parameters?: ReadonlyArray<{ in: string; name: string }>; requestBody?: unknown; responses: Record<string, unknown> };
+
+/**
+ * The answers every route shares, added where a route does not say more: a malformed request (400),
+ * sign-in (401, 403 where a role is needed), an unknown source (404), a body refused unread (413,
+ * 415), and a store that cannot be written (503).
+ */
+function withSharedAnswers<D extends { paths: object }>(document: D): D {
+  for (const [path, operations] of Object.entries(document.paths) as Array<[string, Record<string, Operation>]>) {
+    for (const [method, operation] of Object.entries(operations)) {
+      const [operationId, tag] = OPERATIONS[`${method} ${path}`] ?? [];
+      if (operationId) Object.assign(operation, { operationId, tags: [tag] });
+      const add = (status: string, answer: object) => (operation.responses[status] ??= answer);
+      const parameters = operation.parameters ?? [];
+      const sendsBody = method !== 'get';
+      if (parameters.length > 0 || sendsBody) add('400', problem('Malformed request: a parameter, a query value, the body or the address encoding'));
+      if (sendsBody) Object.entries(bodyErrors).forEach(([status, answer]) => add(status, answer));
+      if (parameters.some((p) => p.in === 'path' && p.name === 'source')) add('404', problem('Unknown source: not intune or jamf'));
+      if (operation.security) {
+        add('401', common['401']);
+        add('503', common['503']);
+      }
+    }
+  }
+  return document;
+}
+
+/** OpenAPI 3.1 description of every route the module serves. */
+export const openApiDocument = withSharedAnswers(described);
