@@ -62,28 +62,39 @@ function showTab(name) {
 for (const button of document.querySelectorAll('.tabs button')) button.addEventListener('click', () => showTab(button.dataset.tab));
 
 // ---- sign-in ----------------------------------------------------------------------------------
-function signedIn(yes) {
+/** Signed out, the page only asks to sign in; signed in, it says who and shows the sections. */
+function signedIn(me) {
+  const yes = !!me;
   $('#sign-in').hidden = yes;
   $('#signed-in').hidden = !yes;
+  $('#landing').hidden = yes;
+  $('.tabs').hidden = !yes;
+  $('#main').hidden = !yes;
+  $('#who').textContent = yes ? `Signed in as ${me.email} (${me.role})` : '';
+}
+
+async function enter() {
+  const me = await api('GET', '/api/me');
+  await loaders.integrations();
+  signedIn(me);
 }
 
 $('#sign-out').addEventListener('click', () => {
   sessionStorage.removeItem('token');
-  signedIn(false);
-  notice('Signed out.');
+  signedIn(null);
+  $('#landing').textContent = 'Signed out. Sign in with your access token to continue.';
 });
 $('#sign-in').addEventListener('submit', async (event) => {
   event.preventDefault();
   sessionStorage.setItem('token', $('#token').value.trim());
   $('#token').value = '';
   try {
-    await loaders.integrations();
-    signedIn(true);
+    await enter();
     notice('');
   } catch (error) {
     sessionStorage.removeItem('token');
-    signedIn(false);
-    notice(describeProblem(error), 'bad');
+    signedIn(null);
+    $('#landing').textContent = describeProblem(error);
   }
 });
 
@@ -280,4 +291,4 @@ $('#search').addEventListener('submit', (event) => {
   searchRegister($('#q').value.trim()).catch((error) => notice(describeProblem(error), 'bad'));
 });
 
-if (sessionStorage.getItem('token')) loaders.integrations().then(() => signedIn(true)).catch(() => signedIn(false));
+if (sessionStorage.getItem('token')) enter().catch(() => signedIn(null));

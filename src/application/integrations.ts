@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readiness, type IntuneSettings, type JamfSettings, type SettingsBySource } from '../domain/connectors/connector-settings.js';
 import { validateGuid, validateHttpsOrigin, validateJamfClientId } from '../domain/connectors/identifiers.js';
 import { validateJamfTenantUrl } from '../domain/connectors/jamf-tenant-url.js';
@@ -45,6 +46,12 @@ export interface IntegrationView {
 }
 
 const blank = (value: string | null | undefined) => !value || value.trim() === '';
+
+/** Which values a test ran with, the switch aside; the secret enters only the hash. */
+function settingsKey(settings: SettingsBySource[MdmSourceName]): string {
+  const { enabled: _enabled, secretUnreadable: _unreadable, ...values } = settings as SettingsBySource[MdmSourceName] & { secretUnreadable?: boolean };
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex');
+}
 
 /**
  * Checks each field the admin filled in; empty fields are allowed and leave the card Not configured.
@@ -104,12 +111,18 @@ export class Integrations {
       settings: fields as Record<string, string | null>,
       secretStored: !blank(clientSecret),
       secretProblem: secretUnreadable ? new SecretUnreadable().message : null,
-      lastTest: await this.store.lastTest(source),
+      lastTest: await this.lastTestOf(source, saved),
     };
   }
 
   list(): Promise<IntegrationView[]> {
     return Promise.all(MDM_SOURCES.map((source) => this.view(source)));
+  }
+
+  /** The last test, but only when it tested the values saved now: a test of other values says nothing about them. */
+  private async lastTestOf(source: MdmSourceName, saved: SettingsBySource[MdmSourceName] | null): Promise<RecordedTest | null> {
+    const recorded = await this.store.lastTest(source);
+    return recorded && saved && recorded.settingsKey === settingsKey(saved) ? recorded : null;
   }
 
   /** Seals every stored secret again with the current key (after SECRETS_KEY_PREVIOUS opened it). */
@@ -136,7 +149,7 @@ export class Integrations {
     const stored = await this.store.get(source);
     const settings = unsaved ? validated(source, unsaved, stored) : (stored ?? undefined);
     const check = await this.tester.test(source, settings);
-    const recorded: RecordedTest = { ...check, at: this.clock.now().toISOString(), by, onUnsavedValues: !!unsaved };
+    const recorded: RecordedTest = { ...check, at: this.clock.now().toISOString(), by, onUnsavedValues: !!unsaved, ...(settings ? { settingsKey: settingsKey(settings) } : {}) };
     await this.store.saveTest(source, recorded);
     return recorded;
   }

@@ -35,10 +35,19 @@ describe('Admin page in headless Chromium', function () {
     await world?.stop();
   });
 
+  it('asks to sign in before showing any form, then says who is signed in', async () => {
+    expect(await page.locator('#landing').textContent()).to.match(/^Sign in with your access token/);
+    expect(await page.locator('#card-intune').isVisible(), 'no editable form before sign-in').to.equal(false);
+    expect(await page.getByRole('button', { name: 'Bulk import' }).isVisible()).to.equal(false);
+    await page.screenshot({ path: `${SHOTS}/landing-laptop.png` });
+  });
+
   it('signs in with a bearer token', async () => {
     await page.getByLabel('Access token').fill(TOKENS_BY_ROLE.admin);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.locator('#who', { hasText: 'Signed in' }).waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.locator('#who').textContent()).to.equal('Signed in as admin@acme.example (admin)');
+    expect(await page.locator('#landing').isVisible()).to.equal(false);
     expect(await page.getByLabel('Access token').isVisible()).to.equal(false);
     expect(await page.locator('[data-badge=intune]').textContent()).to.equal('Not configured');
   });

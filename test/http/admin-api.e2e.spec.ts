@@ -78,10 +78,18 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(body).to.include({ ok: false, cause: 'bad-client-secret', onUnsavedValues: true });
       expect(body.message).to.match(/AADSTS7000215/);
       const cards = (await call('GET', '/api/admin/integrations')).body;
-      expect(cards[0].lastTest).to.include({ ok: false, by: 'admin@acme.example' });
+      expect(cards[0].lastTest, 'a test of unsaved values is not the saved state').to.equal(null);
     });
 
-    it('tests the saved Jamf settings', async () => {
+    it('tests the saved Jamf settings, and shows that test on the card only while those values stay saved', async () => {
+      expect((await call('POST', '/api/admin/integrations/jamf/test')).body).to.include({ ok: true });
+      const jamfCard = async () => (await call('GET', '/api/admin/integrations')).body.find((c: { source: string }) => c.source === 'jamf');
+      expect((await jamfCard()).lastTest).to.include({ ok: true, onUnsavedValues: false });
+      await call('PUT', '/api/admin/integrations/jamf', { body: jamfBody(world, { enabled: false }) });
+      expect((await jamfCard()).lastTest, 'switching off changes no value tested').to.include({ ok: true });
+      await call('PUT', '/api/admin/integrations/jamf', { body: jamfBody(world, { clientId: '0b7e5a1c-2d3f-4a5b-8c6d-7e8f9a0b1c2d' }) });
+      expect((await jamfCard()).lastTest, 'other values: the old test says nothing about them').to.equal(null);
+      await call('PUT', '/api/admin/integrations/jamf', { body: jamfBody(world) });
       expect((await call('POST', '/api/admin/integrations/jamf/test')).body).to.include({ ok: true });
     });
   });

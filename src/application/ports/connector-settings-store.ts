@@ -15,7 +15,13 @@ export interface ConnectorSettingsStore {
 }
 
 /** The last Test connection result shown on the connector's card. */
-export type RecordedTest = ConnectionCheck & { at: string; by: string; onUnsavedValues: boolean };
+export type RecordedTest = ConnectionCheck & {
+  at: string;
+  by: string;
+  onUnsavedValues: boolean;
+  /** A fingerprint of the values tested (the secret only as part of a hash): the card shows the test only while they are the saved ones. */
+  settingsKey?: string;
+};
 
 /** Opens the sealed secret of stored settings; one that no key opens becomes null and is flagged. */
 export function unsealSettings<T extends { clientSecret: string | null }>(stored: T, secrets: SecretBox): T & { secretUnreadable?: boolean } {

@@ -80,6 +80,8 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   const { metrics } = options;
   if (metrics) app.get('/metrics', async (_request, response) => void response.type(metrics.contentType).send(await metrics.render()));
 
+  app.get('/api/me', signedIn, (request, response) => void response.json({ email: request.principal!.email, role: request.principal!.role }));
+
   const admin = express.Router();
   admin.use(signedIn, requireAdmin, body);
   admin.get('/integrations', integrations.list);

@@ -81,6 +81,9 @@ const described = {
     '/metrics': { get: { summary: 'Prometheus metrics: import runs and devices, MDM calls, throttling, back-off, projection lag', responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
     '/readyz': { get: { summary: 'Readiness: the stores answer', responses: { '200': json({ type: 'object' }), '503': json({ type: 'object' }, 'A store does not answer') } } },
     '/openapi.json': { get: { summary: 'This document', responses: { '200': json({ type: 'object' }) } } },
+    '/api/me': {
+      get: { summary: 'Who the bearer token signs in as', security: admin, responses: { '200': json({ type: 'object', required: ['email', 'role'], properties: { email: { type: 'string' }, role: { enum: ['admin', 'it-admin', 'super-admin', 'member'] } } }) } },
+    },
     '/api/admin/integrations': { get: { summary: 'Connector cards', security: admin, responses: { '200': json({ type: 'array', items: ref('Integration') }), ...common } } },
     '/api/admin/integrations/{source}': {
       put: {
@@ -150,6 +153,7 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'get /readyz': ['readiness', 'operations'],
   'get /metrics': ['metrics', 'operations'],
   'get /openapi.json': ['openApiDocument', 'operations'],
+  'get /api/me': ['whoAmI', 'operations'],
   'get /api/admin/integrations': ['listIntegrations', 'integrations'],
   'put /api/admin/integrations/{source}': ['saveIntegration', 'integrations'],
   'post /api/admin/integrations/{source}/test': ['testConnection', 'integrations'],
