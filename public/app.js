@@ -123,11 +123,19 @@ function showResult(form, ok, message, fix) {
   setChildren(box, message, fix ? el('span', { class: 'fix' }, fix) : null);
 }
 
-function markField(form, field) {
-  for (const input of form.querySelectorAll('input')) input.removeAttribute('aria-invalid');
+/** Marks the field at fault and writes what is wrong with it beside it; the card's result says the fix. */
+function markField(form, field, message) {
+  for (const input of form.querySelectorAll('input')) {
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+  }
+  for (const old of form.querySelectorAll('.field-error')) old.remove();
   const input = field && form.elements[field];
   if (input) {
+    const id = `${form.id}-${field}-error`;
     input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', id);
+    input.after(el('span', { class: 'field-error', id }, message ?? 'Check this value.'));
     input.focus();
   }
 }
@@ -157,8 +165,10 @@ for (const form of document.querySelectorAll('form.card')) {
       markField(form, null);
       showResult(form, true, `Saved. ${NAMES[source]} is ${card.status}.`);
     } catch (error) {
-      markField(form, error.problem?.field ?? error.problem?.errors?.[0]?.field);
-      showResult(form, false, describeProblem(error));
+      const problem = error.problem ?? {};
+      const first = problem.errors?.[0];
+      markField(form, problem.field ?? first?.field, problem.field ? problem.detail : first?.message);
+      showResult(form, false, problem.fix ? problem.detail : describeProblem(error), problem.fix);
     }
   });
   $('[data-action=test]', form).addEventListener('click', async (event) => {

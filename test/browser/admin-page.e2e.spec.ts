@@ -75,7 +75,12 @@ describe('Admin page in headless Chromium', function () {
     await card.getByLabel('Tenant URL').fill('https://acme.jamfcloud.com/api/');
     await card.getByRole('button', { name: 'Save changes' }).click();
     await card.locator('[data-result].bad', { hasText: 'Use https://acme.jamfcloud.com instead.' }).waitFor();
-    expect(await card.getByLabel('Tenant URL').getAttribute('aria-invalid')).to.equal('true');
+    const field = card.getByLabel('Tenant URL');
+    expect(await field.getAttribute('aria-invalid')).to.equal('true');
+    expect(await card.locator(`#${await field.getAttribute('aria-describedby')}`).textContent()).to.match(/^Tenant URL must not end in \/api/);
+    const said = (await card.locator('[data-result]').textContent()) ?? '';
+    expect(said.split('Use https://acme.jamfcloud.com instead.').length - 1, 'the fix is said once').to.equal(1);
+    await page.screenshot({ path: `${SHOTS}/field-error-laptop.png` });
   });
 
   it('imports from Intune after confirming and shows the result banner', async () => {

@@ -5,11 +5,12 @@
 export class DomainError extends Error {
   constructor(
     readonly code: string,
-    message: string,
+    /** What is wrong, without the fix (the message says both). */
+    readonly reason: string,
     readonly field?: string,
     readonly fix?: string,
   ) {
-    super(fix ? `${message} ${fix}` : message);
+    super(fix ? `${reason} ${fix}` : reason);
     this.name = new.target.name;
   }
 }

@@ -50,14 +50,15 @@ const type = (code: string) => `https://ontrackio.dev/problems/${code}`;
 /** Maps what went wrong to an RFC 9457 problem: the field at fault and the fix, never a stack trace. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof BadRequest) return { type: type('invalid-request'), title: 'The request is not valid', status: error.status, detail: error.message, errors: error.errors };
-  if (error instanceof HardwareNotFound) return { type: type(error.code), title: 'Not found', status: 404, detail: error.message, fix: error.fix };
+  // detail says what is wrong and fix what to do, each once (a DomainError's message carries both).
+  if (error instanceof HardwareNotFound) return { type: type(error.code), title: 'Not found', status: 404, detail: error.reason, fix: error.fix };
   if (error instanceof ImportAlreadyRunning || error instanceof SerialAlreadyRegistered) {
-    return { type: type(error.code), title: 'Conflict', status: 409, detail: error.message, field: error.field, fix: error.fix };
+    return { type: type(error.code), title: 'Conflict', status: 409, detail: error.reason, field: error.field, fix: error.fix };
   }
   if (error instanceof SourceNotConfigured) {
     return { type: type('not-configured'), title: 'Source not configured', status: 409, detail: error.message, missing: [...error.missing], fix: 'Finish Step 1 in Settings → Integrations, then reload Bulk import.' };
   }
-  if (error instanceof DomainError) return { type: type(error.code), title: 'The request breaks a rule', status: 422, detail: error.message, field: error.field, fix: error.fix };
+  if (error instanceof DomainError) return { type: type(error.code), title: 'The request breaks a rule', status: 422, detail: error.reason, field: error.field, fix: error.fix };
   if (error instanceof DependencyUnavailable) {
     return { type: type('store-unavailable'), title: 'Storage unavailable', status: 503, detail: error.message, fix: error.fix, retryAfterSeconds: error.retryAfterSeconds };
   }
