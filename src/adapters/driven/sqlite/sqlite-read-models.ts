@@ -15,10 +15,25 @@ function createTables(db: SqliteDatabase, suffix: string): void {
     CREATE TABLE IF NOT EXISTS ${REGISTER}${suffix} (
       key TEXT PRIMARY KEY, id TEXT NOT NULL, serial TEXT NOT NULL, asset_tag TEXT NOT NULL, assignee_email TEXT,
       status TEXT NOT NULL, category TEXT NOT NULL, sources TEXT NOT NULL, search TEXT NOT NULL, doc TEXT NOT NULL
-    ) WITHOUT ROWID;
+    );
     CREATE TABLE IF NOT EXISTS ${AUDIT_LOG}${suffix} (
       key TEXT PRIMARY KEY, source TEXT NOT NULL, started_at TEXT NOT NULL, doc TEXT NOT NULL
     ) WITHOUT ROWID;`);
+}
+
+/**
+ * Registers made before it was a rowid table (WITHOUT ROWID, whose 1 KB rows overflow: 4.7 KB each on
+ * disk, seconds for a deep page) are dropped with their checkpoint; the projection rebuilds them from
+ * the events at the next catch-up, as it would any read model.
+ */
+function dropLegacyRegister(db: SqliteDatabase): boolean {
+  const table = db.prepare<[string], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(REGISTER);
+  if (!table || !/WITHOUT\s+ROWID/i.test(table.sql)) return false;
+  writeTransaction(db, () => {
+    db.exec(`DROP TABLE ${REGISTER}`);
+    db.prepare('DELETE FROM checkpoints WHERE name = ?').run(REGISTER);
+  });
+  return true;
 }
 
 /** Indexes carry the table's current name, so a swapped-in table gets fresh ones. */
@@ -108,6 +123,7 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
   readonly auditLog: ProjectionStore<AuditEntry>;
 
   constructor(private readonly db: SqliteDatabase) {
+    dropLegacyRegister(db);
     createTables(db, '');
     createIndexes(db, '');
     this.register = guardStore(registerStore(db, ''));

@@ -1,0 +1,27 @@
+import { expect } from 'chai';
+import { openDatabase } from '../../../src/adapters/driven/sqlite/database.js';
+import { SqliteEventStore } from '../../../src/adapters/driven/sqlite/sqlite-event-store.js';
+import { SqliteReadModels } from '../../../src/adapters/driven/sqlite/sqlite-read-models.js';
+import { hardwareStream } from '../../../src/application/streams.js';
+import { ProjectionRunner } from '../../../src/infrastructure/projection-runner.js';
+import { imported, macbook } from '../../support/mothers.js';
+
+describe('A register from before the rowid table', () => {
+  it('is dropped with its checkpoint and rebuilt from the events at the next catch-up', async () => {
+    const db = openDatabase(':memory:');
+    const store = new SqliteEventStore(db);
+    await store.append(hardwareStream('C02XK1JHJGH5'), [imported(macbook())], 'no_stream');
+    db.exec(`CREATE TABLE register (
+      key TEXT PRIMARY KEY, id TEXT NOT NULL, serial TEXT NOT NULL, asset_tag TEXT NOT NULL, assignee_email TEXT,
+      status TEXT NOT NULL, category TEXT NOT NULL, sources TEXT NOT NULL, search TEXT NOT NULL, doc TEXT NOT NULL
+    ) WITHOUT ROWID`);
+    db.prepare("INSERT INTO checkpoints (name, position) VALUES ('register', 1)").run();
+    const models = new SqliteReadModels(db);
+    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'register'").get() as { sql: string }).sql;
+    expect(sql).to.not.match(/WITHOUT ROWID/i);
+    expect(await models.register.checkpoint()).to.equal(0);
+    await new ProjectionRunner(store, models).catchUp();
+    expect(await models.bySerial('C02XK1JHJGH5')).to.deep.include({ serial: 'C02XK1JHJGH5' });
+    db.close();
+  });
+});
