@@ -45,12 +45,17 @@ describe('Deployment files', () => {
   });
 
   it('the GitHub Actions workflow runs the suites against EventStoreDB and MongoDB service containers', () => {
-    const workflow = parse(readFileSync('.github/workflows/ci.yml', 'utf8')) as { jobs: { test: { services: Record<string, { image: string }>; env: Record<string, string>; steps: Array<{ run?: string }> } } };
+    const workflow = parse(readFileSync('.github/workflows/ci.yml', 'utf8')) as {
+      jobs: { test: { services: Record<string, { image: string }>; env: Record<string, string>; steps: Array<{ run?: string; uses?: string; if?: string; with?: Record<string, string> }> } };
+    };
     const job = workflow.jobs.test;
     expect(job.services.eventstore!.image).to.equal(compose.services.eventstore!.image);
     expect(job.services.mongo!.image).to.equal(compose.services.mongo!.image);
     expect(job.env.EVENTSTORE_CONNECTION_STRING).to.match(/^esdb:\/\/localhost:2113/);
     expect(job.env.MONGODB_URI).to.match(/^mongodb:\/\/localhost:27017/);
     expect(job.steps.map((s) => s.run)).to.include.members(['npm ci', 'npm test']);
+    const screenshots = job.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'));
+    expect(screenshots, 'the browser test screenshots are kept').to.deep.include({ if: 'always()' });
+    expect(screenshots!.with!.path).to.equal('test-output/screenshots/');
   });
 });
