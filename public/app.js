@@ -248,16 +248,48 @@ loaders['bulk-import'] = async () => {
 };
 
 // ---- Import history ---------------------------------------------------------------------------
+/** A run in words: source and when, never a UUID. */
+function runTitle(run) {
+  return `${NAMES[run.source]} import, ${new Date(run.startedAt).toLocaleString()}`;
+}
+
+const PROBLEM_COLUMNS = [['reason', 'Reason'], ['outcome', 'Outcome'], ['serial', 'Serial'], ['sourceDeviceId', 'MDM device id'], ['deviceName', 'Name'], ['detail', 'Detail']];
+
+function csvOf(rows) {
+  const cell = (value) => `"${String(value ?? '').replace(/"/g, '""')}"`;
+  return [PROBLEM_COLUMNS.map(([, label]) => cell(label)).join(','), ...rows.map((row) => PROBLEM_COLUMNS.map(([key]) => cell(row[key])).join(','))].join('\r\n');
+}
+
+/** Skipped and failed devices, grouped by reason; a click on a heading sorts by it; the rows download as CSV. */
+function problemsTable(run, outcomes) {
+  let rows = outcomes.filter((o) => o.outcome === 'skipped' || o.outcome === 'error').sort((a, b) => (a.reason ?? '').localeCompare(b.reason ?? ''));
+  if (!rows.length) return el('p', {}, 'No device was skipped or failed.');
+  const body = el('tbody');
+  const fill = () => body.replaceChildren(...rows.map((o) => el('tr', {}, PROBLEM_COLUMNS.map(([key]) => el('td', {}, o[key] ?? '—')))));
+  const heading = ([key, label]) => el('th', { scope: 'col' }, el('button', { type: 'button', class: 'sort', onclick: () => {
+    rows = [...rows].sort((a, b) => String(a[key] ?? '').localeCompare(String(b[key] ?? '')));
+    fill();
+  } }, label));
+  fill();
+  const counts = new Map();
+  for (const o of rows) counts.set(o.reason ?? 'other', (counts.get(o.reason ?? 'other') ?? 0) + 1);
+  const download = el('a', { class: 'button', download: `run-${run.source}-${run.startedAt.slice(0, 19).replace(/:/g, '')}.csv`, href: URL.createObjectURL(new Blob([csvOf(rows)], { type: 'text/csv' })) }, 'Download as CSV');
+  return el('div', { class: 'problems' },
+    el('p', {}, [...counts].map(([reason, n]) => `${n} ${reason}`).join(' · '), ' ', download),
+    el('div', { class: 'table-wrap' }, el('table', { id: 'run-problems' }, el('caption', { class: 'sr-only' }, 'Skipped and failed devices, by reason'), el('thead', {}, el('tr', {}, PROBLEM_COLUMNS.map(heading))), body)));
+}
+
 loaders.history = async () => {
   const runs = await api('GET', '/api/admin/bulk-import/mdm/runs');
   $('#runs tbody').replaceChildren(...runs.map((r) => {
-    const cells = [new Date(r.startedAt).toLocaleString(), NAMES[r.source], r.status, r.counts.created, r.counts.updated, r.counts.unchanged, r.counts.skipped, r.counts.errors, r.triggeredBy];
+    const status = r.status === 'failed' && r.failureReason ? `failed: ${r.failureReason}` : r.status;
+    const cells = [new Date(r.startedAt).toLocaleString(), NAMES[r.source], status, r.counts.created, r.counts.updated, r.counts.unchanged, r.counts.skipped, r.counts.errors, r.triggeredBy];
     const row = el('tr', { tabindex: 0 }, cells.map((value) => el('td', {}, value)));
     const open = async () => {
       const detail = await api('GET', `/api/admin/bulk-import/mdm/runs/${encodeURIComponent(r.runId)}`);
-      setChildren($('#run-detail'),el('h3', {}, `Run ${detail.runId}`), countsList(detail.counts), detail.failureReason ? el('p', {}, detail.failureReason) : null,
-        outcomeList('Errors', detail.outcomes.filter((o) => o.outcome === 'error')), outcomeList('Skipped', detail.outcomes.filter((o) => o.outcome === 'skipped')),
-        outcomeList('Created', detail.outcomes.filter((o) => o.outcome === 'created')), outcomeList('Updated', detail.outcomes.filter((o) => o.outcome === 'updated')));
+      setChildren($('#run-detail'), el('h3', {}, runTitle(detail)), el('p', { class: 'run-id' }, `Run ${detail.runId} · by ${detail.triggeredBy}`), countsList(detail.counts),
+        detail.failureReason ? el('p', { class: 'bad' }, detail.failureReason) : null, ...(detail.warnings ?? []).map((w) => el('p', { class: 'warning' }, `Warning: ${w}`)),
+        problemsTable(detail, detail.outcomes));
     };
     row.addEventListener('click', open);
     row.addEventListener('keydown', (e) => e.key === 'Enter' && open());

@@ -114,6 +114,18 @@ describe('Admin page in headless Chromium', function () {
     await page.getByRole('button', { name: 'Import history' }).click();
     await page.locator('#runs tbody tr').first().waitFor();
     expect(await page.locator('#runs tbody tr').first().textContent()).to.match(/Microsoft Intune.*completed/);
+    await page.locator('#runs tbody tr').first().click();
+    const title = page.locator('#run-detail h3');
+    await title.waitFor();
+    expect(await title.textContent()).to.match(/^Microsoft Intune import, \S/);
+    expect(await title.textContent()).to.not.match(/[0-9a-f]{8}-[0-9a-f]{4}/);
+    const reasons = await page.locator('#run-problems tbody tr td:first-child').allTextContents();
+    expect(reasons.length).to.be.greaterThan(0);
+    expect(reasons, 'grouped by reason').to.deep.equal([...reasons].sort());
+    await page.locator('#run-problems thead button', { hasText: 'Serial' }).click();
+    const serials = await page.locator('#run-problems tbody tr td:nth-child(3)').allTextContents();
+    expect(serials).to.deep.equal([...serials].sort((a, b) => a.localeCompare(b)));
+    expect(await page.getByRole('link', { name: 'Download as CSV' }).getAttribute('href')).to.match(/^blob:/);
     await page.screenshot({ path: `${SHOTS}/history.png`, fullPage: true });
   });
 
