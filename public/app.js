@@ -328,6 +328,17 @@ async function searchRegister(q = '') {
 }
 
 loaders.register = () => searchRegister($('#q').value.trim());
+
+/** The register as the search shows it, every row, as a CSV file (fetched with the token, then saved). */
+$('#export-csv').addEventListener('click', async () => {
+  const q = $('#q').value.trim();
+  const response = await fetch(`/api/hardware/export.csv${q ? `?q=${encodeURIComponent(q)}` : ''}`, { headers: { authorization: `Bearer ${sessionStorage.getItem('token')}` } });
+  if (!response.ok) return notice(describeProblem(new ApiError(await response.json().catch(() => null), response.status)), 'bad');
+  const link = el('a', { href: URL.createObjectURL(await response.blob()), download: 'hardware-register.csv' });
+  document.body.append(link);
+  link.click();
+  link.remove();
+});
 $('#search').addEventListener('submit', (event) => {
   event.preventDefault();
   searchRegister($('#q').value.trim()).catch((error) => notice(describeProblem(error), 'bad'));

@@ -110,6 +110,12 @@ describe('Admin page in headless Chromium', function () {
     await page.screenshot({ path: `${SHOTS}/register-device.png`, fullPage: true });
   });
 
+  it('exports the register as a CSV file', async () => {
+    await page.getByRole('button', { name: 'Hardware register' }).click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).to.equal('hardware-register.csv');
+  });
+
   it('lists the run in the import history', async () => {
     await page.getByRole('button', { name: 'Import history' }).click();
     await page.locator('#runs tbody tr').first().waitFor();

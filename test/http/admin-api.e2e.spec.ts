@@ -201,6 +201,22 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(again.status).to.equal(409);
     });
 
+    it('exports the filtered register as CSV, every row, with formula-like values defused', async () => {
+      await call('POST', '/api/hardware', { body: { serial: 'FORMULA-1', name: '=HYPERLINK("http://evil.example","click")', category: 'other' } });
+      const total = (await call('GET', '/api/hardware?limit=1')).body.total as number;
+      const all = await call('GET', '/api/hardware/export.csv');
+      expect(all.status).to.equal(200);
+      expect(all.headers.get('content-type')).to.match(/^text\/csv/);
+      const lines = all.text.trimEnd().split('\r\n');
+      expect(lines[0]).to.match(/^Asset tag,Serial number,Name,/);
+      expect(lines.length - 1, 'a row per record').to.equal(total);
+      expect(lines.find((l) => l.includes('FORMULA-1'))).to.include(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+      const filtered = await call('GET', '/api/hardware/export.csv?source=jamf&status=available');
+      const expected = (await call('GET', '/api/hardware?source=jamf&status=available&limit=1')).body.total as number;
+      expect(filtered.text.trimEnd().split('\r\n').length - 1).to.equal(expected);
+      expect((await call('GET', '/api/hardware/export.csv?limit=5000')).status, 'the filters are checked as for search').to.equal(400);
+    });
+
     it('edits only hand-maintained fields, and a re-import keeps them', async () => {
       const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
       const edited = await call('PATCH', `/api/hardware/${device.id}`, { body: { name: 'Reception PC', cpu: 'i7-1365U', purchaseDate: '2024-03-01' } });

@@ -99,6 +99,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   register.use(signedIn, body);
   register.get('/', hardware.search);
   register.get('/lookup', requireAdmin, hardware.lookup);
+  register.get('/export.csv', hardware.exportCsv);
   register.get('/:id', hardware.one);
   register.get('/:id/events', hardware.events);
   register.post('/', requireAdmin, hardware.create);

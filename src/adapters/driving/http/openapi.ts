@@ -136,6 +136,14 @@ const described = {
       },
       post: { summary: 'Register a device by hand', security: admin, requestBody: { required: true, content: { 'application/json': { schema: ref('RegisterHardware') } } }, responses: { '201': json(ref('Hardware')), '400': problem('Malformed'), '409': problem('Serial already registered'), ...common } },
     },
+    '/api/hardware/export.csv': {
+      get: {
+        summary: 'The filtered register as CSV (every row, streamed); values that would run as spreadsheet formulas are prefixed with an apostrophe',
+        security: admin,
+        parameters: ['serial', 'assetTag', 'assignee', 'status', 'category', 'source', 'q'].map((name) => query(name, { type: 'string' })),
+        responses: { '200': { description: 'CSV with a header row', content: { 'text/csv': { schema: { type: 'string' } } } }, ...common },
+      },
+    },
     '/api/hardware/lookup': {
       get: { summary: 'Look up by serial in the MDM to prefill the Hardware form (writes nothing)', security: admin, parameters: [{ ...query('source', { enum: [...MDM_SOURCES] }), required: true }, { ...query('serial', { type: 'string' }), required: true }], responses: { '200': json(ref('SerialLookup')), '409': problem('Source not configured'), ...common } },
     },
@@ -166,6 +174,7 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'get /api/hardware': ['searchRegister', 'register'],
   'post /api/hardware': ['registerHardware', 'register'],
   'get /api/hardware/lookup': ['lookupBySerial', 'register'],
+  'get /api/hardware/export.csv': ['exportRegister', 'register'],
   'get /api/hardware/{id}': ['getHardware', 'register'],
   'patch /api/hardware/{id}': ['editHardware', 'register'],
   'get /api/hardware/{id}/events': ['hardwareHistory', 'register'],

@@ -3,11 +3,17 @@ import { inject, injectable } from 'inversify';
 import type { HandEdits } from '../../../../application/commands/hand-edits.js';
 import type { HardwareHistory } from '../../../../application/queries/hardware-history.js';
 import type { LookupBySerial } from '../../../../application/queries/lookup-by-serial.js';
-import type { HardwareRegisterQueries } from '../../../../application/ports/read-models.js';
+import type { HardwareRegisterQueries, RegisterFilter } from '../../../../application/ports/read-models.js';
+import { streamRegisterCsv } from '../register-csv.js';
 import { HardwareNotFound } from '../../../../domain/hardware/errors.js';
 import { TOKENS } from '../../../../application/tokens.js';
 import { EditHardwareDto, HardwareQueryDto, LookupQueryDto, RegisterHardwareDto } from '../dtos.js';
 import { parseBody, parseQuery } from '../validation.js';
+
+async function registerFilter(request: Request): Promise<RegisterFilter> {
+  const q = await parseQuery(HardwareQueryDto, request.query as Record<string, unknown>, ['offset', 'limit']);
+  return { serial: q.serial, assetTag: q.assetTag, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, text: q.q, offset: q.offset, limit: q.limit };
+}
 
 /** The hardware register as the Hardware screens use it. */
 @injectable()
@@ -20,10 +26,13 @@ export class HardwareController {
   ) {}
 
   search = async (request: Request, response: Response) => {
-    const q = await parseQuery(HardwareQueryDto, request.query as Record<string, unknown>, ['offset', 'limit']);
-    response.json(
-      await this.register.search({ serial: q.serial, assetTag: q.assetTag, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, text: q.q, offset: q.offset, limit: q.limit }),
-    );
+    response.json(await this.register.search(await registerFilter(request)));
+  };
+
+  /** The filtered register as CSV, every row (no offset or limit), streamed. */
+  exportCsv = async (request: Request, response: Response) => {
+    const { offset: _offset, limit: _limit, ...filter } = await registerFilter(request);
+    await streamRegisterCsv(this.register, filter, response);
   };
 
   one = async (request: Request, response: Response) => {
