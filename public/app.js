@@ -316,32 +316,91 @@ async function showDevice(id) {
   box.focus();
 }
 
-async function searchRegister(q = '') {
-  const page = await api('GET', `/api/hardware?limit=50${q ? `&q=${encodeURIComponent(q)}` : ''}`);
-  $('#hardware tbody').replaceChildren(...page.items.map((h) => {
+const PAGE_SIZE = 50;
+const registerView = { offset: 0, sort: 'assetTag', order: 'asc' };
+
+/** The search form's filters as query parameters (empty ones left out). */
+function registerFilters() {
+  const form = $('#search');
+  const params = new URLSearchParams();
+  const q = $('#q').value.trim();
+  if (q) params.set('q', q);
+  for (const name of ['status', 'category', 'source', 'assignee']) if (form.elements[name].value.trim()) params.set(name, form.elements[name].value.trim());
+  return params;
+}
+
+/** Fills the filter lists from the API's own description, so they never drift from what it accepts. */
+async function fillRegisterFilters() {
+  const form = $('#search');
+  if (form.dataset.filled) return;
+  const document = await (await fetch('/openapi.json')).json();
+  for (const parameter of document.paths['/api/hardware'].get.parameters) {
+    const select = form.elements[parameter.name];
+    if (select?.tagName === 'SELECT') select.append(...parameter.schema.enum.map((value) => el('option', { value }, NAMES[value] ?? value)));
+  }
+  form.dataset.filled = 'yes';
+}
+
+async function searchRegister() {
+  const params = registerFilters();
+  params.set('limit', String(PAGE_SIZE));
+  params.set('offset', String(registerView.offset));
+  params.set('sort', registerView.sort);
+  params.set('order', registerView.order);
+  const page = await api('GET', `/api/hardware?${params}`);
+  const filtered = registerFilters().toString() !== '';
+  const rows = page.items.map((h) => {
     const row = el('tr', { tabindex: 0, 'data-id': h.id }, [h.assetTag, h.serial, h.name, h.model ?? '', h.category, h.status, h.assignee?.email ?? ''].map((v) => el('td', {}, v)));
     row.addEventListener('click', () => showDevice(h.id));
     row.addEventListener('keydown', (e) => e.key === 'Enter' && showDevice(h.id));
     return row;
-  }));
-  $('#hardware-count').textContent = `${page.items.length} of ${page.total} shown`;
+  });
+  const empty = filtered ? 'No hardware matches these filters. Clear a filter to see more.' : 'The register is empty: import from an MDM under Bulk import, or register a device.';
+  $('#hardware tbody').replaceChildren(...(rows.length ? rows : [el('tr', { class: 'empty' }, el('td', { colspan: 7 }, empty))]));
+  for (const th of document.querySelectorAll('#hardware th[data-sort]')) {
+    th.setAttribute('aria-sort', th.dataset.sort === registerView.sort ? (registerView.order === 'asc' ? 'ascending' : 'descending') : 'none');
+  }
+  const first = page.total === 0 ? 0 : page.offset + 1;
+  $('#hardware-count').textContent = `${first}–${page.offset + page.items.length} of ${page.total}`;
+  $('#page-previous').disabled = page.offset === 0;
+  $('#page-next').disabled = page.offset + page.items.length >= page.total;
 }
 
-loaders.register = () => searchRegister($('#q').value.trim());
+const refreshRegister = () => searchRegister().catch((error) => notice(describeProblem(error), 'bad'));
+loaders.register = async () => {
+  await fillRegisterFilters();
+  await searchRegister();
+};
+$('#search').addEventListener('submit', (event) => {
+  event.preventDefault();
+  registerView.offset = 0;
+  refreshRegister();
+});
+for (const th of document.querySelectorAll('#hardware th[data-sort]')) {
+  $('button', th).addEventListener('click', () => {
+    registerView.order = registerView.sort === th.dataset.sort && registerView.order === 'asc' ? 'desc' : 'asc';
+    registerView.sort = th.dataset.sort;
+    registerView.offset = 0;
+    refreshRegister();
+  });
+}
+$('#page-previous').addEventListener('click', () => {
+  registerView.offset = Math.max(0, registerView.offset - PAGE_SIZE);
+  refreshRegister();
+});
+$('#page-next').addEventListener('click', () => {
+  registerView.offset += PAGE_SIZE;
+  refreshRegister();
+});
 
 /** The register as the search shows it, every row, as a CSV file (fetched with the token, then saved). */
 $('#export-csv').addEventListener('click', async () => {
-  const q = $('#q').value.trim();
-  const response = await fetch(`/api/hardware/export.csv${q ? `?q=${encodeURIComponent(q)}` : ''}`, { headers: { authorization: `Bearer ${sessionStorage.getItem('token')}` } });
+  const params = registerFilters();
+  const response = await fetch(`/api/hardware/export.csv${params.toString() ? `?${params}` : ''}`, { headers: { authorization: `Bearer ${sessionStorage.getItem('token')}` } });
   if (!response.ok) return notice(describeProblem(new ApiError(await response.json().catch(() => null), response.status)), 'bad');
   const link = el('a', { href: URL.createObjectURL(await response.blob()), download: 'hardware-register.csv' });
   document.body.append(link);
   link.click();
   link.remove();
 });
-$('#search').addEventListener('submit', (event) => {
-  event.preventDefault();
-  searchRegister($('#q').value.trim()).catch((error) => notice(describeProblem(error), 'bad'));
-});
-
 if (sessionStorage.getItem('token')) enter().catch(() => signedIn(null));

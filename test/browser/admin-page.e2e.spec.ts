@@ -110,6 +110,35 @@ describe('Admin page in headless Chromium', function () {
     await page.screenshot({ path: `${SHOTS}/register-device.png`, fullPage: true });
   });
 
+  it('pages, sorts and filters the register on the server, and says when nothing matches', async () => {
+    await page.getByRole('button', { name: 'Hardware register' }).click();
+    await page.getByLabel('Search by serial, name or assignee').fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('#hardware-count', { hasText: /^1–50 of \d+/ }).waitFor();
+    const total = Number((await page.locator('#hardware-count').textContent())!.split(' of ')[1]);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.locator('#hardware-count', { hasText: `51–100 of ${total}` }).waitFor();
+    await page.getByRole('button', { name: 'Serial', exact: true }).click();
+    await page.getByRole('button', { name: 'Serial', exact: true }).click();
+    await page.locator('#hardware th[data-sort=serial][aria-sort=descending]').waitFor();
+    expect(await page.locator('#hardware-count').textContent(), 'a new sort starts at the first page').to.match(/^1–50 of/);
+    const serials = await page.locator('#hardware tbody tr td:nth-child(2)').allTextContents();
+    const expected = (await world.call('GET', '/api/hardware?sort=serial&order=desc&limit=50')).body.items.map((h: { serial: string }) => h.serial);
+    expect(serials).to.deep.equal(expected);
+    await page.getByLabel('Category').selectOption('tablet');
+    await page.getByLabel('Source').selectOption('jamf');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const tablets = (await world.call('GET', '/api/hardware?category=tablet&source=jamf&limit=1')).body.total;
+    await page.locator('#hardware-count', { hasText: ` of ${tablets}` }).waitFor();
+    await page.getByLabel('Search by serial, name or assignee').fill('no-such-device-anywhere');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('#hardware tr.empty', { hasText: 'No hardware matches these filters' }).waitFor();
+    await page.screenshot({ path: `${SHOTS}/register-filtered-laptop.png`, fullPage: true });
+    await page.getByLabel('Search by serial, name or assignee').fill('');
+    await page.getByLabel('Category').selectOption('');
+    await page.getByLabel('Source').selectOption('');
+  });
+
   it('exports the register as a CSV file', async () => {
     await page.getByRole('button', { name: 'Hardware register' }).click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
@@ -147,6 +176,13 @@ describe('Admin page in headless Chromium', function () {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, 'no sideways scrolling of the page').to.be.at.most(0);
     await page.screenshot({ path: `${SHOTS}/bulk-import-phone.png`, fullPage: true });
+    const registerTab = page.getByRole('button', { name: 'Hardware register' });
+    await registerTab.scrollIntoViewIfNeeded();
+    await registerTab.click();
+    await page.locator('#hardware tbody tr').first().waitFor();
+    const overflowAfter = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflowAfter, 'the register scrolls inside its table, not the page').to.be.at.most(0);
+    await page.screenshot({ path: `${SHOTS}/register-phone.png`, fullPage: true });
   });
 
   it('works over plain HTTP by a name that is not localhost: styles load and sign-in runs', async () => {

@@ -58,6 +58,7 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
     });
 
     it('finds hardware by id, serial (any case) and filters', async () => {
+      const nameOf = (serial: string) => ({ A1: "Alice's MacBook Air", B2: 'Device B2', C3: 'Device C3' })[serial as 'A1'] ?? serial;
       const alice = { userId: 'u1', email: 'alice@acme.example', name: 'Alice Martin' };
       await h.store.register.commit([
         record('A1', { assignee: alice, status: 'assigned', name: "Alice's MacBook Air" }),
@@ -79,6 +80,10 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       const page = await h.register.search({ offset: 1, limit: 1 });
       expect(page).to.include({ total: 3, offset: 1, limit: 1 });
       expect(page.items.map((r) => r.serial)).to.deep.equal(['B2']);
+      expect(await serials({ sort: 'name' }), 'by name').to.deep.equal(['A1', 'B2', 'C3'].sort((a, b) => nameOf(a).localeCompare(nameOf(b))));
+      expect(await serials({ sort: 'serial', order: 'desc' })).to.deep.equal(['C3', 'B2', 'A1']);
+      expect(await serials({ sort: 'category', order: 'desc', limit: 1 })).to.deep.equal(['B2']);
+      expect(await serials({ sort: 'status', offset: 1, limit: 5 }), 'ties broken by asset tag').to.deep.equal(['B2', 'C3']);
     });
 
     it('lists audit entries newest first, by source and time range', async () => {

@@ -59,7 +59,13 @@ export interface RegisterFilter {
   text?: string;
   offset?: number;
   limit?: number;
+  /** The column to sort by (asset tag when absent); ties fall back to the asset tag, so pages never overlap. */
+  sort?: RegisterSort;
+  order?: 'asc' | 'desc';
 }
+
+export const REGISTER_SORTS = ['assetTag', 'serial', 'name', 'model', 'category', 'status', 'assignee', 'updatedAt'] as const;
+export type RegisterSort = (typeof REGISTER_SORTS)[number];
 
 export interface Page<T> {
   items: T[];

@@ -1,7 +1,7 @@
 import type { Collection, Db, Document, Filter } from 'mongodb';
 import type {
   AuditEntry, AuditLogFilter, AuditLogQueries, HardwareRecord, HardwareRegisterQueries, Page, ProjectionStore, ReadModelStore,
-  RebuildSession, RegisterFilter,
+  RebuildSession, RegisterFilter, RegisterSort,
 } from '../../../application/ports/read-models.js';
 
 const REGISTER = 'hardware_register';
@@ -87,6 +87,14 @@ function strip<T>({ _id, ...doc }: { _id: unknown } & Document): T {
 }
 
 /** The register and the audit log in MongoDB; a rebuild writes new collections, then renames them over the live ones. */
+const SORT_FIELDS: Record<RegisterSort, string> = { assetTag: 'assetTag', serial: 'serial', name: 'name', model: 'model', category: 'category', status: 'status', assignee: 'assignee.email', updatedAt: 'updatedAt' };
+
+/** The sort a filter asks for, ties broken by asset tag so pages never overlap. */
+function sortOf(filter: RegisterFilter): Record<string, 1 | -1> {
+  const direction = filter.order === 'desc' ? -1 : 1;
+  return { [SORT_FIELDS[filter.sort ?? 'assetTag']]: direction, assetTag: direction };
+}
+
 export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries, AuditLogQueries {
   readonly register: ProjectionStore<HardwareRecord>;
   readonly auditLog: ProjectionStore<AuditEntry>;
@@ -153,7 +161,7 @@ export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries,
     const limit = Math.min(Math.max(1, filter.limit ?? 50), 1000);
     const collection = this.db.collection(REGISTER);
     const [items, total] = await Promise.all([
-      collection.find(query).sort({ assetTag: 1 }).skip(offset).limit(limit).toArray(),
+      collection.find(query).sort(sortOf(filter)).skip(offset).limit(limit).toArray(),
       collection.countDocuments(query),
     ]);
     return { items: items.map((d) => strip<HardwareRecord>(d)), total, offset, limit };

@@ -1,12 +1,24 @@
 import type {
   AuditEntry, AuditLogFilter, AuditLogQueries, HardwareRecord, HardwareRegisterQueries, Page, ProjectionStore, ReadModelStore,
-  RebuildSession, RegisterFilter,
+  RebuildSession, RegisterFilter, RegisterSort,
 } from '../../../application/ports/read-models.js';
 import type Database from 'better-sqlite3';
 import { writeTransaction, type SqliteDatabase } from './database.js';
 import { guardStore } from './store-errors.js';
 
 const REGISTER = 'register';
+
+/** Sortable fields as SQL: columns where the register has them, else the document's field. */
+const SORT_COLUMNS: Record<RegisterSort, string> = {
+  assetTag: 'asset_tag',
+  serial: 'serial',
+  category: 'category',
+  status: 'status',
+  assignee: 'assignee_email',
+  name: "json_extract(doc, '$.name')",
+  model: "json_extract(doc, '$.model')",
+  updatedAt: "json_extract(doc, '$.updatedAt')",
+};
 const AUDIT_LOG = 'audit_log';
 const REBUILD_SUFFIX = '_rebuild';
 
@@ -191,8 +203,9 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
     const offset = Math.max(0, filter.offset ?? 0);
     const limit = Math.min(Math.max(1, filter.limit ?? 50), 1000);
     const total = this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM ${REGISTER} ${clause}`).get(...params)!.n;
+    const direction = filter.order === 'desc' ? 'DESC' : 'ASC';
     const rows = this.db
-      .prepare<unknown[], { doc: string }>(`SELECT doc FROM ${REGISTER} ${clause} ORDER BY asset_tag LIMIT ? OFFSET ?`)
+      .prepare<unknown[], { doc: string }>(`SELECT doc FROM ${REGISTER} ${clause} ORDER BY ${SORT_COLUMNS[filter.sort ?? 'assetTag']} ${direction}, asset_tag ${direction} LIMIT ? OFFSET ?`)
       .all(...params, limit, offset);
     return { items: rows.map((r) => JSON.parse(r.doc)), total, offset, limit };
   }

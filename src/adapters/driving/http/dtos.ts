@@ -2,6 +2,7 @@ import { IsBoolean, IsIn, IsISO8601, IsInt, IsNumber, IsOptional, IsString, Matc
 import { CATEGORIES } from '../../../domain/hardware/category.js';
 import { CONDITIONS, STATUSES } from '../../../domain/hardware/hand-maintained.js';
 import { MDM_SOURCES } from '../../../domain/hardware/mdm-source.js';
+import { REGISTER_SORTS } from '../../../application/ports/read-models.js';
 
 /** Request bodies and queries, checked at the edge; they never travel past the controllers. */
 
@@ -66,6 +67,8 @@ export class HardwareQueryDto {
   @IsOptional() @IsString() @MaxLength(200) q?: string;
   @IsOptional() @IsInt() @Min(0) @Max(1_000_000_000) offset?: number;
   @IsOptional() @IsInt() @Min(1) @Max(1000) limit?: number;
+  @IsOptional() @IsIn(REGISTER_SORTS) sort?: (typeof REGISTER_SORTS)[number];
+  @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';
 }
 
 export class LookupQueryDto {

@@ -1,6 +1,7 @@
 import { CATEGORIES } from '../../../domain/hardware/category.js';
 import { CONDITIONS, STATUSES } from '../../../domain/hardware/hand-maintained.js';
 import { MDM_SOURCES } from '../../../domain/hardware/mdm-source.js';
+import { REGISTER_SORTS } from '../../../application/ports/read-models.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
@@ -131,7 +132,7 @@ const described = {
       get: {
         summary: 'Search the register',
         security: admin,
-        parameters: [query('serial', { type: 'string' }), query('assetTag', { type: 'string' }), query('assignee', { type: 'string' }), query('status', { enum: [...STATUSES] }), query('category', { enum: [...CATEGORIES] }), query('source', { enum: [...MDM_SOURCES] }), query('q', { type: 'string' }, 'Free text'), query('offset', { type: 'integer' }), query('limit', { type: 'integer' })],
+        parameters: [query('serial', { type: 'string' }), query('assetTag', { type: 'string' }), query('assignee', { type: 'string' }), query('status', { enum: [...STATUSES] }), query('category', { enum: [...CATEGORIES] }), query('source', { enum: [...MDM_SOURCES] }), query('q', { type: 'string' }, 'Free text'), query('offset', { type: 'integer' }), query('limit', { type: 'integer' }), query('sort', { enum: [...REGISTER_SORTS] }, 'Column to sort by; ties by asset tag'), query('order', { enum: ['asc', 'desc'] })],
         responses: { '200': json(ref('HardwarePage')), '401': common['401'] },
       },
       post: { summary: 'Register a device by hand', security: admin, requestBody: { required: true, content: { 'application/json': { schema: ref('RegisterHardware') } } }, responses: { '201': json(ref('Hardware')), '400': problem('Malformed'), '409': problem('Serial already registered'), ...common } },
