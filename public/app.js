@@ -298,20 +298,98 @@ loaders.history = async () => {
 };
 
 // ---- Hardware register ------------------------------------------------------------------------
+const FIELD_NAMES = {
+  assetTag: 'Asset tag', serial: 'Serial number', name: 'Name', manufacturer: 'Manufacturer', model: 'Model', operatingSystem: 'Operating system',
+  osVersion: 'OS version', macAddress: 'MAC address', category: 'Category', status: 'Status', condition: 'Condition', cpu: 'CPU', ram: 'RAM',
+  storage: 'Storage', purchasePrice: 'Purchase price', purchaseDate: 'Purchase date',
+};
+const HAND_MAINTAINED = ['name', 'category', 'status', 'condition', 'cpu', 'ram', 'storage', 'purchasePrice', 'purchaseDate'];
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : 'never');
+const run = (id) => (id ? `run ${id.slice(0, 8)}` : '');
+
+/** One event of a device's history as a sentence: what changed, from what to what, by whom or which run. */
+function inWords(event) {
+  const d = event.data ?? {};
+  const person = (a) => `${a.name} <${a.email}>`;
+  const changed = (changes, say) => Object.entries(changes ?? {}).map(([field, change]) => say(FIELD_NAMES[field] ?? field, change)).join('; ');
+  switch (event.type) {
+    case 'HardwareImported':
+      return `Imported from ${NAMES[d.source]} as ${d.assetTag}${d.assignee ? `, assigned to ${person(d.assignee)}` : ''} (${run(d.importRunId)})`;
+    case 'HardwareIdentityUpdated':
+      return `${changed(d.changes, (field, c) => `${field} ${c.from ?? '(none)'} → ${c.to}`)} (${NAMES[d.source]}, ${run(d.importRunId)})`;
+    case 'HardwareSourceLinked':
+      return `Also reported by ${NAMES[d.source]} (device ${d.sourceDeviceId}, ${run(d.importRunId)})`;
+    case 'HardwareAssigned':
+      return `Assigned to ${person(d.assignee)} (${NAMES[d.source]}, ${run(d.importRunId)})`;
+    case 'HardwareRegistered':
+      return `Registered by hand as ${d.assetTag}${d.registeredBy ? ` by ${d.registeredBy}` : ''}`;
+    case 'HardwareDetailsEdited':
+      return `${changed(d.changes, (field, value) => `${field} set to ${value === null || value === '' ? '(empty)' : value}`)} by ${d.editedBy}`;
+    default:
+      return event.type;
+  }
+}
+
+let editSchema = null;
+async function editableChoices() {
+  editSchema ??= (await (await fetch('/openapi.json')).json()).components.schemas.EditHardware.properties;
+  return editSchema;
+}
+
+/** The hand-maintained fields as a form that sends only what changed. */
+async function editForm(device) {
+  const schema = await editableChoices();
+  const form = el('form', { class: 'edit', id: 'edit-hardware', 'aria-label': 'Edit the hand-maintained fields' },
+    HAND_MAINTAINED.map((field) => {
+      const value = device[field] ?? '';
+      const choices = schema[field]?.enum;
+      const input = choices
+        ? el('select', { name: field }, choices.map((choice) => el('option', { value: choice, selected: choice === value }, choice)))
+        : el('input', { name: field, value, type: field === 'purchasePrice' ? 'number' : field === 'purchaseDate' ? 'date' : 'text', step: field === 'purchasePrice' ? '0.01' : undefined, min: field === 'purchasePrice' ? '0' : undefined });
+      return el('label', {}, FIELD_NAMES[field], input);
+    }),
+    el('button', { type: 'submit' }, 'Save details'),
+    el('p', { 'data-result': '', role: 'status' }));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const changes = {};
+    for (const field of HAND_MAINTAINED) {
+      const raw = form.elements[field].value.trim();
+      const value = raw === '' ? null : field === 'purchasePrice' ? Number(raw) : raw;
+      if (value !== (device[field] ?? null)) changes[field] = value;
+    }
+    if (!Object.keys(changes).length) return showResult(form, true, 'Nothing changed.');
+    try {
+      await api('PATCH', `/api/hardware/${encodeURIComponent(device.id)}`, changes);
+      await showDevice(device.id);
+      showResult($('#edit-hardware'), true, 'Saved.');
+    } catch (error) {
+      const problem = error.problem ?? {};
+      markField(form, problem.field ?? problem.errors?.[0]?.field, problem.field ? problem.detail : problem.errors?.[0]?.message);
+      showResult(form, false, problem.fix ? problem.detail : describeProblem(error), problem.fix);
+    }
+  });
+  return form;
+}
+
 async function showDevice(id) {
   const [device, events] = await Promise.all([api('GET', `/api/hardware/${encodeURIComponent(id)}`), api('GET', `/api/hardware/${encodeURIComponent(id)}/events`)]);
-  const fields = {
-    assetTag: 'Asset tag', serial: 'Serial number', name: 'Name', manufacturer: 'Manufacturer', model: 'Model', operatingSystem: 'Operating system',
-    osVersion: 'OS version', macAddress: 'MAC address', category: 'Category', status: 'Status', condition: 'Condition', cpu: 'CPU', ram: 'RAM',
-    storage: 'Storage', purchasePrice: 'Purchase price', purchaseDate: 'Purchase date',
-  };
   const box = $('#device');
+  const specifications = Object.entries(device.specifications ?? {});
   setChildren(box,
     el('h3', {}, device.name),
-    el('dl', {}, Object.entries(fields).flatMap(([f, label]) => [el('dt', {}, label), el('dd', {}, device[f] ?? '—')]), el('dt', {}, 'Assigned to'), el('dd', {}, device.assignee ? `${device.assignee.name} <${device.assignee.email}>` : '—'),
-      el('dt', {}, 'Sources'), el('dd', {}, device.sources.map((s) => NAMES[s.source]).join(', ') || 'entered by hand')),
+    el('dl', {}, Object.entries(FIELD_NAMES).flatMap(([f, label]) => [el('dt', {}, label), el('dd', {}, device[f] ?? '—')]),
+      el('dt', {}, 'Assigned to'), el('dd', {}, device.assignee ? `${device.assignee.name} <${device.assignee.email}>` : '—')),
+    el('h4', {}, 'Sources'),
+    device.sources.length
+      ? el('ul', { class: 'sources' }, device.sources.map((s) => el('li', {}, `${NAMES[s.source]}: device ${s.sourceDeviceId}, last sync ${when(s.lastSyncedAt)}`)))
+      : el('p', {}, 'Entered by hand.'),
+    specifications.length ? el('h4', {}, 'Specifications (from the MDM)') : null,
+    specifications.length ? el('dl', { class: 'specifications' }, specifications.flatMap(([key, value]) => [el('dt', {}, key), el('dd', {}, String(value))])) : null,
+    el('h4', {}, 'Hand-maintained details'),
+    await editForm(device),
     el('h4', {}, 'History'),
-    el('ol', {}, events.map((e) => el('li', {}, `${new Date(e.recordedAt).toLocaleString()} — ${e.type}`))),
+    el('ol', { class: 'history' }, events.map((e) => el('li', {}, `${when(e.recordedAt)} — ${inWords(e)}`))),
   );
   box.focus();
 }

@@ -106,8 +106,24 @@ describe('Admin page in headless Chromium', function () {
     await row.waitFor();
     await row.click();
     await page.locator('#device h4', { hasText: 'History' }).waitFor();
-    expect(await page.locator('#device ol li').first().textContent()).to.match(/HardwareImported/);
+    expect(await page.locator('#device ol.history li').first().textContent()).to.match(/ — Imported from Microsoft Intune as HW-\d{5} \(run [0-9a-f]{8}\)/);
+    expect(await page.locator('#device ul.sources li').first().textContent()).to.match(/^Microsoft Intune: device \S+, last sync /);
+    expect(await page.locator('#device dl.specifications dt').allTextContents()).to.include('complianceState');
     await page.screenshot({ path: `${SHOTS}/register-device.png`, fullPage: true });
+  });
+
+  it('edits the hand-maintained fields from the record, and the history says who changed what', async () => {
+    const form = page.locator('#edit-hardware');
+    await form.getByLabel('Name').fill('Reception laptop');
+    await form.getByLabel('CPU').fill('Intel Core i7-1365U');
+    await form.getByLabel('Condition').selectOption('fair');
+    await form.getByRole('button', { name: 'Save details' }).click();
+    await page.locator('#edit-hardware [data-result]', { hasText: 'Saved.' }).waitFor();
+    expect(await page.locator('#device h3').textContent()).to.equal('Reception laptop');
+    const said = (await page.locator('#device ol.history li').last().textContent()) ?? '';
+    for (const part of ['Name set to Reception laptop', 'CPU set to Intel Core i7-1365U', 'Condition set to fair']) expect(said).to.include(part);
+    expect(said).to.match(/ by admin@acme\.example$/);
+    await page.screenshot({ path: `${SHOTS}/register-edit-laptop.png`, fullPage: true });
   });
 
   it('pages, sorts and filters the register on the server, and says when nothing matches', async () => {
@@ -118,15 +134,18 @@ describe('Admin page in headless Chromium', function () {
     const total = Number((await page.locator('#hardware-count').textContent())!.split(' of ')[1]);
     await page.getByRole('button', { name: 'Next' }).click();
     await page.locator('#hardware-count', { hasText: `51–100 of ${total}` }).waitFor();
-    await page.getByRole('button', { name: 'Serial', exact: true }).click();
-    await page.getByRole('button', { name: 'Serial', exact: true }).click();
+    const serialHeading = page.locator('#hardware th[data-sort=serial] button');
+    await serialHeading.click();
+    await page.locator('#hardware th[data-sort=serial][aria-sort=ascending]').waitFor();
+    await serialHeading.click();
     await page.locator('#hardware th[data-sort=serial][aria-sort=descending]').waitFor();
     expect(await page.locator('#hardware-count').textContent(), 'a new sort starts at the first page').to.match(/^1–50 of/);
     const serials = await page.locator('#hardware tbody tr td:nth-child(2)').allTextContents();
     const expected = (await world.call('GET', '/api/hardware?sort=serial&order=desc&limit=50')).body.items.map((h: { serial: string }) => h.serial);
     expect(serials).to.deep.equal(expected);
-    await page.getByLabel('Category').selectOption('tablet');
-    await page.getByLabel('Source').selectOption('jamf');
+    const filters = page.locator('#search');
+    await filters.getByLabel('Category').selectOption('tablet');
+    await filters.getByLabel('Source').selectOption('jamf');
     await page.getByRole('button', { name: 'Search' }).click();
     const tablets = (await world.call('GET', '/api/hardware?category=tablet&source=jamf&limit=1')).body.total;
     await page.locator('#hardware-count', { hasText: ` of ${tablets}` }).waitFor();
@@ -135,8 +154,8 @@ describe('Admin page in headless Chromium', function () {
     await page.locator('#hardware tr.empty', { hasText: 'No hardware matches these filters' }).waitFor();
     await page.screenshot({ path: `${SHOTS}/register-filtered-laptop.png`, fullPage: true });
     await page.getByLabel('Search by serial, name or assignee').fill('');
-    await page.getByLabel('Category').selectOption('');
-    await page.getByLabel('Source').selectOption('');
+    await filters.getByLabel('Category').selectOption('');
+    await filters.getByLabel('Source').selectOption('');
   });
 
   it('exports the register as a CSV file', async () => {
