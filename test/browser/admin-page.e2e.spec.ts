@@ -202,6 +202,20 @@ describe('Admin page in headless Chromium', function () {
     const overflowAfter = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflowAfter, 'the register scrolls inside its table, not the page').to.be.at.most(0);
     await page.screenshot({ path: `${SHOTS}/register-phone.png`, fullPage: true });
+    await page.locator('#hardware tbody tr').first().click();
+    await page.locator('#edit-hardware').waitFor();
+    await page.screenshot({ path: `${SHOTS}/record-phone.png`, fullPage: true });
+    for (const [tab, ready, shot] of [['Integrations', '#card-jamf', 'integrations-phone'], ['Import history', '#runs tbody tr', 'history-phone']] as const) {
+      const button = page.getByRole('button', { name: tab });
+      await button.scrollIntoViewIfNeeded();
+      await button.click();
+      await page.locator(ready).first().waitFor();
+      const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(sideways, `${tab} fits 390 px`).to.be.at.most(0);
+      await page.screenshot({ path: `${SHOTS}/${shot}.png`, fullPage: true });
+    }
+    const overflowRecord = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflowRecord).to.be.at.most(0);
   });
 
   it('works over plain HTTP by a name that is not localhost: styles load and sign-in runs', async () => {
