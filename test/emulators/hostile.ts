@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { mintTls, type EmulatorTls } from './tls.js';
-import type { Reply } from './https-server.js';
+import type { Reply, RunningServer } from './https-server.js';
 
 /**
  * How an emulated MDM misbehaves, switched at run time through `PUT /_emulator/hostile` (loopback,
@@ -95,4 +95,52 @@ export function hostileFromBody(body: string): HostileMode {
   const parsed = body.trim() === '' ? {} : (JSON.parse(body) as HostileMode);
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('hostile mode must be a JSON object');
   return parsed;
+}
+
+/**
+ * What both emulators share to misbehave on request: the switch, the certificate swap, the foreign
+ * origin beside them, and the control routes (PUT /_emulator/hostile, GET /_emulator/stats).
+ */
+export abstract class HostileHost {
+  hostile: HostileMode = {};
+  abstract readonly stats: object;
+
+  protected constructor(
+    protected readonly server: RunningServer,
+    protected readonly tls: EmulatorTls,
+    readonly foreign: ForeignListener,
+  ) {}
+
+  get caPem(): string {
+    return this.tls.caPem;
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  stop(): Promise<void> {
+    return Promise.all([this.server.close(), this.foreign.close()]).then(() => undefined);
+  }
+
+  /** Switches misbehaviour on or off; a certificate nobody trusts is served while asked for. */
+  async setHostile(mode: HostileMode): Promise<void> {
+    const swapCertificate = !!mode.untrustedCertificate !== !!this.hostile.untrustedCertificate;
+    this.hostile = mode;
+    this.hostileChanged();
+    if (swapCertificate) this.server.setTls(mode.untrustedCertificate ? await untrustedTls() : this.tls);
+  }
+
+  /** Counters a subclass resets when the switch changes. */
+  protected hostileChanged(): void {}
+
+  /** Answers the control routes; null for every other request. */
+  protected async control(method: string | undefined, path: string, body: string): Promise<Reply | null> {
+    if (path === '/_emulator/hostile' && method === 'PUT') {
+      await this.setHostile(hostileFromBody(body));
+      return { status: 204 };
+    }
+    if (path === '/_emulator/stats' && method === 'GET') return { status: 200, body: { ...this.stats, foreignUrl: this.foreign.url, foreignHits: this.foreign.hits } };
+    return null;
+  }
 }

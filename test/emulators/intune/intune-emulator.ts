@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { mintTls, type EmulatorTls } from '../tls.js';
 import { delay, startHttpsServer, type Reply, type RunningServer } from '../https-server.js';
-import { BAD_ENTRIES, hostileFromBody, throttleNow, htmlReply, never, startForeignListener, untrustedTls, type ForeignListener, type HostileMode } from '../hostile.js';
+import { BAD_ENTRIES, HostileHost, htmlReply, never, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
 import type { GraphDevice } from './graph-fleet.js';
 
 export interface EmulatedClient {
@@ -79,23 +79,15 @@ function project(device: GraphDevice, select: string[] | null): GraphDevice {
  * Entra ID (openid-configuration, client-credentials token) and Microsoft Graph managedDevices, over
  * TLS with a CA minted at start, answering as the real services do — including their errors.
  */
-export class IntuneEmulator {
+export class IntuneEmulator extends HostileHost {
   readonly tenants = new Map<string, EmulatedTenant>();
   private currentFaults: IntuneFaults = {};
   readonly stats = { tokenRequests: 0, metadataRequests: 0, graphRequests: 0, throttled: 0 };
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly pageHits = new Map<string, number>();
 
-  hostile: HostileMode = {};
-
-  private constructor(
-    private readonly server: RunningServer,
-    private readonly tls: EmulatorTls,
-    readonly foreign: ForeignListener,
-  ) {}
-
-  get caPem(): string {
-    return this.tls.caPem;
+  private constructor(server: RunningServer, tls: EmulatorTls, foreign: ForeignListener) {
+    super(server, tls, foreign);
   }
 
   static async start(tenants: EmulatedTenant[] = [], port = 0): Promise<IntuneEmulator> {
@@ -122,28 +114,13 @@ export class IntuneEmulator {
     this.pageHits.clear();
   }
 
-  get url(): string {
-    return this.server.url;
-  }
-
-  stop(): Promise<void> {
-    return Promise.all([this.server.close(), this.foreign.close()]).then(() => undefined);
-  }
-
-  /** Switches misbehaviour on or off; a certificate nobody trusts is served while asked for. */
-  async setHostile(mode: HostileMode): Promise<void> {
-    const swapCertificate = !!mode.untrustedCertificate !== !!this.hostile.untrustedCertificate;
-    this.hostile = mode;
+  protected override hostileChanged(): void {
     this.pageHits.clear();
-    if (swapCertificate) this.server.setTls(mode.untrustedCertificate ? await untrustedTls() : this.tls);
   }
 
   private async handle(request: IncomingMessage, url: URL, body: string): Promise<Reply> {
-    if (url.pathname === '/_emulator/hostile' && request.method === 'PUT') {
-      await this.setHostile(hostileFromBody(body));
-      return { status: 204 };
-    }
-    if (url.pathname === '/_emulator/stats' && request.method === 'GET') return { status: 200, body: { ...this.stats, foreignUrl: this.foreign.url, foreignHits: this.foreign.hits } };
+    const control = await this.control(request.method, url.pathname, body);
+    if (control) return control;
     const metadata = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
     if (metadata && request.method === 'GET') return this.openidConfiguration(metadata[1]!);
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { mintTls, type EmulatorTls } from '../tls.js';
 import { delay, startHttpsServer, type Reply, type RunningServer } from '../https-server.js';
-import { BAD_ENTRIES, hostileFromBody, throttleNow, htmlReply, never, startForeignListener, untrustedTls, type ForeignListener, type HostileMode } from '../hostile.js';
+import { BAD_ENTRIES, HostileHost, htmlReply, never, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
 import type { JamfRecord } from './apple-fleet.js';
 
 export interface JamfApiClient {
@@ -59,7 +59,7 @@ function rsqlEquals(filter: string): { field: string; value: string } | null {
  * mobile-devices/detail, RSQL serial filters, page-size clamped at 2000, ApiError and OAuth bodies,
  * token expiry, privileges, sticky-session cookies, and a count of concurrent requests.
  */
-export class JamfEmulator {
+export class JamfEmulator extends HostileHost {
   computers: JamfRecord[] = [];
   mobiles: JamfRecord[] = [];
   readonly clients = new Map<string, JamfApiClient>();
@@ -67,16 +67,8 @@ export class JamfEmulator {
   readonly stats = { tokenRequests: 0, inventoryCalls: 0, withStickyCookie: 0, inFlight: 0, maxInFlight: 0, versionsAsked: [] as string[] };
   private readonly tokens = new Map<string, Issued>();
 
-  hostile: HostileMode = {};
-
-  private constructor(
-    private readonly server: RunningServer,
-    private readonly tls: EmulatorTls,
-    readonly foreign: ForeignListener,
-  ) {}
-
-  get caPem(): string {
-    return this.tls.caPem;
+  private constructor(server: RunningServer, tls: EmulatorTls, foreign: ForeignListener) {
+    super(server, tls, foreign);
   }
 
   static async start(port = 0): Promise<JamfEmulator> {
@@ -88,27 +80,10 @@ export class JamfEmulator {
     return emulator;
   }
 
-  async setHostile(mode: HostileMode): Promise<void> {
-    const swapCertificate = !!mode.untrustedCertificate !== !!this.hostile.untrustedCertificate;
-    this.hostile = mode;
-    if (swapCertificate) this.server.setTls(mode.untrustedCertificate ? await untrustedTls() : this.tls);
-  }
-
-  get url(): string {
-    return this.server.url;
-  }
-
-  stop(): Promise<void> {
-    return Promise.all([this.server.close(), this.foreign.close()]).then(() => undefined);
-  }
-
   private async handle(request: IncomingMessage, url: URL, body: string): Promise<Reply> {
     const path = url.pathname;
-    if (path === '/_emulator/hostile' && request.method === 'PUT') {
-      await this.setHostile(hostileFromBody(body));
-      return { status: 204 };
-    }
-    if (path === '/_emulator/stats' && request.method === 'GET') return { status: 200, body: { ...this.stats, foreignUrl: this.foreign.url, foreignHits: this.foreign.hits } };
+    const control = await this.control(request.method, path, body);
+    if (control) return control;
     if (request.method === 'POST' && (path === '/api/v1/oauth/token' || path === '/api/oauth/token')) {
       if (path === '/api/v1/oauth/token' && this.faults.legacyTokenPathOnly) return apiError(404, 'NOT_FOUND', 'Not Found');
       return this.token(new URLSearchParams(body));
