@@ -54,6 +54,19 @@ const described = {
         properties: { source: { enum: [...MDM_SOURCES] }, name: { type: 'string' }, enabled: { type: 'boolean' }, status: { enum: ['Configured', 'Not configured'] }, missing: { type: 'array', items: { type: 'string' } }, settings: { type: 'object', description: 'Non-secret fields only' }, secretStored: { type: 'boolean' }, secretProblem: { ...nullableString, description: 'Why a stored secret cannot be used (the secrets key changed)' }, lastTest: { oneOf: [ref('ConnectionCheck'), { type: 'null' }] } },
       },
       RunCounts: counts,
+      Readiness: {
+        type: 'object',
+        required: ['status', 'components'],
+        properties: {
+          status: { enum: ['ready', 'unavailable', 'draining'] },
+          components: { type: 'array', items: { type: 'object', required: ['component', 'ok'], properties: { component: { type: 'string' }, ok: { type: 'boolean' }, detail: { type: 'string' } } } },
+        },
+      },
+      SourceOverview: {
+        type: 'object',
+        required: ['source', 'name', 'status', 'missing', 'lastRun'],
+        properties: { source: { enum: [...MDM_SOURCES] }, name: { type: 'string' }, status: { enum: ['Configured', 'Not configured'] }, missing: { type: 'array', items: { type: 'string' } }, lastRun: { oneOf: [ref('AuditEntry'), { type: 'null' }] } },
+      },
       DeviceOutcome: { type: 'object', properties: { outcome: { enum: ['created', 'updated', 'unchanged', 'skipped', 'error'] }, sourceDeviceId: { type: 'string' }, serial: nullableString, deviceName: nullableString, hardwareId: { type: 'string' }, assetTag: { type: 'string' }, reason: { type: 'string' }, detail: { type: 'string' } } },
       ImportResult: {
         type: 'object',
@@ -78,9 +91,14 @@ const described = {
     },
   },
   paths: {
-    '/healthz': { get: { summary: 'Liveness', responses: { '200': json({ type: 'object' }) } } },
+    '/healthz': { get: { summary: 'Liveness', responses: { '200': json({ type: 'object', required: ['status'], properties: { status: { const: 'ok' } } }) } } },
     '/metrics': { get: { summary: 'Prometheus metrics: import runs and devices, MDM calls, throttling, back-off, projection lag', responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
-    '/readyz': { get: { summary: 'Readiness: the stores answer', responses: { '200': json({ type: 'object' }), '503': json({ type: 'object' }, 'A store does not answer') } } },
+    '/readyz': {
+      get: {
+        summary: 'Readiness: the stores answer and can be written (503 while draining for a shutdown)',
+        responses: { '200': json(ref('Readiness')), '503': json(ref('Readiness'), 'A store does not answer or cannot be written, or the server is draining') },
+      },
+    },
     '/openapi.json': { get: { summary: 'This document', responses: { '200': json({ type: 'object' }) } } },
     '/api/me': {
       get: { summary: 'Who the bearer token signs in as', security: admin, responses: { '200': json({ type: 'object', required: ['email', 'role'], properties: { email: { type: 'string' }, role: { enum: ['admin', 'it-admin', 'super-admin', 'member'] } } }) } },
@@ -104,7 +122,7 @@ const described = {
         responses: { '200': json(ref('ConnectionCheck')), '422': problem('Unsaved values that differ from the saved address or identity, without the secret typed again'), '429': problem('Rate limited'), ...bodyErrors, ...common },
       },
     },
-    '/api/admin/bulk-import/mdm': { get: { summary: 'Per source: the Configured badge and the last run', security: admin, responses: { '200': json({ type: 'array', items: { type: 'object' } }), ...common } } },
+    '/api/admin/bulk-import/mdm': { get: { summary: 'Per source: the Configured badge and the last run', security: admin, responses: { '200': json({ type: 'array', items: ref('SourceOverview') }), ...common } } },
     '/api/admin/bulk-import/mdm/{source}': {
       post: {
         summary: 'Run the import synchronously and return the result banner',
