@@ -62,15 +62,15 @@ function validated<S extends MdmSourceName>(source: S, input: SettingsInputBySou
   return { ...fields, clientSecret: secretFor(source, blank(input.clientSecret) ? null : input.clientSecret!.trim(), stored, fields) };
 }
 
+/** The non-secret fields, checked; the secret is decided by `validated`, against the stored settings. */
 function validatedFields<S extends MdmSourceName>(source: S, input: SettingsInputBySource[S]): SettingsBySource[S] {
-  const secret = null;
   if (source === 'intune') {
     const i = input as IntuneSettingsInput;
     const settings: IntuneSettings = {
       enabled: i.enabled,
       tenantId: blank(i.tenantId) ? '' : validateGuid('tenantId', i.tenantId),
       clientId: blank(i.clientId) ? '' : validateGuid('clientId', i.clientId),
-      clientSecret: secret,
+      clientSecret: null,
       authorityHost: blank(i.authorityHost) ? null : validateHttpsOrigin('authorityHost', i.authorityHost!),
       graphBaseUrl: blank(i.graphBaseUrl) ? null : validateHttpsOrigin('graphBaseUrl', i.graphBaseUrl!),
     };
@@ -81,7 +81,7 @@ function validatedFields<S extends MdmSourceName>(source: S, input: SettingsInpu
     enabled: j.enabled,
     tenantUrl: blank(j.tenantUrl) ? '' : validateJamfTenantUrl(j.tenantUrl),
     clientId: blank(j.clientId) ? '' : validateJamfClientId(j.clientId),
-    clientSecret: secret,
+    clientSecret: null,
   };
   return settings as SettingsBySource[S];
 }
