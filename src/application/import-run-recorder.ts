@@ -31,15 +31,16 @@ function fold(events: readonly RecordedEvent[]): SourceRuns {
 }
 
 /**
- * The source's run state without reading past runs' per-device outcomes (most of a run stream's
- * bytes): the start and end events say whether a run is in progress, and only that run is read whole.
+ * The source's run state without reading past runs (their per-device outcomes are most of a run
+ * stream's bytes, and a sweep looks every few seconds): the last start or end event, read backwards,
+ * says whether a run is in progress, and only that run is read whole.
  */
 async function readRuns(store: EventStore, source: MdmSourceName): Promise<{ state: SourceRuns; revision: ExpectedRevision }> {
   const stream = importRunsStream(source);
-  const boundaries = await store.readStream(stream, { types: RUN_BOUNDARIES });
-  const open = boundaries.at(-1)?.type === 'ImportStarted' ? boundaries.at(-1)! : null;
+  const [last] = await store.readStream(stream, { types: RUN_BOUNDARIES, backwards: true, maxCount: 1 });
+  const open = last?.type === 'ImportStarted' ? last : null;
   // With no run in progress, the stream's last event is the last run's end.
-  if (!open) return { state: initialRuns(), revision: boundaries.at(-1)?.revision ?? 'no_stream' };
+  if (!open) return { state: initialRuns(), revision: last?.revision ?? 'no_stream' };
   const current = await store.readStream(stream, { fromRevision: open.revision });
   return { state: fold(current), revision: current.at(-1)!.revision };
 }

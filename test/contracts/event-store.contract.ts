@@ -79,6 +79,15 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreH
       expect(await harness.store.readStream(stream('r'), { fromRevision: 9 })).to.deep.equal([]);
     });
 
+    it('reads a stream backwards, newest first, stopping at maxCount (of the types asked for)', async () => {
+      await harness.store.append(stream('w'), [event(1), { type: 'Other', data: {} }, event(2), { type: 'Other', data: {} }], 'no_stream');
+      expect((await harness.store.readStream(stream('w'), { backwards: true })).map((e) => e.revision)).to.deep.equal([3, 2, 1, 0]);
+      expect((await harness.store.readStream(stream('w'), { backwards: true, maxCount: 1 })).map((e) => e.revision)).to.deep.equal([3]);
+      expect((await harness.store.readStream(stream('w'), { backwards: true, maxCount: 1, types: ['Numbered'] })).map((e) => e.revision)).to.deep.equal([2]);
+      expect((await harness.store.readStream(stream('w'), { backwards: true, fromRevision: 1 })).map((e) => e.revision)).to.deep.equal([1, 0]);
+      expect(await harness.store.readStream(stream('none'), { backwards: true, maxCount: 1 })).to.deep.equal([]);
+    });
+
     it('reads several streams at once, leaving out those that do not exist', async () => {
       await harness.store.append(stream('e1'), [event(1)], 'no_stream');
       await harness.store.append(stream('e2'), [event(2), event(3)], 'no_stream');

@@ -49,8 +49,12 @@ export interface ReadAllPage {
 export interface ReadStreamOptions {
   /** Only events of these types (revisions keep their gaps). */
   types?: readonly string[];
-  /** Only events at this revision and after it. */
+  /** Only events at this revision and after it (before it and at it, when reading backwards). */
   fromRevision?: number;
+  /** Newest first, from the end of the stream (or from fromRevision down). */
+  backwards?: boolean;
+  /** At most this many events (of the types asked for): a backwards read stops as soon as it has them. */
+  maxCount?: number;
 }
 
 export interface Subscription {

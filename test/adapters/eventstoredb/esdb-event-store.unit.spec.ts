@@ -74,6 +74,21 @@ describe('EventStoreDB adapter (no server: the client is stubbed)', () => {
     expect(read.map((e) => [e.revision, e.type])).to.deep.equal([[0, 'ImportStarted'], [2, 'ImportCompleted']]);
   });
 
+  it('reads backwards from the end, and stops reading once it has maxCount events of the types asked for', async () => {
+    let yielded = 0;
+    async function* newestFirst() {
+      for (const [revision, type] of [[5n, 'ImportPageRecorded'], [4n, 'ImportHeartbeat'], [3n, 'ImportStarted'], [2n, 'ImportCompleted'], [1n, 'ImportPageRecorded']] as const) {
+        yielded += 1;
+        yield { event: { id: `e${revision}`, streamId: 'mdmImport-jamf', revision, type, data: {}, metadata: {}, created: new Date('2026-11-27T09:00:00Z') } };
+      }
+    }
+    const readStream = sinon.stub().returns(newestFirst());
+    const read = await new EsdbEventStore(fakeClient({ readStream })).readStream('mdmImport-jamf', { backwards: true, maxCount: 1, types: ['ImportStarted', 'ImportCompleted'] });
+    expect(read.map((e) => [e.revision, e.type])).to.deep.equal([[3, 'ImportStarted']]);
+    expect(yielded, 'no earlier run was read').to.equal(3);
+    expect(readStream.firstCall.args[1]).to.deep.include({ direction: 'backwards', fromRevision: 'end' });
+  });
+
   it('asks the server to read from a revision on', async () => {
     const readStream = sinon.stub().returns((async function* () {})());
     await new EsdbEventStore(fakeClient({ readStream })).readStream('mdmImport-jamf', { fromRevision: 7 });

@@ -78,11 +78,15 @@ export class EsdbEventStore implements EventStore {
     const events: RecordedEvent[] = [];
     const wanted = options.types ? new Set(options.types) : null;
     try {
-      const fromRevision = options.fromRevision ? BigInt(options.fromRevision) : START;
-      for await (const resolved of this.client.readStream(stream, { direction: FORWARDS, fromRevision })) {
+      const direction = options.backwards ? BACKWARDS : FORWARDS;
+      const fromRevision = options.fromRevision !== undefined ? BigInt(options.fromRevision) : options.backwards ? END : START;
+      // With no type filter the server can stop at maxCount; with one, the loop stops as soon as it has them.
+      const serverMax = wanted ? undefined : options.maxCount;
+      for await (const resolved of this.client.readStream(stream, { direction, fromRevision, ...(serverMax !== undefined ? { maxCount: serverMax } : {}) })) {
         if (wanted && !wanted.has(resolved.event?.type ?? '')) continue;
         const recorded = toRecorded(resolved);
         if (recorded) events.push(recorded);
+        if (options.maxCount !== undefined && events.length >= options.maxCount) break;
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
 import { EventEmitter } from 'node:events';
 import type {
   AppendOutcome, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadAllPage, ReadStreamOptions, RecordedEvent, StreamAppend, Subscription,
@@ -43,15 +44,13 @@ const POLL_MS = 250;
 /** The embedded event store: one SQLite file, streams with revisions, one global position. */
 export class SqliteEventStore implements EventStore {
   private readonly appended = new EventEmitter();
+  /** One prepared statement per shape of stream read (direction, type filter). */
+  private readonly readStreamStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
   private readonly statements;
 
   constructor(private readonly db: SqliteDatabase) {
     this.appended.setMaxListeners(0);
     this.statements = {
-      readStream: db.prepare<[string, number], EventRow>('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision'),
-      readStreamTypes: db.prepare<[string, number, string], EventRow>(
-        'SELECT * FROM events WHERE stream = ? AND revision >= ? AND type IN (SELECT value FROM json_each(?)) ORDER BY revision',
-      ),
       readStreams: db.prepare<[string], EventRow>('SELECT * FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision'),
       // The (stream, revision) unique index answers this with one seek.
       revision: db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?'),
@@ -67,9 +66,13 @@ export class SqliteEventStore implements EventStore {
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
-    const from = options.fromRevision ?? 0;
-    const rows = options.types ? this.statements.readStreamTypes.all(stream, from, JSON.stringify(options.types)) : this.statements.readStream.all(stream, from);
-    return rows.map(toRecorded);
+    const backwards = options.backwards ?? false;
+    const types = options.types ? 'AND type IN (SELECT value FROM json_each(?))' : '';
+    const sql = `SELECT * FROM events WHERE stream = ? AND revision ${backwards ? '<=' : '>='} ? ${types} ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT ?`;
+    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const params: unknown[] = [stream, from, ...(options.types ? [JSON.stringify(options.types)] : []), options.maxCount ?? -1];
+    this.readStreamStatements.set(sql, this.readStreamStatements.get(sql) ?? this.db.prepare<unknown[], EventRow>(sql));
+    return this.readStreamStatements.get(sql)!.all(...params).map(toRecorded);
   }
 
   async readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
