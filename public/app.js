@@ -188,7 +188,14 @@ for (const form of document.querySelectorAll('form.card')) {
 
 // ---- Bulk import ------------------------------------------------------------------------------
 function countsList(counts) {
-  return el('ul', { class: 'counts' }, ['created', 'updated', 'unchanged', 'skipped', 'errors'].map((k) => el('li', {}, el('strong', {}, counts[k]), k)));
+  return el('ul', { class: 'counts' }, ['created', 'updated', 'unchanged', 'skipped', 'errors', 'missing'].map((k) => el('li', {}, el('strong', {}, counts[k] ?? 0), k)));
+}
+
+/** Records the source's complete listing left out for the first time. */
+function missingList(source, devices) {
+  if (!devices?.length) return null;
+  return el('details', { class: 'missing' }, el('summary', {}, `Newly missing from ${NAMES[source]} (${devices.length})`),
+    el('ul', {}, devices.map((d) => el('li', {}, `${d.assetTag} · ${d.serial} · ${d.name} — last listed ${when(d.lastListedAt)}`))));
 }
 
 function outcomeList(title, outcomes) {
@@ -208,6 +215,7 @@ function showBanner(result) {
     ...(result.warnings ?? []).map((warning) => el('p', { class: 'warning' }, `Warning: ${warning}`)),
     outcomeList('Errors', result.failedDevices),
     outcomeList('Skipped', result.skippedDevices),
+    missingList(result.source, result.missingDevices),
   );
   banner.focus?.();
 }
@@ -242,7 +250,7 @@ loaders['bulk-import'] = async () => {
     return el('div', { class: 'card' },
       el('h3', {}, s.name, el('span', { class: `badge ${s.status === 'Configured' ? 'configured' : 'not-configured'}` }, s.status)),
       s.status === 'Configured' ? null : el('p', {}, 'Finish Step 1 in Integrations first.'),
-      last ? el('p', { class: 'muted' }, `Last run ${new Date(last.startedAt).toLocaleString()}: ${last.status}, ${last.counts.created} created, ${last.counts.updated} updated, ${last.counts.unchanged} unchanged, ${last.counts.skipped} skipped, ${last.counts.errors} errors.`) : el('p', { class: 'muted' }, 'Never run.'),
+      last ? el('p', { class: 'muted' }, `Last run ${new Date(last.startedAt).toLocaleString()}: ${last.status}, ${last.counts.created} created, ${last.counts.updated} updated, ${last.counts.unchanged} unchanged, ${last.counts.skipped} skipped, ${last.counts.errors} errors, ${last.counts.missing ?? 0} newly missing.`) : el('p', { class: 'muted' }, 'Never run.'),
       el('div', { class: 'actions' }, button));
   }));
 };
@@ -283,13 +291,13 @@ loaders.history = async () => {
   const runs = await api('GET', '/api/admin/bulk-import/mdm/runs');
   $('#runs tbody').replaceChildren(...runs.map((r) => {
     const status = r.status === 'failed' && r.failureReason ? `failed: ${r.failureReason}` : r.status;
-    const cells = [new Date(r.startedAt).toLocaleString(), NAMES[r.source], status, r.counts.created, r.counts.updated, r.counts.unchanged, r.counts.skipped, r.counts.errors, r.triggeredBy];
+    const cells = [new Date(r.startedAt).toLocaleString(), NAMES[r.source], status, r.counts.created, r.counts.updated, r.counts.unchanged, r.counts.skipped, r.counts.errors, r.counts.missing ?? 0, r.triggeredBy];
     const row = el('tr', { tabindex: 0 }, cells.map((value) => el('td', {}, value)));
     const open = async () => {
       const detail = await api('GET', `/api/admin/bulk-import/mdm/runs/${encodeURIComponent(r.runId)}`);
       setChildren($('#run-detail'), el('h3', {}, runTitle(detail)), el('p', { class: 'run-id' }, `Run ${detail.runId} · by ${detail.triggeredBy}`), countsList(detail.counts),
         detail.failureReason ? el('p', { class: 'bad' }, detail.failureReason) : null, ...(detail.warnings ?? []).map((w) => el('p', { class: 'warning' }, `Warning: ${w}`)),
-        problemsTable(detail, detail.outcomes));
+        problemsTable(detail, detail.outcomes), missingList(detail.source, detail.missing));
     };
     row.addEventListener('click', open);
     row.addEventListener('keydown', (e) => e.key === 'Enter' && open());
@@ -321,6 +329,10 @@ function inWords(event) {
       return `Also reported by ${NAMES[d.source]} (device ${d.sourceDeviceId}, ${run(d.importRunId)})`;
     case 'HardwareAssigned':
       return `Assigned to ${person(d.assignee)} (${NAMES[d.source]}, ${run(d.importRunId)})`;
+    case 'HardwareMissingFromMdm':
+      return `No longer listed by ${NAMES[d.source]} (device ${d.sourceDeviceId}, last listed ${when(d.lastListedAt)}, ${run(d.importRunId)})`;
+    case 'HardwareSeenAgainInMdm':
+      return `Listed again by ${NAMES[d.source]} after missing since ${when(d.missingSince)} (${run(d.importRunId)})`;
     case 'HardwareRegistered':
       return `Registered by hand as ${d.assetTag}${d.registeredBy ? ` by ${d.registeredBy}` : ''}`;
     case 'HardwareDetailsEdited':
@@ -382,7 +394,9 @@ async function showDevice(id) {
       el('dt', {}, 'Assigned to'), el('dd', {}, device.assignee ? `${device.assignee.name} <${device.assignee.email}>` : '—')),
     el('h4', {}, 'Sources'),
     device.sources.length
-      ? el('ul', { class: 'sources' }, device.sources.map((s) => el('li', {}, `${NAMES[s.source]}: device ${s.sourceDeviceId}, last sync ${when(s.lastSyncedAt)}`)))
+      ? el('ul', { class: 'sources' }, device.sources.map((s) => el('li', { class: s.missingSince ? 'missing' : '' }, s.missingSince
+        ? `${NAMES[s.source]}: missing from ${NAMES[s.source]} since ${when(s.missingSince)} (device ${s.sourceDeviceId}, last listed ${when(s.lastListedAt)})`
+        : `${NAMES[s.source]}: still lists it (device ${s.sourceDeviceId}, last sync ${when(s.lastSyncedAt)})`)))
       : el('p', {}, 'Entered by hand.'),
     specifications.length ? el('h4', {}, 'Specifications (from the MDM)') : null,
     specifications.length ? el('dl', { class: 'specifications' }, specifications.flatMap(([key, value]) => [el('dt', {}, key), el('dd', {}, String(value))])) : null,
@@ -403,7 +417,7 @@ function registerFilters() {
   const params = new URLSearchParams();
   const q = $('#q').value.trim();
   if (q) params.set('q', q);
-  for (const name of ['status', 'category', 'source', 'assignee']) if (form.elements[name].value.trim()) params.set(name, form.elements[name].value.trim());
+  for (const name of ['status', 'category', 'source', 'missingFrom', 'assignee']) if (form.elements[name].value.trim()) params.set(name, form.elements[name].value.trim());
   return params;
 }
 
@@ -414,7 +428,8 @@ async function fillRegisterFilters() {
   const document = await (await fetch('/openapi.json')).json();
   for (const parameter of document.paths['/api/hardware'].get.parameters) {
     const select = form.elements[parameter.name];
-    if (select?.tagName === 'SELECT') select.append(...parameter.schema.enum.map((value) => el('option', { value }, NAMES[value] ?? value)));
+    const label = (value) => (parameter.name === 'missingFrom' ? `Missing from ${NAMES[value]}` : NAMES[value] ?? value);
+    if (select?.tagName === 'SELECT') select.append(...parameter.schema.enum.map((value) => el('option', { value }, label(value))));
   }
   form.dataset.filled = 'yes';
 }
@@ -428,7 +443,9 @@ async function searchRegister() {
   const page = await api('GET', `/api/hardware?${params}`);
   const filtered = registerFilters().toString() !== '';
   const rows = page.items.map((h) => {
-    const row = el('tr', { tabindex: 0, 'data-id': h.id }, [h.assetTag, h.serial, h.name, h.model ?? '', h.category, h.status, h.assignee?.email ?? ''].map((v) => el('td', {}, v)));
+    const gone = h.sources.filter((s) => s.missingSince).map((s) => `missing from ${NAMES[s.source]} since ${new Date(s.missingSince).toLocaleDateString()}`);
+    const status = gone.length ? `${h.status} (${gone.join(', ')})` : h.status;
+    const row = el('tr', { tabindex: 0, 'data-id': h.id }, [h.assetTag, h.serial, h.name, h.model ?? '', h.category, status, h.assignee?.email ?? ''].map((v) => el('td', {}, v)));
     row.addEventListener('click', () => showDevice(h.id));
     row.addEventListener('keydown', (e) => e.key === 'Enter' && showDevice(h.id));
     return row;

@@ -1,6 +1,6 @@
 import type { MdmSourceName } from '../domain/hardware/mdm-source.js';
 import type { ImportRunEvent } from '../domain/import-run/events.js';
-import type { DeviceOutcome } from '../domain/import-run/outcome.js';
+import type { DeviceOutcome, MissingDevice } from '../domain/import-run/outcome.js';
 import { decideRun, evolveRuns, ImportAlreadyRunning, initialRuns, type ImportRunCommand, type SourceRuns } from '../domain/import-run/run.js';
 import { StreamConflict } from './ports/errors.js';
 import type { EventStore, ExpectedRevision, RecordedEvent } from './ports/event-store.js';
@@ -109,6 +109,20 @@ export class ImportRunRecorder {
       if (!last || Date.parse(now) - Date.parse(last) < everyMs) return [];
       return this.append({ type: 'Heartbeat', data: { runId: this.runId, source: this.source }, metadata: { now } });
     });
+  }
+
+  /** Records the devices newly missing from the source's listing, a bounded number per event. */
+  async recordMissing(devices: MissingDevice[], now: string): Promise<void> {
+    const perEvent = 1000;
+    for (let i = 0; i === 0 || i < devices.length; i += perEvent) {
+      await this.record({ type: 'RecordMissing', data: { runId: this.runId, source: this.source, devices: devices.slice(i, i + perEvent) }, metadata: { now } });
+    }
+  }
+
+  /** The start of the source's last earlier run that read its whole listing, if any. */
+  async lastCompleteListingAt(): Promise<string | null> {
+    const [last] = await this.store.readStream(importRunsStream(this.source), { types: ['ImportMissingRecorded'], backwards: true, maxCount: 1 });
+    return last ? (last.data as Extract<ImportRunEvent, { type: 'ImportMissingRecorded' }>['data']).listingStartedAt : null;
   }
 
   /** Ends the run; the returned event carries its final counts. */

@@ -97,6 +97,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       ...registerWriters(ctx),
       sources: ctx.get<MdmSourceProvider>(TOKENS.MdmSourceProvider),
       users: ctx.get<UserDirectory>(TOKENS.UserDirectory),
+      register: ctx.get<HardwareRegisterQueries>(TOKENS.HardwareRegisterQueries),
       leaseMs: config.runLeaseMs,
       owner: ctx.get<RunOwner>(TOKENS.RunOwner),
       shutdown: ctx.get<AbortController>(TOKENS.Shutdown).signal,

@@ -46,7 +46,7 @@ describe('Hand-written fixtures in each MDM\'s own shapes, imported end to end',
 
   it('Intune: maps, skips and assigns per the product document', async () => {
     const result = await run('intune');
-    expect(result.counts).to.deep.equal({ created: 2, updated: 0, unchanged: 0, skipped: 4, errors: 0 });
+    expect(result.counts).to.deep.equal({ created: 2, updated: 0, unchanged: 0, skipped: 4, errors: 0, missing: 0 });
     expect(result.skippedDevices.map((d) => [d.deviceName, d.reason])).to.deep.equal([
       ['CPC-carol-X1Y2', 'virtual-device'],
       ['DESKTOP-AUTOPILOT', 'no-serial'],
@@ -68,7 +68,7 @@ describe('Hand-written fixtures in each MDM\'s own shapes, imported end to end',
 
   it('Jamf: computers and mobile devices, Wi-Fi first, iPadOS and tvOS, and one record for the iPad Intune also manages', async () => {
     const result = await run('jamf');
-    expect(result.counts).to.deep.equal({ created: 3, updated: 1, unchanged: 0, skipped: 2, errors: 0 });
+    expect(result.counts).to.deep.equal({ created: 3, updated: 1, unchanged: 0, skipped: 2, errors: 0, missing: 0 });
     expect(result.skippedDevices.map((d) => [d.deviceName, d.reason])).to.deep.equal([
       ['macOS VM', 'virtual-device'],
       ['Unassigned iPhone', 'no-serial'],
@@ -84,7 +84,7 @@ describe('Hand-written fixtures in each MDM\'s own shapes, imported end to end',
   });
 
   it('re-runs both as unchanged: the two MDMs do not overwrite each other', async () => {
-    expect((await run('intune')).counts).to.deep.equal({ created: 0, updated: 0, unchanged: 2, skipped: 4, errors: 0 });
-    expect((await run('jamf')).counts).to.deep.equal({ created: 0, updated: 0, unchanged: 4, skipped: 2, errors: 0 });
+    expect((await run('intune')).counts).to.deep.equal({ created: 0, updated: 0, unchanged: 2, skipped: 4, errors: 0, missing: 0 });
+    expect((await run('jamf')).counts).to.deep.equal({ created: 0, updated: 0, unchanged: 4, skipped: 2, errors: 0, missing: 0 });
   });
 });

@@ -20,7 +20,7 @@ describe('ImportFromMdm on the embedded store', () => {
     app = new EmbeddedApp({ intune: () => generateFleet({ source: 'intune', size: 250, seed: 1 }) });
     const result = await app.import('intune');
     expect(result.status).to.equal('completed');
-    expect(result.counts).to.deep.equal({ created: 250, updated: 0, unchanged: 0, skipped: 0, errors: 0 });
+    expect(result.counts).to.deep.equal({ created: 250, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 });
     expect((await app.register.search({ limit: 1 })).total).to.equal(250);
   });
 
@@ -56,7 +56,7 @@ describe('ImportFromMdm on the embedded store', () => {
     await app.import('intune');
     const before = (await app.store.readAll({ after: 0, maxCount: 100_000, categories: ['hardware'] })).events.length;
     const rerun = await app.import('intune');
-    expect(rerun.counts).to.deep.equal({ created: 0, updated: 0, unchanged: 300, skipped: 0, errors: 0 });
+    expect(rerun.counts).to.deep.equal({ created: 0, updated: 0, unchanged: 300, skipped: 0, errors: 0, missing: 0 });
     expect((await app.store.readAll({ after: 0, maxCount: 100_000, categories: ['hardware'] })).events.length).to.equal(before);
   });
 
@@ -145,12 +145,12 @@ describe('ImportFromMdm on the embedded store', () => {
       it(`keeps one record following the most recently synced entry (${label})`, async () => {
         app = new EmbeddedApp({ intune: () => order });
         const result = await app.import('intune');
-        expect(result.counts).to.deep.equal({ created: 1, updated: 0, unchanged: 0, skipped: 1, errors: 0 });
+        expect(result.counts).to.deep.equal({ created: 1, updated: 0, unchanged: 0, skipped: 1, errors: 0, missing: 0 });
         expect(result.skippedDevices[0]).to.include({ reason: 'duplicate-serial', serial: '7XK9QW3' });
         expect(await app.register.bySerial('7XK9QW3')).to.include({ osVersion: '10.0.22631' });
         expect((await app.register.search({})).total).to.equal(1);
         const rerun = await app.import('intune');
-        expect(rerun.counts).to.deep.equal({ created: 0, updated: 0, unchanged: 1, skipped: 1, errors: 0 });
+        expect(rerun.counts).to.deep.equal({ created: 0, updated: 0, unchanged: 1, skipped: 1, errors: 0, missing: 0 });
       });
     }
 

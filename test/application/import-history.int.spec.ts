@@ -19,7 +19,7 @@ describe('Import history read from the event stream', () => {
     expect(jamf).to.have.length(1);
     expect(jamf[0]).to.deep.include({
       runId: b.runId, source: 'jamf', triggeredBy: 'auditor-setup@acme.example', status: 'completed',
-      counts: { created: 1, updated: 0, unchanged: 0, skipped: 1, errors: 0 },
+      counts: { created: 1, updated: 0, unchanged: 0, skipped: 1, errors: 0, missing: 0 },
     });
     expect(jamf[0]!.finishedAt).to.be.a('string');
     expect(await app.history.runs({ from: '2999-01-01T00:00:00Z' })).to.deep.equal([]);
@@ -42,7 +42,7 @@ describe('Import history read from the event stream', () => {
     await app.import('jamf');
     const readStream = sinon.spy(app.store, 'readStream');
     const [run] = await app.history.runs({ source: 'jamf' });
-    expect(run).to.deep.include({ status: 'completed', pages: 2, counts: { created: 1, updated: 0, unchanged: 0, skipped: 1, errors: 0 } });
+    expect(run).to.deep.include({ status: 'completed', pages: 2, counts: { created: 1, updated: 0, unchanged: 0, skipped: 1, errors: 0, missing: 0 } });
     expect(readStream.callCount).to.be.greaterThan(0);
     expect(readStream.getCalls().every((call) => Array.isArray(call.args[1]?.types)), 'only type-filtered reads').to.equal(true);
   });
@@ -61,7 +61,7 @@ describe('Import history read from the event stream', () => {
     });
     const running = app.import('intune');
     await new Promise((r) => setTimeout(r, 50));
-    expect((await app.history.runs({ source: 'intune' }))[0]).to.deep.include({ status: 'running', pages: 1, counts: { created: 1, updated: 0, unchanged: 0, skipped: 0, errors: 0 } });
+    expect((await app.history.runs({ source: 'intune' }))[0]).to.deep.include({ status: 'running', pages: 1, counts: { created: 1, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 } });
     release();
     await running;
   });

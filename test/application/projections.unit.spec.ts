@@ -21,7 +21,7 @@ describe('Projections', () => {
     it('builds the row every admin screen shows from the import', () => {
       const row = hardwareRegisterProjection.apply(undefined, e0)!;
       expect(row).to.deep.include({ id: 'hw-1', serial: 'C02XK1JHJGH5', assetTag: 'HW-00001', status: 'assigned', assignee: alice, revision: 0 });
-      expect(row.sources).to.deep.equal([{ source: 'jamf', sourceDeviceId: '101', lastSyncedAt: '2026-11-26T08:00:00.000Z' }]);
+      expect(row.sources).to.deep.equal([{ source: 'jamf', sourceDeviceId: '101', lastSyncedAt: '2026-11-26T08:00:00.000Z', missingSince: null, lastListedAt: null }]);
     });
 
     it('applies an identity update to the fields it names', () => {
@@ -36,6 +36,16 @@ describe('Projections', () => {
       expect(hardwareRegisterProjection.apply(once, e0)).to.deep.equal(once);
     });
 
+    it('shows since when a source leaves the device out, and clears it when the source lists it again', () => {
+      const gone = decide({ type: 'MarkMissingFromMdm', data: { source: 'jamf', runId: 'r2', lastCompleteListingAt: null }, metadata: { now: '2026-12-01T09:00:00.000Z' } }, stateAfter(first))[0]!;
+      const back = decide(importDevice(macbook(), { now: '2026-12-02T09:00:00.000Z' }), stateAfter(first, gone))[0]!;
+      const missingRow = hardwareRegisterProjection.apply(hardwareRegisterProjection.apply(undefined, e0), recorded(gone, 'hardware-C02XK1JHJGH5', 1, 11))!;
+      expect(missingRow.sources[0]).to.include({ missingSince: '2026-12-01T09:00:00.000Z', lastListedAt: NOW });
+      expect(missingRow).to.include({ status: 'assigned', updatedAt: '2026-12-01T09:00:00.000Z' });
+      const backRow = hardwareRegisterProjection.apply(missingRow, recorded(back, 'hardware-C02XK1JHJGH5', 2, 12))!;
+      expect(backRow.sources[0]).to.include({ missingSince: null, lastListedAt: null });
+    });
+
     it('keys rows by hardware stream and ignores other events', () => {
       expect(hardwareRegisterProjection.keyOf(e0)).to.equal('hardware-C02XK1JHJGH5');
       expect(hardwareRegisterProjection.keyOf({ ...e0, type: 'ImportStarted' })).to.equal(null);
@@ -44,7 +54,7 @@ describe('Projections', () => {
 
   describe('the audit log', () => {
     const started = recorded({ type: 'ImportStarted', data: { runId: 'r1', source: 'intune', triggeredBy: 'admin@acme.example', startedAt: NOW } }, 'mdmImport-intune', 0, 5);
-    const counts = { created: 2, updated: 0, unchanged: 1, skipped: 0, errors: 0 };
+    const counts = { created: 2, updated: 0, unchanged: 1, skipped: 0, errors: 0, missing: 0 };
     const completed = recorded(
       { type: 'ImportCompleted', data: { runId: 'r1', source: 'intune', triggeredBy: 'admin@acme.example', startedAt: NOW, completedAt: NOW, durationMs: 0, counts, pages: 1 } },
       'mdmImport-intune', 2, 9,

@@ -13,7 +13,7 @@ export function record(serial: string, overrides: Partial<HardwareRecord> = {}):
     id: `id-${serial}`, serial, assetTag: `HW-${serial}`, name: `Device ${serial}`, manufacturer: 'Apple', model: 'MacBook Air (M2, 2022)',
     operatingSystem: 'macOS', osVersion: '15.0', macAddress: null, category: 'laptop', status: 'available', condition: 'good', assignee: null,
     acknowledgement: null, cpu: null, ram: null, storage: null, purchasePrice: null, purchaseDate: null, specifications: {},
-    sources: [{ source: 'jamf', sourceDeviceId: serial, lastSyncedAt: null }], createdAt: '2026-11-27T09:00:00.000Z',
+    sources: [{ source: 'jamf', sourceDeviceId: serial, lastSyncedAt: null, missingSince: null, lastListedAt: null }], createdAt: '2026-11-27T09:00:00.000Z',
     updatedAt: '2026-11-27T09:00:00.000Z', revision: 0, ...overrides,
   };
 }
@@ -21,7 +21,7 @@ export function record(serial: string, overrides: Partial<HardwareRecord> = {}):
 export function entry(runId: string, overrides: Partial<AuditEntry> = {}): AuditEntry {
   return {
     runId, source: 'intune', triggeredBy: 'admin@acme.example', startedAt: '2026-11-27T09:00:00.000Z', finishedAt: null, status: 'running',
-    counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0 }, failureReason: null, position: 1, ...overrides,
+    counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 }, failureReason: null, position: 1, ...overrides,
   };
 }
 
@@ -63,7 +63,7 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       await h.store.register.commit([
         record('A1', { assignee: alice, status: 'assigned', name: "Alice's MacBook Air" }),
         record('B2', { category: 'phone', model: 'iPhone 15' }),
-        record('C3', { sources: [{ source: 'intune', sourceDeviceId: 'x', lastSyncedAt: null }] }),
+        record('C3', { sources: [{ source: 'intune', sourceDeviceId: 'x', lastSyncedAt: null, missingSince: null, lastListedAt: null }] }),
       ], 3);
       expect(await h.register.byId('id-B2')).to.include({ serial: 'B2' });
       expect(await h.register.bySerial(' a1 ')).to.include({ serial: 'A1' });
@@ -84,6 +84,24 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       expect(await serials({ sort: 'serial', order: 'desc' })).to.deep.equal(['C3', 'B2', 'A1']);
       expect(await serials({ sort: 'category', order: 'desc', limit: 1 })).to.deep.equal(['B2']);
       expect(await serials({ sort: 'status', offset: 1, limit: 5 }), 'ties broken by asset tag').to.deep.equal(['B2', 'C3']);
+    });
+
+    it('tells the records a source still lists from those it left out, and filters the missing ones', async () => {
+      const link = (source: 'intune' | 'jamf', missingSince: string | null) =>
+        ({ source, sourceDeviceId: `${source}-1`, lastSyncedAt: null, missingSince, lastListedAt: missingSince && '2026-11-01T09:00:00.000Z' });
+      await h.store.register.commit([
+        record('LISTED', { sources: [link('intune', null)] }),
+        record('GONE', { sources: [link('intune', '2026-11-02T09:00:00.000Z')] }),
+        record('BOTH', { sources: [link('intune', '2026-11-02T09:00:00.000Z'), link('jamf', null)] }),
+        record('HAND', { sources: [] }),
+      ], 4);
+      expect((await h.register.serialsListedBy('intune')).sort()).to.deep.equal(['LISTED']);
+      expect((await h.register.serialsListedBy('jamf')).sort()).to.deep.equal(['BOTH']);
+      const missing = await h.register.search({ missingFrom: 'intune' });
+      expect(missing.items.map((r) => r.serial)).to.deep.equal(['BOTH', 'GONE']);
+      expect(missing.total).to.equal(2);
+      expect((await h.register.search({ missingFrom: 'jamf' })).total).to.equal(0);
+      expect((await h.register.search({ missingFrom: 'intune', source: 'jamf' })).items.map((r) => r.serial)).to.deep.equal(['BOTH']);
     });
 
     it('lists audit entries newest first, by source and time range', async () => {

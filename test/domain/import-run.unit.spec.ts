@@ -17,7 +17,7 @@ const page = (runId: string, n: number, outcomes: DeviceOutcome[], at: string): 
   data: { runId, source: 'intune', page: n, outcomes, counts: countOf(outcomes), recordedAt: at },
 });
 function countOf(outcomes: DeviceOutcome[]) {
-  const c = { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0 };
+  const c = { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 };
   for (const o of outcomes) c[o.outcome === 'error' ? 'errors' : o.outcome] += 1;
   return c;
 }
@@ -36,7 +36,7 @@ describe('Import runs of a source', () => {
       .when(start('r2', '2026-11-27T09:00:00.000Z'))
       .events();
     expect(events.map((e) => e.type)).to.deep.equal(['ImportFailed', 'ImportStarted']);
-    expect(events[0]!.data).to.deep.include({ runId: 'r1', counts: { created: 1, updated: 0, unchanged: 0, skipped: 0, errors: 0 } });
+    expect(events[0]!.data).to.deep.include({ runId: 'r1', counts: { created: 1, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 } });
     expect((events[0]!.data as { reason: string }).reason).to.match(/^abandoned/);
   });
 
@@ -90,7 +90,7 @@ describe('Import runs of a source', () => {
       type: 'ImportCompleted',
       data: {
         runId: 'r1', source: 'intune', triggeredBy: 'admin@acme.example', startedAt: '2026-11-27T09:00:00.000Z',
-        completedAt: '2026-11-27T09:00:03.500Z', durationMs: 3500, counts: { created: 1, updated: 1, unchanged: 1, skipped: 1, errors: 1 }, pages: 2,
+        completedAt: '2026-11-27T09:00:03.500Z', durationMs: 3500, counts: { created: 1, updated: 1, unchanged: 1, skipped: 1, errors: 1, missing: 0 }, pages: 2,
         warnings: [],
       },
     });
@@ -107,7 +107,7 @@ describe('Import runs of a source', () => {
     const [failed] = given(started('r1', '2026-11-27T09:00:00.000Z'), page('r1', 1, [outcome('created', 'A')], '2026-11-27T09:00:01.000Z'))
       .when({ type: 'FailImport', data: { runId: 'r1', source: 'intune', reason: 'Microsoft Graph answered 401' }, metadata: { now: '2026-11-27T09:00:02.000Z' } })
       .events();
-    expect(failed!.data).to.deep.include({ reason: 'Microsoft Graph answered 401', counts: { created: 1, updated: 0, unchanged: 0, skipped: 0, errors: 0 } });
+    expect(failed!.data).to.deep.include({ reason: 'Microsoft Graph answered 401', counts: { created: 1, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 } });
   });
 
   it('refuses to record pages for a run that is not in progress', () =>

@@ -103,6 +103,8 @@ export function hostileFromBody(body: string): HostileMode {
  */
 export abstract class HostileHost {
   hostile: HostileMode = {};
+  /** Serials (upper case) the MDM no longer lists, as if wiped and removed: `PUT /_emulator/retired`. */
+  retired = new Set<string>();
   abstract readonly stats: object;
 
   protected constructor(
@@ -131,6 +133,11 @@ export abstract class HostileHost {
     if (swapCertificate) this.server.setTls(mode.untrustedCertificate ? await untrustedTls() : this.tls);
   }
 
+  /** The devices the MDM still lists. */
+  protected listed<T>(devices: T[], serialOf: (device: T) => unknown): T[] {
+    return this.retired.size === 0 ? devices : devices.filter((d) => !this.retired.has(String(serialOf(d) ?? '').toUpperCase()));
+  }
+
   /** Counters a subclass resets when the switch changes. */
   protected hostileChanged(): void {}
 
@@ -138,6 +145,12 @@ export abstract class HostileHost {
   protected async control(method: string | undefined, path: string, body: string): Promise<Reply | null> {
     if (path === '/_emulator/hostile' && method === 'PUT') {
       await this.setHostile(hostileFromBody(body));
+      return { status: 204 };
+    }
+    if (path === '/_emulator/retired' && method === 'PUT') {
+      const serials = body.trim() ? (JSON.parse(body) as { serials?: unknown }).serials : [];
+      if (!Array.isArray(serials)) throw new Error('retired needs {"serials": [...]}');
+      this.retired = new Set(serials.map((s) => String(s).toUpperCase()));
       return { status: 204 };
     }
     if (path === '/_emulator/stats' && method === 'GET') return { status: 200, body: { ...this.stats, foreignUrl: this.foreign.url, foreignHits: this.foreign.hits } };

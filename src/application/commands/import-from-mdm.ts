@@ -1,6 +1,6 @@
 import { validateConvention } from '../../domain/hardware/asset-tag.js';
-import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
-import { addOutcomes, noCounts, type DeviceOutcome } from '../../domain/import-run/outcome.js';
+import { sourceDisplayName, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
+import { addOutcomes, noCounts, type DeviceOutcome, type MissingDevice } from '../../domain/import-run/outcome.js';
 import { ImportRunRecorder, RunLeaseLost, type RunEnded } from '../import-run-recorder.js';
 import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
 import type { Clock } from '../ports/clock.js';
@@ -10,11 +10,13 @@ import type { MdmSourceProvider, RejectedEntry } from '../ports/mdm-source.js';
 import type { RunOwner } from '../ports/run-owner.js';
 import type { ImportMetrics } from '../ports/import-metrics.js';
 import type { Projections } from '../ports/projections.js';
+import type { HardwareRegisterQueries } from '../ports/read-models.js';
 import type { UserDirectory } from '../ports/user-directory.js';
 import type { WorkspaceSettings } from '../ports/workspace-settings.js';
 import { ImportRunFailed, type ImportResult } from './import-result.js';
 import { PageImporter, type PageContext } from './page-importer.js';
 import { interruptible } from './interruptible.js';
+import { MissingDevices } from './missing-devices.js';
 
 export interface ImportFromMdmCommand {
   source: MdmSourceName;
@@ -38,6 +40,8 @@ export interface ImportFromMdmDeps {
   /** A run with no page or heartbeat recorded for this long is taken to have died with its process. */
   leaseMs: number;
   owner: RunOwner;
+  /** Proposes the records a complete listing must name. */
+  register: HardwareRegisterQueries;
   /** Aborted when the process stops: a run still going is recorded as interrupted. */
   shutdown?: AbortSignal;
   metrics?: ImportMetrics;
@@ -57,9 +61,11 @@ function rejectedOutcome(entry: RejectedEntry): DeviceOutcome {
  */
 export class ImportFromMdm {
   private readonly pages: PageImporter;
+  private readonly missing: MissingDevices;
 
   constructor(private readonly deps: ImportFromMdmDeps) {
     this.pages = new PageImporter(deps.store, deps.users, deps.tags, deps.ids);
+    this.missing = new MissingDevices(deps.store, deps.register);
   }
 
   async execute(command: ImportFromMdmCommand, onProgress?: (progress: ImportProgress) => void): Promise<ImportResult> {
@@ -78,10 +84,12 @@ export class ImportFromMdm {
     const every = Math.max(250, Math.floor(deps.leaseMs / 3));
     const heartbeat = setInterval(() => run.heartbeat(this.now(), every).catch(() => undefined), every);
     heartbeat.unref();
-    const context: PageContext = { runId: run.runId, now: this.now(), convention, seen: new Map() };
+    const context: PageContext = { runId: run.runId, now: this.now(), convention, seen: new Map(), listed: new Set() };
     const skipped: DeviceOutcome[] = [];
     const failed: DeviceOutcome[] = [];
     const warnings: string[] = [];
+    let missing: MissingDevice[] = [];
+    let unreadable = 0;
     let failure: unknown = null;
     let ended: RunEnded | null = null;
     // What was recorded so far: the banner's counts when not even the failure could be written.
@@ -92,6 +100,7 @@ export class ImportFromMdm {
       for await (const mdmPage of interruptible(source.devices(), deps.shutdown)) {
         context.now = this.now();
         warnings.push(...(mdmPage.warnings ?? []));
+        unreadable += mdmPage.rejected?.length ?? 0;
         const outcomes = [...(await this.pages.importPage(mdmPage.devices, context)), ...(mdmPage.rejected ?? []).map(rejectedOutcome)];
         if (outcomes.length === 0) continue;
         await run.recordPage(outcomes, this.now());
@@ -106,6 +115,7 @@ export class ImportFromMdm {
         seenDevices += outcomes.length;
         onProgress?.({ page: ++page, devices: seenDevices });
       }
+      missing = await this.markMissing(run, context, warnings, unreadable);
       ended = await run.complete(this.now(), warnings);
     } catch (error) {
       failure = error;
@@ -127,12 +137,30 @@ export class ImportFromMdm {
       counts: ended?.data.counts ?? recorded,
       skippedDevices: skipped,
       failedDevices: failed,
+      missingDevices: missing.slice(0, BANNER_DETAIL_LIMIT),
       warnings,
       failure: reason,
     };
     deps.metrics?.runEnded(command.source, result.status, result.durationMs, result.counts);
     if (failure !== null) throw new ImportRunFailed(result, failure);
     return result;
+  }
+
+  /**
+   * Only a listing known to be whole says a device left the MDM: not one the MDM cut short (a warning)
+   * nor one with entries that could not be read (any of them could be the device).
+   */
+  private async markMissing(run: ImportRunRecorder, context: PageContext, warnings: string[], unreadable: number): Promise<MissingDevice[]> {
+    const name = sourceDisplayName(run.source);
+    if (warnings.length > 0 || unreadable > 0) {
+      const why = unreadable > 0 ? `${unreadable} entr${unreadable === 1 ? 'y' : 'ies'} of the listing could not be read` : 'the listing was incomplete';
+      warnings.push(`Devices that left ${name} were not looked for: ${why}. The next complete run will look.`);
+      return [];
+    }
+    await this.deps.projections.catchUp();
+    const missing = await this.missing.mark({ source: run.source, runId: run.runId, now: this.now(), listed: context.listed, lastCompleteListingAt: await run.lastCompleteListingAt() });
+    await run.recordMissing(missing, this.now());
+    return missing;
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
-import type { DeviceOutcome, RunCounts } from '../../domain/import-run/outcome.js';
+import type { DeviceOutcome, MissingDevice, RunCounts } from '../../domain/import-run/outcome.js';
 
 /** The result banner: what one run did, with every skipped and failed device and why. */
 export interface ImportResult {
@@ -13,6 +13,8 @@ export interface ImportResult {
   counts: RunCounts;
   skippedDevices: DeviceOutcome[];
   failedDevices: DeviceOutcome[];
+  /** Records the source's complete listing left out for the first time in this run. */
+  missingDevices: MissingDevice[];
   /** What the MDM's listing got wrong although the run completed (fewer devices than announced, …). */
   warnings: string[];
   /** Why the run stopped early, when it did. */

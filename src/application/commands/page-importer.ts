@@ -23,6 +23,8 @@ export interface PageContext {
   convention: AssetTagConvention;
   /** Serials already met in this run, with the device that first reported them. */
   seen: Map<string, string>;
+  /** Every serial the listing named so far, imported or not: the records it did not leave out. */
+  listed: Set<string>;
 }
 
 interface Candidate {
@@ -76,7 +78,10 @@ export class PageImporter {
     devices.forEach((device, index) => {
       try {
         const screened = screenDevice(device);
-        if (screened.kind === 'importable') candidates.push({ index, device, serial: screened.serial });
+        if (screened.kind === 'importable') {
+          candidates.push({ index, device, serial: screened.serial });
+          context.listed.add(screened.serial);
+        }
         else outcomes[index] = { outcome: 'skipped', ...describe(device, null), reason: screened.reason, detail: screened.detail };
       } catch (error) {
         outcomes[index] = errorOutcome(device, null, error);

@@ -5,6 +5,14 @@ import type { Specifications } from '../../domain/hardware/mdm-device.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import type { RunCounts } from '../../domain/import-run/outcome.js';
 
+/** A source that reports the device: still listing it, or missing from its listing since a run. */
+export interface RegisterSourceLink extends SourceLink {
+  /** When this source's complete listings started to leave the device out; null while it lists it. */
+  missingSince: string | null;
+  /** While missing: when the source is last known to have listed it. */
+  lastListedAt: string | null;
+}
+
 /** One row of the hardware register, as the admin screens show it. */
 export interface HardwareRecord {
   id: string;
@@ -27,7 +35,7 @@ export interface HardwareRecord {
   purchasePrice: number | null;
   purchaseDate: string | null;
   specifications: Specifications;
-  sources: SourceLink[];
+  sources: RegisterSourceLink[];
   createdAt: string;
   updatedAt: string;
   /** Revision of the hardware stream last applied: makes replays idempotent. */
@@ -55,6 +63,8 @@ export interface RegisterFilter {
   status?: Status;
   category?: Category;
   source?: MdmSourceName;
+  /** Records this source reported and no longer lists. */
+  missingFrom?: MdmSourceName;
   /** Free text over name, serial, asset tag, model, manufacturer and assignee. */
   text?: string;
   offset?: number;
@@ -78,6 +88,8 @@ export interface HardwareRegisterQueries {
   byId(id: string): Promise<HardwareRecord | null>;
   bySerial(serial: string): Promise<HardwareRecord | null>;
   search(filter: RegisterFilter): Promise<Page<HardwareRecord>>;
+  /** Serials of the records this source reports and still lists: the ones a complete listing must name. */
+  serialsListedBy(source: MdmSourceName): Promise<string[]>;
 }
 
 export interface AuditLogFilter {

@@ -1,5 +1,5 @@
 import { isImportRunEvent, type ImportRunEvent } from '../../domain/import-run/events.js';
-import { addCounts, noCounts } from '../../domain/import-run/outcome.js';
+import { addCounts, countsOf, noCounts } from '../../domain/import-run/outcome.js';
 import type { AuditEntry } from '../ports/read-models.js';
 import { IMPORT_CATEGORY } from '../streams.js';
 import type { Projection } from './projection.js';
@@ -14,12 +14,14 @@ function fold(entry: AuditEntry | undefined, event: ImportRunEvent, position: nu
       return entry;
     case 'ImportPageRecorded':
       return entry && { ...entry, counts: addCounts(entry.counts, event.data.counts), position };
+    case 'ImportMissingRecorded':
+      return entry && { ...entry, counts: { ...entry.counts, missing: (entry.counts.missing ?? 0) + event.data.devices.length }, position };
     case 'ImportCompleted':
-      return entry && { ...entry, status: 'completed', finishedAt: event.data.completedAt, counts: event.data.counts, position };
+      return entry && { ...entry, status: 'completed', finishedAt: event.data.completedAt, counts: countsOf(event.data.counts), position };
     case 'ImportFailed': {
       const { runId, source, triggeredBy, startedAt, failedAt, counts, reason } = event.data;
       const base = entry ?? { runId, source, triggeredBy, startedAt };
-      return { ...base, status: 'failed', finishedAt: failedAt, counts, failureReason: reason, position };
+      return { ...base, status: 'failed', finishedAt: failedAt, counts: countsOf(counts), failureReason: reason, position };
     }
     default: {
       const unknown: never = event;

@@ -1,11 +1,17 @@
 import type { HardwareEvent, SourceLink } from '../../domain/hardware/events.js';
 import { isHardwareEvent } from '../../domain/hardware/events.js';
-import type { HardwareRecord } from '../ports/read-models.js';
+import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
+import type { HardwareRecord, RegisterSourceLink } from '../ports/read-models.js';
 import { HARDWARE_CATEGORY } from '../streams.js';
 import type { Projection } from './projection.js';
 
-function link(sources: SourceLink[], next: SourceLink): SourceLink[] {
-  return [...sources.filter((s) => s.source !== next.source), { source: next.source, sourceDeviceId: next.sourceDeviceId, lastSyncedAt: next.lastSyncedAt }];
+function link(sources: RegisterSourceLink[], next: SourceLink): RegisterSourceLink[] {
+  const { source, sourceDeviceId, lastSyncedAt } = next;
+  return [...sources.filter((s) => s.source !== source), { source, sourceDeviceId, lastSyncedAt, missingSince: null, lastListedAt: null }];
+}
+
+function listing(sources: RegisterSourceLink[], source: MdmSourceName, change: Pick<RegisterSourceLink, 'missingSince' | 'lastListedAt'>): RegisterSourceLink[] {
+  return sources.map((s) => (s.source === source ? { ...s, ...change } : s));
 }
 
 function fold(doc: HardwareRecord | undefined, event: HardwareEvent, revision: number, at: string): HardwareRecord | undefined {
@@ -20,7 +26,7 @@ function fold(doc: HardwareRecord | undefined, event: HardwareEvent, revision: n
         storage: null,
         purchasePrice: null,
         purchaseDate: null,
-        sources: [{ source, sourceDeviceId, lastSyncedAt }],
+        sources: [{ source, sourceDeviceId, lastSyncedAt, missingSince: null, lastListedAt: null }],
         createdAt: importedAt,
         updatedAt: importedAt,
         revision,
@@ -42,6 +48,12 @@ function fold(doc: HardwareRecord | undefined, event: HardwareEvent, revision: n
       return doc && { ...doc, assignee: event.data.assignee, acknowledgement: event.data.acknowledgement, status: 'assigned', updatedAt: at, revision };
     case 'HardwareDetailsEdited':
       return doc && { ...doc, ...event.data.changes, updatedAt: at, revision };
+    case 'HardwareMissingFromMdm': {
+      const { source, missingSince, lastListedAt } = event.data;
+      return doc && { ...doc, sources: listing(doc.sources, source, { missingSince, lastListedAt }), updatedAt: at, revision };
+    }
+    case 'HardwareSeenAgainInMdm':
+      return doc && { ...doc, sources: listing(doc.sources, event.data.source, { missingSince: null, lastListedAt: null }), updatedAt: at, revision };
     default: {
       const unknown: never = event;
       throw new Error(`Unknown hardware event ${JSON.stringify(unknown)}`);
@@ -50,8 +62,8 @@ function fold(doc: HardwareRecord | undefined, event: HardwareEvent, revision: n
 }
 
 function timeOf(event: HardwareEvent, recordedAt: string): string {
-  const d = event.data as Partial<Record<'updatedAt' | 'linkedAt' | 'editedAt' | 'assignedAt', string>>;
-  return d.updatedAt ?? d.linkedAt ?? d.editedAt ?? d.assignedAt ?? recordedAt;
+  const d = event.data as Partial<Record<'updatedAt' | 'linkedAt' | 'editedAt' | 'assignedAt' | 'missingSince' | 'seenAt', string>>;
+  return d.updatedAt ?? d.linkedAt ?? d.editedAt ?? d.assignedAt ?? d.missingSince ?? d.seenAt ?? recordedAt;
 }
 
 /** The hardware register: one document per hardware stream, guarded by stream revision. */

@@ -1,6 +1,6 @@
 import { MDM_SOURCES, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import type { ImportRunEvent } from '../../domain/import-run/events.js';
-import { addOutcomes, noCounts, type DeviceOutcome } from '../../domain/import-run/outcome.js';
+import { addOutcomes, countsOf, noCounts, type DeviceOutcome, type MissingDevice } from '../../domain/import-run/outcome.js';
 import type { EventStore, RecordedEvent } from '../ports/event-store.js';
 import type { AuditEntry } from '../ports/read-models.js';
 import { importRunsStream } from '../streams.js';
@@ -14,6 +14,8 @@ export interface RunSummary extends Omit<AuditEntry, 'position'> {
 
 export interface RunDetail extends RunSummary {
   outcomes: DeviceOutcome[];
+  /** Records newly missing from the source's listing in this run. */
+  missing: MissingDevice[];
 }
 
 export interface HistoryFilter {
@@ -33,7 +35,7 @@ function summarise(events: readonly RecordedEvent[], withOutcomes: boolean): Map
     const { runId } = event.data;
     if (event.type === 'ImportStarted') {
       const { source, triggeredBy, startedAt } = event.data;
-      runs.set(runId, { runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, warnings: [], outcomes: [] });
+      runs.set(runId, { runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, warnings: [], outcomes: [], missing: [] });
       continue;
     }
     const run = runs.get(runId);
@@ -44,11 +46,15 @@ function summarise(events: readonly RecordedEvent[], withOutcomes: boolean): Map
         run.counts = addOutcomes(run.counts, event.data.outcomes);
         if (withOutcomes) run.outcomes.push(...event.data.outcomes);
         break;
+      case 'ImportMissingRecorded':
+        run.counts = { ...run.counts, missing: run.counts.missing + event.data.devices.length };
+        if (withOutcomes) run.missing.push(...event.data.devices);
+        break;
       case 'ImportCompleted':
-        Object.assign(run, { status: 'completed', finishedAt: event.data.completedAt, counts: event.data.counts, pages: event.data.pages, warnings: event.data.warnings ?? [] });
+        Object.assign(run, { status: 'completed', finishedAt: event.data.completedAt, counts: countsOf(event.data.counts), pages: event.data.pages, warnings: event.data.warnings ?? [] });
         break;
       case 'ImportFailed':
-        Object.assign(run, { status: 'failed', finishedAt: event.data.failedAt, counts: event.data.counts, pages: event.data.pages, failureReason: event.data.reason });
+        Object.assign(run, { status: 'failed', finishedAt: event.data.failedAt, counts: countsOf(event.data.counts), pages: event.data.pages, failureReason: event.data.reason });
         break;
     }
   }
@@ -66,7 +72,7 @@ export class ImportHistory {
     const sources = filter.source ? [filter.source] : MDM_SOURCES;
     const summaries: RunSummary[] = [];
     for (const source of sources) {
-      for (const { outcomes: _o, ...run } of (await this.summaries(source)).values()) {
+      for (const { outcomes: _o, missing: _m, ...run } of (await this.summaries(source)).values()) {
         if (filter.from && run.startedAt < filter.from) continue;
         if (filter.to && run.startedAt > filter.to) continue;
         summaries.push(run);

@@ -2,6 +2,7 @@ import type { Category } from './category.js';
 import type { Assignee } from './events.js';
 import type { Condition, DetailsEdit, Status } from './hand-maintained.js';
 import type { MdmDevice } from './mdm-device.js';
+import type { MdmSourceName } from './mdm-source.js';
 
 /** Time enters through metadata so that every decision is repeatable in a spec. */
 export interface CommandMetadata {
@@ -52,4 +53,19 @@ export type EditDetails = {
   metadata: CommandMetadata;
 };
 
-export type HardwareCommand = ImportDevice | RegisterHardware | EditDetails;
+/**
+ * Sent, after a run that read every page of its source's listing, for each record linked to that
+ * source that the listing left out.
+ */
+export type MarkMissingFromMdm = {
+  type: 'MarkMissingFromMdm';
+  data: {
+    source: MdmSourceName;
+    runId: string;
+    /** Start of the source's last earlier run whose listing was complete, if any: it listed every record not missing then. */
+    lastCompleteListingAt: string | null;
+  };
+  metadata: CommandMetadata;
+};
+
+export type HardwareCommand = ImportDevice | RegisterHardware | EditDetails | MarkMissingFromMdm;

@@ -1,7 +1,7 @@
 import { UnknownCommand } from '../shared/domain-error.js';
 import { reported } from '../shared/text.js';
 import { inferCategory } from './category.js';
-import type { EditDetails, HardwareCommand, ImportDevice, RegisterHardware } from './commands.js';
+import type { EditDetails, HardwareCommand, ImportDevice, MarkMissingFromMdm, RegisterHardware } from './commands.js';
 import { deriveName } from './device-name.js';
 import { HardwareNotFound, NotAnImportableDevice, SerialAlreadyRegistered, SupersededEntry } from './errors.js';
 import type { HardwareEvent, SourceLink } from './events.js';
@@ -20,6 +20,8 @@ export function decide(command: HardwareCommand, state: Hardware): HardwareEvent
       return register(command, state);
     case 'EditDetails':
       return editDetails(command, state);
+    case 'MarkMissingFromMdm':
+      return markMissing(command, state);
     default: {
       const unknown: never = command;
       throw new UnknownCommand(unknown);
@@ -75,7 +77,8 @@ function importNew(command: ImportDevice): HardwareEvent[] {
 /** Newest check-in wins between two records of one source that share a serial; ties go to the larger id. */
 function isSuperseded(link: SourceLink, state: ExistingHardware): boolean {
   const kept = state.mdmRecords[link.source];
-  if (!kept || kept.sourceDeviceId === link.sourceDeviceId) return false;
+  // An entry the source no longer lists loses to any entry it does list.
+  if (!kept || kept.sourceDeviceId === link.sourceDeviceId || kept.missingSince !== null) return false;
   const keptAt = kept.lastSyncedAt ?? '';
   const newAt = link.lastSyncedAt ?? '';
   if (keptAt !== newAt) return Date.parse(keptAt || '0') > Date.parse(newAt || '0');
@@ -96,6 +99,13 @@ function updateFromMdm(command: ImportDevice, state: ExistingHardware): Hardware
   const changes = owns ? identityChanges(state.identity, reportedNow) : emptyFieldFills(state.identity, reportedNow);
   const base = { hardwareId: state.hardwareId, serial: state.serial, importRunId: runId, ...link };
   const events: HardwareEvent[] = [];
+  const missing = state.mdmRecords[link.source]?.missingSince;
+  if (missing) {
+    events.push({
+      type: 'HardwareSeenAgainInMdm',
+      data: { hardwareId: state.hardwareId, serial: state.serial, source: link.source, sourceDeviceId: link.sourceDeviceId, missingSince: missing, importRunId: runId, seenAt: now },
+    });
+  }
   if (Object.keys(changes).length > 0) {
     events.push({ type: 'HardwareIdentityUpdated', data: { ...base, changes, scope: owns ? 'all' : 'empty-fields', updatedAt: now } });
   } else if (state.mdmRecords[link.source]?.sourceDeviceId !== link.sourceDeviceId) {
@@ -124,11 +134,13 @@ export const OWNER_SILENT_DAYS = 30;
 /**
  * One device in two MDMs (a Mac in Jamf and Intune) follows one of them, so that differently
  * named values ("iOS"/"iPadOS") do not overwrite each other on every run: the MDM that first
- * reported it, until that MDM stops hearing from the device and the other one still does.
+ * reported it, until that MDM stops listing it, or stops hearing from the device while the other
+ * one still does.
  */
 function ownsIdentity(state: ExistingHardware, link: SourceLink): boolean {
   const owner = state.identitySource;
   if (owner === null || owner === link.source) return true;
+  if (state.mdmRecords[owner]?.missingSince) return true;
   const ownerSeen = Date.parse(state.mdmRecords[owner]?.lastSyncedAt ?? '');
   const seenNow = Date.parse(link.lastSyncedAt ?? '');
   if (Number.isNaN(seenNow)) return false;
@@ -141,6 +153,32 @@ function ownsIdentity(state: ExistingHardware, link: SourceLink): boolean {
  */
 function completesAssignment(state: ExistingHardware): boolean {
   return state.assignee === null && state.status === 'available' && !state.statusSetByHand;
+}
+
+function latest(a: string | null, b: string | null): string | null {
+  if (a === null || b === null) return a ?? b;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+function markMissing(command: MarkMissingFromMdm, state: Hardware): HardwareEvent[] {
+  if (!state.exists) return [];
+  const { source, runId, lastCompleteListingAt } = command.data;
+  const record = state.mdmRecords[source];
+  if (!record || record.missingSince !== null) return [];
+  return [
+    {
+      type: 'HardwareMissingFromMdm',
+      data: {
+        hardwareId: state.hardwareId,
+        serial: state.serial,
+        source,
+        sourceDeviceId: record.sourceDeviceId,
+        lastListedAt: latest(record.lastListedAt, lastCompleteListingAt),
+        importRunId: runId,
+        missingSince: command.metadata.now,
+      },
+    },
+  ];
 }
 
 function register(command: RegisterHardware, state: Hardware): HardwareEvent[] {

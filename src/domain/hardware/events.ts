@@ -90,8 +90,34 @@ export type HardwareDetailsEdited = {
   data: { hardwareId: string; serial: string; changes: DetailsEdit; editedBy: string; editedAt: string };
 };
 
+/**
+ * A run of this source read every page of its listing and this device was not on it. Nothing else
+ * changes: the record keeps its fields, status and assignee; it only says since when it is missing.
+ */
+export type HardwareMissingFromMdm = {
+  type: 'HardwareMissingFromMdm';
+  data: {
+    hardwareId: string;
+    serial: string;
+    source: MdmSourceName;
+    sourceDeviceId: string;
+    /** When this source is last known to have listed the device. */
+    lastListedAt: string | null;
+    importRunId: string;
+    missingSince: string;
+  };
+};
+
+/** A source lists again a device it had stopped listing. */
+export type HardwareSeenAgainInMdm = {
+  type: 'HardwareSeenAgainInMdm';
+  data: { hardwareId: string; serial: string; source: MdmSourceName; sourceDeviceId: string; missingSince: string; importRunId: string; seenAt: string };
+};
+
 export type HardwareEvent =
   | HardwareImported
+  | HardwareMissingFromMdm
+  | HardwareSeenAgainInMdm
   | HardwareIdentityUpdated
   | HardwareSourceLinked
   | HardwareAssigned
@@ -105,6 +131,8 @@ export const HARDWARE_EVENT_TYPES: ReadonlySet<string> = new Set<HardwareEvent['
   'HardwareAssigned',
   'HardwareRegistered',
   'HardwareDetailsEdited',
+  'HardwareMissingFromMdm',
+  'HardwareSeenAgainInMdm',
 ]);
 
 export function isHardwareEvent(event: { type: string }): event is HardwareEvent {

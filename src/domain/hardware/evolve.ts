@@ -1,11 +1,17 @@
 import type { HardwareEvent, SourceLink } from './events.js';
-import type { ExistingHardware, Hardware } from './state.js';
+import type { MdmSourceName } from './mdm-source.js';
+import type { ExistingHardware, Hardware, MdmRecord } from './state.js';
 
-function withLink(state: ExistingHardware, link: SourceLink): ExistingHardware {
+function withLink(state: ExistingHardware, link: SourceLink, at: string): ExistingHardware {
   return {
     ...state,
-    mdmRecords: { ...state.mdmRecords, [link.source]: { sourceDeviceId: link.sourceDeviceId, lastSyncedAt: link.lastSyncedAt } },
+    mdmRecords: { ...state.mdmRecords, [link.source]: { sourceDeviceId: link.sourceDeviceId, lastSyncedAt: link.lastSyncedAt, lastListedAt: at, missingSince: null } },
   };
+}
+
+function withRecord(state: ExistingHardware, source: MdmSourceName, change: Partial<MdmRecord>): ExistingHardware {
+  const record = state.mdmRecords[source];
+  return record ? { ...state, mdmRecords: { ...state.mdmRecords, [source]: { ...record, ...change } } } : state;
 }
 
 function existing(state: Hardware, type: string): ExistingHardware {
@@ -30,7 +36,7 @@ export function evolve(state: Hardware, event: HardwareEvent): Hardware {
           macAddress: d.macAddress,
         },
         assignee: d.assignee,
-        mdmRecords: { [d.source]: { sourceDeviceId: d.sourceDeviceId, lastSyncedAt: d.lastSyncedAt } },
+        mdmRecords: { [d.source]: { sourceDeviceId: d.sourceDeviceId, lastSyncedAt: d.lastSyncedAt, lastListedAt: d.importedAt, missingSince: null } },
         statusSetByHand: false,
         identitySource: d.source,
         name: d.name,
@@ -64,12 +70,18 @@ export function evolve(state: Hardware, event: HardwareEvent): Hardware {
         identity[field as keyof typeof identity] = change.to;
       }
       const identitySource = event.data.scope === 'all' ? event.data.source : current.identitySource;
-      return withLink({ ...current, identity, identitySource }, event.data);
+      return withLink({ ...current, identity, identitySource }, event.data, event.data.updatedAt);
     }
     case 'HardwareSourceLinked':
-      return withLink(existing(state, event.type), event.data);
-    case 'HardwareAssigned':
-      return { ...existing(state, event.type), assignee: event.data.assignee, status: 'assigned' };
+      return withLink(existing(state, event.type), event.data, event.data.linkedAt);
+    case 'HardwareAssigned': {
+      const assigned: ExistingHardware = { ...existing(state, event.type), assignee: event.data.assignee, status: 'assigned' };
+      return withRecord(assigned, event.data.source, { lastListedAt: event.data.assignedAt });
+    }
+    case 'HardwareMissingFromMdm':
+      return withRecord(existing(state, event.type), event.data.source, { missingSince: event.data.missingSince });
+    case 'HardwareSeenAgainInMdm':
+      return withRecord(existing(state, event.type), event.data.source, { missingSince: null, lastListedAt: event.data.seenAt });
     case 'HardwareDetailsEdited': {
       const current = existing(state, event.type);
       return { ...current, ...event.data.changes, statusSetByHand: current.statusSetByHand || event.data.changes.status !== undefined };

@@ -6,6 +6,10 @@ import type { MdmSourceName } from './mdm-source.js';
 export interface MdmRecord {
   sourceDeviceId: string;
   lastSyncedAt: string | null;
+  /** The last time this source's import recorded anything on the record: a lower bound of its last listing. */
+  lastListedAt: string | null;
+  /** Set while the source's complete listings leave the device out. */
+  missingSince: string | null;
 }
 
 export type Hardware =

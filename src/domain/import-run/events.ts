@@ -1,5 +1,5 @@
 import type { MdmSourceName } from '../hardware/mdm-source.js';
-import type { DeviceOutcome, RunCounts } from './outcome.js';
+import type { DeviceOutcome, MissingDevice, RunCounts } from './outcome.js';
 
 interface RunRef {
   runId: string;
@@ -22,6 +22,15 @@ export type ImportHeartbeat = {
 export type ImportPageRecorded = {
   type: 'ImportPageRecorded';
   data: RunRef & { page: number; outcomes: DeviceOutcome[]; counts: RunCounts; recordedAt: string };
+};
+
+/**
+ * The run read every page of the source's listing and looked for the records it left out: these are
+ * newly missing (possibly none). A long list is recorded over several events.
+ */
+export type ImportMissingRecorded = {
+  type: 'ImportMissingRecorded';
+  data: RunRef & { devices: MissingDevice[]; recordedAt: string; /** The run's start: the moment its complete listing speaks for. */ listingStartedAt: string };
 };
 
 export type ImportCompleted = {
@@ -52,12 +61,13 @@ export type ImportFailed = {
   };
 };
 
-export type ImportRunEvent = ImportStarted | ImportHeartbeat | ImportPageRecorded | ImportCompleted | ImportFailed;
+export type ImportRunEvent = ImportStarted | ImportHeartbeat | ImportPageRecorded | ImportMissingRecorded | ImportCompleted | ImportFailed;
 
 export const IMPORT_RUN_EVENT_TYPES: ReadonlySet<string> = new Set<ImportRunEvent['type']>([
   'ImportStarted',
   'ImportHeartbeat',
   'ImportPageRecorded',
+  'ImportMissingRecorded',
   'ImportCompleted',
   'ImportFailed',
 ]);

@@ -22,10 +22,27 @@ export interface RunCounts {
   unchanged: number;
   skipped: number;
   errors: number;
+  /** Records the source reported before and its complete listing left out this time. */
+  missing: number;
+}
+
+/** A record newly missing from its source's listing: the banner's and the history's list. */
+export interface MissingDevice {
+  serial: string;
+  hardwareId: string;
+  assetTag: string;
+  name: string;
+  sourceDeviceId: string;
+  lastListedAt: string | null;
 }
 
 export function noCounts(): RunCounts {
-  return { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0 };
+  return { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 };
+}
+
+/** Counts recorded before a field existed read as zero for it. */
+export function countsOf(recorded: Partial<RunCounts> | undefined): RunCounts {
+  return { ...noCounts(), ...recorded };
 }
 
 const COUNTER: Record<OutcomeKind, keyof RunCounts> = {
@@ -49,5 +66,6 @@ export function addCounts(a: RunCounts, b: RunCounts): RunCounts {
     unchanged: a.unchanged + b.unchanged,
     skipped: a.skipped + b.skipped,
     errors: a.errors + b.errors,
+    missing: (a.missing ?? 0) + (b.missing ?? 0),
   };
 }

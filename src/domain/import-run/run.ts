@@ -2,7 +2,7 @@ import { DomainError, UnknownCommand } from '../shared/domain-error.js';
 import type { MdmSourceName } from '../hardware/mdm-source.js';
 import { sourceDisplayName } from '../hardware/mdm-source.js';
 import type { ImportFailed, ImportRunEvent } from './events.js';
-import { addOutcomes, noCounts, type DeviceOutcome, type RunCounts } from './outcome.js';
+import { addOutcomes, noCounts, type DeviceOutcome, type MissingDevice, type RunCounts } from './outcome.js';
 
 /** The import runs of one source: at most one in progress at a time. */
 export interface SourceRuns {
@@ -28,11 +28,12 @@ type Lease = { leaseMs: number; ownerGone: boolean };
 export type StartImport = { type: 'StartImport'; data: { runId: string; source: MdmSourceName; triggeredBy: string; owner: string } & Lease } & Meta;
 export type Heartbeat = { type: 'Heartbeat'; data: { runId: string; source: MdmSourceName } } & Meta;
 export type RecordPage = { type: 'RecordPage'; data: { runId: string; source: MdmSourceName; outcomes: DeviceOutcome[] } } & Meta;
+export type RecordMissing = { type: 'RecordMissing'; data: { runId: string; source: MdmSourceName; devices: MissingDevice[] } } & Meta;
 export type CompleteImport = { type: 'CompleteImport'; data: { runId: string; source: MdmSourceName; warnings: string[] } } & Meta;
 export type FailImport = { type: 'FailImport'; data: { runId: string; source: MdmSourceName; reason: string } } & Meta;
 /** Closes the run in progress if its lease has lapsed or its process is gone; nothing otherwise. */
 export type CloseAbandoned = { type: 'CloseAbandoned'; data: { source: MdmSourceName } & Lease } & Meta;
-export type ImportRunCommand = StartImport | Heartbeat | RecordPage | CompleteImport | FailImport | CloseAbandoned;
+export type ImportRunCommand = StartImport | Heartbeat | RecordPage | RecordMissing | CompleteImport | FailImport | CloseAbandoned;
 
 export class ImportAlreadyRunning extends DomainError {
   constructor(source: MdmSourceName, runId: string, startedAt: string, triggeredBy: string) {
@@ -119,6 +120,11 @@ export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportR
         },
       ];
     }
+    case 'RecordMissing': {
+      const run = current(state, command.data.runId);
+      const { source, devices } = command.data;
+      return [{ type: 'ImportMissingRecorded', data: { runId: run.runId, source, devices, recordedAt: now, listingStartedAt: run.startedAt } }];
+    }
     case 'CompleteImport': {
       const run = current(state, command.data.runId);
       return [
@@ -170,6 +176,11 @@ export function evolveRuns(state: SourceRuns, event: ImportRunEvent): SourceRuns
           counts: addOutcomes(run.counts, event.data.outcomes),
         },
       };
+    }
+    case 'ImportMissingRecorded': {
+      const run = state.inProgress;
+      if (!run || run.runId !== event.data.runId) return state;
+      return { inProgress: { ...run, lastActivityAt: event.data.recordedAt, counts: { ...run.counts, missing: (run.counts.missing ?? 0) + event.data.devices.length } } };
     }
     case 'ImportCompleted':
     case 'ImportFailed':

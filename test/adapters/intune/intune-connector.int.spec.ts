@@ -59,7 +59,7 @@ describe('Intune connector against the Entra ID + Graph emulator (real @azure/id
     it('imports a 3,000-device tenant with exact counts', async () => {
       const real = tenant.kinds.filter((k) => k === 'real').length;
       const result = await run();
-      expect(result.counts).to.deep.equal({ created: real, updated: 0, unchanged: 0, skipped: 3000 - real, errors: 0 });
+      expect(result.counts).to.deep.equal({ created: real, updated: 0, unchanged: 0, skipped: 3000 - real, errors: 0, missing: 0 });
       const reasons = new Map<string, number>();
       for (const d of result.skippedDevices) reasons.set(d.reason!, (reasons.get(d.reason!) ?? 0) + 1);
       expect(reasons.get('no-serial')).to.equal(tenant.kinds.filter((k) => k === 'no-serial').length);
@@ -70,7 +70,7 @@ describe('Intune connector against the Entra ID + Graph emulator (real @azure/id
 
     it('re-runs as all unchanged', async () => {
       const real = tenant.kinds.filter((k) => k === 'real').length;
-      expect((await run()).counts).to.deep.equal({ created: 0, updated: 0, unchanged: real, skipped: 3000 - real, errors: 0 });
+      expect((await run()).counts).to.deep.equal({ created: 0, updated: 0, unchanged: real, skipped: 3000 - real, errors: 0, missing: 0 });
     });
   });
 

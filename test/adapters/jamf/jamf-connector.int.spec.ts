@@ -62,7 +62,7 @@ describe('Jamf Pro connector against the Jamf Pro emulator (axios over TLS)', fu
 
     it('imports a 3,000-device Apple fleet with exact counts, staying within 5 connections and keeping the sticky cookie', async () => {
       const result = await run();
-      expect(result.counts).to.deep.equal({ created: real, updated: 0, unchanged: 0, skipped: 3000 - real, errors: 0 });
+      expect(result.counts).to.deep.equal({ created: real, updated: 0, unchanged: 0, skipped: 3000 - real, errors: 0, missing: 0 });
       expect(emulator.stats.maxInFlight).to.be.at.most(5);
       expect(emulator.stats.withStickyCookie).to.equal(emulator.stats.inventoryCalls);
       const register = container.get<HardwareRegisterQueries>(TOKENS.HardwareRegisterQueries);
@@ -71,7 +71,7 @@ describe('Jamf Pro connector against the Jamf Pro emulator (axios over TLS)', fu
     });
 
     it('re-runs as all unchanged', async () => {
-      expect((await run()).counts).to.deep.equal({ created: 0, updated: 0, unchanged: real, skipped: 3000 - real, errors: 0 });
+      expect((await run()).counts).to.deep.equal({ created: 0, updated: 0, unchanged: real, skipped: 3000 - real, errors: 0, missing: 0 });
     });
   });
 

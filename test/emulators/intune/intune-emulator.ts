@@ -193,7 +193,8 @@ export class IntuneEmulator extends HostileHost {
 
     // Graph honours this one filter on managed devices; other filters are silently ignored.
     const serial = filter ? /^serialNumber eq '((?:[^']|'')*)'$/.exec(filter.trim())?.[1]?.replace(/''/g, "'") : undefined;
-    const matching = serial !== undefined ? tenant.devices.filter((d) => String(d.serialNumber ?? '').toLowerCase() === serial.toLowerCase()) : tenant.devices;
+    const listed = this.listed(tenant.devices, (d) => d.serialNumber);
+    const matching = serial !== undefined ? listed.filter((d) => String(d.serialNumber ?? '').toLowerCase() === serial.toLowerCase()) : listed;
     let value: unknown[] = h.emptyPagesForever ? [] : matching.slice(offset, offset + top).map((d) => project(d, select));
     if (h.badEntries && pageIndex === 0) value = [...BAD_ENTRIES, ...value];
     const context = `${this.url}/v1.0/$metadata#deviceManagement/managedDevices${select ? `(${select.join(',')})` : ''}`;

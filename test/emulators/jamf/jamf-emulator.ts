@@ -167,7 +167,7 @@ export class JamfEmulator extends HostileHost {
       const injected = this.faults.failCalls?.get(call);
       if (injected) return injected === 429 ? { ...apiError(429, 'TOO_MANY_REQUESTS', 'Too Many Requests'), headers: { 'Retry-After': '0' } } : apiError(injected, 'SERVER_ERROR', 'Server error');
 
-      let items = records;
+      let items = this.listed(records, (r) => get(r, 'hardware.serialNumber'));
       const filter = url.searchParams.get('filter');
       if (filter) {
         const rsql = rsqlEquals(filter);

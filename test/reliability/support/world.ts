@@ -17,6 +17,8 @@ export interface ReliabilityWorld {
   env(dataFile: string, extra?: Record<string, string>): Record<string, string>;
   start(dataFile: string, extra?: Record<string, string>): Promise<ServerProcess>;
   hostile(source: 'intune' | 'jamf', mode: HostileMode): Promise<void>;
+  /** The MDM stops listing these serials, as if the devices were wiped and removed; [] lists all again. */
+  retire(source: 'intune' | 'jamf', serials: string[]): Promise<void>;
   stats(source: 'intune' | 'jamf'): Promise<{ foreignHits: Array<{ path: string; authorization: string | null }> } & Record<string, unknown>>;
   intuneSettings(overrides?: Record<string, unknown>): Record<string, unknown>;
   jamfSettings(overrides?: Record<string, unknown>): Record<string, unknown>;
@@ -52,6 +54,7 @@ export async function startReliabilityWorld(args: string[] = []): Promise<Reliab
       const response = await fetch(`${served[source].url}/_emulator/hostile`, { method: 'PUT', body: JSON.stringify(mode), dispatcher: new Agent({ connect: { rejectUnauthorized: false } }) } as RequestInit);
       if (response.status !== 204) throw new Error(`emulator control answered ${response.status}`);
     },
+    retire: async (source, serials) => void (await control(source, 'PUT', '/_emulator/retired', { serials })),
     stats: (source) => control(source, 'GET', '/_emulator/stats') as never,
     intuneSettings: (overrides = {}) => ({
       enabled: true,

@@ -4,6 +4,8 @@ import type {
   RebuildSession, RegisterFilter, RegisterSort,
 } from '../../../application/ports/read-models.js';
 
+import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
+
 const REGISTER = 'hardware_register';
 const AUDIT_LOG = 'import_audit_log';
 const CHECKPOINTS = 'projection_checkpoints';
@@ -153,6 +155,7 @@ export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries,
     if (filter.status) query.status = filter.status;
     if (filter.category) query.category = filter.category;
     if (filter.source) query['sources.source'] = filter.source;
+    if (filter.missingFrom) query.sources = { $elemMatch: { source: filter.missingFrom, missingSince: { $type: 'string' } } };
     if (filter.text?.trim()) {
       const pattern = new RegExp(escapeRegex(filter.text.trim()), 'i');
       query.$or = ['name', 'serial', 'assetTag', 'model', 'manufacturer', 'assignee.email', 'assignee.name'].map((field) => ({ [field]: pattern }));
@@ -165,6 +168,12 @@ export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries,
       collection.countDocuments(query),
     ]);
     return { items: items.map((d) => strip<HardwareRecord>(d)), total, offset, limit };
+  }
+
+  async serialsListedBy(source: MdmSourceName): Promise<string[]> {
+    // `missingSince: null` also matches records projected before the field existed.
+    const docs = await this.db.collection(REGISTER).find({ sources: { $elemMatch: { source, missingSince: null } } }, { projection: { _id: 0, serial: 1 } }).toArray();
+    return docs.map((d) => d.serial as string);
   }
 
   async list(filter: AuditLogFilter): Promise<AuditEntry[]> {

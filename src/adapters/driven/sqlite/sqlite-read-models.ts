@@ -3,6 +3,7 @@ import type {
   RebuildSession, RegisterFilter, RegisterSort,
 } from '../../../application/ports/read-models.js';
 import type Database from 'better-sqlite3';
+import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
 import { writeTransaction, type SqliteDatabase } from './database.js';
 import { guardStore } from './store-errors.js';
 
@@ -26,7 +27,7 @@ function createTables(db: SqliteDatabase, suffix: string): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS ${REGISTER}${suffix} (
       key TEXT PRIMARY KEY, id TEXT NOT NULL, serial TEXT NOT NULL, asset_tag TEXT NOT NULL, assignee_email TEXT,
-      status TEXT NOT NULL, category TEXT NOT NULL, sources TEXT NOT NULL, search TEXT NOT NULL, doc TEXT NOT NULL
+      status TEXT NOT NULL, category TEXT NOT NULL, sources TEXT NOT NULL, missing TEXT NOT NULL, search TEXT NOT NULL, doc TEXT NOT NULL
     );
     CREATE TABLE IF NOT EXISTS ${AUDIT_LOG}${suffix} (
       key TEXT PRIMARY KEY, source TEXT NOT NULL, started_at TEXT NOT NULL, doc TEXT NOT NULL
@@ -34,13 +35,13 @@ function createTables(db: SqliteDatabase, suffix: string): void {
 }
 
 /**
- * Registers made before it was a rowid table (WITHOUT ROWID, whose 1 KB rows overflow: 4.7 KB each on
- * disk, seconds for a deep page) are dropped with their checkpoint; the projection rebuilds them from
- * the events at the next catch-up, as it would any read model.
+ * Registers of an older shape are dropped with their checkpoint; the projection rebuilds them from the
+ * events at the next catch-up, as it would any read model. Older shapes: WITHOUT ROWID (its 1 KB rows
+ * overflow: 4.7 KB each on disk, seconds for a deep page), and no `missing` column.
  */
 function dropLegacyRegister(db: SqliteDatabase): boolean {
   const table = db.prepare<[string], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(REGISTER);
-  if (!table || !/WITHOUT\s+ROWID/i.test(table.sql)) return false;
+  if (!table || (!/WITHOUT\s+ROWID/i.test(table.sql) && /\bmissing\b/.test(table.sql))) return false;
   writeTransaction(db, () => {
     db.exec(`DROP TABLE ${REGISTER}`);
     db.prepare('DELETE FROM checkpoints WHERE name = ?').run(REGISTER);
@@ -121,6 +122,7 @@ function registerStore(db: SqliteDatabase, suffix: string): ProjectionStore<Hard
     status: r.status,
     category: r.category,
     sources: ` ${r.sources.map((s) => s.source).join(' ')} `,
+    missing: ` ${r.sources.filter((s) => s.missingSince).map((s) => s.source).join(' ')} `,
     search: searchText(r),
   }));
 }
@@ -195,6 +197,10 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
       where.push('sources LIKE ?');
       params.push(`% ${filter.source} %`);
     }
+    if (filter.missingFrom) {
+      where.push('missing LIKE ?');
+      params.push(`% ${filter.missingFrom} %`);
+    }
     if (filter.text?.trim()) {
       where.push("search LIKE ? ESCAPE '\\'");
       params.push(`%${filter.text.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
@@ -208,6 +214,11 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
       .prepare<unknown[], { doc: string }>(`SELECT doc FROM ${REGISTER} ${clause} ORDER BY ${SORT_COLUMNS[filter.sort ?? 'assetTag']} ${direction}, asset_tag ${direction} LIMIT ? OFFSET ?`)
       .all(...params, limit, offset);
     return { items: rows.map((r) => JSON.parse(r.doc)), total, offset, limit };
+  }
+
+  async serialsListedBy(source: MdmSourceName): Promise<string[]> {
+    const like = `% ${source} %`;
+    return this.db.prepare<[string, string], string>(`SELECT serial FROM ${REGISTER} WHERE sources LIKE ? AND missing NOT LIKE ?`).pluck().all(like, like);
   }
 
   async list(filter: AuditLogFilter): Promise<AuditEntry[]> {

@@ -110,11 +110,12 @@ function program(services: CliServices, io: CliIo, done: (code: number, human: s
     .option('--status <status>')
     .option('--category <category>')
     .option('--source <source>', 'intune or jamf')
+    .option('--missing-from <source>', 'records intune or jamf reported and no longer lists')
     .option('--limit <n>', 'at most 1000')
     .option('--offset <n>')
     .action(async (options: Record<string, string | undefined>) => {
-      const q = await checked(HardwareQueryDto, { serial: options.serial, q: options.text, assignee: options.assignee, status: options.status, category: options.category, source: options.source, limit: options.limit, offset: options.offset }, ['limit', 'offset']);
-      const page = await services.register.search({ serial: q.serial, text: q.q, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, limit: q.limit, offset: q.offset });
+      const q = await checked(HardwareQueryDto, { serial: options.serial, q: options.text, assignee: options.assignee, status: options.status, category: options.category, source: options.source, missingFrom: options.missingFrom, limit: options.limit, offset: options.offset }, ['limit', 'offset']);
+      const page = await services.register.search({ serial: q.serial, text: q.q, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, missingFrom: q.missingFrom, limit: q.limit, offset: q.offset });
       done(0, registerTable(page), page);
     });
 

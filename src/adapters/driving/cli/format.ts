@@ -5,7 +5,7 @@ import { sourceDisplayName } from '../../../domain/hardware/mdm-source.js';
 import type { RunCounts } from '../../../domain/import-run/outcome.js';
 
 function counts(c: RunCounts): string {
-  return `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.errors} errors`;
+  return `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.errors} errors, ${c.missing ?? 0} newly missing`;
 }
 
 export function banner(result: ImportResult): string {
@@ -22,6 +22,7 @@ export function banner(result: ImportResult): string {
     const reasons = [...byReason].map(([reason, n]) => `${n} ${reason}`).join(', ');
     lines.push(`  skipped: ${reasons} — every device and why: history ${result.runId}`);
   }
+  for (const d of result.missingDevices ?? []) lines.push(`  missing ${d.serial} ${d.assetTag} ${d.name}: no longer listed (last listed ${d.lastListedAt ?? 'unknown'})`);
   return lines.join('\n');
 }
 
@@ -33,12 +34,19 @@ export function runsTable(runs: RunSummary[]): string {
 }
 
 export function runDetail(run: RunDetail): string {
-  return [runsTable([run]), ...run.outcomes.map((o) => `  ${o.outcome.padEnd(9)} ${(o.serial ?? '(no serial)').padEnd(16)} ${o.assetTag ?? ''} ${o.reason ?? ''} ${o.detail ?? ''}`.trimEnd())].join('\n');
+  return [
+    runsTable([run]),
+    ...run.outcomes.map((o) => `  ${o.outcome.padEnd(9)} ${(o.serial ?? '(no serial)').padEnd(16)} ${o.assetTag ?? ''} ${o.reason ?? ''} ${o.detail ?? ''}`.trimEnd()),
+    ...(run.missing ?? []).map((d) => `  ${'missing'.padEnd(9)} ${d.serial.padEnd(16)} ${d.assetTag} no longer listed (last listed ${d.lastListedAt ?? 'unknown'})`),
+  ].join('\n');
 }
 
 export function registerTable(page: Page<HardwareRecord>): string {
   const rows = page.items.map((r) =>
-    [r.assetTag.padEnd(10), r.serial.padEnd(16), r.name.slice(0, 32).padEnd(32), r.category.padEnd(8), r.status.padEnd(9), r.assignee?.email ?? ''].join(' '),
+    [
+      r.assetTag.padEnd(10), r.serial.padEnd(16), r.name.slice(0, 32).padEnd(32), r.category.padEnd(8), r.status.padEnd(9), r.assignee?.email ?? '',
+      ...r.sources.filter((s) => s.missingSince).map((s) => `missing from ${sourceDisplayName(s.source)} since ${s.missingSince!.slice(0, 10)}`),
+    ].join(' ').trimEnd(),
   );
   return [...rows, `${page.items.length} of ${page.total} shown (offset ${page.offset})`].join('\n');
 }

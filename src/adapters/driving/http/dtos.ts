@@ -64,6 +64,7 @@ export class HardwareQueryDto {
   @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
   @IsOptional() @IsIn(CATEGORIES) category?: (typeof CATEGORIES)[number];
   @IsOptional() @IsIn(MDM_SOURCES) source?: (typeof MDM_SOURCES)[number];
+  @IsOptional() @IsIn(MDM_SOURCES) missingFrom?: (typeof MDM_SOURCES)[number];
   @IsOptional() @IsString() @MaxLength(200) q?: string;
   @IsOptional() @IsInt() @Min(0) @Max(1_000_000_000) offset?: number;
   @IsOptional() @IsInt() @Min(1) @Max(1000) limit?: number;

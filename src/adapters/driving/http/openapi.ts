@@ -17,7 +17,8 @@ const common = {
 const bodyErrors = { '413': problem('Body over 64 KB'), '415': problem('Unsupported Content-Encoding or charset') };
 const admin = [{ bearerAuth: [] }];
 const nullableString = { type: ['string', 'null'] };
-const counts = { type: 'object', required: ['created', 'updated', 'unchanged', 'skipped', 'errors'], properties: Object.fromEntries(['created', 'updated', 'unchanged', 'skipped', 'errors'].map((k) => [k, { type: 'integer', minimum: 0 }])) };
+const COUNTED = ['created', 'updated', 'unchanged', 'skipped', 'errors', 'missing'];
+const counts = { type: 'object', required: COUNTED, properties: Object.fromEntries(COUNTED.map((k) => [k, { type: 'integer', minimum: 0 }])) };
 
 /** The routes as written; withSharedAnswers completes each with the answers all routes share. */
 const described = {
@@ -68,20 +69,30 @@ const described = {
         properties: { source: { enum: [...MDM_SOURCES] }, name: { type: 'string' }, status: { enum: ['Configured', 'Not configured'] }, missing: { type: 'array', items: { type: 'string' } }, lastRun: { oneOf: [ref('AuditEntry'), { type: 'null' }] } },
       },
       DeviceOutcome: { type: 'object', properties: { outcome: { enum: ['created', 'updated', 'unchanged', 'skipped', 'error'] }, sourceDeviceId: { type: 'string' }, serial: nullableString, deviceName: nullableString, hardwareId: { type: 'string' }, assetTag: { type: 'string' }, reason: { type: 'string' }, detail: { type: 'string' } } },
+      MissingDevice: {
+        type: 'object',
+        required: ['serial', 'hardwareId', 'assetTag', 'name', 'sourceDeviceId', 'lastListedAt'],
+        properties: { serial: { type: 'string' }, hardwareId: { type: 'string' }, assetTag: { type: 'string' }, name: { type: 'string' }, sourceDeviceId: { type: 'string' }, lastListedAt: { ...nullableString, description: 'When the source is last known to have listed it' } },
+      },
+      SourceLink: {
+        type: 'object',
+        required: ['source', 'sourceDeviceId', 'lastSyncedAt', 'missingSince', 'lastListedAt'],
+        properties: { source: { enum: [...MDM_SOURCES] }, sourceDeviceId: { type: 'string' }, lastSyncedAt: { ...nullableString, description: 'The device\'s last check-in with this MDM' }, missingSince: { ...nullableString, description: 'Since when this source\'s complete listings leave the device out; null while it lists it' }, lastListedAt: { ...nullableString, description: 'While missing: when the source last listed it' } },
+      },
       ImportResult: {
         type: 'object',
         description: 'The result banner.',
-        properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, status: { enum: ['completed', 'failed'] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: { type: 'string' }, durationMs: { type: 'integer' }, counts: ref('RunCounts'), skippedDevices: { type: 'array', items: ref('DeviceOutcome') }, failedDevices: { type: 'array', items: ref('DeviceOutcome') }, warnings: { type: 'array', items: { type: 'string' }, description: 'What the MDM listing got wrong in a completed run (fewer devices than announced, …)' }, failure: nullableString },
+        properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, status: { enum: ['completed', 'failed'] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: { type: 'string' }, durationMs: { type: 'integer' }, counts: ref('RunCounts'), skippedDevices: { type: 'array', items: ref('DeviceOutcome') }, failedDevices: { type: 'array', items: ref('DeviceOutcome') }, missingDevices: { type: 'array', items: ref('MissingDevice'), description: 'Records the complete listing left out for the first time (up to 1,000; the run stream keeps them all)' }, warnings: { type: 'array', items: { type: 'string' }, description: 'What the MDM listing got wrong in a completed run (fewer devices than announced, …)' }, failure: nullableString },
       },
       RunSummary: { type: 'object', properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: nullableString, status: { enum: ['running', 'completed', 'failed'] }, counts: ref('RunCounts'), failureReason: nullableString, pages: { type: 'integer' } } },
-      RunDetail: { allOf: [ref('RunSummary'), { type: 'object', properties: { outcomes: { type: 'array', items: ref('DeviceOutcome') } } }] },
+      RunDetail: { allOf: [ref('RunSummary'), { type: 'object', properties: { outcomes: { type: 'array', items: ref('DeviceOutcome') }, missing: { type: 'array', items: ref('MissingDevice'), description: 'Records newly missing from the listing in this run' } } }] },
       AuditEntry: { type: 'object', properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: nullableString, status: { enum: ['running', 'completed', 'failed'] }, counts: ref('RunCounts'), failureReason: nullableString } },
       Hardware: {
         type: 'object',
         properties: {
           id: { type: 'string' }, serial: { type: 'string' }, assetTag: { type: 'string' }, name: { type: 'string' }, manufacturer: nullableString, model: nullableString, operatingSystem: nullableString, osVersion: nullableString, macAddress: nullableString,
           category: { enum: [...CATEGORIES] }, status: { enum: [...STATUSES] }, condition: { enum: [...CONDITIONS] }, assignee: { type: ['object', 'null'] }, acknowledgement: { type: ['object', 'null'] },
-          cpu: nullableString, ram: nullableString, storage: nullableString, purchasePrice: { type: ['number', 'null'] }, purchaseDate: nullableString, specifications: { type: 'object' }, sources: { type: 'array', items: { type: 'object' } }, createdAt: { type: 'string' }, updatedAt: { type: 'string' }, revision: { type: 'integer' },
+          cpu: nullableString, ram: nullableString, storage: nullableString, purchasePrice: { type: ['number', 'null'] }, purchaseDate: nullableString, specifications: { type: 'object' }, sources: { type: 'array', items: ref('SourceLink') }, createdAt: { type: 'string' }, updatedAt: { type: 'string' }, revision: { type: 'integer' },
         },
       },
       HardwarePage: { type: 'object', properties: { items: { type: 'array', items: ref('Hardware') }, total: { type: 'integer' }, offset: { type: 'integer' }, limit: { type: 'integer' } } },
@@ -150,7 +161,7 @@ const described = {
       get: {
         summary: 'Search the register',
         security: admin,
-        parameters: [query('serial', { type: 'string' }), query('assetTag', { type: 'string' }), query('assignee', { type: 'string' }), query('status', { enum: [...STATUSES] }), query('category', { enum: [...CATEGORIES] }), query('source', { enum: [...MDM_SOURCES] }), query('q', { type: 'string' }, 'Free text'), query('offset', { type: 'integer' }), query('limit', { type: 'integer' }), query('sort', { enum: [...REGISTER_SORTS] }, 'Column to sort by; ties by asset tag'), query('order', { enum: ['asc', 'desc'] })],
+        parameters: [query('serial', { type: 'string' }), query('assetTag', { type: 'string' }), query('assignee', { type: 'string' }), query('status', { enum: [...STATUSES] }), query('category', { enum: [...CATEGORIES] }), query('source', { enum: [...MDM_SOURCES] }), query('missingFrom', { enum: [...MDM_SOURCES] }, 'Records this source reported and its complete listings now leave out'), query('q', { type: 'string' }, 'Free text'), query('offset', { type: 'integer' }), query('limit', { type: 'integer' }), query('sort', { enum: [...REGISTER_SORTS] }, 'Column to sort by; ties by asset tag'), query('order', { enum: ['asc', 'desc'] })],
         responses: { '200': json(ref('HardwarePage')), '401': common['401'] },
       },
       post: { summary: 'Register a device by hand', security: admin, requestBody: { required: true, content: { 'application/json': { schema: ref('RegisterHardware') } } }, responses: { '201': json(ref('Hardware')), '400': problem('Malformed'), '409': problem('Serial already registered'), ...common } },

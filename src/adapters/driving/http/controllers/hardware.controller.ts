@@ -12,7 +12,7 @@ import { parseBody, parseQuery } from '../validation.js';
 
 async function registerFilter(request: Request): Promise<RegisterFilter> {
   const q = await parseQuery(HardwareQueryDto, request.query as Record<string, unknown>, ['offset', 'limit']);
-  return { serial: q.serial, assetTag: q.assetTag, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, text: q.q, offset: q.offset, limit: q.limit, sort: q.sort, order: q.order };
+  return { serial: q.serial, assetTag: q.assetTag, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, missingFrom: q.missingFrom, text: q.q, offset: q.offset, limit: q.limit, sort: q.sort, order: q.order };
 }
 
 /** The hardware register as the Hardware screens use it. */

@@ -1,0 +1,68 @@
+import { decide } from '../../domain/hardware/decide.js';
+import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
+import type { MissingDevice } from '../../domain/import-run/outcome.js';
+import { HardwareRepository } from '../hardware-repository.js';
+import type { EventStore, StreamAppend } from '../ports/event-store.js';
+import type { HardwareRegisterQueries } from '../ports/read-models.js';
+import { hardwareStream } from '../streams.js';
+
+const BATCH = 500;
+const MAX_CONFLICT_RETRIES = 3;
+
+export interface MissingSweep {
+  source: MdmSourceName;
+  runId: string;
+  now: string;
+  /** Every serial the run's listing named, whatever became of the device in the run. */
+  listed: ReadonlySet<string>;
+  lastCompleteListingAt: string | null;
+}
+
+/**
+ * After a complete listing, marks missing each record linked to the source that the listing left out.
+ * The register only proposes candidates; each record's own stream decides (and a record edited
+ * meanwhile is read again), so a lagging register can never mark a device wrongly.
+ */
+export class MissingDevices {
+  private readonly hardware: HardwareRepository;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly register: HardwareRegisterQueries,
+  ) {
+    this.hardware = new HardwareRepository(store);
+  }
+
+  async mark(sweep: MissingSweep): Promise<MissingDevice[]> {
+    const candidates = (await this.register.serialsListedBy(sweep.source)).filter((serial) => !sweep.listed.has(serial));
+    const missing: MissingDevice[] = [];
+    for (let i = 0; i < candidates.length; i += BATCH) missing.push(...(await this.markBatch(candidates.slice(i, i + BATCH), sweep)));
+    return missing;
+  }
+
+  private async markBatch(serials: string[], sweep: MissingSweep): Promise<MissingDevice[]> {
+    const missing: MissingDevice[] = [];
+    let pending = serials;
+    for (let attempt = 0; pending.length > 0 && attempt <= MAX_CONFLICT_RETRIES; attempt += 1) {
+      const loaded = await this.hardware.loadMany(pending);
+      const appends: StreamAppend[] = [];
+      const found = new Map<string, MissingDevice>();
+      for (const { serial, state, expectedRevision } of loaded.values()) {
+        const events = decide({ type: 'MarkMissingFromMdm', data: { source: sweep.source, runId: sweep.runId, lastCompleteListingAt: sweep.lastCompleteListingAt }, metadata: { now: sweep.now } }, state);
+        const event = events[0];
+        if (!event || event.type !== 'HardwareMissingFromMdm' || !state.exists) continue;
+        appends.push({ stream: hardwareStream(serial), expectedRevision, events: events.map((e) => ({ ...e, metadata: { importRunId: sweep.runId } })) });
+        const { sourceDeviceId, lastListedAt } = event.data;
+        found.set(hardwareStream(serial), { serial, hardwareId: state.hardwareId, assetTag: state.assetTag, name: state.name, sourceDeviceId, lastListedAt });
+      }
+      const results = appends.length > 0 ? await this.store.appendMany(appends) : [];
+      const retry = new Set<string>();
+      for (const result of results) {
+        if (result.ok) missing.push(found.get(result.stream)!);
+        else retry.add(result.stream);
+      }
+      pending = pending.filter((serial) => retry.has(hardwareStream(serial)));
+    }
+    return missing;
+  }
+}
