@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Agent } from 'undici';
 import { banner } from '../src/adapters/driving/cli/format.js';
 import type { ImportResult } from '../src/application/commands/import-result.js';
 import { userOf } from '../test/emulators/intune/graph-fleet.js';
@@ -73,15 +74,61 @@ async function startApi(env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
-async function api(url: string, method: string, path: string, body?: unknown): Promise<any> {
+async function api(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
   const response = await fetch(`${url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = await response.json();
   if (!response.ok && !(data as { result?: unknown }).result) throw new Error(`${method} ${path}: ${(data as { detail?: string }).detail ?? response.status}`);
   return data;
+}
+
+/** Follows a run's Server-Sent Events, printing its progress, until the `end` event brings the banner. */
+async function followRun(url: string, location: string): Promise<ImportResult> {
+  const response = await fetch(`${url}${location}/stream`, { headers: { authorization: `Bearer ${token}` } });
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let cut;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const message = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      const event = /^event: (.*)$/m.exec(message)?.[1];
+      const data = /^data: (.*)$/m.exec(message)?.[1];
+      if (!data) continue;
+      if (event === 'end') return JSON.parse(data) as ImportResult;
+      if (event === 'progress') {
+        const p = JSON.parse(data) as { devicesRead: number; total: number | null; pages: number };
+        if (p.devicesRead > 0) say(`  page ${p.pages}: ${p.devicesRead}${p.total !== null ? ` of ${p.total}` : ''} devices read`);
+      }
+    }
+  }
+  throw new Error(`The event stream of ${location} ended before the run did.`);
+}
+
+/**
+ * Three devices are wiped and removed from Intune: the next run flags them missing (nothing else of
+ * them changes), and once Intune lists them again they are seen again, so the next demo starts clean.
+ */
+async function showDevicesLeaving(url: string, intuneUrl: string, caFile: string): Promise<void> {
+  const trust = new Agent({ connect: { ca: readFileSync(caFile, 'utf8') } });
+  const retire = async (serials: string[]) => {
+    await fetch(`${intuneUrl}/_emulator/retired`, { method: 'PUT', body: JSON.stringify({ serials }), dispatcher: trust } as RequestInit);
+  };
+  const { items } = (await api(url, 'GET', '/api/hardware?source=intune&sort=serial&limit=3')) as { items: Array<{ serial: string }> };
+  const serials = items.map((r) => r.serial);
+  await retire(serials);
+  say(`\nIntune no longer lists ${serials.join(', ')} (wiped and removed). Importing again, waiting for the banner (Prefer: wait=600):`);
+  say(banner((await api(url, 'POST', '/api/admin/bulk-import/mdm/intune', undefined, { prefer: 'wait=600' })) as ImportResult));
+  const missing = (await api(url, 'GET', '/api/hardware?missingFrom=intune')) as { total: number };
+  say(`GET /api/hardware?missingFrom=intune → ${missing.total} records`);
+  await retire([]);
+  const back = (await api(url, 'POST', '/api/admin/bulk-import/mdm/intune', undefined, { prefer: 'wait=600' })) as ImportResult;
+  say(`Intune lists them again: the next run records them as seen again (${back.counts.updated} updated, ${back.counts.missing} newly missing).`);
+  await trust.close();
 }
 
 async function stopAll(): Promise<void> {
@@ -112,9 +159,12 @@ async function main(): Promise<void> {
     say(`Test connection (${source}): ${check.message}`);
   }
   for (const source of ['intune', 'jamf'] as const) {
-    const result = (await api(url, 'POST', `/api/admin/bulk-import/mdm/${source}`)) as ImportResult & { result?: ImportResult };
-    say(`\n${banner(result.result ?? result)}`);
+    const started = await fetch(`${url}/api/admin/bulk-import/mdm/${source}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    if (started.status !== 202) throw new Error(`POST /api/admin/bulk-import/mdm/${source}: ${((await started.json()) as { detail?: string }).detail ?? started.status}`);
+    say(`\n${source}: run started in the background (202, Location: ${started.headers.get('location')})`);
+    say(banner(await followRun(url, started.headers.get('location')!)));
   }
+  await showDevicesLeaving(url, served.intune.url, served.caFile);
   say(`
 Admin page:   ${url}/   (sign in with the token below)
 Sign-in token: ${token}

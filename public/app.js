@@ -188,7 +188,7 @@ for (const form of document.querySelectorAll('form.card')) {
 
 // ---- Bulk import ------------------------------------------------------------------------------
 function countsList(counts) {
-  return el('ul', { class: 'counts' }, ['created', 'updated', 'unchanged', 'skipped', 'errors', 'missing'].map((k) => el('li', {}, el('strong', {}, counts[k] ?? 0), k)));
+  return el('ul', { class: 'counts' }, ['created', 'updated', 'unchanged', 'skipped', 'errors', 'missing'].map((k) => el('li', {}, el('strong', {}, counts[k] ?? 0), k === 'missing' ? 'newly missing' : k)));
 }
 
 /** Records the source's complete listing left out for the first time. */
@@ -220,39 +220,109 @@ function showBanner(result) {
   banner.focus?.();
 }
 
+/** Reads a run's Server-Sent Events (fetched with the token: EventSource cannot send one) until it ends. */
+async function followRun(runId, onProgress) {
+  const response = await fetch(`/api/admin/bulk-import/mdm/runs/${encodeURIComponent(runId)}/stream`, { headers: { authorization: `Bearer ${sessionStorage.getItem('token')}` } });
+  if (!response.ok) throw new ApiError(await response.json().catch(() => null), response.status);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return null;
+    buffer += value;
+    let cut;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const message = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      const event = /^event: (.*)$/m.exec(message)?.[1];
+      const data = /^data: (.*)$/m.exec(message)?.[1];
+      if (!data) continue;
+      if (event === 'progress') onProgress(JSON.parse(data));
+      if (event === 'end') return JSON.parse(data);
+      if (event === 'reconnect') return followRun(runId, onProgress);
+    }
+  }
+}
+
+const duration = (ms) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${Math.round(ms / 1000)} s`);
+
+/** A run's progress bar on its source's card: devices read of the total, counts so far, time left. */
+function progressView(source) {
+  const bar = el('progress', { max: 1, 'aria-label': `Import from ${NAMES[source]}` });
+  const text = el('p', { class: 'progress-text', role: 'status', 'aria-live': 'polite' }, `Starting the import from ${NAMES[source]}…`);
+  const box = el('div', { class: 'run-progress', 'data-progress': source }, bar, text);
+  const update = (p) => {
+    if (p.total) {
+      bar.max = p.total;
+      bar.value = p.devicesRead;
+    } else bar.removeAttribute('value');
+    const of = p.total ? ` of ${p.totalFrom === 'last-run' ? 'about ' : ''}${p.total}` : '';
+    const left = p.estimatedRemainingMs !== null && p.status === 'running' ? `, about ${duration(p.estimatedRemainingMs)} left` : '';
+    const c = p.counts;
+    text.textContent = `${p.devicesRead}${of} devices read — ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.errors} errors — ${duration(p.elapsedMs)} elapsed${left}`;
+  };
+  return { box, update };
+}
+
+/** Shows a running run on its card until it ends, then its banner; a reload or a tab switch re-attaches here. */
+const attached = new Map();
+async function attachRun(source, runId) {
+  const card = document.querySelector(`[data-source-card="${source}"]`);
+  if (!card) return;
+  // Already followed (the cards were drawn again): move its bar onto the new card.
+  if (attached.has(runId)) return void card.append(attached.get(runId).box);
+  const view = progressView(source);
+  attached.set(runId, view);
+  card.append(view.box);
+  const button = card.querySelector('button.primary');
+  if (button) button.disabled = true;
+  try {
+    const banner = await followRun(runId, view.update);
+    if (banner) showBanner(banner);
+  } catch (error) {
+    notice(describeProblem(error), 'bad');
+  } finally {
+    attached.delete(runId);
+    view.box.remove();
+    loaders['bulk-import']();
+  }
+}
+
 async function runImport(source, button) {
   const dialog = $('#confirm');
-  $('#confirm-text').textContent = `OnTrackio will pull every managed device from ${NAMES[source]} and create or update hardware records. This may take 10–30 seconds.`;
+  $('#confirm-text').textContent = `OnTrackio will pull every managed device from ${NAMES[source]} and create or update hardware records. The run goes on in the background: you can leave this page and come back.`;
   dialog.showModal();
   const answer = await new Promise((resolve) => dialog.addEventListener('close', () => resolve(dialog.returnValue), { once: true }));
   if (answer !== 'ok') return;
   button.disabled = true;
-  const progress = el('span', { class: 'progress', role: 'status' }, `Importing from ${NAMES[source]}…`);
-  button.after(progress);
+  $('#banner').hidden = true;
   try {
-    showBanner(await api('POST', `/api/admin/bulk-import/mdm/${source}`));
+    const started = await api('POST', `/api/admin/bulk-import/mdm/${source}`);
+    await attachRun(source, started.runId);
   } catch (error) {
     if (error.problem?.result) showBanner(error.problem.result);
     else notice(describeProblem(error), 'bad');
-  } finally {
-    progress.remove();
     button.disabled = false;
-    loaders['bulk-import']();
   }
 }
 
 loaders['bulk-import'] = async () => {
   const sources = await api('GET', '/api/admin/bulk-import/mdm');
+  const running = [];
   setChildren($('#sources'), ...sources.map((s) => {
-    const button = el('button', { type: 'button', class: 'primary', disabled: s.status !== 'Configured' }, `Import devices from ${s.name}`);
-    button.addEventListener('click', () => runImport(s.source, button));
     const last = s.lastRun;
-    return el('div', { class: 'card' },
+    const busy = last?.status === 'running';
+    if (busy) running.push([s.source, last.runId]);
+    const button = el('button', { type: 'button', class: 'primary', disabled: s.status !== 'Configured' || busy || attached.has(last?.runId) }, `Import devices from ${s.name}`);
+    button.addEventListener('click', () => runImport(s.source, button));
+    return el('div', { class: 'card', 'data-source-card': s.source },
       el('h3', {}, s.name, el('span', { class: `badge ${s.status === 'Configured' ? 'configured' : 'not-configured'}` }, s.status)),
       s.status === 'Configured' ? null : el('p', {}, 'Finish Step 1 in Integrations first.'),
-      last ? el('p', { class: 'muted' }, `Last run ${new Date(last.startedAt).toLocaleString()}: ${last.status}, ${last.counts.created} created, ${last.counts.updated} updated, ${last.counts.unchanged} unchanged, ${last.counts.skipped} skipped, ${last.counts.errors} errors, ${last.counts.missing ?? 0} newly missing.`) : el('p', { class: 'muted' }, 'Never run.'),
+      last && !busy ? el('p', { class: 'muted' }, `Last run ${new Date(last.startedAt).toLocaleString()}: ${last.status}, ${last.counts.created} created, ${last.counts.updated} updated, ${last.counts.unchanged} unchanged, ${last.counts.skipped} skipped, ${last.counts.errors} errors, ${last.counts.missing ?? 0} newly missing.`) : null,
+      last ? null : el('p', { class: 'muted' }, 'Never run.'),
       el('div', { class: 'actions' }, button));
   }));
+  for (const [source, runId] of running) attachRun(source, runId);
 };
 
 // ---- Import history ---------------------------------------------------------------------------

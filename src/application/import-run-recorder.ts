@@ -98,8 +98,8 @@ export class ImportRunRecorder {
     return state.inProgress!.runId;
   }
 
-  recordPage(outcomes: DeviceOutcome[], now: string): Promise<ImportRunEvent[]> {
-    return this.record({ type: 'RecordPage', data: { runId: this.runId, source: this.source, outcomes }, metadata: { now } });
+  recordPage(outcomes: DeviceOutcome[], now: string, announcedTotal: number | null = null): Promise<ImportRunEvent[]> {
+    return this.record({ type: 'RecordPage', data: { runId: this.runId, source: this.source, outcomes, announcedTotal }, metadata: { now } });
   }
 
   /** Renews the lease when nothing else was recorded for `everyMs`. */

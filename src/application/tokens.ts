@@ -17,6 +17,8 @@ export const TOKENS = {
   IdGenerator: Symbol('IdGenerator'),
   Projections: Symbol('Projections'),
   ImportFromMdm: Symbol('ImportFromMdm'),
+  BackgroundImports: Symbol('BackgroundImports'),
+  RunProgress: Symbol('RunProgress'),
   ImportHistory: Symbol('ImportHistory'),
   HandEdits: Symbol('HandEdits'),
   Logger: Symbol('Logger'),

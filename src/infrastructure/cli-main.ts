@@ -1,4 +1,5 @@
 import { runCli, type CliServices } from '../adapters/driving/cli/cli.js';
+import { progressBar, progressLines } from '../adapters/driving/cli/progress.js';
 import { loadConfig } from './config.js';
 import { buildContainer, checkStartup, closeContainer } from './container.js';
 import { TOKENS } from '../application/tokens.js';
@@ -37,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
       {
         out: (text) => process.stdout.write(`${text}\n`),
         err: (text) => process.stderr.write(`${text}\n`),
-        progress: (text) => process.stderr.write(process.stderr.isTTY ? `\r${text}` : `${text}\n`),
+        progress: () => (process.stderr.isTTY ? progressBar(process.stderr) : progressLines((line) => process.stderr.write(`${line}\n`))),
       },
     );
   } finally {

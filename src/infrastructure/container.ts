@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { Container, type ResolutionContext } from 'inversify';
 import { ImportFromMdm } from '../application/commands/import-from-mdm.js';
+import { BackgroundImports } from '../application/background-imports.js';
+import { RunProgress } from '../application/queries/run-progress.js';
 import { HandEdits } from '../application/commands/hand-edits.js';
 import { ImportHistory } from '../application/queries/import-history.js';
 import { HardwareHistory } from '../application/queries/hardware-history.js';
@@ -14,7 +16,7 @@ import type { EventStore } from '../application/ports/event-store.js';
 import type { IdGenerator } from '../application/ports/id-generator.js';
 import type { MdmSourceProvider } from '../application/ports/mdm-source.js';
 import type { Projections } from '../application/ports/projections.js';
-import type { HardwareRegisterQueries } from '../application/ports/read-models.js';
+import type { AuditLogQueries, HardwareRegisterQueries } from '../application/ports/read-models.js';
 import type { UserDirectory } from '../application/ports/user-directory.js';
 import type { WorkspaceSettings } from '../application/ports/workspace-settings.js';
 import type { Config } from './config.js';
@@ -105,6 +107,10 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     }),
   );
   container.bind(TOKENS.ImportHistory).toDynamicValue((ctx) => new ImportHistory(ctx.get<EventStore>(TOKENS.EventStore)));
+  container.bind(TOKENS.BackgroundImports).toDynamicValue((ctx) => new BackgroundImports(ctx.get<ImportFromMdm>(TOKENS.ImportFromMdm)));
+  container.bind(TOKENS.RunProgress).toDynamicValue((ctx) =>
+    new RunProgress(ctx.get<AuditLogQueries>(TOKENS.AuditLogQueries), ctx.get<Projections>(TOKENS.Projections), ctx.get<ImportHistory>(TOKENS.ImportHistory), ctx.get<Clock>(TOKENS.Clock)),
+  );
   container.bind(TOKENS.HardwareHistory).toDynamicValue((ctx) => new HardwareHistory(ctx.get(TOKENS.HardwareRegisterQueries), ctx.get(TOKENS.EventStore)));
   container.bind(TOKENS.Integrations).toDynamicValue((ctx) => new Integrations(ctx.get(TOKENS.ConnectorSettings), ctx.get(TOKENS.TestConnection), ctx.get(TOKENS.Clock)));
   container.bind<Logger>(TOKENS.Logger).toConstantValue(overrides.logger ?? jsonLogger());

@@ -6,6 +6,7 @@ import type { Container } from 'inversify';
 import { createHttpApp } from '../adapters/driving/http/app.js';
 import { answerMalformedRequests } from '../adapters/driving/http/problem.js';
 import { Drain } from '../adapters/driving/http/drain.js';
+import type { BackgroundImports } from '../application/background-imports.js';
 import { TOKENS } from '../application/tokens.js';
 import { ConfigurationError, loadConfig, type Config } from './config.js';
 import { buildContainer, checkStartup, closeContainer, type ContainerOverrides } from './container.js';
@@ -103,9 +104,12 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
       // Not ready at once; requests in flight get the drain timeout, then running imports are interrupted
       // (and recorded so) and given a moment to answer.
       drain.draining = true;
-      if (!(await drain.idle(config.drainTimeoutMs))) {
+      const background = container.get<BackgroundImports>(TOKENS.BackgroundImports);
+      const deadline = Date.now() + config.drainTimeoutMs;
+      const settled = (await drain.idle(config.drainTimeoutMs)) && (await background.idle(Math.max(0, deadline - Date.now())));
+      if (!settled) {
         container.get<AbortController>(TOKENS.Shutdown).abort();
-        await drain.idle(5_000);
+        await Promise.all([drain.idle(5_000), background.idle(5_000)]);
       }
       sweeper.stop();
       await new Promise<void>((resolve) => {

@@ -2,8 +2,10 @@ import { expect } from 'chai';
 import { userInfo } from 'node:os';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { operatorIdentity, runCli, type CliServices } from '../../src/adapters/driving/cli/cli.js';
+import { progressBar, progressLines } from '../../src/adapters/driving/cli/progress.js';
 import type { SqliteUserDirectory } from '../../src/adapters/driven/sqlite/sqlite-user-directory.js';
 import { TOKENS } from '../../src/application/tokens.js';
 import { EmbeddedApp } from '../support/embedded-app.js';
@@ -15,7 +17,7 @@ describe('CLI', () => {
   let out: string[];
   let err: string[];
   let progress: string[];
-  const cli = (...args: string[]) => runCli(args, services(), { out: (t) => out.push(t), err: (t) => err.push(t), progress: (t) => progress.push(t) });
+  const cli = (...args: string[]) => runCli(args, services(), { out: (t) => out.push(t), err: (t) => err.push(t), progress: () => progressLines((t) => progress.push(t)) });
   const services = (): CliServices => ({
     importer: app.importer,
     history: app.history,
@@ -38,8 +40,23 @@ describe('CLI', () => {
 
   it('imports a source, printing progress and the banner', async () => {
     expect(await cli('import', 'jamf', '--by', 'ops@acme.example')).to.equal(0);
-    expect(progress).to.deep.equal(['page 1: 1 devices read', 'page 2: 2 devices read']);
-    expect(out[0]).to.match(/^Jamf Pro import completed in .*\n {2}1 created, 0 updated, 0 unchanged, 1 skipped, 0 errors\n {2}skipped: 1 no-serial/);
+    expect(progress).to.deep.equal([
+      'page 1: 1 devices read (1 created, 0 updated, 0 unchanged, 0 skipped, 0 errors)',
+      'page 2: 2 devices read (1 created, 0 updated, 0 unchanged, 1 skipped, 0 errors)',
+    ]);
+    expect(out[0]).to.match(/^Jamf Pro import completed in .*\n {2}1 created, 0 updated, 0 unchanged, 1 skipped, 0 errors, 0 newly missing\n {2}skipped: 1 no-serial/);
+  });
+
+  it('draws a progress bar on a terminal: devices read of the total the MDM announced, with counts so far', () => {
+    let drawn = '';
+    const terminal = Object.assign(new PassThrough(), { isTTY: true, columns: 160, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+    terminal.on('data', (chunk: Buffer) => (drawn += chunk.toString()));
+    const bar = progressBar(terminal);
+    const counts = { created: 590, updated: 0, unchanged: 0, skipped: 10, errors: 0, missing: 0 };
+    bar.started!({ runId: 'r1', source: 'jamf', startedAt: '2026-11-28T09:00:00.000Z' });
+    bar.progress!({ runId: 'r1', page: 3, devicesRead: 600, announcedTotal: 1000, counts });
+    bar.stop();
+    expect(drawn).to.match(/jamf \[[=-]+\] 600\/1000 devices \| 590 created, 0 updated, 0 unchanged, 10 skipped, 0 errors/);
   });
 
   it('records the OS account that ran an import, and a --by email only as stated, refusing one that is not an email', async () => {

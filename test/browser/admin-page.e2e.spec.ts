@@ -183,6 +183,43 @@ describe('Admin page in headless Chromium', function () {
     await page.screenshot({ path: `${SHOTS}/history.png`, fullPage: true });
   });
 
+  it('shows a running import as a progress bar that survives a reload, then the banner with the devices that left Intune', async () => {
+    const { items } = (await world.call('GET', '/api/hardware?source=intune&sort=serial&limit=2')).body as { items: Array<{ serial: string }> };
+    world.intune.retired = new Set(items.map((r) => r.serial.toUpperCase()));
+    world.intune.faults = { slowPageMs: 4000 };
+    try {
+      await page.getByRole('button', { name: 'Bulk import' }).click();
+      await page.getByRole('button', { name: 'Import devices from Microsoft Intune' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Import' }).click();
+      const status = page.locator('[data-progress=intune] .progress-text');
+      await status.waitFor({ timeout: 10_000 });
+      await page.locator('[data-progress=intune] .progress-text', { hasText: /^0 of about \d+ devices read — 0 created/ }).waitFor({ timeout: 10_000 });
+      expect(await page.locator('[data-progress=intune] progress').count()).to.equal(1);
+      await page.screenshot({ path: `${SHOTS}/bulk-import-progress.png`, fullPage: true });
+      await page.reload();
+      await page.getByRole('button', { name: 'Bulk import' }).click();
+      await page.locator('[data-progress=intune] .progress-text', { hasText: /devices read/ }).waitFor({ timeout: 10_000 });
+      expect(await page.getByRole('button', { name: 'Import devices from Microsoft Intune' }).isDisabled(), 'no second run while one goes').to.equal(true);
+      await page.locator('#banner h3', { hasText: 'Microsoft Intune: import completed' }).waitFor({ timeout: 30_000 });
+      expect(await page.locator('#banner details.missing summary').textContent()).to.equal('Newly missing from Microsoft Intune (2)');
+      expect(await page.locator('[data-progress=intune]').count(), 'the bar goes when the run ends').to.equal(0);
+    } finally {
+      world.intune.faults = {};
+      world.intune.retired = new Set();
+    }
+    await page.getByRole('button', { name: 'Hardware register' }).click();
+    await page.locator('#search').getByLabel('Missing from MDM').selectOption('intune');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('#hardware-count', { hasText: /^1–2 of 2$/ }).waitFor();
+    const statuses = await page.locator('#hardware tbody tr td:nth-child(6)').allTextContents();
+    for (const text of statuses) expect(text).to.match(/\(missing from Microsoft Intune since \S+\)$/);
+    await page.locator('#hardware tbody tr').first().click();
+    await page.locator('#device ul.sources li.missing', { hasText: /^Microsoft Intune: missing from Microsoft Intune since .* last listed / }).waitFor();
+    expect(await page.locator('#device ol.history').textContent()).to.match(/No longer listed by Microsoft Intune/);
+    await page.screenshot({ path: `${SHOTS}/register-missing-laptop.png`, fullPage: true });
+    await page.locator('#search').getByLabel('Missing from MDM').selectOption('');
+  });
+
   it('stays usable at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Bulk import' }).click();

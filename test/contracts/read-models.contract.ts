@@ -21,7 +21,8 @@ export function record(serial: string, overrides: Partial<HardwareRecord> = {}):
 export function entry(runId: string, overrides: Partial<AuditEntry> = {}): AuditEntry {
   return {
     runId, source: 'intune', triggeredBy: 'admin@acme.example', startedAt: '2026-11-27T09:00:00.000Z', finishedAt: null, status: 'running',
-    counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 }, failureReason: null, position: 1, ...overrides,
+    counts: { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 }, failureReason: null, pages: 0, announcedTotal: null,
+    lastActivityAt: '2026-11-27T09:00:00.000Z', position: 1, ...overrides,
   };
 }
 
@@ -113,6 +114,8 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       expect((await h.auditLog.list({})).map((e) => e.runId)).to.deep.equal(['r3', 'r2', 'r1']);
       expect((await h.auditLog.list({ source: 'intune' })).map((e) => e.runId)).to.deep.equal(['r3', 'r1']);
       expect((await h.auditLog.list({ from: '2026-11-26T00:00:00.000Z', to: '2026-11-26T23:59:59.999Z' })).map((e) => e.runId)).to.deep.equal(['r2']);
+      expect(await h.auditLog.byRunId('r2')).to.deep.equal(entry('r2', { startedAt: '2026-11-26T09:00:00.000Z', source: 'jamf' }));
+      expect(await h.auditLog.byRunId('nope')).to.equal(null);
     });
 
     it('rebuilds into fresh models and swaps them in at once', async () => {

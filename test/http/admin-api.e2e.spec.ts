@@ -5,6 +5,7 @@ import { TOKENS } from '../../src/application/tokens.js';
 import { startHttpWorld, TOKENS_BY_ROLE, type HttpWorld } from '../support/http-world.js';
 import { CLIENT, SECRET, TENANT } from '../support/intune-world.js';
 import { JAMF_CLIENT, JAMF_SECRET } from '../support/jamf-world.js';
+import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
 
 const intuneBody = (world: HttpWorld, overrides: Record<string, unknown> = {}) => ({
   enabled: true, tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, authorityHost: world.intune.url, graphBaseUrl: world.intune.url, ...overrides,
@@ -103,7 +104,7 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
     });
 
     it('imports from Intune synchronously and returns the banner', async () => {
-      const { status, body } = await call('POST', '/api/admin/bulk-import/mdm/intune');
+      const { status, body } = await call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
       expect(status).to.equal(200);
       expect(body).to.include({ source: 'intune', status: 'completed', triggeredBy: 'admin@acme.example' });
       expect(body.counts.created).to.be.greaterThan(300);
@@ -113,12 +114,12 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
     });
 
     it('imports from Jamf, recording who triggered it', async () => {
-      const { body } = await call('POST', '/api/admin/bulk-import/mdm/jamf', { role: 'it-admin' });
+      const { body } = await call('POST', '/api/admin/bulk-import/mdm/jamf', { role: 'it-admin', ...WAIT_FOR_RESULT });
       expect(body).to.include({ status: 'completed', triggeredBy: 'it-admin@acme.example' });
     });
 
     it('re-runs as unchanged', async () => {
-      const { body } = await call('POST', '/api/admin/bulk-import/mdm/intune');
+      const { body } = await call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
       expect(body.counts).to.include({ created: 0, updated: 0 });
       expect(body.counts.unchanged).to.be.greaterThan(300);
     });
@@ -126,9 +127,9 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
     it('answers 409 while a run of the same source is in progress', async () => {
       world.jamf.faults = { slowPageMs: 400 };
       try {
-        const first = call('POST', '/api/admin/bulk-import/mdm/jamf');
+        const first = call('POST', '/api/admin/bulk-import/mdm/jamf', WAIT_FOR_RESULT);
         await new Promise((r) => setTimeout(r, 150));
-        const second = await call('POST', '/api/admin/bulk-import/mdm/jamf');
+        const second = await call('POST', '/api/admin/bulk-import/mdm/jamf', WAIT_FOR_RESULT);
         expect(second.status).to.equal(409);
         expect(second.body.detail).to.match(/already running/);
         expect((await first).status).to.equal(200);
@@ -139,7 +140,7 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
 
     it('answers 409 for a source that is not configured', async () => {
       await call('PUT', '/api/admin/integrations/jamf', { body: jamfBody(world, { enabled: false }) });
-      const { status, body } = await call('POST', '/api/admin/bulk-import/mdm/jamf');
+      const { status, body } = await call('POST', '/api/admin/bulk-import/mdm/jamf', WAIT_FOR_RESULT);
       expect(status).to.equal(409);
       expect(body.missing).to.deep.equal(['enabled']);
       expect(body.fix).to.match(/Settings → Integrations/);
@@ -223,7 +224,7 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(edited.body).to.include({ name: 'Reception PC', cpu: 'i7-1365U' });
       expect((await call('PATCH', `/api/hardware/${device.id}`, { body: { model: 'Hacked' } })).status).to.equal(400);
       expect((await call('PATCH', `/api/hardware/${device.id}`, { body: { purchaseDate: '2024-02-31' } })).status).to.equal(422);
-      await call('POST', '/api/admin/bulk-import/mdm/intune');
+      await call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
       expect((await call('GET', `/api/hardware/${device.id}`)).body).to.include({ name: 'Reception PC', cpu: 'i7-1365U', purchaseDate: '2024-03-01' });
     });
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { startHttpWorld, type HttpWorld, type RoleName } from '../support/http-world.js';
+import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
 
 type Access = 'public' | 'signed-in' | 'admin';
 const ROUTES: Array<{ method: string; path: string; template: string; access: Access; body?: unknown }> = [
@@ -64,7 +65,7 @@ describe('Rate limit on imports and connection tests', function () {
     const statuses: number[] = [];
     for (let i = 0; i < 3; i += 1) statuses.push((await world.call('POST', '/api/admin/integrations/jamf/test')).status);
     expect(statuses).to.deep.equal([200, 200, 429]);
-    const limited = await world.call('POST', '/api/admin/bulk-import/mdm/jamf');
+    const limited = await world.call('POST', '/api/admin/bulk-import/mdm/jamf', WAIT_FOR_RESULT);
     expect(limited.status).to.equal(429);
     expect(limited.body.fix).to.match(/Wait a minute/);
     expect((await world.call('POST', '/api/admin/integrations/jamf/test', { role: 'it-admin' })).status, 'another user has a budget of their own').to.equal(200);

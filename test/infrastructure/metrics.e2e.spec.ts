@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { ServerProcess } from '../reliability/support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from '../reliability/support/world.js';
+import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
 
 /** The value of one sample in Prometheus's text format, or null when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | null {
@@ -30,9 +31,9 @@ describe('GET /metrics on the real server process', function () {
 
   it('counts runs by outcome, devices, MDM answers by status, throttling and back-off, and projection lag', async () => {
     await world.hostile('intune', { throttleTimes: 2 });
-    expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune')).status).to.equal(200);
+    expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)).status).to.equal(200);
     await world.hostile('jamf', { htmlPage: true });
-    expect((await server.call('POST', '/api/admin/bulk-import/mdm/jamf')).status).to.equal(502);
+    expect((await server.call('POST', '/api/admin/bulk-import/mdm/jamf', WAIT_FOR_RESULT)).status).to.equal(502);
     await world.hostile('jamf', {});
     const scrape = await server.call('GET', '/metrics', { token: null });
     expect(scrape.status).to.equal(200);

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import type { ServerProcess } from './support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from './support/world.js';
 import { recordLost } from './support/tally.js';
+import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
 
 interface Row {
   id: string;
@@ -71,7 +72,7 @@ describe('Reliability: crashes and leases (real server process, SIGKILL and SIGS
 
   for (const [point, pages] of [['after the first page', 1], ['half-way', 3], ['before the last page is recorded', 4]] as const) {
     it(`SIGKILL ${point} in an import: on restart the run is abandoned, the next import runs, nothing is doubled`, async () => {
-      const pending = server.call('POST', '/api/admin/bulk-import/mdm/intune').catch((error: unknown) => error);
+      const pending = server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT).catch((error: unknown) => error);
       const runId = await untilPages(server, pages);
       await server.kill('SIGKILL');
       expect(await pending).to.be.instanceOf(Error);
@@ -80,7 +81,7 @@ describe('Reliability: crashes and leases (real server process, SIGKILL and SIGS
       expect(killed.status, 'closed at start-up, without waiting for the lease').to.equal('failed');
       expect(killed.failureReason).to.match(/^abandoned: its process .* is gone/);
       expectSound(await register(server));
-      const next = await server.call('POST', '/api/admin/bulk-import/mdm/intune');
+      const next = await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
       expect(next.status, next.text).to.equal(200);
       const rows = await register(server);
       expectSound(rows);
@@ -90,7 +91,7 @@ describe('Reliability: crashes and leases (real server process, SIGKILL and SIGS
   }
 
   it('SIGKILL during a rebuild: the live register is untouched, and the next rebuild equals it', async () => {
-    expect((await server.call('POST', '/api/admin/bulk-import/mdm/jamf')).status).to.equal(200);
+    expect((await server.call('POST', '/api/admin/bulk-import/mdm/jamf', WAIT_FOR_RESULT)).status).to.equal(200);
     const before = bySerial(await register(server));
     const pending = server.call('POST', '/api/admin/register/rebuild').catch((error: unknown) => error);
     await sleep(60);
@@ -107,7 +108,7 @@ describe('Reliability: crashes and leases (real server process, SIGKILL and SIGS
 
   it('a live run is never taken over: a CLI import beside it is refused for as long as the server works on it', async () => {
     await world.hostile('intune', { hangPage: 1 });
-    const pending = server.call('POST', '/api/admin/bulk-import/mdm/intune');
+    const pending = server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
     await untilPages(server, 1);
     await sleep(3500); // longer than the 3 s lease, while the second page does not come: only the heartbeat keeps it
     const cli = await new Promise<{ code: number | null; err: string }>((resolve) => {
@@ -122,17 +123,17 @@ describe('Reliability: crashes and leases (real server process, SIGKILL and SIGS
     const finished = await pending;
     expect(finished.status, finished.text).to.equal(502);
     expect(finished.body.detail).to.match(/did not answer within 8 s/);
-    expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune')).status).to.equal(200);
+    expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)).status).to.equal(200);
   });
 
   it('a frozen process loses its lease to the next import, and its caller gets a problem, not a 500', async () => {
-    const pending = server.call('POST', '/api/admin/bulk-import/mdm/intune');
+    const pending = server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
     const frozenRun = await untilPages(server, 1);
     process.kill(server.pid, 'SIGSTOP');
     const other = await world.start(dataFile, { RUN_LEASE_SECONDS: '3', MDM_RESPONSE_TIMEOUT_SECONDS: '8' });
     try {
       await sleep(3500);
-      const taken = await other.call('POST', '/api/admin/bulk-import/mdm/intune');
+      const taken = await other.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
       expect(taken.status, taken.text).to.equal(200);
       const closed = (await runs(other)).find((r) => r.runId === frozenRun)!;
       expect(closed.failureReason).to.match(/^abandoned: no progress or heartbeat since/);
@@ -158,7 +159,7 @@ describe('Reliability: crashes and leases (real server process, SIGKILL and SIGS
       status = (await runs(server)).find((r) => r.runId === runId)!.status;
     }
     expect(status).to.equal('failed');
-    expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune')).status).to.equal(200);
+    expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)).status).to.equal(200);
     expectSound(await register(server));
   });
 });

@@ -3,6 +3,7 @@ import type { HostileMode } from '../emulators/hostile.js';
 import type { Reply, ServerProcess } from './support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from './support/world.js';
 import './support/tally.js';
+import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
 
 const PROBLEM = /^application\/problem\+json/;
 
@@ -16,7 +17,7 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
   let server: ServerProcess;
   let foreign: { intune: string; jamf: string };
 
-  const importFrom = (source: 'intune' | 'jamf') => server.call('POST', `/api/admin/bulk-import/mdm/${source}`);
+  const importFrom = (source: 'intune' | 'jamf') => server.call('POST', `/api/admin/bulk-import/mdm/${source}`, WAIT_FOR_RESULT);
   const serials = async () => {
     const page = await server.call('GET', '/api/hardware?limit=1000');
     return (page.body.items as Array<{ serial: string }>).map((r) => r.serial);

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerProcess } from './support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from './support/world.js';
 import './support/tally.js';
+import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
 
 async function untilRunning(server: ServerProcess): Promise<string> {
   for (let i = 0; i < 400; i += 1) {
@@ -33,7 +34,7 @@ describe('Reliability: graceful shutdown (real server process, SIGTERM)', functi
 
   it('turns /readyz to 503 at once, refuses new imports, lets the running one finish, then exits 0', async () => {
     const server = await configured({ DRAIN_TIMEOUT_SECONDS: '60' });
-    const running = server.call('POST', '/api/admin/bulk-import/mdm/intune');
+    const running = server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
     await untilRunning(server);
     const exited = once(server.child, 'exit');
     server.child.kill('SIGTERM');
@@ -41,7 +42,7 @@ describe('Reliability: graceful shutdown (real server process, SIGTERM)', functi
     const ready = await server.call('GET', '/readyz', { token: null });
     expect(ready.status).to.equal(503);
     expect(ready.body.status).to.equal('draining');
-    const refused = await server.call('POST', '/api/admin/bulk-import/mdm/jamf');
+    const refused = await server.call('POST', '/api/admin/bulk-import/mdm/jamf', WAIT_FOR_RESULT);
     expect(refused.status).to.equal(503);
     expect(refused.body.type).to.match(/shutting-down/);
     expect(refused.headers.get('retry-after')).to.equal('30');
@@ -57,7 +58,7 @@ describe('Reliability: graceful shutdown (real server process, SIGTERM)', functi
     const server = await configured({ DRAIN_TIMEOUT_SECONDS: '1' }, dataFile);
     await world.hostile('intune', { hangPage: 2 });
     try {
-      const running = server.call('POST', '/api/admin/bulk-import/mdm/intune');
+      const running = server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
       const runId = await untilRunning(server);
       const exited = once(server.child, 'exit');
       const started = Date.now();
@@ -77,5 +78,22 @@ describe('Reliability: graceful shutdown (real server process, SIGTERM)', functi
     } finally {
       await world.hostile('intune', {});
     }
+  });
+
+  it('waits for a background run (started with 202, nobody holding a request) within the drain timeout, then exits 0', async () => {
+    const dataFile = world.dataFile('background');
+    const server = await configured({ DRAIN_TIMEOUT_SECONDS: '60' }, dataFile);
+    const started = await server.call('POST', '/api/admin/bulk-import/mdm/intune');
+    expect(started.status, started.text).to.equal(202);
+    await untilRunning(server);
+    const exited = once(server.child, 'exit');
+    server.child.kill('SIGTERM');
+    const [code] = await exited;
+    expect(code).to.equal(0);
+    const restarted = await world.start(dataFile);
+    const run = (await restarted.call('GET', started.headers.get('location')!)).body;
+    expect(run.status, 'finished, not cut off').to.equal('completed');
+    expect(run.progress.devicesRead, 'every device read').to.equal(4000);
+    await restarted.kill('SIGTERM');
   });
 });

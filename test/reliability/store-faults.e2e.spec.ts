@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { runCliProcess, type ServerProcess } from './support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from './support/world.js';
 import './support/tally.js';
+import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
 
 const PROBLEM = /^application\/problem\+json/;
 
@@ -38,7 +39,7 @@ describe('Reliability: the embedded store under contention and faults (real proc
       server = await fast.start(dataFile);
       await server.call('PUT', '/api/admin/integrations/intune', { body: fast.intuneSettings() });
       await server.call('PUT', '/api/admin/integrations/jamf', { body: fast.jamfSettings() });
-      expect((await server.call('POST', '/api/admin/bulk-import/mdm/jamf')).status).to.equal(200);
+      expect((await server.call('POST', '/api/admin/bulk-import/mdm/jamf', WAIT_FOR_RESULT)).status).to.equal(200);
     });
     after(async () => fast?.close());
 
@@ -55,7 +56,7 @@ describe('Reliability: the embedded store under contention and faults (real proc
     });
 
     it('a CLI import and a server import of the two sources side by side both complete', async () => {
-      const [cliRun, served] = await Promise.all([runCliProcess(['import', 'jamf', '--json'], fast.env(dataFile)), server.call('POST', '/api/admin/bulk-import/mdm/intune')]);
+      const [cliRun, served] = await Promise.all([runCliProcess(['import', 'jamf', '--json'], fast.env(dataFile)), server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)]);
       expect(cliRun.code, cliRun.stderr).to.equal(0);
       expect(served.status, served.text).to.equal(200);
       expect(`${cliRun.stderr}${server.lines.join('\n')}`).to.not.match(/database is locked/);
@@ -67,14 +68,14 @@ describe('Reliability: the embedded store under contention and faults (real proc
     before(async () => {
       server = await world.start(world.dataFile('full'), { RUN_LEASE_SECONDS: '2' });
       await server.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() });
-      expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune')).status).to.equal(200);
+      expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)).status).to.equal(200);
     });
     after(() => server.kill('SIGTERM'));
 
     it('answers writes with a 503 problem and Retry-After, keeps reads working, and /readyz says not writable', async () => {
       limitFileSize(server.pid, 512);
       try {
-        const imported = await server.call('POST', '/api/admin/bulk-import/mdm/intune');
+        const imported = await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
         expect(imported.status, imported.text).to.equal(503);
         expect(imported.headers.get('content-type')).to.match(PROBLEM);
         expect(Number(imported.headers.get('retry-after'))).to.be.greaterThan(0);
@@ -89,11 +90,11 @@ describe('Reliability: the embedded store under contention and faults (real proc
         limitFileSize(server.pid, 'unlimited');
       }
       expect((await server.call('GET', '/readyz', { token: null })).status).to.equal(200);
-      expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune')).status).to.equal(200);
+      expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)).status).to.equal(200);
     });
 
     it('a run whose failure could not be recorded does not keep its source locked', async () => {
-      const pending = server.call('POST', '/api/admin/bulk-import/mdm/intune');
+      const pending = server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
       for (let i = 0; i < 200; i += 1) {
         const runs = (await server.call('GET', '/api/admin/bulk-import/mdm/runs?source=intune&limit=1')).body;
         if (runs[0]?.status === 'running' && runs[0].pages >= 1) break;
@@ -111,7 +112,7 @@ describe('Reliability: the embedded store under contention and faults (real proc
       const runs = (await server.call('GET', '/api/admin/bulk-import/mdm/runs?source=intune&limit=1')).body;
       expect(runs[0].status, 'its failure could not be written').to.equal('running');
       await sleep(3000); // one 2 s lease, and the sweep after it
-      const next = await server.call('POST', '/api/admin/bulk-import/mdm/intune');
+      const next = await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
       expect(next.status, next.text).to.equal(200);
     });
   });
@@ -145,13 +146,13 @@ describe('Reliability: the embedded store under contention and faults (real proc
         const test = await server.call('POST', '/api/admin/integrations/intune/test');
         expect(test.status).to.equal(200);
         expect(test.body.ok).to.equal(false);
-        const run = await server.call('POST', '/api/admin/bulk-import/mdm/intune');
+        const run = await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
         expect(run.status).to.equal(409);
         expect(run.body.detail).to.match(/not configured/);
         const saved = await server.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() });
         expect(saved.status, saved.text).to.equal(200);
         expect(saved.body).to.include({ status: 'Configured', secretProblem: null });
-        expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune')).status).to.equal(200);
+        expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)).status).to.equal(200);
       } finally {
         await server.kill('SIGTERM');
       }
@@ -168,7 +169,7 @@ describe('Reliability: the embedded store under contention and faults (real proc
       const rotated = await world.start(dataFile, { SECRETS_KEY: keyB });
       try {
         expect((await cards(rotated)).jamf).to.include({ status: 'Configured' });
-        expect((await rotated.call('POST', '/api/admin/bulk-import/mdm/jamf')).status).to.equal(200);
+        expect((await rotated.call('POST', '/api/admin/bulk-import/mdm/jamf', WAIT_FOR_RESULT)).status).to.equal(200);
       } finally {
         await rotated.kill('SIGTERM');
       }

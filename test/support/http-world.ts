@@ -22,7 +22,7 @@ export interface HttpWorld {
   intune: IntuneEmulator;
   jamf: JamfEmulator;
   logLines: string[];
-  call(method: string, path: string, options?: { role?: RoleName | null; body?: unknown; rawBody?: string }): Promise<{ status: number; headers: Headers; body: any; text: string }>;
+  call(method: string, path: string, options?: { role?: RoleName | null; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any; text: string }>;
   stop(): Promise<void>;
 }
 
@@ -44,7 +44,7 @@ export async function startHttpWorld(env: Record<string, string> = {}): Promise<
     logLines,
     async call(method, path, options = {}) {
       const role = options.role === undefined ? 'admin' : options.role;
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...options.headers };
       if (role) headers.authorization = `Bearer ${TOKENS_BY_ROLE[role]}`;
       let body: string | undefined;
       if (options.rawBody !== undefined) body = options.rawBody;

@@ -1,6 +1,6 @@
 import { validateConvention } from '../../domain/hardware/asset-tag.js';
 import { sourceDisplayName, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
-import { addOutcomes, noCounts, type DeviceOutcome, type MissingDevice } from '../../domain/import-run/outcome.js';
+import { addOutcomes, noCounts, type DeviceOutcome, type MissingDevice, type RunCounts } from '../../domain/import-run/outcome.js';
 import { ImportRunRecorder, RunLeaseLost, type RunEnded } from '../import-run-recorder.js';
 import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
 import type { Clock } from '../ports/clock.js';
@@ -24,8 +24,19 @@ export interface ImportFromMdmCommand {
 }
 
 export interface ImportProgress {
+  runId: string;
   page: number;
-  devices: number;
+  /** MDM entries read so far, whatever became of them. */
+  devicesRead: number;
+  /** What the MDM said its whole listing holds, when it said. */
+  announcedTotal: number | null;
+  counts: RunCounts;
+}
+
+/** Who follows a run as it goes: told when it exists, then after each page. */
+export interface ImportObserver {
+  started?(run: { runId: string; source: MdmSourceName; startedAt: string }): void;
+  progress?(progress: ImportProgress): void;
 }
 
 export interface ImportFromMdmDeps {
@@ -68,7 +79,7 @@ export class ImportFromMdm {
     this.missing = new MissingDevices(deps.store, deps.register);
   }
 
-  async execute(command: ImportFromMdmCommand, onProgress?: (progress: ImportProgress) => void): Promise<ImportResult> {
+  async execute(command: ImportFromMdmCommand, observer: ImportObserver = {}): Promise<ImportResult> {
     const { deps } = this;
     const source = await deps.sources.open(command.source);
     const convention = validateConvention(await deps.settings.assetTagConvention());
@@ -81,6 +92,7 @@ export class ImportFromMdm {
       now: this.now(),
     });
     // The heartbeat keeps the lease while a page is slow to come; it stops with the run, or with the process.
+    observer.started?.({ runId: run.runId, source: command.source, startedAt: run.startEvent.data.startedAt });
     const every = Math.max(250, Math.floor(deps.leaseMs / 3));
     const heartbeat = setInterval(() => run.heartbeat(this.now(), every).catch(() => undefined), every);
     heartbeat.unref();
@@ -96,14 +108,16 @@ export class ImportFromMdm {
     let recorded = noCounts();
     let seenDevices = 0;
     let page = 0;
+    let announcedTotal: number | null = null;
     try {
       for await (const mdmPage of interruptible(source.devices(), deps.shutdown)) {
         context.now = this.now();
         warnings.push(...(mdmPage.warnings ?? []));
         unreadable += mdmPage.rejected?.length ?? 0;
+        announcedTotal = mdmPage.announcedTotal ?? announcedTotal;
         const outcomes = [...(await this.pages.importPage(mdmPage.devices, context)), ...(mdmPage.rejected ?? []).map(rejectedOutcome)];
         if (outcomes.length === 0) continue;
-        await run.recordPage(outcomes, this.now());
+        await run.recordPage(outcomes, this.now(), announcedTotal);
         recorded = addOutcomes(recorded, outcomes);
         // Project each page while the connector fetches the next one: the work overlaps the network
         // wait, and the register fills as the run goes rather than all at the end.
@@ -113,7 +127,7 @@ export class ImportFromMdm {
           if (outcome.outcome === 'error' && failed.length < BANNER_DETAIL_LIMIT) failed.push(outcome);
         }
         seenDevices += outcomes.length;
-        onProgress?.({ page: ++page, devices: seenDevices });
+        observer.progress?.({ runId: run.runId, page: ++page, devicesRead: seenDevices, announcedTotal, counts: recorded });
       }
       missing = await this.markMissing(run, context, warnings, unreadable);
       ended = await run.complete(this.now(), warnings);

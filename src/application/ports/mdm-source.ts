@@ -15,6 +15,8 @@ export interface MdmPage {
   rejected?: RejectedEntry[];
   /** What the result must say about the listing itself (fewer devices than announced, …). */
   warnings?: string[];
+  /** How many devices the MDM says its whole listing holds, as far as it has said (Jamf's totalCount); progress only. */
+  announcedTotal?: number;
 }
 
 /** A connected MDM, yielding its managed devices a page at a time (the fleet is never held whole). */

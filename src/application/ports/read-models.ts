@@ -52,6 +52,12 @@ export interface AuditEntry {
   status: 'running' | 'completed' | 'failed';
   counts: RunCounts;
   failureReason: string | null;
+  /** Pages recorded so far. */
+  pages: number;
+  /** What the MDM said its whole listing holds, when it said (Jamf Pro); null otherwise. */
+  announcedTotal: number | null;
+  /** The last page, heartbeat or end recorded: a running run's sign of life. */
+  lastActivityAt: string;
   /** Global position of the last event applied: makes replays idempotent. */
   position: number;
 }
@@ -101,6 +107,7 @@ export interface AuditLogFilter {
 
 export interface AuditLogQueries {
   list(filter: AuditLogFilter): Promise<AuditEntry[]>;
+  byRunId(runId: string): Promise<AuditEntry | null>;
 }
 
 /** Where a projection keeps its documents and its checkpoint, written together. */

@@ -8,20 +8,24 @@ function fold(entry: AuditEntry | undefined, event: ImportRunEvent, position: nu
   switch (event.type) {
     case 'ImportStarted': {
       const { runId, source, triggeredBy, startedAt } = event.data;
-      return { runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, position };
+      return { runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, announcedTotal: null, lastActivityAt: startedAt, position };
     }
     case 'ImportHeartbeat':
-      return entry;
-    case 'ImportPageRecorded':
-      return entry && { ...entry, counts: addCounts(entry.counts, event.data.counts), position };
+      return entry && { ...entry, lastActivityAt: event.data.at, position };
+    case 'ImportPageRecorded': {
+      const { counts, page, recordedAt, announcedTotal } = event.data;
+      return entry && { ...entry, counts: addCounts(entry.counts, counts), pages: page, announcedTotal: announcedTotal ?? entry.announcedTotal ?? null, lastActivityAt: recordedAt, position };
+    }
     case 'ImportMissingRecorded':
-      return entry && { ...entry, counts: { ...entry.counts, missing: (entry.counts.missing ?? 0) + event.data.devices.length }, position };
-    case 'ImportCompleted':
-      return entry && { ...entry, status: 'completed', finishedAt: event.data.completedAt, counts: countsOf(event.data.counts), position };
+      return entry && { ...entry, counts: { ...entry.counts, missing: (entry.counts.missing ?? 0) + event.data.devices.length }, lastActivityAt: event.data.recordedAt, position };
+    case 'ImportCompleted': {
+      const { completedAt, counts, pages } = event.data;
+      return entry && { ...entry, status: 'completed', finishedAt: completedAt, counts: countsOf(counts), pages, lastActivityAt: completedAt, position };
+    }
     case 'ImportFailed': {
-      const { runId, source, triggeredBy, startedAt, failedAt, counts, reason } = event.data;
-      const base = entry ?? { runId, source, triggeredBy, startedAt };
-      return { ...base, status: 'failed', finishedAt: failedAt, counts: countsOf(counts), failureReason: reason, position };
+      const { runId, source, triggeredBy, startedAt, failedAt, counts, reason, pages } = event.data;
+      const base = entry ?? { runId, source, triggeredBy, startedAt, announcedTotal: null };
+      return { ...base, status: 'failed', finishedAt: failedAt, counts: countsOf(counts), failureReason: reason, pages, lastActivityAt: failedAt, position };
     }
     default: {
       const unknown: never = event;

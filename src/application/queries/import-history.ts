@@ -6,7 +6,7 @@ import type { AuditEntry } from '../ports/read-models.js';
 import { importRunsStream } from '../streams.js';
 
 /** A run as the audit log shows it, but computed from the run's own events. */
-export interface RunSummary extends Omit<AuditEntry, 'position'> {
+export interface RunSummary extends Omit<AuditEntry, 'position' | 'announcedTotal' | 'lastActivityAt'> {
   pages: number;
   /** What the MDM's listing got wrong in a completed run (fewer devices than announced, …). */
   warnings: string[];

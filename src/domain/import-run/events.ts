@@ -21,7 +21,14 @@ export type ImportHeartbeat = {
 /** The outcome of every device of one page, recorded as the page is applied. */
 export type ImportPageRecorded = {
   type: 'ImportPageRecorded';
-  data: RunRef & { page: number; outcomes: DeviceOutcome[]; counts: RunCounts; recordedAt: string };
+  data: RunRef & {
+    page: number;
+    outcomes: DeviceOutcome[];
+    counts: RunCounts;
+    recordedAt: string;
+    /** What the MDM said its whole listing holds, when it said; for progress. Absent on older runs. */
+    announcedTotal?: number | null;
+  };
 };
 
 /**

@@ -27,7 +27,7 @@ type Meta = { metadata: { now: string } };
 type Lease = { leaseMs: number; ownerGone: boolean };
 export type StartImport = { type: 'StartImport'; data: { runId: string; source: MdmSourceName; triggeredBy: string; owner: string } & Lease } & Meta;
 export type Heartbeat = { type: 'Heartbeat'; data: { runId: string; source: MdmSourceName } } & Meta;
-export type RecordPage = { type: 'RecordPage'; data: { runId: string; source: MdmSourceName; outcomes: DeviceOutcome[] } } & Meta;
+export type RecordPage = { type: 'RecordPage'; data: { runId: string; source: MdmSourceName; outcomes: DeviceOutcome[]; announcedTotal?: number | null } } & Meta;
 export type RecordMissing = { type: 'RecordMissing'; data: { runId: string; source: MdmSourceName; devices: MissingDevice[] } } & Meta;
 export type CompleteImport = { type: 'CompleteImport'; data: { runId: string; source: MdmSourceName; warnings: string[] } } & Meta;
 export type FailImport = { type: 'FailImport'; data: { runId: string; source: MdmSourceName; reason: string } } & Meta;
@@ -112,11 +112,11 @@ export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportR
     }
     case 'RecordPage': {
       const run = current(state, command.data.runId);
-      const { outcomes, source } = command.data;
+      const { outcomes, source, announcedTotal } = command.data;
       return [
         {
           type: 'ImportPageRecorded',
-          data: { runId: run.runId, source, page: run.pages + 1, outcomes, counts: addOutcomes(noCounts(), outcomes), recordedAt: now },
+          data: { runId: run.runId, source, page: run.pages + 1, outcomes, counts: addOutcomes(noCounts(), outcomes), recordedAt: now, announcedTotal: announcedTotal ?? null },
         },
       ];
     }

@@ -19,6 +19,8 @@ import { JamfSession } from './jamf-session.js';
 /** Jamf asks API clients to stay at or under five concurrent connections. */
 const MAX_CONNECTIONS = 5;
 /** The largest page Jamf serves; larger values are clamped by the server. */
+/** Beyond any real fleet: a larger total is not shown as progress. */
+const MAX_PLAUSIBLE_TOTAL = 10_000_000;
 const PAGE_SIZE = 2000;
 const COMPUTER_VERSIONS = ['v4', 'v3', 'v2', 'v1'] as const;
 const COMPUTER_SECTIONS = ['GENERAL', 'HARDWARE', 'OPERATING_SYSTEM', 'USER_AND_LOCATION', 'STORAGE'];
@@ -109,7 +111,7 @@ export class JamfConnector implements MdmConnector<'jamf'> {
    * ends at an empty or short page, whatever total was announced, and never runs past the page bound;
    * a total that does not match what was sent is said in a warning.
    */
-  private async *paged(session: JamfSession, listing: Listing): AsyncIterable<MdmPage> {
+  private async *paged(session: JamfSession, listing: Listing, before = 0): AsyncIterable<MdmPage> {
     const guard = new PagingGuard('Jamf Pro', new URL(session.tenantUrl).origin, this.maxPages, 'jamf');
     const pageSize = listing.first.results.length;
     let current: Promise<SearchResults> = Promise.resolve(listing.first);
@@ -124,7 +126,10 @@ export class JamfConnector implements MdmConnector<'jamf'> {
         guard.next();
         current = (await startPrefetch(async () => (await this.search(session, listing.pageQuery(page + 1), listing.what)).page)).pending;
       }
-      yield mapEntries(results, served, listing.map, `the Jamf Pro ${listing.what}`);
+      const mapped: MdmPage = mapEntries(results, served, listing.map, `the Jamf Pro ${listing.what}`);
+      // A total that the listing has already outrun says nothing; the bar then shows devices read.
+      if (announced !== null && announced >= served + results.length && announced <= MAX_PLAUSIBLE_TOTAL) mapped.announcedTotal = before + announced;
+      yield mapped;
       served += results.length;
       if (last) break;
     }
@@ -137,11 +142,15 @@ export class JamfConnector implements MdmConnector<'jamf'> {
     try {
       const computerQuery = (page: number) => query(COMPUTER_SECTIONS, page, PAGE_SIZE, 'id:asc');
       const computers = await this.computersPath(session, computerQuery(0));
-      yield* this.paged(session, { what: 'computers', ...computers, pageQuery: (page) => `${computers.path}?${computerQuery(page)}`, map: fromComputer });
+      let computerCount = 0;
+      for await (const page of this.paged(session, { what: 'computers', ...computers, pageQuery: (page) => `${computers.path}?${computerQuery(page)}`, map: fromComputer })) {
+        computerCount += page.devices.length + (page.rejected?.length ?? 0);
+        yield page;
+      }
       const mobilePath = '/api/v2/mobile-devices/detail';
       const mobileQuery = (page: number) => query(MOBILE_SECTIONS, page, PAGE_SIZE, 'mobileDeviceId:asc');
       const mobiles = await this.search(session, `${mobilePath}?${mobileQuery(0)}`, 'mobile devices');
-      yield* this.paged(session, { what: 'mobile devices', first: mobiles.page, announced: mobiles.announced, pageQuery: (page) => `${mobilePath}?${mobileQuery(page)}`, map: fromMobileDevice });
+      yield* this.paged(session, { what: 'mobile devices', first: mobiles.page, announced: mobiles.announced, pageQuery: (page) => `${mobilePath}?${mobileQuery(page)}`, map: fromMobileDevice }, computerCount);
     } catch (error) {
       throw error instanceof MdmSourceFailure ? error : this.failure(error);
     }

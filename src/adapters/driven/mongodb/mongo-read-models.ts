@@ -176,6 +176,12 @@ export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries,
     return docs.map((d) => d.serial as string);
   }
 
+  async byRunId(runId: string): Promise<AuditEntry | null> {
+    // Audit entries are keyed by run id.
+    const doc = await this.db.collection<{ _id: string }>(AUDIT_LOG).findOne({ _id: runId });
+    return doc ? strip<AuditEntry>(doc) : null;
+  }
+
   async list(filter: AuditLogFilter): Promise<AuditEntry[]> {
     const query: Document = {};
     if (filter.source) query.source = filter.source;

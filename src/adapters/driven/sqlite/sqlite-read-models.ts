@@ -221,6 +221,11 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
     return this.db.prepare<[string, string], string>(`SELECT serial FROM ${REGISTER} WHERE sources LIKE ? AND missing NOT LIKE ?`).pluck().all(like, like);
   }
 
+  async byRunId(runId: string): Promise<AuditEntry | null> {
+    const row = this.db.prepare<[string], { doc: string }>(`SELECT doc FROM ${AUDIT_LOG} WHERE key = ?`).get(runId);
+    return row ? JSON.parse(row.doc) : null;
+  }
+
   async list(filter: AuditLogFilter): Promise<AuditEntry[]> {
     const where: string[] = [];
     const params: unknown[] = [];

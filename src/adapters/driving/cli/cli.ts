@@ -12,6 +12,7 @@ import { HardwareQueryDto, RunsQueryDto } from '../http/dtos.js';
 import { BadRequest } from '../http/problem.js';
 import { parseQuery } from '../http/validation.js';
 import { banner, registerTable, runDetail, runsTable } from './format.js';
+import type { ProgressDisplay } from './progress.js';
 import { readUsersFile } from './users-file.js';
 
 export interface CliServices {
@@ -25,7 +26,8 @@ export interface CliServices {
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
-  progress?: (text: string) => void;
+  /** How a run's progress is shown (a bar on a terminal, a line per page otherwise); none under --json. */
+  progress?: () => ProgressDisplay;
 }
 
 /** A mistake in how the command was called: exit 2. */
@@ -79,10 +81,13 @@ function program(services: CliServices, io: CliIo, done: (code: number, human: s
     .option('--by <email>', 'the person you act for (recorded as stated, beside this OS account)')
     .action(async (name: MdmSourceName, options: { by?: string; json?: boolean }) => {
       const triggeredBy = operatorIdentity(options.by);
+      const display = options.json ? undefined : io.progress?.();
       try {
-        const result = await services.importer.execute({ source: name, triggeredBy }, options.json ? undefined : ({ page, devices }) => io.progress?.(`page ${page}: ${devices} devices read`));
+        const result = await services.importer.execute({ source: name, triggeredBy }, display);
+        display?.stop();
         done(0, banner(result), result);
       } catch (error) {
+        display?.stop();
         if (!(error instanceof ImportRunFailed)) throw error;
         done(1, banner(error.result), error.result);
       }

@@ -57,6 +57,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   });
 
   const drain = options.drain ?? new Drain();
+  imports.stopping = () => drain.draining;
   const app = express();
   app.disable('x-powered-by');
   app.use(drain.track);
@@ -90,6 +91,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   admin.get('/bulk-import/mdm', imports.overview);
   admin.get('/bulk-import/mdm/runs', imports.runs);
   admin.get('/bulk-import/mdm/runs/:runId', imports.runDetail);
+  admin.get('/bulk-import/mdm/runs/:runId/stream', imports.runEvents);
   admin.post('/bulk-import/mdm/:source', drain.refuseWhenDraining, limited, imports.run);
   admin.get('/audit-log', imports.auditLogEntries);
   admin.post('/register/rebuild', drain.refuseWhenDraining, imports.rebuild);

@@ -16,6 +16,7 @@ const common = {
 };
 const bodyErrors = { '413': problem('Body over 64 KB'), '415': problem('Unsupported Content-Encoding or charset') };
 const admin = [{ bearerAuth: [] }];
+const runIdParam = { name: 'runId', in: 'path', required: true, schema: { type: 'string' } };
 const nullableString = { type: ['string', 'null'] };
 const COUNTED = ['created', 'updated', 'unchanged', 'skipped', 'errors', 'missing'];
 const counts = { type: 'object', required: COUNTED, properties: Object.fromEntries(COUNTED.map((k) => [k, { type: 'integer', minimum: 0 }])) };
@@ -85,7 +86,32 @@ const described = {
         properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, status: { enum: ['completed', 'failed'] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: { type: 'string' }, durationMs: { type: 'integer' }, counts: ref('RunCounts'), skippedDevices: { type: 'array', items: ref('DeviceOutcome') }, failedDevices: { type: 'array', items: ref('DeviceOutcome') }, missingDevices: { type: 'array', items: ref('MissingDevice'), description: 'Records the complete listing left out for the first time (up to 1,000; the run stream keeps them all)' }, warnings: { type: 'array', items: { type: 'string' }, description: 'What the MDM listing got wrong in a completed run (fewer devices than announced, …)' }, failure: nullableString },
       },
       RunSummary: { type: 'object', properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: nullableString, status: { enum: ['running', 'completed', 'failed'] }, counts: ref('RunCounts'), failureReason: nullableString, pages: { type: 'integer' } } },
-      RunDetail: { allOf: [ref('RunSummary'), { type: 'object', properties: { outcomes: { type: 'array', items: ref('DeviceOutcome') }, missing: { type: 'array', items: ref('MissingDevice'), description: 'Records newly missing from the listing in this run' } } }] },
+      RunProgress: {
+        type: 'object',
+        required: ['runId', 'source', 'status', 'triggeredBy', 'startedAt', 'finishedAt', 'pages', 'counts', 'devicesRead', 'total', 'totalFrom', 'elapsedMs', 'estimatedRemainingMs', 'lastActivityAt', 'failureReason'],
+        properties: {
+          runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, status: { enum: ['running', 'completed', 'failed'] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: nullableString, pages: { type: 'integer' }, counts: ref('RunCounts'),
+          devicesRead: { type: 'integer', description: 'MDM entries read so far' },
+          total: { type: ['integer', 'null'], description: 'The bar\'s end: what the MDM announced (Jamf Pro), else what the last completed run read' },
+          totalFrom: { enum: ['mdm', 'last-run', null] },
+          elapsedMs: { type: 'integer' }, estimatedRemainingMs: { type: ['integer', 'null'], description: 'At the pace so far' }, lastActivityAt: { type: 'string' }, failureReason: nullableString,
+        },
+      },
+      RunDetail: {
+        allOf: [
+          ref('RunSummary'),
+          {
+            type: 'object',
+            required: ['progress', 'outcomes', 'missing'],
+            properties: {
+              progress: ref('RunProgress'),
+              outcomes: { type: ['array', 'null'], items: ref('DeviceOutcome'), description: 'Every device\'s outcome once the run has ended; null while it runs' },
+              missing: { type: ['array', 'null'], items: ref('MissingDevice'), description: 'Records newly missing from the listing in this run; null while it runs' },
+              banner: ref('ImportResult'),
+            },
+          },
+        ],
+      },
       AuditEntry: { type: 'object', properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: nullableString, status: { enum: ['running', 'completed', 'failed'] }, counts: ref('RunCounts'), failureReason: nullableString } },
       Hardware: {
         type: 'object',
@@ -136,10 +162,12 @@ const described = {
     '/api/admin/bulk-import/mdm': { get: { summary: 'Per source: the Configured badge and the last run', security: admin, responses: { '200': json({ type: 'array', items: ref('SourceOverview') }), ...common } } },
     '/api/admin/bulk-import/mdm/{source}': {
       post: {
-        summary: 'Run the import synchronously and return the result banner',
+        summary: 'Start an import run: 202 with where to follow it, or, with Prefer: wait=N, the result banner when the run ends within N seconds',
         security: admin,
-        parameters: [source],
-        responses: { '200': json(ref('ImportResult')), '409': problem('Not configured, a run of this source is in progress, or this run was closed by another process'), '429': problem('Rate limited'), '502': problem('The MDM was lost half-way, or answered something other than device data; the body carries the partial result'), ...common },
+        parameters: [source, { name: 'Prefer', in: 'header', required: false, schema: { type: 'string', examples: ['wait=600'] }, description: 'RFC 7240 wait=N (seconds, at most 3600): hold the request until the run ends and answer its banner (200, or 502 when it failed); a run still going after N seconds is answered 202 as without it' }],
+        responses: {
+          '202': { description: 'The run exists and goes on in the background; follow it at Location', headers: { Location: { schema: { type: 'string' }, description: '/api/admin/bulk-import/mdm/runs/{runId}' } }, content: { 'application/json': { schema: ref('RunProgress') } } },
+          '200': json(ref('ImportResult'), 'With Prefer: wait=N, the run ended in time: its banner'), '409': problem('Not configured, a run of this source is in progress, or this run was closed by another process'), '429': problem('Rate limited'), '502': problem('The MDM was lost half-way, or answered something other than device data; the body carries the partial result'), ...common },
       },
     },
     '/api/admin/bulk-import/mdm/runs': {
@@ -151,7 +179,20 @@ const described = {
       },
     },
     '/api/admin/bulk-import/mdm/runs/{runId}': {
-      get: { summary: 'One run with every device outcome', security: admin, parameters: [{ name: 'runId', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': json(ref('RunDetail')), '404': problem('Unknown run'), ...common } },
+      get: {
+        summary: 'One run: live progress while it goes; once ended, every device outcome, the newly missing devices and the banner too',
+        security: admin,
+        parameters: [runIdParam],
+        responses: { '200': json(ref('RunDetail')), '404': problem('Unknown run'), ...common },
+      },
+    },
+    '/api/admin/bulk-import/mdm/runs/{runId}/stream': {
+      get: {
+        summary: 'The run\'s progress as Server-Sent Events: `progress` (a RunProgress) whenever it moves, then `end` (an ImportResult) and the stream closes; `reconnect` when this instance stops',
+        security: admin,
+        parameters: [runIdParam],
+        responses: { '200': { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, '404': problem('Unknown run'), ...common },
+      },
     },
     '/api/admin/audit-log': {
       get: { summary: 'The audit-log projection: one entry per run', security: admin, parameters: [query('source', { enum: [...MDM_SOURCES] }), query('from', { type: 'string' }), query('to', { type: 'string' }), query('limit', { type: 'integer' })], responses: { '200': json({ type: 'array', items: ref('AuditEntry') }), ...common } },
@@ -199,6 +240,7 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'post /api/admin/bulk-import/mdm/{source}': ['importFromMdm', 'bulk import'],
   'get /api/admin/bulk-import/mdm/runs': ['listImportRuns', 'bulk import'],
   'get /api/admin/bulk-import/mdm/runs/{runId}': ['getImportRun', 'bulk import'],
+  'get /api/admin/bulk-import/mdm/runs/{runId}/stream': ['streamImportRun', 'bulk import'],
   'get /api/admin/audit-log': ['listAuditLog', 'bulk import'],
   'post /api/admin/register/rebuild': ['rebuildRegister', 'register'],
   'get /api/hardware': ['searchRegister', 'register'],

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { inject, injectable } from 'inversify';
-import type { ImportFromMdm } from '../../../../application/commands/import-from-mdm.js';
+import type { BackgroundImports } from '../../../../application/background-imports.js';
+import type { RunProgress } from '../../../../application/queries/run-progress.js';
 import type { Integrations } from '../../../../application/integrations.js';
 import type { ImportHistory } from '../../../../application/queries/import-history.js';
 import type { AuditLogQueries } from '../../../../application/ports/read-models.js';
@@ -10,17 +11,28 @@ import { RunsQueryDto } from '../dtos.js';
 import { BadRequest } from '../problem.js';
 import { parseQuery } from '../validation.js';
 import { sourceParam } from './integrations.controller.js';
+import { preferredWait } from '../prefer.js';
+import { streamRunEvents } from '../run-events.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+function unknownRun(runId: string): BadRequest {
+  return new BadRequest(`No import run ${runId} in the event stream.`, [{ field: 'runId', message: 'unknown run: list runs with GET /api/admin/bulk-import/mdm/runs' }], 404);
+}
 
 /** Admin → Bulk import, the import history auditors read, the audit log, and rebuild. */
 @injectable()
 export class BulkImportController {
   constructor(
-    @inject(TOKENS.ImportFromMdm) private readonly importer: ImportFromMdm,
+    @inject(TOKENS.BackgroundImports) private readonly imports: BackgroundImports,
+    @inject(TOKENS.RunProgress) private readonly progress: RunProgress,
     @inject(TOKENS.ImportHistory) private readonly history: ImportHistory,
     @inject(TOKENS.Integrations) private readonly integrations: Integrations,
     @inject(TOKENS.AuditLogQueries) private readonly auditLog: AuditLogQueries,
     @inject(TOKENS.Projections) private readonly projections: Projections,
   ) {}
+
+  /** Set by the server while it drains, so open event streams end and clients reconnect elsewhere. */
+  stopping: () => boolean = () => false;
 
   overview = async (_request: Request, response: Response) => {
     const cards = await this.integrations.list();
@@ -31,21 +43,48 @@ export class BulkImportController {
     );
   };
 
+  /**
+   * Starts the run and answers 202 with where to follow it; with `Prefer: wait=N` it holds the request
+   * for up to N seconds and answers the banner (200, or the failure's problem) when the run ends in time.
+   */
   run = async (request: Request, response: Response) => {
     const source = sourceParam(request);
-    response.json(await this.importer.execute({ source, triggeredBy: request.principal!.email }));
+    const { runId, done } = await this.imports.start({ source, triggeredBy: request.principal!.email });
+    const wait = preferredWait(request.get('prefer'));
+    if (wait !== null) {
+      const timer = new AbortController();
+      const timeUp = sleep(wait * 1000, null, { signal: timer.signal }).catch(() => null);
+      const ended = await Promise.race([done.then((result) => ({ result }), (error: unknown) => ({ error })), timeUp]);
+      timer.abort();
+      if (ended && 'error' in ended) throw ended.error;
+      if (ended) return void response.json(ended.result);
+    }
+    const location = `/api/admin/bulk-import/mdm/runs/${encodeURIComponent(runId)}`;
+    response.status(202).location(location).json(await this.progress.of(runId));
+  };
+
+  /** A run: its progress while it goes; once ended, every device's outcome and the banner as well. */
+  runDetail = async (request: Request, response: Response) => {
+    const runId = String(request.params.runId);
+    const progress = await this.progress.of(runId);
+    const ended = progress?.status === 'running' ? null : await this.progress.ended(runId);
+    if (!progress && !ended) throw unknownRun(runId);
+    if (!ended) return void response.json({ ...progress, progress, outcomes: null, missing: null, warnings: [] });
+    response.json({ ...ended.detail, progress, banner: ended.banner });
+  };
+
+  /** The same progress as Server-Sent Events until the run ends. */
+  runEvents = async (request: Request, response: Response) => {
+    const runId = String(request.params.runId);
+    const first = await this.progress.of(runId);
+    if (!first) throw unknownRun(runId);
+    await streamRunEvents(response, runId, first, this.progress, { everyMs: 500, keepAliveMs: 15_000, stopping: () => this.stopping() });
   };
 
   runs = async (request: Request, response: Response) => {
     const query = await parseQuery(RunsQueryDto, request.query as Record<string, unknown>, ['limit']);
     const runs = await this.history.runs({ source: query.source, from: query.from, to: query.to });
     response.json(query.limit ? runs.slice(0, query.limit) : runs);
-  };
-
-  runDetail = async (request: Request, response: Response) => {
-    const run = await this.history.run(String(request.params.runId));
-    if (!run) throw new BadRequest(`No import run ${request.params.runId} in the event stream.`, [{ field: 'runId', message: 'unknown run' }], 404);
-    response.json(run);
   };
 
   auditLogEntries = async (request: Request, response: Response) => {

@@ -1,0 +1,122 @@
+import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
+import type { RunCounts } from '../../domain/import-run/outcome.js';
+import type { ImportResult } from '../commands/import-result.js';
+import type { Clock } from '../ports/clock.js';
+import type { Projections } from '../ports/projections.js';
+import type { AuditEntry, AuditLogQueries } from '../ports/read-models.js';
+import type { ImportHistory, RunDetail } from './import-history.js';
+
+/** A run as a progress bar shows it, running or ended. */
+export interface RunProgressView {
+  runId: string;
+  source: MdmSourceName;
+  status: AuditEntry['status'];
+  triggeredBy: string;
+  startedAt: string;
+  finishedAt: string | null;
+  pages: number;
+  counts: RunCounts;
+  /** MDM entries read so far, whatever became of them. */
+  devicesRead: number;
+  /** The bar's end: what the MDM announced, else what the last completed run read; null when neither is known. */
+  total: number | null;
+  totalFrom: 'mdm' | 'last-run' | null;
+  elapsedMs: number;
+  /** At the pace so far; null until there is a pace and a total. */
+  estimatedRemainingMs: number | null;
+  lastActivityAt: string;
+  failureReason: string | null;
+}
+
+/** The result banner of an ended run, bounded like the one the import itself returns. */
+export function bannerOf(run: RunDetail): ImportResult {
+  const limit = 1000;
+  const finishedAt = run.finishedAt ?? run.startedAt;
+  return {
+    runId: run.runId,
+    source: run.source,
+    status: run.status === 'failed' ? 'failed' : 'completed',
+    triggeredBy: run.triggeredBy,
+    startedAt: run.startedAt,
+    finishedAt,
+    durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse(run.startedAt)),
+    counts: run.counts,
+    skippedDevices: run.outcomes.filter((o) => o.outcome === 'skipped').slice(0, limit),
+    failedDevices: run.outcomes.filter((o) => o.outcome === 'error').slice(0, limit),
+    missingDevices: run.missing.slice(0, limit),
+    warnings: run.warnings,
+    failure: run.failureReason,
+  };
+}
+
+function read(counts: RunCounts): number {
+  return counts.created + counts.updated + counts.unchanged + counts.skipped + counts.errors;
+}
+
+/**
+ * Progress read from the audit log, which the run updates page by page: any instance answers it, for
+ * runs started by the API, the CLI or a schedule alike, without reading the run's per-device outcomes.
+ */
+export class RunProgress {
+  constructor(
+    private readonly auditLog: AuditLogQueries,
+    private readonly projections: Projections,
+    private readonly history: ImportHistory,
+    private readonly clock: Clock,
+  ) {}
+
+  async of(runId: string): Promise<RunProgressView | null> {
+    let entry = await this.auditLog.byRunId(runId);
+    if (!entry) {
+      // A run just started is in the stream before the audit log shows it.
+      await this.projections.catchUp();
+      entry = await this.auditLog.byRunId(runId);
+    }
+    return entry ? this.view(entry) : null;
+  }
+
+  /** The run in full once it has ended (per-device outcomes, newly missing devices), with its banner. */
+  async ended(runId: string): Promise<{ detail: RunDetail; banner: ImportResult } | null> {
+    const detail = await this.history.run(runId);
+    return detail && detail.status !== 'running' ? { detail, banner: bannerOf(detail) } : null;
+  }
+
+  private async view(entry: AuditEntry): Promise<RunProgressView> {
+    const devicesRead = read(entry.counts);
+    const running = entry.status === 'running';
+    const end = running ? this.clock.now().toISOString() : (entry.finishedAt ?? entry.lastActivityAt);
+    const elapsedMs = Math.max(0, Date.parse(end) - Date.parse(entry.startedAt));
+    let total: number | null = running ? entry.announcedTotal : devicesRead;
+    let totalFrom: RunProgressView['totalFrom'] = total === null ? null : 'mdm';
+    if (running && total === null) {
+      total = await this.lastRunTotal(entry);
+      totalFrom = total === null ? null : 'last-run';
+    }
+    if (total !== null) total = Math.max(total, devicesRead);
+    const estimatedRemainingMs = running && total !== null && devicesRead > 0 ? Math.round((elapsedMs / devicesRead) * (total - devicesRead)) : running ? null : 0;
+    return {
+      runId: entry.runId,
+      source: entry.source,
+      status: entry.status,
+      triggeredBy: entry.triggeredBy,
+      startedAt: entry.startedAt,
+      finishedAt: entry.finishedAt,
+      pages: entry.pages ?? 0,
+      counts: entry.counts,
+      devicesRead,
+      total,
+      totalFrom,
+      elapsedMs,
+      estimatedRemainingMs,
+      lastActivityAt: entry.lastActivityAt ?? entry.startedAt,
+      failureReason: entry.failureReason,
+    };
+  }
+
+  /** Graph announces no total: the last completed run of the source is the best guess of the fleet's size. */
+  private async lastRunTotal(entry: AuditEntry): Promise<number | null> {
+    const runs = await this.auditLog.list({ source: entry.source, to: entry.startedAt, limit: 10 });
+    const last = runs.find((r) => r.runId !== entry.runId && r.status === 'completed');
+    return last ? read(last.counts) : null;
+  }
+}
