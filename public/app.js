@@ -288,6 +288,46 @@ async function attachRun(source, runId) {
   }
 }
 
+/** What an import would do, record by record; nothing is changed. */
+function showPreview(result) {
+  const banner = $('#banner');
+  banner.hidden = false;
+  banner.className = `banner preview ${result.status === 'failed' ? 'failed' : ''}`;
+  const row = (cells) => el('tr', {}, cells.map((value) => el('td', {}, value ?? '—')));
+  const table = (id, caption, headings, rows) => (rows.length
+    ? el('details', { open: true }, el('summary', {}, `${caption} (${rows.length})`),
+      el('div', { class: 'table-wrap' }, el('table', { id }, el('thead', {}, el('tr', {}, headings.map((h) => el('th', { scope: 'col' }, h)))), el('tbody', {}, rows))))
+    : null);
+  const changes = (u) => [...u.changes.map((c) => `${FIELD_NAMES[c.field] ?? c.field}: ${c.from ?? '(none)'} → ${c.to}`), ...u.notes].join('; ');
+  setChildren(banner,
+    el('h3', {}, `${NAMES[result.source]}: preview — nothing was changed`),
+    el('p', { class: 'muted' }, `What an import would do now (looked at by ${result.triggeredBy}, kept in the import history).`),
+    countsList(result.counts),
+    result.failure ? el('p', {}, `Stopped: ${result.failure}`) : null,
+    ...(result.warnings ?? []).map((warning) => el('p', { class: 'warning' }, `Warning: ${warning}`)),
+    table('preview-updated', 'Would update', ['Asset tag', 'Serial', 'Name', 'Changes'], result.updated.map((u) => row([u.assetTag, u.serial, u.name, changes(u)]))),
+    table('preview-created', 'Would create', ['Serial', 'Name', 'Model', 'Category', 'Assignee'], result.created.map((c) => row([c.serial, c.name, c.model, c.category, c.assigneeEmail]))),
+    table('preview-missing', 'Would mark missing', ['Asset tag', 'Serial', 'Name', 'Last listed'], result.missingDevices.map((d) => row([d.assetTag, d.serial, d.name, when(d.lastListedAt)]))),
+    outcomeList('Errors', result.failedDevices),
+    outcomeList('Skipped', result.skippedDevices),
+  );
+}
+
+async function runPreview(source, button) {
+  button.disabled = true;
+  const progress = el('span', { class: 'progress', role: 'status' }, `Reading ${NAMES[source]} to preview…`);
+  button.after(progress);
+  try {
+    showPreview(await api('POST', `/api/admin/bulk-import/mdm/${source}/preview`));
+  } catch (error) {
+    if (error.problem?.result) showPreview(error.problem.result);
+    else notice(describeProblem(error), 'bad');
+  } finally {
+    progress.remove();
+    button.disabled = false;
+  }
+}
+
 async function runImport(source, button) {
   const dialog = $('#confirm');
   $('#confirm-text').textContent = `OnTrackio will pull every managed device from ${NAMES[source]} and create or update hardware records. The run goes on in the background: you can leave this page and come back.`;
@@ -315,12 +355,14 @@ loaders['bulk-import'] = async () => {
     if (busy) running.push([s.source, last.runId]);
     const button = el('button', { type: 'button', class: 'primary', disabled: s.status !== 'Configured' || busy || attached.has(last?.runId) }, `Import devices from ${s.name}`);
     button.addEventListener('click', () => runImport(s.source, button));
+    const preview = el('button', { type: 'button', disabled: s.status !== 'Configured' }, `Preview import from ${s.name}`);
+    preview.addEventListener('click', () => runPreview(s.source, preview));
     return el('div', { class: 'card', 'data-source-card': s.source },
       el('h3', {}, s.name, el('span', { class: `badge ${s.status === 'Configured' ? 'configured' : 'not-configured'}` }, s.status)),
       s.status === 'Configured' ? null : el('p', {}, 'Finish Step 1 in Integrations first.'),
       last && !busy ? el('p', { class: 'muted' }, `Last run ${new Date(last.startedAt).toLocaleString()}: ${last.status}, ${last.counts.created} created, ${last.counts.updated} updated, ${last.counts.unchanged} unchanged, ${last.counts.skipped} skipped, ${last.counts.errors} errors, ${last.counts.missing ?? 0} newly missing.`) : null,
       last ? null : el('p', { class: 'muted' }, 'Never run.'),
-      el('div', { class: 'actions' }, button));
+      el('div', { class: 'actions' }, button, preview));
   }));
   for (const [source, runId] of running) attachRun(source, runId);
 };
@@ -328,7 +370,7 @@ loaders['bulk-import'] = async () => {
 // ---- Import history ---------------------------------------------------------------------------
 /** A run in words: source and when, never a UUID. */
 function runTitle(run) {
-  return `${NAMES[run.source]} import, ${new Date(run.startedAt).toLocaleString()}`;
+  return `${NAMES[run.source]} ${run.kind === 'preview' ? 'preview' : 'import'}, ${new Date(run.startedAt).toLocaleString()}`;
 }
 
 const PROBLEM_COLUMNS = [['reason', 'Reason'], ['outcome', 'Outcome'], ['serial', 'Serial'], ['sourceDeviceId', 'MDM device id'], ['deviceName', 'Name'], ['detail', 'Detail']];
@@ -360,7 +402,8 @@ function problemsTable(run, outcomes) {
 loaders.history = async () => {
   const runs = await api('GET', '/api/admin/bulk-import/mdm/runs');
   $('#runs tbody').replaceChildren(...runs.map((r) => {
-    const status = r.status === 'failed' && r.failureReason ? `failed: ${r.failureReason}` : r.status;
+    const outcome = r.status === 'failed' && r.failureReason ? `failed: ${r.failureReason}` : r.status;
+    const status = r.kind === 'preview' ? `preview (nothing changed), ${outcome}` : outcome;
     const cells = [new Date(r.startedAt).toLocaleString(), NAMES[r.source], status, r.counts.created, r.counts.updated, r.counts.unchanged, r.counts.skipped, r.counts.errors, r.counts.missing ?? 0, r.triggeredBy];
     const row = el('tr', { tabindex: 0 }, cells.map((value) => el('td', {}, value)));
     const open = async () => {

@@ -45,6 +45,12 @@ async function readRuns(store: EventStore, source: MdmSourceName): Promise<{ sta
   return { state: fold(current), revision: current.at(-1)!.revision };
 }
 
+/** The start of the source's last run that read its whole listing (and so looked for missing devices), if any. */
+export async function lastCompleteListingAt(store: EventStore, source: MdmSourceName): Promise<string | null> {
+  const [last] = await store.readStream(importRunsStream(source), { types: ['ImportMissingRecorded'], backwards: true, maxCount: 1 });
+  return last ? (last.data as Extract<ImportRunEvent, { type: 'ImportMissingRecorded' }>['data']).listingStartedAt : null;
+}
+
 /**
  * Records one import run on its source's run stream, holding the run's lease: one append at a time
  * (pages and heartbeats never race each other), and a clear stop if another process closed the run.
@@ -120,9 +126,8 @@ export class ImportRunRecorder {
   }
 
   /** The start of the source's last earlier run that read its whole listing, if any. */
-  async lastCompleteListingAt(): Promise<string | null> {
-    const [last] = await this.store.readStream(importRunsStream(this.source), { types: ['ImportMissingRecorded'], backwards: true, maxCount: 1 });
-    return last ? (last.data as Extract<ImportRunEvent, { type: 'ImportMissingRecorded' }>['data']).listingStartedAt : null;
+  lastCompleteListingAt(): Promise<string | null> {
+    return lastCompleteListingAt(this.store, this.source);
   }
 
   /** Ends the run; the returned event carries its final counts. */

@@ -18,6 +18,7 @@ export const TOKENS = {
   Projections: Symbol('Projections'),
   ImportFromMdm: Symbol('ImportFromMdm'),
   BackgroundImports: Symbol('BackgroundImports'),
+  PreviewImport: Symbol('PreviewImport'),
   RunProgress: Symbol('RunProgress'),
   ImportHistory: Symbol('ImportHistory'),
   HandEdits: Symbol('HandEdits'),

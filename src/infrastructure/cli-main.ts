@@ -30,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       argv,
       {
         importer: container.get(TOKENS.ImportFromMdm),
+        previewer: container.get(TOKENS.PreviewImport),
         history: container.get(TOKENS.ImportHistory),
         register: container.get(TOKENS.HardwareRegisterQueries),
         projections: container.get(TOKENS.Projections),

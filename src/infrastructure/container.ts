@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Container, type ResolutionContext } from 'inversify';
-import { ImportFromMdm } from '../application/commands/import-from-mdm.js';
+import { ImportFromMdm, type ImportFromMdmDeps } from '../application/commands/import-from-mdm.js';
+import { PreviewImport } from '../application/commands/preview-import.js';
 import { BackgroundImports } from '../application/background-imports.js';
 import { RunProgress } from '../application/queries/run-progress.js';
 import { HandEdits } from '../application/commands/hand-edits.js';
@@ -94,18 +95,18 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind(TOKENS.LookupBySerial).toDynamicValue((ctx) => new LookupBySerial(ctx.get(TOKENS.ConnectorSettings), ctx.get(TOKENS.MdmConnectors)));
   container.bind(TOKENS.TestConnection).toDynamicValue((ctx) => new TestConnection(ctx.get(TOKENS.ConnectorSettings), ctx.get(TOKENS.MdmConnectors)));
 
-  container.bind(TOKENS.ImportFromMdm).toDynamicValue((ctx) =>
-    new ImportFromMdm({
-      ...registerWriters(ctx),
-      sources: ctx.get<MdmSourceProvider>(TOKENS.MdmSourceProvider),
-      users: ctx.get<UserDirectory>(TOKENS.UserDirectory),
-      register: ctx.get<HardwareRegisterQueries>(TOKENS.HardwareRegisterQueries),
-      leaseMs: config.runLeaseMs,
-      owner: ctx.get<RunOwner>(TOKENS.RunOwner),
-      shutdown: ctx.get<AbortController>(TOKENS.Shutdown).signal,
-      metrics,
-    }),
-  );
+  const importDeps = (ctx: ResolutionContext): ImportFromMdmDeps => ({
+    ...registerWriters(ctx),
+    sources: ctx.get<MdmSourceProvider>(TOKENS.MdmSourceProvider),
+    users: ctx.get<UserDirectory>(TOKENS.UserDirectory),
+    register: ctx.get<HardwareRegisterQueries>(TOKENS.HardwareRegisterQueries),
+    leaseMs: config.runLeaseMs,
+    owner: ctx.get<RunOwner>(TOKENS.RunOwner),
+    shutdown: ctx.get<AbortController>(TOKENS.Shutdown).signal,
+    metrics,
+  });
+  container.bind(TOKENS.ImportFromMdm).toDynamicValue((ctx) => new ImportFromMdm(importDeps(ctx)));
+  container.bind(TOKENS.PreviewImport).toDynamicValue((ctx) => new PreviewImport(importDeps(ctx)));
   container.bind(TOKENS.ImportHistory).toDynamicValue((ctx) => new ImportHistory(ctx.get<EventStore>(TOKENS.EventStore)));
   container.bind(TOKENS.BackgroundImports).toDynamicValue((ctx) => new BackgroundImports(ctx.get<ImportFromMdm>(TOKENS.ImportFromMdm)));
   container.bind(TOKENS.RunProgress).toDynamicValue((ctx) =>

@@ -20,6 +20,7 @@ describe('CLI', () => {
   const cli = (...args: string[]) => runCli(args, services(), { out: (t) => out.push(t), err: (t) => err.push(t), progress: () => progressLines((t) => progress.push(t)) });
   const services = (): CliServices => ({
     importer: app.importer,
+    previewer: app.previewer,
     history: app.history,
     register: app.register,
     projections: app.projections,
@@ -57,6 +58,21 @@ describe('CLI', () => {
     bar.progress!({ runId: 'r1', page: 3, devicesRead: 600, announcedTotal: 1000, counts });
     bar.stop();
     expect(drawn).to.match(/jamf \[[=-]+\] 600\/1000 devices \| 590 created, 0 updated, 0 unchanged, 10 skipped, 0 errors/);
+  });
+
+  it('previews an import with --dry-run: each field old → new, nothing written', async () => {
+    await cli('import', 'jamf');
+    app.fleets.jamf = () => [macbook({ osVersion: '15.1' })];
+    const before = (await app.store.readAll({ after: 0, maxCount: 10_000 })).events.filter((e) => e.stream.startsWith('hardware-')).length;
+    out = [];
+    expect(await cli('import', 'jamf', '--dry-run')).to.equal(0);
+    expect(out[0]).to.match(/^Preview of an import from Jamf Pro \(nothing was changed\): 0 created, 1 updated, 0 unchanged, 0 skipped, 0 errors, 0 newly missing/);
+    expect(out[0]).to.match(/update {2}C02XK1JHJGH5 +HW-00001 OS version 15\.0 → 15\.1/);
+    const after = (await app.store.readAll({ after: 0, maxCount: 10_000 })).events.filter((e) => e.stream.startsWith('hardware-')).length;
+    expect(after).to.equal(before);
+    out = [];
+    expect(await cli('history', '--json')).to.equal(0);
+    expect(JSON.parse(out[0]!)[0]).to.include({ kind: 'preview', status: 'completed' });
   });
 
   it('records the OS account that ran an import, and a --by email only as stated, refusing one that is not an email', async () => {

@@ -220,6 +220,19 @@ describe('Admin page in headless Chromium', function () {
     await page.locator('#search').getByLabel('Missing from MDM').selectOption('');
   });
 
+  it('previews an import: what it would update, field by field, and nothing changes', async () => {
+    await page.getByRole('button', { name: 'Bulk import' }).click();
+    await page.getByRole('button', { name: 'Preview import from Microsoft Intune' }).click();
+    await page.locator('#banner h3', { hasText: 'Microsoft Intune: preview — nothing was changed' }).waitFor({ timeout: 30_000 });
+    expect(await page.locator('#banner details summary', { hasText: 'Would update' }).textContent()).to.equal('Would update (2)');
+    const notes = await page.locator('#preview-updated tbody tr td:nth-child(4)').allTextContents();
+    for (const note of notes) expect(note).to.match(/^Microsoft Intune lists it again \(missing since /);
+    expect((await world.call('GET', '/api/hardware?missingFrom=intune')).body.total, 'still missing: a preview changes nothing').to.equal(2);
+    await page.screenshot({ path: `${SHOTS}/bulk-import-preview.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Import history' }).click();
+    await page.locator('#runs tbody tr', { hasText: 'preview (nothing changed)' }).first().waitFor();
+  });
+
   it('stays usable at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Bulk import' }).click();

@@ -1,6 +1,7 @@
 import type { Container } from 'inversify';
 import { InMemoryMdmSource } from '../../src/adapters/driven/synthetic/in-memory-mdm-source.js';
 import type { ImportFromMdm } from '../../src/application/commands/import-from-mdm.js';
+import type { PreviewImport } from '../../src/application/commands/preview-import.js';
 import type { HandEdits } from '../../src/application/commands/hand-edits.js';
 import type { ImportHistory } from '../../src/application/queries/import-history.js';
 import { SourceNotConfigured, type MdmSourceProvider } from '../../src/application/ports/mdm-source.js';
@@ -35,6 +36,7 @@ export class EmbeddedApp {
   }
 
   get importer() { return this.container.get<ImportFromMdm>(TOKENS.ImportFromMdm); }
+  get previewer() { return this.container.get<PreviewImport>(TOKENS.PreviewImport); }
   get history() { return this.container.get<ImportHistory>(TOKENS.ImportHistory); }
   get edits() { return this.container.get<HandEdits>(TOKENS.HandEdits); }
   get register() { return this.container.get<HardwareRegisterQueries>(TOKENS.HardwareRegisterQueries); }

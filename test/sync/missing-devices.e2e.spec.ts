@@ -86,4 +86,30 @@ describe('Sync: devices that left the MDM (real server process, emulated MDMs)',
       await world.retire('jamf', []);
     }
   });
+
+  it('previews through the API: what an import would mark missing, nothing changed, no asset tag taken, and who looked is in the history', async () => {
+    await importFrom('intune');
+    const { items } = (await server.call('GET', '/api/hardware?source=intune&limit=1&sort=serial&order=desc')).body as { items: Array<{ serial: string }> };
+    await world.retire('intune', [items[0]!.serial]);
+    try {
+      const recordsBefore = (await server.call('GET', '/api/hardware?limit=1')).body.total;
+      const preview = await server.call('POST', '/api/admin/bulk-import/mdm/intune/preview');
+      expect(preview.status, preview.text).to.equal(200);
+      expect(preview.body.counts.missing).to.equal(1);
+      expect(preview.body.missingDevices.map((d: { serial: string }) => d.serial)).to.deep.equal([items[0]!.serial]);
+      expect((await server.call('GET', '/api/hardware?missingFrom=intune')).body.total).to.equal(0);
+      expect((await server.call('GET', '/api/hardware?limit=1')).body.total).to.equal(recordsBefore);
+      const [latest] = (await server.call('GET', '/api/admin/bulk-import/mdm/runs?source=intune')).body as Array<{ kind: string; runId: string; triggeredBy: string }>;
+      expect(latest).to.include({ kind: 'preview', runId: preview.body.previewId, triggeredBy: 'ops@acme.example' });
+      await world.hostile('intune', { htmlPage: true });
+      const failed = await server.call('POST', '/api/admin/bulk-import/mdm/intune/preview');
+      expect(failed.status).to.equal(502);
+      expect(failed.headers.get('content-type')).to.match(/^application\/problem\+json/);
+      expect(failed.body.fix).to.match(/nothing was changed/);
+      expect(failed.body.result.status).to.equal('failed');
+    } finally {
+      await world.hostile('intune', {});
+      await world.retire('intune', []);
+    }
+  });
 });

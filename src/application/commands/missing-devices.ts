@@ -16,6 +16,8 @@ export interface MissingSweep {
   /** Every serial the run's listing named, whatever became of the device in the run. */
   listed: ReadonlySet<string>;
   lastCompleteListingAt: string | null;
+  /** A preview: say which records would be marked, mark none. */
+  dryRun?: boolean;
 }
 
 /**
@@ -55,6 +57,7 @@ export class MissingDevices {
         const { sourceDeviceId, lastListedAt } = event.data;
         found.set(hardwareStream(serial), { serial, hardwareId: state.hardwareId, assetTag: state.assetTag, name: state.name, sourceDeviceId, lastListedAt });
       }
+      if (sweep.dryRun) return [...found.values()];
       const results = appends.length > 0 ? await this.store.appendMany(appends) : [];
       const retry = new Set<string>();
       for (const result of results) {

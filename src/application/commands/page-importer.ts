@@ -5,6 +5,7 @@ import { normaliseEmail } from '../../domain/hardware/email-address.js';
 import { SupersededEntry } from '../../domain/hardware/errors.js';
 import { evolve } from '../../domain/hardware/evolve.js';
 import type { Assignee, HardwareEvent } from '../../domain/hardware/events.js';
+import type { Hardware } from '../../domain/hardware/state.js';
 import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
 import { screenDevice } from '../../domain/hardware/screening.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
@@ -25,7 +26,14 @@ export interface PageContext {
   seen: Map<string, string>;
   /** Every serial the listing named so far, imported or not: the records it did not leave out. */
   listed: Set<string>;
+  /** A preview: decide every device as an import would, but append nothing and reserve no asset tag. */
+  dryRun?: boolean;
+  /** Told what was decided for each device of the page (a preview shows it). */
+  decided?: (index: number, events: readonly HardwareEvent[], before: Hardware) => void;
 }
+
+/** A preview names no asset tag it has not reserved. */
+export const TAG_ON_IMPORT = '(assigned on import)';
 
 interface Candidate {
   index: number;
@@ -121,7 +129,8 @@ export class PageImporter {
     const serials = [...new Set(candidates.map((c) => c.serial))];
     const loaded = await this.hardware.loadMany(serials);
     const unseen = serials.filter((s) => !loaded.get(s)!.state.exists).length;
-    let nextTag = unseen > 0 ? await this.tags.reserve(unseen) : 0;
+    let nextTag = unseen > 0 && !context.dryRun ? await this.tags.reserve(unseen) : 0;
+    const newTag = () => (context.dryRun ? TAG_ON_IMPORT : formatAssetTag(context.convention, nextTag++));
 
     const work = new Map<string, SerialWork>();
     // Only this pass's new reporters: copying the run's whole map on every page made a run's cost grow with devices × pages.
@@ -141,13 +150,14 @@ export class PageImporter {
               device,
               runId: context.runId,
               assignee: assignees.get(normaliseEmail(device.userEmail) ?? '') ?? null,
-              newHardware: state.exists ? null : { hardwareId: this.ids.newId(), assetTag: formatAssetTag(context.convention, nextTag++) },
+              newHardware: state.exists ? null : { hardwareId: this.ids.newId(), assetTag: newTag() },
             },
             metadata: { now: context.now },
           },
           state,
         );
         entry.events.push(...events);
+        context.decided?.(index, events, state);
         const after = events.reduce(evolve, state);
         const ids = after.exists ? { hardwareId: after.hardwareId, assetTag: after.assetTag } : {};
         outcomes[index] = firstReporter !== undefined
@@ -175,7 +185,7 @@ export class PageImporter {
       byStream.set(stream, entry);
       appends.push({ stream, expectedRevision: entry.loaded.expectedRevision, events: entry.events.map((e) => ({ ...e, metadata: { importRunId: context.runId } })) });
     }
-    const results = appends.length > 0 ? await this.store.appendMany(appends) : [];
+    const results = appends.length > 0 && !context.dryRun ? await this.store.appendMany(appends) : [];
     const conflicted: Candidate[] = [];
     for (const result of results) if (!result.ok) conflicted.push(...byStream.get(result.stream)!.members);
     const retried = new Set(conflicted.map((c) => c.serial));

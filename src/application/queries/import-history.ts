@@ -3,10 +3,13 @@ import type { ImportRunEvent } from '../../domain/import-run/events.js';
 import { addOutcomes, countsOf, noCounts, type DeviceOutcome, type MissingDevice } from '../../domain/import-run/outcome.js';
 import type { EventStore, RecordedEvent } from '../ports/event-store.js';
 import type { AuditEntry } from '../ports/read-models.js';
-import { importRunsStream } from '../streams.js';
+import { importRunsStream, previewsStream } from '../streams.js';
+import type { ImportPreviewed } from '../../domain/import-run/preview.js';
 
 /** A run as the audit log shows it, but computed from the run's own events. */
 export interface RunSummary extends Omit<AuditEntry, 'position' | 'announcedTotal' | 'lastActivityAt'> {
+  /** An import, or a preview that changed nothing (kept so an auditor sees who looked). */
+  kind: 'import' | 'preview';
   pages: number;
   /** What the MDM's listing got wrong in a completed run (fewer devices than announced, …). */
   warnings: string[];
@@ -35,7 +38,7 @@ function summarise(events: readonly RecordedEvent[], withOutcomes: boolean): Map
     const { runId } = event.data;
     if (event.type === 'ImportStarted') {
       const { source, triggeredBy, startedAt } = event.data;
-      runs.set(runId, { runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, warnings: [], outcomes: [], missing: [] });
+      runs.set(runId, { kind: 'import', runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, warnings: [], outcomes: [], missing: [] });
       continue;
     }
     const run = runs.get(runId);
@@ -77,6 +80,11 @@ export class ImportHistory {
         if (filter.to && run.startedAt > filter.to) continue;
         summaries.push(run);
       }
+      for (const preview of await this.previews(source)) {
+        if (filter.from && preview.startedAt < filter.from) continue;
+        if (filter.to && preview.startedAt > filter.to) continue;
+        summaries.push(preview);
+      }
     }
     return summaries.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
@@ -97,6 +105,17 @@ export class ImportHistory {
       const run = summarise(await this.store.readStream(importRunsStream(source)), true).get(runId);
       if (run) return run;
     }
+    for (const source of MDM_SOURCES) {
+      const preview = (await this.previews(source)).find((p) => p.runId === runId);
+      if (preview) return { ...preview, outcomes: [], missing: [] };
+    }
     return null;
+  }
+
+  private async previews(source: MdmSourceName): Promise<RunSummary[]> {
+    return (await this.store.readStream(previewsStream(source), { types: ['ImportPreviewed'] })).map((recorded) => {
+      const { previewId, triggeredBy, startedAt, finishedAt, counts, warnings, failure } = (recorded.data as ImportPreviewed['data']);
+      return { kind: 'preview', runId: previewId, source, triggeredBy, startedAt, finishedAt, status: failure ? 'failed' : 'completed', counts: countsOf(counts), failureReason: failure, pages: 0, warnings };
+    });
   }
 }

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { ImportFromMdm } from '../../../application/commands/import-from-mdm.js';
 import { ImportRunFailed } from '../../../application/commands/import-result.js';
+import { PreviewFailed, type PreviewImport } from '../../../application/commands/preview-import.js';
 import type { ImportHistory } from '../../../application/queries/import-history.js';
 import type { Projections } from '../../../application/ports/projections.js';
 import type { HardwareRegisterQueries } from '../../../application/ports/read-models.js';
@@ -11,12 +12,13 @@ import type { SqliteUserDirectory } from '../../driven/sqlite/sqlite-user-direct
 import { HardwareQueryDto, RunsQueryDto } from '../http/dtos.js';
 import { BadRequest } from '../http/problem.js';
 import { parseQuery } from '../http/validation.js';
-import { banner, registerTable, runDetail, runsTable } from './format.js';
+import { banner, previewReport, registerTable, runDetail, runsTable } from './format.js';
 import type { ProgressDisplay } from './progress.js';
 import { readUsersFile } from './users-file.js';
 
 export interface CliServices {
   importer: ImportFromMdm;
+  previewer: PreviewImport;
   history: ImportHistory;
   register: HardwareRegisterQueries;
   projections: Projections;
@@ -79,8 +81,18 @@ function program(services: CliServices, io: CliIo, done: (code: number, human: s
 
   json(root.command('import').description('pull every managed device of the source into the register').argument('<source>', 'intune or jamf', source))
     .option('--by <email>', 'the person you act for (recorded as stated, beside this OS account)')
-    .action(async (name: MdmSourceName, options: { by?: string; json?: boolean }) => {
+    .option('--dry-run', 'show what the import would do (fields old → new, missing devices) and change nothing')
+    .action(async (name: MdmSourceName, options: { by?: string; json?: boolean; dryRun?: boolean }) => {
       const triggeredBy = operatorIdentity(options.by);
+      if (options.dryRun) {
+        try {
+          const result = await services.previewer.execute({ source: name, triggeredBy });
+          return done(0, previewReport(result), result);
+        } catch (error) {
+          if (!(error instanceof PreviewFailed)) throw error;
+          return done(1, previewReport(error.result), error.result);
+        }
+      }
       const display = options.json ? undefined : io.progress?.();
       try {
         const result = await services.importer.execute({ source: name, triggeredBy }, display);

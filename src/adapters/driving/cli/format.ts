@@ -1,11 +1,18 @@
 import type { ImportResult } from '../../../application/commands/import-result.js';
+import type { PreviewResult } from '../../../application/commands/preview-import.js';
 import type { RunDetail, RunSummary } from '../../../application/queries/import-history.js';
 import type { HardwareRecord, Page } from '../../../application/ports/read-models.js';
 import { sourceDisplayName } from '../../../domain/hardware/mdm-source.js';
-import type { RunCounts } from '../../../domain/import-run/outcome.js';
+import type { DeviceOutcome, RunCounts } from '../../../domain/import-run/outcome.js';
 
 function counts(c: RunCounts): string {
   return `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.errors} errors, ${c.missing ?? 0} newly missing`;
+}
+
+function byReason(devices: readonly DeviceOutcome[]): string {
+  const reasons = new Map<string, number>();
+  for (const d of devices) reasons.set(d.reason ?? 'other', (reasons.get(d.reason ?? 'other') ?? 0) + 1);
+  return [...reasons].map(([reason, n]) => `${n} ${reason}`).join(', ');
 }
 
 export function banner(result: ImportResult): string {
@@ -16,13 +23,30 @@ export function banner(result: ImportResult): string {
   if (result.failure) lines.push(`  stopped: ${result.failure}`);
   for (const warning of result.warnings ?? []) lines.push(`  warning: ${warning}`);
   for (const d of result.failedDevices) lines.push(`  error   ${d.serial ?? '(no serial)'} [${d.sourceDeviceId}] ${d.detail ?? d.reason}`);
-  if (result.counts.skipped > 0) {
-    const byReason = new Map<string, number>();
-    for (const d of result.skippedDevices) byReason.set(d.reason ?? 'other', (byReason.get(d.reason ?? 'other') ?? 0) + 1);
-    const reasons = [...byReason].map(([reason, n]) => `${n} ${reason}`).join(', ');
-    lines.push(`  skipped: ${reasons} — every device and why: history ${result.runId}`);
-  }
+  if (result.counts.skipped > 0) lines.push(`  skipped: ${byReason(result.skippedDevices)} — every device and why: history ${result.runId}`);
   for (const d of result.missingDevices ?? []) lines.push(`  missing ${d.serial} ${d.assetTag} ${d.name}: no longer listed (last listed ${d.lastListedAt ?? 'unknown'})`);
+  return lines.join('\n');
+}
+
+const FIELD_NAMES: Record<string, string> = { manufacturer: 'Manufacturer', model: 'Model', operatingSystem: 'Operating system', osVersion: 'OS version', macAddress: 'MAC address' };
+
+/** A dry run: what the import would do, record by record; nothing was changed. */
+export function previewReport(result: PreviewResult): string {
+  const lines = [
+    `Preview of an import from ${sourceDisplayName(result.source)} ${result.status === 'completed' ? '(nothing was changed)' : 'stopped'}: ${counts(result.counts)}`,
+  ];
+  if (result.failure) lines.push(`  stopped: ${result.failure}`);
+  for (const warning of result.warnings) lines.push(`  warning: ${warning}`);
+  for (const c of result.created) lines.push(`  create  ${c.serial.padEnd(16)} ${c.name}${c.assigneeEmail ? ` (assigned to ${c.assigneeEmail})` : ''}`);
+  for (const u of result.updated) {
+    const changes = u.changes.map((c) => `${FIELD_NAMES[c.field] ?? c.field} ${c.from ?? '(none)'} → ${c.to}`);
+    lines.push(`  update  ${u.serial.padEnd(16)} ${u.assetTag} ${[...changes, ...u.notes].join('; ')}`);
+  }
+  for (const d of result.missingDevices) lines.push(`  missing ${d.serial.padEnd(16)} ${d.assetTag} would be marked missing (last listed ${d.lastListedAt ?? 'unknown'})`);
+  for (const d of result.failedDevices) lines.push(`  error   ${d.serial ?? '(no serial)'} [${d.sourceDeviceId}] ${d.detail ?? d.reason}`);
+  if (result.counts.skipped > 0) lines.push(`  skipped: ${byReason(result.skippedDevices)} — each device with --json`);
+  const shown = Math.max(result.created.length, result.updated.length, result.missingDevices.length);
+  if (shown >= result.listLimit) lines.push(`  lists stop at ${result.listLimit} entries each; the counts are whole.`);
   return lines.join('\n');
 }
 

@@ -93,6 +93,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   admin.get('/bulk-import/mdm/runs/:runId', imports.runDetail);
   admin.get('/bulk-import/mdm/runs/:runId/stream', imports.runEvents);
   admin.post('/bulk-import/mdm/:source', drain.refuseWhenDraining, limited, imports.run);
+  admin.post('/bulk-import/mdm/:source/preview', drain.refuseWhenDraining, limited, imports.preview);
   admin.get('/audit-log', imports.auditLogEntries);
   admin.post('/register/rebuild', drain.refuseWhenDraining, imports.rebuild);
   app.use('/api/admin', admin);

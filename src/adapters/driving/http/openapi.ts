@@ -85,7 +85,29 @@ const described = {
         description: 'The result banner.',
         properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, status: { enum: ['completed', 'failed'] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: { type: 'string' }, durationMs: { type: 'integer' }, counts: ref('RunCounts'), skippedDevices: { type: 'array', items: ref('DeviceOutcome') }, failedDevices: { type: 'array', items: ref('DeviceOutcome') }, missingDevices: { type: 'array', items: ref('MissingDevice'), description: 'Records the complete listing left out for the first time (up to 1,000; the run stream keeps them all)' }, warnings: { type: 'array', items: { type: 'string' }, description: 'What the MDM listing got wrong in a completed run (fewer devices than announced, …)' }, failure: nullableString },
       },
-      RunSummary: { type: 'object', properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: nullableString, status: { enum: ['running', 'completed', 'failed'] }, counts: ref('RunCounts'), failureReason: nullableString, pages: { type: 'integer' } } },
+      RunSummary: { type: 'object', properties: { kind: { enum: ['import', 'preview'], description: 'A preview changed nothing; it is listed so an auditor sees who looked' }, runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: nullableString, status: { enum: ['running', 'completed', 'failed'] }, counts: ref('RunCounts'), failureReason: nullableString, pages: { type: 'integer' } } },
+      PreviewResult: {
+        type: 'object',
+        required: ['previewId', 'source', 'status', 'triggeredBy', 'startedAt', 'finishedAt', 'durationMs', 'counts', 'created', 'updated', 'skippedDevices', 'failedDevices', 'missingDevices', 'warnings', 'failure', 'listLimit'],
+        properties: {
+          previewId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, status: { enum: ['completed', 'failed'] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: { type: 'string' }, durationMs: { type: 'integer' }, counts: ref('RunCounts'),
+          created: { type: 'array', items: { type: 'object', required: ['serial', 'name', 'category', 'sourceDeviceId'], properties: { serial: { type: 'string' }, name: { type: 'string' }, model: nullableString, category: { type: 'string' }, sourceDeviceId: { type: 'string' }, assigneeEmail: nullableString } }, description: 'Asset tags are given only by the import itself' },
+          updated: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['serial', 'assetTag', 'name', 'sourceDeviceId', 'changes', 'notes'],
+              properties: {
+                serial: { type: 'string' }, assetTag: { type: 'string' }, name: { type: 'string' }, sourceDeviceId: { type: 'string' },
+                changes: { type: 'array', items: { type: 'object', required: ['field', 'from', 'to'], properties: { field: { type: 'string' }, from: nullableString, to: { type: 'string' } } } },
+                notes: { type: 'array', items: { type: 'string' }, description: 'What else the import would record (listed again, assigned, also reported by …)' },
+              },
+            },
+          },
+          skippedDevices: { type: 'array', items: ref('DeviceOutcome') }, failedDevices: { type: 'array', items: ref('DeviceOutcome') }, missingDevices: { type: 'array', items: ref('MissingDevice') },
+          warnings: { type: 'array', items: { type: 'string' } }, failure: nullableString, listLimit: { type: 'integer', description: 'Each list holds at most this many entries; the counts are whole' },
+        },
+      },
       RunProgress: {
         type: 'object',
         required: ['runId', 'source', 'status', 'triggeredBy', 'startedAt', 'finishedAt', 'pages', 'counts', 'devicesRead', 'total', 'totalFrom', 'elapsedMs', 'estimatedRemainingMs', 'lastActivityAt', 'failureReason'],
@@ -104,7 +126,7 @@ const described = {
             type: 'object',
             required: ['progress', 'outcomes', 'missing'],
             properties: {
-              progress: ref('RunProgress'),
+              progress: { oneOf: [ref('RunProgress'), { type: 'null' }], description: 'null for a preview' },
               outcomes: { type: ['array', 'null'], items: ref('DeviceOutcome'), description: 'Every device\'s outcome once the run has ended; null while it runs' },
               missing: { type: ['array', 'null'], items: ref('MissingDevice'), description: 'Records newly missing from the listing in this run; null while it runs' },
               banner: ref('ImportResult'),
@@ -168,6 +190,20 @@ const described = {
         responses: {
           '202': { description: 'The run exists and goes on in the background; follow it at Location', headers: { Location: { schema: { type: 'string' }, description: '/api/admin/bulk-import/mdm/runs/{runId}' } }, content: { 'application/json': { schema: ref('RunProgress') } } },
           '200': json(ref('ImportResult'), 'With Prefer: wait=N, the run ended in time: its banner'), '409': problem('Not configured, a run of this source is in progress, or this run was closed by another process'), '429': problem('Rate limited'), '502': problem('The MDM was lost half-way, or answered something other than device data; the body carries the partial result'), ...common },
+      },
+    },
+    '/api/admin/bulk-import/mdm/{source}/preview': {
+      post: {
+        summary: 'What an import would do now: records created, updated (each field old → new), unchanged, skipped, newly missing. Appends nothing to the register and reserves no asset tag; recorded as a preview run in the history',
+        security: admin,
+        parameters: [source],
+        responses: {
+          '200': json(ref('PreviewResult')),
+          '409': problem('Not configured'),
+          '429': problem('Rate limited'),
+          '502': problem('The MDM was lost half-way, or answered something other than device data; the body carries what was seen (result)'),
+          ...common,
+        },
       },
     },
     '/api/admin/bulk-import/mdm/runs': {
@@ -238,6 +274,7 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'post /api/admin/integrations/{source}/test': ['testConnection', 'integrations'],
   'get /api/admin/bulk-import/mdm': ['bulkImportOverview', 'bulk import'],
   'post /api/admin/bulk-import/mdm/{source}': ['importFromMdm', 'bulk import'],
+  'post /api/admin/bulk-import/mdm/{source}/preview': ['previewImport', 'bulk import'],
   'get /api/admin/bulk-import/mdm/runs': ['listImportRuns', 'bulk import'],
   'get /api/admin/bulk-import/mdm/runs/{runId}': ['getImportRun', 'bulk import'],
   'get /api/admin/bulk-import/mdm/runs/{runId}/stream': ['streamImportRun', 'bulk import'],

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { STATUS_CODES, type Server } from 'node:http';
 import { ImportRunFailed } from '../../../application/commands/import-result.js';
+import { PreviewFailed } from '../../../application/commands/preview-import.js';
 import { RunLeaseLost } from '../../../application/import-run-recorder.js';
 import { ImportInterrupted } from '../../../application/commands/interruptible.js';
 import { DependencyUnavailable } from '../../../application/ports/errors.js';
@@ -68,6 +69,18 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof ImportRunFailed && error.cause instanceof DependencyUnavailable) return { ...toProblem(error.cause), result: error.result };
   if (error instanceof ImportRunFailed && error.cause instanceof ImportInterrupted) {
     return { type: type('shutting-down'), title: 'The server is shutting down', status: 503, detail: error.cause.message, result: error.result, fix: 'Run the import again in a moment.', retryAfterSeconds: 30 };
+  }
+  if (error instanceof PreviewFailed) {
+    const shuttingDown = error.cause instanceof ImportInterrupted;
+    return {
+      type: type(shuttingDown ? 'shutting-down' : 'preview-failed'),
+      title: shuttingDown ? 'The server is shutting down' : 'The preview stopped before the end',
+      status: shuttingDown ? 503 : 502,
+      detail: error.message,
+      result: error.result,
+      fix: 'Fix the cause, then preview again: nothing was changed.',
+      ...(shuttingDown ? { retryAfterSeconds: 30 } : {}),
+    };
   }
   if (error instanceof ImportRunFailed) {
     return { type: type('import-failed'), title: 'The import stopped before the end', status: 502, detail: error.message, result: error.result, fix: 'Fix the cause, then re-run: the import is idempotent.' };

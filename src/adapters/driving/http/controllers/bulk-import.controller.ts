@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { inject, injectable } from 'inversify';
 import type { BackgroundImports } from '../../../../application/background-imports.js';
 import type { RunProgress } from '../../../../application/queries/run-progress.js';
+import type { PreviewImport } from '../../../../application/commands/preview-import.js';
 import type { Integrations } from '../../../../application/integrations.js';
 import type { ImportHistory } from '../../../../application/queries/import-history.js';
 import type { AuditLogQueries } from '../../../../application/ports/read-models.js';
@@ -25,6 +26,7 @@ export class BulkImportController {
   constructor(
     @inject(TOKENS.BackgroundImports) private readonly imports: BackgroundImports,
     @inject(TOKENS.RunProgress) private readonly progress: RunProgress,
+    @inject(TOKENS.PreviewImport) private readonly previewer: PreviewImport,
     @inject(TOKENS.ImportHistory) private readonly history: ImportHistory,
     @inject(TOKENS.Integrations) private readonly integrations: Integrations,
     @inject(TOKENS.AuditLogQueries) private readonly auditLog: AuditLogQueries,
@@ -61,6 +63,12 @@ export class BulkImportController {
     }
     const location = `/api/admin/bulk-import/mdm/runs/${encodeURIComponent(runId)}`;
     response.status(202).location(location).json(await this.progress.of(runId));
+  };
+
+  /** What an import would do, changing nothing; recorded as a preview in the history. */
+  preview = async (request: Request, response: Response) => {
+    const source = sourceParam(request);
+    response.json(await this.previewer.execute({ source, triggeredBy: request.principal!.email }));
   };
 
   /** A run: its progress while it goes; once ended, every device's outcome and the banner as well. */
