@@ -131,6 +131,22 @@ async function showDevicesLeaving(url: string, intuneUrl: string, caFile: string
   await trust.close();
 }
 
+/** Jamf Pro synced every hour: the server starts the first scheduled run at its next check, and says when the next is due. */
+async function showScheduledRun(url: string): Promise<void> {
+  await api(url, 'PUT', '/api/admin/integrations/jamf/schedule', { kind: 'every', hours: 1 });
+  say('\nJamf Pro scheduled: every hour. Waiting for the server to start the first scheduled run…');
+  for (let i = 0; i < 600; i += 1) {
+    const jamf = ((await api(url, 'GET', '/api/admin/bulk-import/mdm')) as Array<{ source: string; schedule: { lastScheduledRun: { status: string; runId: string; startedAt: string } | null; nextRunAt: string | null } }>).find((s) => s.source === 'jamf')!;
+    const last = jamf.schedule.lastScheduledRun;
+    if (last && last.status !== 'running') {
+      say(`Scheduled run ${last.runId} (triggered by schedule, ${last.startedAt}): ${last.status}. Next scheduled run: ${jamf.schedule.nextRunAt}.`);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('No scheduled run started within a minute.');
+}
+
 async function stopAll(): Promise<void> {
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   await emulators?.stop();
@@ -144,7 +160,7 @@ async function main(): Promise<void> {
     '--intune-devices', values['intune-devices']!, '--jamf-computers', values['jamf-computers']!, '--jamf-mobiles', values['jamf-mobiles']!,
   ]);
   const { served } = emulators;
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_FILE: dataFile, NODE_EXTRA_CA_CERTS: served.caFile, API_TOKENS: `${token}=demo-admin@acme.example:admin`, PORT: values.port, HOST: '127.0.0.1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_FILE: dataFile, NODE_EXTRA_CA_CERTS: served.caFile, API_TOKENS: `${token}=demo-admin@acme.example:admin`, PORT: values.port, HOST: '127.0.0.1', SCHEDULE_CHECK_SECONDS: '2' };
   delete env.EVENTSTORE_CONNECTION_STRING;
   delete env.MONGODB_URI;
 
@@ -160,11 +176,22 @@ async function main(): Promise<void> {
   }
   for (const source of ['intune', 'jamf'] as const) {
     const started = await fetch(`${url}/api/admin/bulk-import/mdm/${source}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-    if (started.status !== 202) throw new Error(`POST /api/admin/bulk-import/mdm/${source}: ${((await started.json()) as { detail?: string }).detail ?? started.status}`);
-    say(`\n${source}: run started in the background (202, Location: ${started.headers.get('location')})`);
-    say(banner(await followRun(url, started.headers.get('location')!)));
+    let location = started.headers.get('location');
+    if (started.status === 409) {
+      // The schedule left on by an earlier demo may have started this source's run already: follow that one.
+      const running = ((await api(url, 'GET', '/api/admin/bulk-import/mdm')) as Array<{ source: string; lastRun: { runId: string; status: string; triggeredBy: string } | null }>).find((s) => s.source === source)?.lastRun;
+      if (running?.status !== 'running') throw new Error(`POST /api/admin/bulk-import/mdm/${source}: ${((await started.json()) as { detail?: string }).detail}`);
+      location = `/api/admin/bulk-import/mdm/runs/${running.runId}`;
+      say(`\n${source}: a run started by ${running.triggeredBy} is already going; following it`);
+    } else if (started.status !== 202) {
+      throw new Error(`POST /api/admin/bulk-import/mdm/${source}: ${((await started.json()) as { detail?: string }).detail ?? started.status}`);
+    } else {
+      say(`\n${source}: run started in the background (202, Location: ${location})`);
+    }
+    say(banner(await followRun(url, location!)));
   }
   await showDevicesLeaving(url, served.intune.url, served.caFile);
+  await showScheduledRun(url);
   say(`
 Admin page:   ${url}/   (sign in with the token below)
 Sign-in token: ${token}

@@ -288,6 +288,57 @@ async function attachRun(source, runId) {
   }
 }
 
+/** A scheduled run in words: when and how it ended. */
+function scheduledRunText(run) {
+  if (!run) return 'No scheduled run yet.';
+  return `Last scheduled run ${new Date(run.startedAt).toLocaleString()}: ${run.status}${run.status === 'failed' && run.failureReason ? ` — ${run.failureReason}` : ''}.`;
+}
+
+function scheduleText(schedule) {
+  if (schedule.kind === 'every') return `Every ${schedule.hours} hour${schedule.hours === 1 ? '' : 's'}`;
+  if (schedule.kind === 'daily') return `Daily at ${schedule.at} (${schedule.timeZone})`;
+  return 'Off: imports run only when someone starts them';
+}
+
+/** The source's sync schedule: what it is, when it runs next, how the last scheduled run went, and a form to change it. */
+function scheduleView(source, view, configured) {
+  const { schedule } = view;
+  const kind = el('select', { name: 'kind' }, [['off', 'Off'], ['every', 'Every N hours'], ['daily', 'Daily at']].map(([value, label]) => el('option', { value, selected: schedule.kind === value }, label)));
+  const hours = el('input', { name: 'hours', type: 'number', min: '1', max: '168', value: schedule.hours ?? 24 });
+  const at = el('input', { name: 'at', type: 'time', value: schedule.at ?? '02:00' });
+  const timeZone = el('input', { name: 'timeZone', value: schedule.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone, autocomplete: 'off' });
+  const fields = { hours: el('label', {}, 'Hours', hours), at: el('label', {}, 'Time', at), timeZone: el('label', {}, 'Time zone', timeZone) };
+  const showFields = () => {
+    fields.hours.hidden = kind.value !== 'every';
+    fields.at.hidden = kind.value !== 'daily';
+    fields.timeZone.hidden = kind.value !== 'daily';
+  };
+  kind.addEventListener('change', showFields);
+  showFields();
+  const form = el('form', { class: 'schedule', id: `schedule-${source}`, 'aria-label': `Sync schedule for ${NAMES[source]}` },
+    el('label', {}, 'Repeat', kind), fields.hours, fields.at, fields.timeZone,
+    el('button', { type: 'submit', disabled: !configured }, 'Save schedule'),
+    el('p', { 'data-result': '', role: 'status' }));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = kind.value === 'every' ? { kind: 'every', hours: Number(hours.value) } : kind.value === 'daily' ? { kind: 'daily', at: at.value, timeZone: timeZone.value.trim() } : { kind: 'off' };
+    try {
+      await api('PUT', `/api/admin/integrations/${source}/schedule`, body);
+      await loaders['bulk-import']();
+      showResult($(`[data-source-card="${source}"] form.schedule`), true, 'Schedule saved.');
+    } catch (error) {
+      const problem = error.problem ?? {};
+      markField(form, problem.field ?? problem.errors?.[0]?.field, problem.field ? problem.detail : problem.errors?.[0]?.message);
+      showResult(form, false, problem.fix ? problem.detail : describeProblem(error), problem.fix);
+    }
+  });
+  return el('div', { class: 'schedule-box', 'data-schedule': source },
+    el('p', { class: 'schedule-now' }, `Schedule: ${scheduleText(schedule)}.`, view.nextRunAt ? ` Next run ${new Date(view.nextRunAt) <= new Date() ? 'at the next check' : new Date(view.nextRunAt).toLocaleString()}.` : ''),
+    schedule.kind === 'off' && !view.lastScheduledRun ? null : el('p', { class: `schedule-last ${view.problem ? 'bad' : 'muted'}` }, scheduledRunText(view.lastScheduledRun)),
+    view.problem ? el('p', { class: 'bad schedule-problem' }, 'The last scheduled run failed and no run has succeeded since.') : null,
+    form);
+}
+
 /** What an import would do, record by record; nothing is changed. */
 function showPreview(result) {
   const banner = $('#banner');
@@ -357,12 +408,14 @@ loaders['bulk-import'] = async () => {
     button.addEventListener('click', () => runImport(s.source, button));
     const preview = el('button', { type: 'button', disabled: s.status !== 'Configured' }, `Preview import from ${s.name}`);
     preview.addEventListener('click', () => runPreview(s.source, preview));
+    const scheduleBox = scheduleView(s.source, s.schedule, s.status === 'Configured');
     return el('div', { class: 'card', 'data-source-card': s.source },
       el('h3', {}, s.name, el('span', { class: `badge ${s.status === 'Configured' ? 'configured' : 'not-configured'}` }, s.status)),
       s.status === 'Configured' ? null : el('p', {}, 'Finish Step 1 in Integrations first.'),
       last && !busy ? el('p', { class: 'muted' }, `Last run ${new Date(last.startedAt).toLocaleString()}: ${last.status}, ${last.counts.created} created, ${last.counts.updated} updated, ${last.counts.unchanged} unchanged, ${last.counts.skipped} skipped, ${last.counts.errors} errors, ${last.counts.missing ?? 0} newly missing.`) : null,
       last ? null : el('p', { class: 'muted' }, 'Never run.'),
-      el('div', { class: 'actions' }, button, preview));
+      el('div', { class: 'actions' }, button, preview),
+      scheduleBox);
   }));
   for (const [source, runId] of running) attachRun(source, runId);
 };

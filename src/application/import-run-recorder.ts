@@ -17,6 +17,14 @@ export class RunLeaseLost extends Error {
   }
 }
 
+/** The run stream moved since the caller looked (another instance's scheduler started the run): nothing was started. */
+export class RunStreamMoved extends Error {
+  constructor(readonly source: MdmSourceName) {
+    super(`The ${source} import runs changed since this start was decided; another instance took it.`);
+    this.name = 'RunStreamMoved';
+  }
+}
+
 export interface LeaseTerms {
   leaseMs: number;
   owner: RunOwner;
@@ -69,10 +77,11 @@ export class ImportRunRecorder {
 
   static async start(
     store: EventStore,
-    params: { source: MdmSourceName; runId: string; triggeredBy: string; now: string } & LeaseTerms,
+    params: { source: MdmSourceName; runId: string; triggeredBy: string; now: string; onlyIfUnchangedSince?: ExpectedRevision } & LeaseTerms,
   ): Promise<ImportRunRecorder> {
-    const { now, owner, leaseMs, ...data } = params;
+    const { now, owner, leaseMs, onlyIfUnchangedSince, ...data } = params;
     const { state, revision } = await readRuns(store, params.source);
+    if (onlyIfUnchangedSince !== undefined && onlyIfUnchangedSince !== revision) throw new RunStreamMoved(params.source);
     const ownerGone = owner.isGone(state.inProgress?.owner ?? null);
     const events = decideRun({ type: 'StartImport', data: { ...data, owner: owner.id, leaseMs, ownerGone }, metadata: { now } }, state);
     try {
@@ -84,6 +93,7 @@ export class ImportRunRecorder {
         // Someone appended between our read and our write: that can only be another run starting.
         const running = (await readRuns(store, params.source)).state.inProgress;
         if (running) throw new ImportAlreadyRunning(params.source, running.runId, running.startedAt, running.triggeredBy);
+        if (onlyIfUnchangedSince !== undefined) throw new RunStreamMoved(params.source);
       }
       throw error;
     }

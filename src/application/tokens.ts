@@ -19,6 +19,7 @@ export const TOKENS = {
   ImportFromMdm: Symbol('ImportFromMdm'),
   BackgroundImports: Symbol('BackgroundImports'),
   PreviewImport: Symbol('PreviewImport'),
+  ScheduledImports: Symbol('ScheduledImports'),
   RunProgress: Symbol('RunProgress'),
   ImportHistory: Symbol('ImportHistory'),
   HandEdits: Symbol('HandEdits'),

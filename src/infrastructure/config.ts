@@ -15,6 +15,8 @@ export interface Config {
   mdmMaxPages: number;
   /** On SIGTERM: how long requests in flight (a running import) may take before runs are recorded as interrupted. */
   drainTimeoutMs: number;
+  /** How often the sync schedules are checked (SCHEDULE_CHECK_SECONDS); 0 turns scheduled imports off in this process. */
+  scheduleCheckMs: number;
   /** SECRETS_KEY_PREVIOUS: opens secrets sealed before a key rotation; they are re-sealed with SECRETS_KEY. */
   secretsKeyPrevious: string | null;
   port: number;
@@ -76,6 +78,7 @@ export function loadConfig(env: Env = process.env): Config {
     mdmResponseTimeoutMs: integer(env, 'MDM_RESPONSE_TIMEOUT_SECONDS', 30, 1, 300) * 1000,
     mdmMaxPages: integer(env, 'MDM_MAX_PAGES', 1000, 2, 100_000),
     drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_SECONDS', 25, 1, 600) * 1000,
+    scheduleCheckMs: integer(env, 'SCHEDULE_CHECK_SECONDS', 30, 0, 3600) * 1000,
     secretsKeyPrevious: env.SECRETS_KEY_PREVIOUS?.trim() || null,
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',

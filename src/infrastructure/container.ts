@@ -4,6 +4,7 @@ import { ImportFromMdm, type ImportFromMdmDeps } from '../application/commands/i
 import { PreviewImport } from '../application/commands/preview-import.js';
 import { BackgroundImports } from '../application/background-imports.js';
 import { RunProgress } from '../application/queries/run-progress.js';
+import { ScheduledImports } from '../application/scheduled-imports.js';
 import { HandEdits } from '../application/commands/hand-edits.js';
 import { ImportHistory } from '../application/queries/import-history.js';
 import { HardwareHistory } from '../application/queries/hardware-history.js';
@@ -109,6 +110,16 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind(TOKENS.PreviewImport).toDynamicValue((ctx) => new PreviewImport(importDeps(ctx)));
   container.bind(TOKENS.ImportHistory).toDynamicValue((ctx) => new ImportHistory(ctx.get<EventStore>(TOKENS.EventStore)));
   container.bind(TOKENS.BackgroundImports).toDynamicValue((ctx) => new BackgroundImports(ctx.get<ImportFromMdm>(TOKENS.ImportFromMdm)));
+  container.bind(TOKENS.ScheduledImports).toDynamicValue((ctx) =>
+    new ScheduledImports({
+      settings: ctx.get(TOKENS.ConnectorSettings),
+      store: ctx.get<EventStore>(TOKENS.EventStore),
+      auditLog: ctx.get<AuditLogQueries>(TOKENS.AuditLogQueries),
+      projections: ctx.get<Projections>(TOKENS.Projections),
+      imports: ctx.get<BackgroundImports>(TOKENS.BackgroundImports),
+      clock: ctx.get<Clock>(TOKENS.Clock),
+    }),
+  );
   container.bind(TOKENS.RunProgress).toDynamicValue((ctx) =>
     new RunProgress(ctx.get<AuditLogQueries>(TOKENS.AuditLogQueries), ctx.get<Projections>(TOKENS.Projections), ctx.get<ImportHistory>(TOKENS.ImportHistory), ctx.get<Clock>(TOKENS.Clock)),
   );

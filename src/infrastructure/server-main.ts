@@ -6,6 +6,8 @@ import type { Container } from 'inversify';
 import { createHttpApp } from '../adapters/driving/http/app.js';
 import { answerMalformedRequests } from '../adapters/driving/http/problem.js';
 import { Drain } from '../adapters/driving/http/drain.js';
+import type { ScheduledImports } from '../application/scheduled-imports.js';
+import { startScheduler } from './scheduler.js';
 import type { BackgroundImports } from '../application/background-imports.js';
 import { TOKENS } from '../application/tokens.js';
 import { ConfigurationError, loadConfig, type Config } from './config.js';
@@ -93,6 +95,9 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
     await closeContainer(container);
     throw error;
   }
+  const scheduler = config.scheduleCheckMs > 0
+    ? startScheduler(container.get<ScheduledImports>(TOKENS.ScheduledImports), config.scheduleCheckMs, logger, () => drain.draining)
+    : null;
   answerMalformedRequests(server);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : config.port}`;
@@ -104,6 +109,7 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
       // Not ready at once; requests in flight get the drain timeout, then running imports are interrupted
       // (and recorded so) and given a moment to answer.
       drain.draining = true;
+      scheduler?.stop();
       const background = container.get<BackgroundImports>(TOKENS.BackgroundImports);
       const deadline = Date.now() + config.drainTimeoutMs;
       const settled = (await drain.idle(config.drainTimeoutMs)) && (await background.idle(Math.max(0, deadline - Date.now())));

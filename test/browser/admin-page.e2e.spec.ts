@@ -233,6 +233,24 @@ describe('Admin page in headless Chromium', function () {
     await page.locator('#runs tbody tr', { hasText: 'preview (nothing changed)' }).first().waitFor();
   });
 
+  it('sets a sync schedule on the source card, names the field at fault, and shows the next run', async () => {
+    await page.getByRole('button', { name: 'Bulk import' }).click();
+    const card = page.locator('[data-source-card=intune]');
+    await card.getByLabel('Repeat').selectOption('daily');
+    await card.getByLabel('Time', { exact: true }).fill('02:30');
+    await card.getByLabel('Time zone').fill('Mars/Olympus');
+    await card.getByRole('button', { name: 'Save schedule' }).click();
+    await card.locator('.field-error', { hasText: /not a time zone/ }).waitFor();
+    expect(await card.getByLabel('Time zone').getAttribute('aria-invalid')).to.equal('true');
+    await card.getByLabel('Time zone').fill('Europe/Paris');
+    await card.getByRole('button', { name: 'Save schedule' }).click();
+    await page.locator('[data-source-card=intune] form.schedule [data-result]', { hasText: 'Schedule saved.' }).waitFor();
+    const now = await page.locator('[data-source-card=intune] .schedule-now').textContent();
+    expect(now).to.match(/^Schedule: Daily at 02:30 \(Europe\/Paris\)\. Next run \S/);
+    expect((await world.call('GET', '/api/admin/bulk-import/mdm')).body[0].schedule.schedule).to.include({ kind: 'daily', at: '02:30', timeZone: 'Europe/Paris' });
+    await page.screenshot({ path: `${SHOTS}/bulk-import-schedule.png`, fullPage: true });
+  });
+
   it('stays usable at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('button', { name: 'Bulk import' }).click();

@@ -116,6 +116,9 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       expect((await h.auditLog.list({ from: '2026-11-26T00:00:00.000Z', to: '2026-11-26T23:59:59.999Z' })).map((e) => e.runId)).to.deep.equal(['r2']);
       expect(await h.auditLog.byRunId('r2')).to.deep.equal(entry('r2', { startedAt: '2026-11-26T09:00:00.000Z', source: 'jamf' }));
       expect(await h.auditLog.byRunId('nope')).to.equal(null);
+      await h.store.auditLog.commit([entry('r4', { startedAt: '2026-11-28T09:00:00.000Z', triggeredBy: 'schedule' })], 10);
+      expect((await h.auditLog.list({ triggeredBy: 'schedule' })).map((e) => e.runId)).to.deep.equal(['r4']);
+      expect((await h.auditLog.list({ source: 'jamf', triggeredBy: 'schedule' })).map((e) => e.runId)).to.deep.equal([]);
     });
 
     it('rebuilds into fresh models and swaps them in at once', async () => {

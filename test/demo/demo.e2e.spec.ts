@@ -24,6 +24,7 @@ describe('npm run demo', function () {
     expect(stdout).to.match(/Intune no longer lists \S+, \S+, \S+ \(wiped and removed\)[^\n]*\nMicrosoft Intune import completed .*\n {2}0 created, 0 updated, \d+ unchanged, \d+ skipped, 0 errors, 3 newly missing/);
     expect(stdout).to.match(/GET \/api\/hardware\?missingFrom=intune → 3 records/);
     expect(stdout).to.match(/Intune lists them again: the next run records them as seen again \(3 updated, 0 newly missing\)/);
+    expect(stdout).to.match(/Scheduled run \S+ \(triggered by schedule, [^)]+\): completed\. Next scheduled run: \S+\./);
     expect(stdout).to.match(/Admin page: {3}http:\/\/127\.0\.0\.1:\d+\//);
     expect(stdout).to.match(/Sign-in token: \S{24,}/);
   });

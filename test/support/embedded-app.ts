@@ -1,6 +1,8 @@
 import type { Container } from 'inversify';
 import { InMemoryMdmSource } from '../../src/adapters/driven/synthetic/in-memory-mdm-source.js';
 import type { ImportFromMdm } from '../../src/application/commands/import-from-mdm.js';
+import type { ScheduledImports } from '../../src/application/scheduled-imports.js';
+import type { Clock } from '../../src/application/ports/clock.js';
 import type { PreviewImport } from '../../src/application/commands/preview-import.js';
 import type { HandEdits } from '../../src/application/commands/hand-edits.js';
 import type { ImportHistory } from '../../src/application/queries/import-history.js';
@@ -23,7 +25,7 @@ export class EmbeddedApp {
   readonly container: Container;
   readonly fleets: Fleets;
 
-  constructor(fleets: Fleets = {}, env: Record<string, string> = {}, pageSize = 100) {
+  constructor(fleets: Fleets = {}, env: Record<string, string> = {}, pageSize = 100, clock?: Clock) {
     this.fleets = fleets;
     const provider: MdmSourceProvider = {
       open: async (name) => {
@@ -32,10 +34,11 @@ export class EmbeddedApp {
         return typeof fleet === 'function' ? new InMemoryMdmSource(name, fleet, pageSize) : fleet;
       },
     };
-    this.container = buildContainer(loadConfig({ DATA_FILE: ':memory:', ...env }), { mdmSources: provider });
+    this.container = buildContainer(loadConfig({ DATA_FILE: ':memory:', ...env }), { mdmSources: provider, ...(clock ? { clock } : {}) });
   }
 
   get importer() { return this.container.get<ImportFromMdm>(TOKENS.ImportFromMdm); }
+  get schedules() { return this.container.get<ScheduledImports>(TOKENS.ScheduledImports); }
   get previewer() { return this.container.get<PreviewImport>(TOKENS.PreviewImport); }
   get history() { return this.container.get<ImportHistory>(TOKENS.ImportHistory); }
   get edits() { return this.container.get<HandEdits>(TOKENS.HandEdits); }

@@ -4,7 +4,7 @@ import { addOutcomes, noCounts, type DeviceOutcome, type MissingDevice, type Run
 import { ImportRunRecorder, RunLeaseLost, type RunEnded } from '../import-run-recorder.js';
 import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
 import type { Clock } from '../ports/clock.js';
-import type { EventStore } from '../ports/event-store.js';
+import type { EventStore, ExpectedRevision } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { MdmSourceProvider, RejectedEntry } from '../ports/mdm-source.js';
 import type { RunOwner } from '../ports/run-owner.js';
@@ -21,6 +21,8 @@ import { MissingDevices } from './missing-devices.js';
 export interface ImportFromMdmCommand {
   source: MdmSourceName;
   triggeredBy: string;
+  /** Start only if the source's run stream is still at this revision (a scheduler's decision, made on what it read). */
+  onlyIfRunsUnchangedSince?: ExpectedRevision;
 }
 
 export interface ImportProgress {
@@ -90,6 +92,7 @@ export class ImportFromMdm {
       leaseMs: deps.leaseMs,
       owner: deps.owner,
       now: this.now(),
+      ...(command.onlyIfRunsUnchangedSince !== undefined ? { onlyIfUnchangedSince: command.onlyIfRunsUnchangedSince } : {}),
     });
     // The heartbeat keeps the lease while a page is slow to come; it stops with the run, or with the process.
     observer.started?.({ runId: run.runId, source: command.source, startedAt: run.startEvent.data.startedAt });

@@ -1,5 +1,6 @@
 import type { ConnectorSettings } from '../../domain/connectors/connector-settings.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
+import type { SyncSchedule } from '../../domain/connectors/sync-schedule.js';
 import type { ConnectionCheck } from './mdm-connector.js';
 import { SecretUnreadable, type SecretBox } from './secret-box.js';
 
@@ -12,6 +13,9 @@ export interface ConnectorSettingsStore {
   save<S extends MdmSourceName>(source: S, settings: ConnectorSettings<S>): Promise<void>;
   lastTest(source: MdmSourceName): Promise<RecordedTest | null>;
   saveTest(source: MdmSourceName, test: RecordedTest): Promise<void>;
+  /** The source's sync schedule; off when none was saved. */
+  schedule(source: MdmSourceName): Promise<SyncSchedule>;
+  saveSchedule(source: MdmSourceName, schedule: SyncSchedule): Promise<void>;
 }
 
 /** The last Test connection result shown on the connector's card. */

@@ -100,6 +100,8 @@ export interface HardwareRegisterQueries {
 
 export interface AuditLogFilter {
   source?: MdmSourceName;
+  /** Runs started by this person or process (`schedule` for scheduled runs). */
+  triggeredBy?: string;
   from?: string;
   to?: string;
   limit?: number;

@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import type { AssetTagSequence } from '../../../application/ports/asset-tag-sequence.js';
 import type { ConnectorSettings } from '../../../domain/connectors/connector-settings.js';
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
+import type { SyncSchedule } from '../../../domain/connectors/sync-schedule.js';
 import { unsealSettings, type ConnectorSettingsStore, type RecordedTest, type StoredConnectorSettings } from '../../../application/ports/connector-settings-store.js';
 import type { SecretBox } from '../../../application/ports/secret-box.js';
 import type { DirectoryUser, UserDirectory } from '../../../application/ports/user-directory.js';
@@ -67,5 +68,13 @@ export class MongoConnectorSettings implements ConnectorSettingsStore {
 
   async saveTest(source: MdmSourceName, test: RecordedTest): Promise<void> {
     await this.settings.updateOne({ _id: `connector-test:${source}` }, { $set: { value: test } }, { upsert: true });
+  }
+
+  async schedule(source: MdmSourceName): Promise<SyncSchedule> {
+    return ((await this.settings.findOne({ _id: `connector-schedule:${source}` }))?.value as SyncSchedule | undefined) ?? { kind: 'off' };
+  }
+
+  async saveSchedule(source: MdmSourceName, schedule: SyncSchedule): Promise<void> {
+    await this.settings.updateOne({ _id: `connector-schedule:${source}` }, { $set: { value: schedule } }, { upsert: true });
   }
 }

@@ -1,5 +1,6 @@
 import type { ConnectorSettings } from '../../../domain/connectors/connector-settings.js';
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
+import type { SyncSchedule } from '../../../domain/connectors/sync-schedule.js';
 import { unsealSettings, type ConnectorSettingsStore, type RecordedTest, type StoredConnectorSettings } from '../../../application/ports/connector-settings-store.js';
 import type { SecretBox } from '../../../application/ports/secret-box.js';
 import { writeTransaction, type SqliteDatabase } from './database.js';
@@ -30,6 +31,15 @@ export class SqliteConnectorSettings implements ConnectorSettingsStore {
 
   async saveTest(source: MdmSourceName, test: RecordedTest): Promise<void> {
     this.put(`connector-test:${source}`, test);
+  }
+
+  async schedule(source: MdmSourceName): Promise<SyncSchedule> {
+    const row = this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(`connector-schedule:${source}`);
+    return row ? (JSON.parse(row.value) as SyncSchedule) : { kind: 'off' };
+  }
+
+  async saveSchedule(source: MdmSourceName, schedule: SyncSchedule): Promise<void> {
+    this.put(`connector-schedule:${source}`, schedule);
   }
 
   private put(key: string, value: unknown): void {

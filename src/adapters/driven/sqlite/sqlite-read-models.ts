@@ -230,6 +230,7 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.source) (where.push('source = ?'), params.push(filter.source));
+    if (filter.triggeredBy) (where.push("json_extract(doc, '$.triggeredBy') = ?"), params.push(filter.triggeredBy));
     if (filter.from) (where.push('started_at >= ?'), params.push(filter.from));
     if (filter.to) (where.push('started_at <= ?'), params.push(filter.to));
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';

@@ -87,6 +87,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   admin.use(signedIn, requireAdmin, body);
   admin.get('/integrations', integrations.list);
   admin.put('/integrations/:source', integrations.save);
+  admin.put('/integrations/:source/schedule', integrations.saveSchedule);
   admin.post('/integrations/:source/test', drain.refuseWhenDraining, limited, integrations.test);
   admin.get('/bulk-import/mdm', imports.overview);
   admin.get('/bulk-import/mdm/runs', imports.runs);

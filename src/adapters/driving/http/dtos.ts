@@ -50,6 +50,13 @@ export class EditHardwareDto extends HandMaintainedDto {
   @IsOptional() @IsIn(CATEGORIES) category?: (typeof CATEGORIES)[number];
 }
 
+export class ScheduleDto {
+  @IsIn(['off', 'every', 'daily']) kind!: 'off' | 'every' | 'daily';
+  @IsOptional() @IsInt() hours?: number;
+  @IsOptional() @IsString() @MaxLength(5) at?: string;
+  @IsOptional() @IsString() @MaxLength(100) timeZone?: string;
+}
+
 export class RunsQueryDto {
   @IsOptional() @IsIn(MDM_SOURCES) source?: (typeof MDM_SOURCES)[number];
   @IsOptional() @IsISO8601() from?: string;

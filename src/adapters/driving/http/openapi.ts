@@ -66,8 +66,24 @@ const described = {
       },
       SourceOverview: {
         type: 'object',
-        required: ['source', 'name', 'status', 'missing', 'lastRun'],
-        properties: { source: { enum: [...MDM_SOURCES] }, name: { type: 'string' }, status: { enum: ['Configured', 'Not configured'] }, missing: { type: 'array', items: { type: 'string' } }, lastRun: { oneOf: [ref('AuditEntry'), { type: 'null' }] } },
+        required: ['source', 'name', 'status', 'missing', 'lastRun', 'schedule'],
+        properties: { source: { enum: [...MDM_SOURCES] }, name: { type: 'string' }, status: { enum: ['Configured', 'Not configured'] }, missing: { type: 'array', items: { type: 'string' } }, lastRun: { oneOf: [ref('AuditEntry'), { type: 'null' }] }, schedule: ref('ScheduleView') },
+      },
+      ScheduleInput: {
+        type: 'object',
+        required: ['kind'],
+        additionalProperties: false,
+        properties: { kind: { enum: ['off', 'every', 'daily'] }, hours: { type: 'integer', minimum: 1, maximum: 168, description: 'For every' }, at: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'For daily: HH:MM, 24-hour clock' }, timeZone: { type: 'string', description: 'For daily: an IANA name such as Europe/Paris' } },
+      },
+      ScheduleView: {
+        type: 'object',
+        required: ['schedule', 'nextRunAt', 'lastScheduledRun', 'problem'],
+        properties: {
+          schedule: { type: 'object', required: ['kind'], properties: { kind: { enum: ['off', 'every', 'daily'] }, hours: { type: 'integer' }, at: { type: 'string' }, timeZone: { type: 'string' }, savedAt: { type: 'string' } } },
+          nextRunAt: { ...nullableString, description: 'When the next scheduled import is due; a time in the past means at the next check' },
+          lastScheduledRun: { oneOf: [ref('AuditEntry'), { type: 'null' }] },
+          problem: { ...nullableString, description: 'The last scheduled run failed and no run has succeeded since: why' },
+        },
       },
       DeviceOutcome: { type: 'object', properties: { outcome: { enum: ['created', 'updated', 'unchanged', 'skipped', 'error'] }, sourceDeviceId: { type: 'string' }, serial: nullableString, deviceName: nullableString, hardwareId: { type: 'string' }, assetTag: { type: 'string' }, reason: { type: 'string' }, detail: { type: 'string' } } },
       MissingDevice: {
@@ -134,7 +150,7 @@ const described = {
           },
         ],
       },
-      AuditEntry: { type: 'object', properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: nullableString, status: { enum: ['running', 'completed', 'failed'] }, counts: ref('RunCounts'), failureReason: nullableString } },
+      AuditEntry: { type: 'object', properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, triggeredBy: { type: 'string', description: 'The person, cli:<account>, or schedule' }, startedAt: { type: 'string' }, finishedAt: nullableString, status: { enum: ['running', 'completed', 'failed'] }, counts: ref('RunCounts'), failureReason: nullableString, pages: { type: 'integer' }, announcedTotal: { type: ['integer', 'null'] }, lastActivityAt: { type: 'string' } } },
       Hardware: {
         type: 'object',
         properties: {
@@ -170,6 +186,15 @@ const described = {
         parameters: [source],
         requestBody: { required: true, content: { 'application/json': { schema: { oneOf: [ref('IntuneSettings'), ref('JamfSettings')] } } } },
         responses: { '200': json(ref('Integration')), '400': problem('A field is malformed'), '422': problem('A field breaks a rule (GUID, tenant URL), or another address or identity without the secret typed again'), ...bodyErrors, ...common },
+      },
+    },
+    '/api/admin/integrations/{source}/schedule': {
+      put: {
+        summary: 'Set the source\'s sync schedule: off, every N hours (the first run at the next check), or daily at HH:MM in an IANA time zone; scheduled runs are recorded as triggered by "schedule"',
+        security: admin,
+        parameters: [source],
+        requestBody: { required: true, content: { 'application/json': { schema: ref('ScheduleInput') } } },
+        responses: { '200': json(ref('ScheduleView')), '400': problem('A field is malformed'), '422': problem('hours, at or timeZone breaks a rule (field and fix say which)'), ...bodyErrors, ...common },
       },
     },
     '/api/admin/integrations/{source}/test': {
@@ -272,6 +297,7 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'get /api/admin/integrations': ['listIntegrations', 'integrations'],
   'put /api/admin/integrations/{source}': ['saveIntegration', 'integrations'],
   'post /api/admin/integrations/{source}/test': ['testConnection', 'integrations'],
+  'put /api/admin/integrations/{source}/schedule': ['saveSchedule', 'integrations'],
   'get /api/admin/bulk-import/mdm': ['bulkImportOverview', 'bulk import'],
   'post /api/admin/bulk-import/mdm/{source}': ['importFromMdm', 'bulk import'],
   'post /api/admin/bulk-import/mdm/{source}/preview': ['previewImport', 'bulk import'],

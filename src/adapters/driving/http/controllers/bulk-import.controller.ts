@@ -3,6 +3,7 @@ import { inject, injectable } from 'inversify';
 import type { BackgroundImports } from '../../../../application/background-imports.js';
 import type { RunProgress } from '../../../../application/queries/run-progress.js';
 import type { PreviewImport } from '../../../../application/commands/preview-import.js';
+import type { ScheduledImports } from '../../../../application/scheduled-imports.js';
 import type { Integrations } from '../../../../application/integrations.js';
 import type { ImportHistory } from '../../../../application/queries/import-history.js';
 import type { AuditLogQueries } from '../../../../application/ports/read-models.js';
@@ -27,6 +28,7 @@ export class BulkImportController {
     @inject(TOKENS.BackgroundImports) private readonly imports: BackgroundImports,
     @inject(TOKENS.RunProgress) private readonly progress: RunProgress,
     @inject(TOKENS.PreviewImport) private readonly previewer: PreviewImport,
+    @inject(TOKENS.ScheduledImports) private readonly schedules: ScheduledImports,
     @inject(TOKENS.ImportHistory) private readonly history: ImportHistory,
     @inject(TOKENS.Integrations) private readonly integrations: Integrations,
     @inject(TOKENS.AuditLogQueries) private readonly auditLog: AuditLogQueries,
@@ -40,7 +42,14 @@ export class BulkImportController {
     const cards = await this.integrations.list();
     response.json(
       await Promise.all(
-        cards.map(async (card) => ({ source: card.source, name: card.name, status: card.status, missing: card.missing, lastRun: (await this.auditLog.list({ source: card.source, limit: 1 }))[0] ?? null })),
+        cards.map(async (card) => ({
+          source: card.source,
+          name: card.name,
+          status: card.status,
+          missing: card.missing,
+          lastRun: (await this.auditLog.list({ source: card.source, limit: 1 }))[0] ?? null,
+          schedule: await this.schedules.view(card.source),
+        })),
       ),
     );
   };

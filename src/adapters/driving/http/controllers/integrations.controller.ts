@@ -3,7 +3,8 @@ import { inject, injectable } from 'inversify';
 import type { Integrations, SettingsInputBySource } from '../../../../application/integrations.js';
 import { isMdmSource, type MdmSourceName } from '../../../../domain/hardware/mdm-source.js';
 import { TOKENS } from '../../../../application/tokens.js';
-import { IntuneSettingsDto, JamfSettingsDto } from '../dtos.js';
+import { IntuneSettingsDto, JamfSettingsDto, ScheduleDto } from '../dtos.js';
+import type { ScheduledImports } from '../../../../application/scheduled-imports.js';
 import { BadRequest } from '../problem.js';
 import { parseBody } from '../validation.js';
 
@@ -20,7 +21,15 @@ function settingsBody(source: MdmSourceName, body: unknown) {
 /** Settings → Integrations: a card per source; secrets go in, never out. */
 @injectable()
 export class IntegrationsController {
-  constructor(@inject(TOKENS.Integrations) private readonly integrations: Integrations) {}
+  constructor(
+    @inject(TOKENS.Integrations) private readonly integrations: Integrations,
+    @inject(TOKENS.ScheduledImports) private readonly schedules: ScheduledImports,
+  ) {}
+
+  saveSchedule = async (request: Request, response: Response) => {
+    const source = sourceParam(request);
+    response.json(await this.schedules.save(source, await parseBody(ScheduleDto, request.body)));
+  };
 
   list = async (_request: Request, response: Response) => {
     response.json(await this.integrations.list());

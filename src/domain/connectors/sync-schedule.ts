@@ -1,0 +1,108 @@
+import { DomainError } from '../shared/domain-error.js';
+
+/** When a source is imported without anyone asking: never, every N hours, or daily at a time in a named zone. */
+export type SyncSchedule =
+  | { kind: 'off' }
+  | { kind: 'every'; hours: number; savedAt: string }
+  | { kind: 'daily'; at: string; timeZone: string; savedAt: string };
+
+export interface ScheduleInput {
+  kind: string;
+  hours?: number;
+  at?: string;
+  timeZone?: string;
+}
+
+export const MAX_HOURS = 168;
+const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+export class InvalidSchedule extends DomainError {
+  constructor(field: string, reason: string, fix: string) {
+    super('invalid-schedule', reason, field, fix);
+  }
+}
+
+function knownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function validateSchedule(input: ScheduleInput, now: string): SyncSchedule {
+  switch (input.kind) {
+    case 'off':
+      return { kind: 'off' };
+    case 'every': {
+      const { hours } = input;
+      if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 1 || hours > MAX_HOURS) {
+        throw new InvalidSchedule('hours', `Every ${JSON.stringify(hours ?? null)} hours is not a schedule.`, `Give a whole number of hours from 1 to ${MAX_HOURS}.`);
+      }
+      return { kind: 'every', hours, savedAt: now };
+    }
+    case 'daily': {
+      const { at, timeZone } = input;
+      if (typeof at !== 'string' || !TIME.test(at)) throw new InvalidSchedule('at', `${JSON.stringify(at ?? null)} is not a time of day.`, 'Give the time as HH:MM on a 24-hour clock, e.g. 02:30.');
+      if (typeof timeZone !== 'string' || !knownTimeZone(timeZone)) {
+        throw new InvalidSchedule('timeZone', `${JSON.stringify(timeZone ?? null)} is not a time zone.`, 'Give an IANA time zone name, e.g. Europe/Paris or America/New_York.');
+      }
+      return { kind: 'daily', at, timeZone, savedAt: now };
+    }
+    default:
+      throw new InvalidSchedule('kind', `${JSON.stringify(input.kind)} is not a kind of schedule.`, 'Choose off, every (with hours) or daily (with at and timeZone).');
+  }
+}
+
+/** How far the zone's wall clock is ahead of UTC at this instant, in ms. */
+function zoneOffset(instant: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, Number(p.value)]),
+  ) as Record<string, number>;
+  return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!) - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant a wall-clock time of a day has in the zone (twice corrected, for days that change the offset). */
+function zoned(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  let instant = wall - zoneOffset(wall, timeZone);
+  instant = wall - zoneOffset(instant, timeZone);
+  return instant;
+}
+
+/** The zone's calendar date at this instant. */
+function localDate(instant: number, timeZone: string): { year: number; month: number; day: number } {
+  const shifted = new Date(instant + zoneOffset(instant, timeZone));
+  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
+}
+
+function dailySlotAfter(schedule: Extract<SyncSchedule, { kind: 'daily' }>, after: number): number {
+  const [hour, minute] = schedule.at.split(':').map(Number) as [number, number];
+  const { year, month, day } = localDate(after, schedule.timeZone);
+  for (let offset = 0; offset <= 2; offset += 1) {
+    const slot = zoned(year, month, day + offset, hour, minute, schedule.timeZone);
+    if (slot > after) return slot;
+  }
+  throw new Error(`No ${schedule.at} slot after ${new Date(after).toISOString()} in ${schedule.timeZone}.`);
+}
+
+/**
+ * When the next scheduled import is due, given when the last scheduled one started (null if none):
+ * `every` runs first at the next check after it is saved, then N hours after each scheduled start;
+ * `daily` runs at the first slot after the later of the save and the last scheduled start. A time
+ * in the past means due now — once, however many slots went by while nothing ran.
+ */
+export function nextScheduledRun(schedule: SyncSchedule, lastScheduledStart: string | null): string | null {
+  if (schedule.kind === 'off') return null;
+  if (schedule.kind === 'every') return lastScheduledStart === null ? schedule.savedAt : new Date(Date.parse(lastScheduledStart) + schedule.hours * 3_600_000).toISOString();
+  const after = Math.max(Date.parse(schedule.savedAt), lastScheduledStart === null ? 0 : Date.parse(lastScheduledStart));
+  return new Date(dailySlotAfter(schedule, after)).toISOString();
+}
+
+export function isDue(schedule: SyncSchedule, lastScheduledStart: string | null, now: string): boolean {
+  const next = nextScheduledRun(schedule, lastScheduledStart);
+  return next !== null && Date.parse(next) <= Date.parse(now);
+}
