@@ -153,7 +153,20 @@ function fillCard(card) {
 
 loaders.integrations = async () => {
   for (const card of await api('GET', '/api/admin/integrations')) fillCard(card);
+  const precedence = await api('GET', '/api/admin/settings/source-precedence');
+  for (const platform of ['apple', 'other']) $('#precedence').elements[platform].value = precedence[platform];
 };
+
+$('#precedence').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = $('#precedence');
+  try {
+    const saved = await api('PUT', '/api/admin/settings/source-precedence', { apple: form.elements.apple.value, other: form.elements.other.value });
+    showResult(form, true, `Saved: Apple devices follow ${NAMES[saved.apple]}, other devices ${NAMES[saved.other]}, from the next import.`);
+  } catch (error) {
+    showResult(form, false, describeProblem(error));
+  }
+});
 
 for (const form of document.querySelectorAll('form.card')) {
   const source = form.dataset.source;

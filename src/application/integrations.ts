@@ -1,3 +1,4 @@
+import { validatePrecedence, type SourcePrecedence } from '../domain/hardware/source-precedence.js';
 import { createHash } from 'node:crypto';
 import { readiness, type IntuneSettings, type JamfSettings, type SettingsBySource } from '../domain/connectors/connector-settings.js';
 import { validateGuid, validateHttpsOrigin, validateJamfClientId } from '../domain/connectors/identifiers.js';
@@ -123,6 +124,17 @@ export class Integrations {
   private async lastTestOf(source: MdmSourceName, saved: SettingsBySource[MdmSourceName] | null): Promise<RecordedTest | null> {
     const recorded = await this.store.lastTest(source);
     return recorded && saved && recorded.settingsKey === settingsKey(saved) ? recorded : null;
+  }
+
+  precedence(): Promise<SourcePrecedence> {
+    return this.store.precedence();
+  }
+
+  /** Which MDM a device in both follows per platform; applies from the next run. */
+  async savePrecedence(input: Partial<Record<string, unknown>>): Promise<SourcePrecedence> {
+    const precedence = validatePrecedence(input);
+    await this.store.savePrecedence(precedence);
+    return precedence;
   }
 
   /** Seals every stored secret again with the current key (after SECRETS_KEY_PREVIOUS opened it). */

@@ -19,6 +19,7 @@ import type { IdGenerator } from '../application/ports/id-generator.js';
 import type { MdmSourceProvider } from '../application/ports/mdm-source.js';
 import type { Projections } from '../application/ports/projections.js';
 import type { AuditLogQueries, HardwareRegisterQueries } from '../application/ports/read-models.js';
+import type { ConnectorSettingsStore } from '../application/ports/connector-settings-store.js';
 import type { UserDirectory } from '../application/ports/user-directory.js';
 import type { WorkspaceSettings } from '../application/ports/workspace-settings.js';
 import type { Config } from './config.js';
@@ -70,6 +71,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind<IdGenerator>(TOKENS.IdGenerator).toConstantValue(uuidGenerator);
   container.bind<WorkspaceSettings>(TOKENS.WorkspaceSettings).toConstantValue({
     assetTagConvention: async () => ({ prefix: config.assetTagPrefix, digits: config.assetTagDigits }),
+    sourcePrecedence: () => container.get<ConnectorSettingsStore>(TOKENS.ConnectorSettings).precedence(),
   });
   if (config.eventStoreConnectionString && config.mongodbUri) bindProductionStores(container, config, secretBoxFor(config));
   else bindEmbeddedStore(container, config, secretBoxFor(config));

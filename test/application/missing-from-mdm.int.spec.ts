@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import type { MdmSource } from '../../src/application/ports/mdm-source.js';
 import type { MdmDevice } from '../../src/domain/hardware/mdm-device.js';
 import { EmbeddedApp } from '../support/embedded-app.js';
+import type { Integrations } from '../../src/application/integrations.js';
+import { TOKENS } from '../../src/application/tokens.js';
 import { latitude, macbook } from '../support/mothers.js';
 
 const laptop = (n: number) => latitude({ sourceDeviceId: `aad-${n}`, serialNumber: `SER${String(n).padStart(5, '0')}` });
@@ -105,5 +107,21 @@ describe('Devices that left the MDM, through the import', () => {
     expect(bySource.jamf).to.equal(null);
     expect(bySource.intune).to.be.a('string');
     expect((await app.register.search({ missingFrom: 'jamf' })).total).to.equal(0);
+  });
+});
+
+describe('Source precedence, through the import', () => {
+  let app: EmbeddedApp;
+  afterEach(() => app?.close());
+
+  it('given a Mac first imported from Intune, when Jamf Pro reports it, then the record follows Jamf; when an admin prefers Intune, it follows Intune from the next run', async () => {
+    const serial = { serialNumber: 'C02XK1JHJGH5' };
+    app = new EmbeddedApp({ intune: () => [macbook({ ...serial, source: 'intune', sourceDeviceId: 'aad-mac', osVersion: '14.6' })], jamf: () => [macbook({ ...serial, osVersion: '15.1' })] });
+    await app.import('intune');
+    await app.import('jamf');
+    expect((await app.register.bySerial('C02XK1JHJGH5'))!.osVersion).to.equal('15.1');
+    await app.container.get<Integrations>(TOKENS.Integrations).savePrecedence({ apple: 'intune', other: 'intune' });
+    await app.import('intune');
+    expect((await app.register.bySerial('C02XK1JHJGH5'))!.osVersion).to.equal('14.6');
   });
 });

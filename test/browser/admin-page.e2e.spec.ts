@@ -70,6 +70,18 @@ describe('Admin page in headless Chromium', function () {
     await page.screenshot({ path: `${SHOTS}/integrations.png`, fullPage: true });
   });
 
+  it('chooses which MDM a device in both follows, per platform', async () => {
+    const form = page.locator('#precedence');
+    expect(await form.getByLabel('Apple devices follow').inputValue(), 'Jamf Pro by default').to.equal('jamf');
+    await form.getByLabel('Other devices follow').selectOption('jamf');
+    await form.getByRole('button', { name: 'Save precedence' }).click();
+    await form.locator('[data-result]', { hasText: 'Saved: Apple devices follow Jamf Pro, other devices Jamf Pro, from the next import.' }).waitFor();
+    expect((await world.call('GET', '/api/admin/settings/source-precedence')).body).to.deep.equal({ apple: 'jamf', other: 'jamf' });
+    await form.getByLabel('Other devices follow').selectOption('intune');
+    await form.getByRole('button', { name: 'Save precedence' }).click();
+    await form.locator('[data-result]', { hasText: 'other devices Microsoft Intune' }).waitFor();
+  });
+
   it('names the field at fault when a value is wrong', async () => {
     const card = page.locator('#card-jamf');
     await card.getByLabel('Tenant URL').fill('https://acme.jamfcloud.com/api/');

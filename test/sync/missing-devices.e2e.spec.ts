@@ -112,4 +112,15 @@ describe('Sync: devices that left the MDM (real server process, emulated MDMs)',
       await world.retire('intune', []);
     }
   });
+
+  it('keeps the source precedence an admin chooses, refusing an unknown MDM by field', async () => {
+    expect((await server.call('GET', '/api/admin/settings/source-precedence')).body).to.deep.equal({ apple: 'jamf', other: 'intune' });
+    const refused = await server.call('PUT', '/api/admin/settings/source-precedence', { body: { apple: 'kandji', other: 'intune' } });
+    expect(refused.status).to.equal(400);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).to.deep.equal(['apple']);
+    const saved = await server.call('PUT', '/api/admin/settings/source-precedence', { body: { apple: 'intune', other: 'intune' } });
+    expect(saved.status, saved.text).to.equal(200);
+    expect((await server.call('GET', '/api/admin/settings/source-precedence')).body).to.deep.equal({ apple: 'intune', other: 'intune' });
+    await server.call('PUT', '/api/admin/settings/source-precedence', { body: { apple: 'jamf', other: 'intune' } });
+  });
 });

@@ -85,6 +85,7 @@ export class ImportFromMdm {
     const { deps } = this;
     const source = await deps.sources.open(command.source);
     const convention = validateConvention(await deps.settings.assetTagConvention());
+    const precedence = await deps.settings.sourcePrecedence();
     const run = await ImportRunRecorder.start(deps.store, {
       source: command.source,
       runId: deps.ids.newId(),
@@ -99,7 +100,7 @@ export class ImportFromMdm {
     const every = Math.max(250, Math.floor(deps.leaseMs / 3));
     const heartbeat = setInterval(() => run.heartbeat(this.now(), every).catch(() => undefined), every);
     heartbeat.unref();
-    const context: PageContext = { runId: run.runId, now: this.now(), convention, seen: new Map(), listed: new Set() };
+    const context: PageContext = { runId: run.runId, now: this.now(), convention, seen: new Map(), listed: new Set(), precedence };
     const skipped: DeviceOutcome[] = [];
     const failed: DeviceOutcome[] = [];
     const warnings: string[] = [];

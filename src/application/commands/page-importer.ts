@@ -6,6 +6,7 @@ import { SupersededEntry } from '../../domain/hardware/errors.js';
 import { evolve } from '../../domain/hardware/evolve.js';
 import type { Assignee, HardwareEvent } from '../../domain/hardware/events.js';
 import type { Hardware } from '../../domain/hardware/state.js';
+import type { SourcePrecedence } from '../../domain/hardware/source-precedence.js';
 import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
 import { screenDevice } from '../../domain/hardware/screening.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
@@ -26,6 +27,8 @@ export interface PageContext {
   seen: Map<string, string>;
   /** Every serial the listing named so far, imported or not: the records it did not leave out. */
   listed: Set<string>;
+  /** Which MDM a device reported by both follows, per platform. */
+  precedence?: SourcePrecedence;
   /** A preview: decide every device as an import would, but append nothing and reserve no asset tag. */
   dryRun?: boolean;
   /** Told what was decided for each device of the page (a preview shows it). */
@@ -151,6 +154,7 @@ export class PageImporter {
               runId: context.runId,
               assignee: assignees.get(normaliseEmail(device.userEmail) ?? '') ?? null,
               newHardware: state.exists ? null : { hardwareId: this.ids.newId(), assetTag: newTag() },
+              ...(context.precedence ? { precedence: context.precedence } : {}),
             },
             metadata: { now: context.now },
           },

@@ -102,7 +102,8 @@ export class PreviewImport {
     let unreadable = 0;
     let failure: string | null = null;
     let cause: unknown = null;
-    const context: PageContext = { runId: `preview`, now: startedAt, convention, seen: new Map(), listed: new Set(), dryRun: true };
+    const precedence = await deps.settings.sourcePrecedence();
+    const context: PageContext = { runId: `preview`, now: startedAt, convention, seen: new Map(), listed: new Set(), dryRun: true, precedence };
     try {
       for await (const page of interruptible(source.devices(), deps.shutdown)) {
         warnings.push(...(page.warnings ?? []));

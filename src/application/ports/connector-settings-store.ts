@@ -1,6 +1,7 @@
 import type { ConnectorSettings } from '../../domain/connectors/connector-settings.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import type { SyncSchedule } from '../../domain/connectors/sync-schedule.js';
+import type { SourcePrecedence } from '../../domain/hardware/source-precedence.js';
 import type { ConnectionCheck } from './mdm-connector.js';
 import { SecretUnreadable, type SecretBox } from './secret-box.js';
 
@@ -16,6 +17,9 @@ export interface ConnectorSettingsStore {
   /** The source's sync schedule; off when none was saved. */
   schedule(source: MdmSourceName): Promise<SyncSchedule>;
   saveSchedule(source: MdmSourceName, schedule: SyncSchedule): Promise<void>;
+  /** Which MDM a device in both follows, per platform; the default when none was saved. */
+  precedence(): Promise<SourcePrecedence>;
+  savePrecedence(precedence: SourcePrecedence): Promise<void>;
 }
 
 /** The last Test connection result shown on the connector's card. */

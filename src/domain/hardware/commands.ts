@@ -3,6 +3,7 @@ import type { Assignee } from './events.js';
 import type { Condition, DetailsEdit, Status } from './hand-maintained.js';
 import type { MdmDevice } from './mdm-device.js';
 import type { MdmSourceName } from './mdm-source.js';
+import type { SourcePrecedence } from './source-precedence.js';
 
 /** Time enters through metadata so that every decision is repeatable in a spec. */
 export interface CommandMetadata {
@@ -18,6 +19,8 @@ export type ImportDevice = {
     assignee: Assignee | null;
     /** Identity for a record created by this command; ignored when the serial is already registered. */
     newHardware: { hardwareId: string; assetTag: string } | null;
+    /** Which MDM the identity follows per platform when both report the device; the default when absent. */
+    precedence?: SourcePrecedence;
   };
   metadata: CommandMetadata;
 };

@@ -6,7 +6,8 @@ import { deriveName } from './device-name.js';
 import { HardwareNotFound, NotAnImportableDevice, SerialAlreadyRegistered, SupersededEntry } from './errors.js';
 import type { HardwareEvent, SourceLink } from './events.js';
 import { validateDetailsEdit, type DetailsEdit } from './hand-maintained.js';
-import { emptyFieldFills, identityChanges, identityOf } from './identity.js';
+import { emptyFieldFills, identityChanges, identityOf, type Identity } from './identity.js';
+import { DEFAULT_PRECEDENCE, platformOf, type SourcePrecedence } from './source-precedence.js';
 import { normaliseMac } from './mac-address.js';
 import { sourceDisplayName } from './mdm-source.js';
 import { screenDevice } from './screening.js';
@@ -94,8 +95,8 @@ function updateFromMdm(command: ImportDevice, state: ExistingHardware): Hardware
   }
   const { runId, assignee } = command.data;
   const now = command.metadata.now;
-  const owns = ownsIdentity(state, link);
   const reportedNow = identityOf(command.data.device);
+  const owns = ownsIdentity(state, link, reportedNow, command.data.precedence ?? DEFAULT_PRECEDENCE);
   const changes = owns ? identityChanges(state.identity, reportedNow) : emptyFieldFills(state.identity, reportedNow);
   const base = { hardwareId: state.hardwareId, serial: state.serial, importRunId: runId, ...link };
   const events: HardwareEvent[] = [];
@@ -128,23 +129,25 @@ function updateFromMdm(command: ImportDevice, state: ExistingHardware): Hardware
   return events;
 }
 
-/** A source that has not heard from the device for this long gives way to one that has. */
+/** A preferred source that has not heard from the device for this long gives way to one that has. */
 export const OWNER_SILENT_DAYS = 30;
 
 /**
- * One device in two MDMs (a Mac in Jamf and Intune) follows one of them, so that differently
- * named values ("iOS"/"iPadOS") do not overwrite each other on every run: the MDM that first
- * reported it, until that MDM stops listing it, or stops hearing from the device while the other
- * one still does.
+ * One device in two MDMs (a Mac in Jamf and Intune) follows one of them, field by field, so that
+ * differently named values ("iOS"/"iPadOS") do not overwrite each other on every run: the source
+ * preferred for its platform, while that source lists the device and hears from it; the other source
+ * fills only the fields it leaves empty, and takes over when it stops listing the device or falls
+ * silent while the other still hears from it.
  */
-function ownsIdentity(state: ExistingHardware, link: SourceLink): boolean {
-  const owner = state.identitySource;
-  if (owner === null || owner === link.source) return true;
-  if (state.mdmRecords[owner]?.missingSince) return true;
-  const ownerSeen = Date.parse(state.mdmRecords[owner]?.lastSyncedAt ?? '');
+function ownsIdentity(state: ExistingHardware, link: SourceLink, reported: Identity, precedence: SourcePrecedence): boolean {
+  const preferred = precedence[platformOf(state.identity, reported)];
+  if (link.source === preferred) return true;
+  const kept = state.mdmRecords[preferred];
+  if (!kept || kept.missingSince) return true;
+  const preferredSeen = Date.parse(kept.lastSyncedAt ?? '');
   const seenNow = Date.parse(link.lastSyncedAt ?? '');
   if (Number.isNaN(seenNow)) return false;
-  return Number.isNaN(ownerSeen) || seenNow - ownerSeen > OWNER_SILENT_DAYS * 86_400_000;
+  return Number.isNaN(preferredSeen) || seenNow - preferredSeen > OWNER_SILENT_DAYS * 86_400_000;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { AssetTagSequence } from '../../../application/ports/asset-tag-sequ
 import type { ConnectorSettings } from '../../../domain/connectors/connector-settings.js';
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
 import type { SyncSchedule } from '../../../domain/connectors/sync-schedule.js';
+import { DEFAULT_PRECEDENCE, type SourcePrecedence } from '../../../domain/hardware/source-precedence.js';
 import { unsealSettings, type ConnectorSettingsStore, type RecordedTest, type StoredConnectorSettings } from '../../../application/ports/connector-settings-store.js';
 import type { SecretBox } from '../../../application/ports/secret-box.js';
 import type { DirectoryUser, UserDirectory } from '../../../application/ports/user-directory.js';
@@ -76,5 +77,13 @@ export class MongoConnectorSettings implements ConnectorSettingsStore {
 
   async saveSchedule(source: MdmSourceName, schedule: SyncSchedule): Promise<void> {
     await this.settings.updateOne({ _id: `connector-schedule:${source}` }, { $set: { value: schedule } }, { upsert: true });
+  }
+
+  async precedence(): Promise<SourcePrecedence> {
+    return ((await this.settings.findOne({ _id: 'source-precedence' }))?.value as SourcePrecedence | undefined) ?? DEFAULT_PRECEDENCE;
+  }
+
+  async savePrecedence(precedence: SourcePrecedence): Promise<void> {
+    await this.settings.updateOne({ _id: 'source-precedence' }, { $set: { value: precedence } }, { upsert: true });
   }
 }

@@ -1,6 +1,7 @@
 import type { ConnectorSettings } from '../../../domain/connectors/connector-settings.js';
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
 import type { SyncSchedule } from '../../../domain/connectors/sync-schedule.js';
+import { DEFAULT_PRECEDENCE, type SourcePrecedence } from '../../../domain/hardware/source-precedence.js';
 import { unsealSettings, type ConnectorSettingsStore, type RecordedTest, type StoredConnectorSettings } from '../../../application/ports/connector-settings-store.js';
 import type { SecretBox } from '../../../application/ports/secret-box.js';
 import { writeTransaction, type SqliteDatabase } from './database.js';
@@ -40,6 +41,15 @@ export class SqliteConnectorSettings implements ConnectorSettingsStore {
 
   async saveSchedule(source: MdmSourceName, schedule: SyncSchedule): Promise<void> {
     this.put(`connector-schedule:${source}`, schedule);
+  }
+
+  async precedence(): Promise<SourcePrecedence> {
+    const row = this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get('source-precedence');
+    return row ? (JSON.parse(row.value) as SourcePrecedence) : DEFAULT_PRECEDENCE;
+  }
+
+  async savePrecedence(precedence: SourcePrecedence): Promise<void> {
+    this.put('source-precedence', precedence);
   }
 
   private put(key: string, value: unknown): void {

@@ -60,6 +60,9 @@ function createIndexes(db: SqliteDatabase, suffix: string): void {
     CREATE INDEX IF NOT EXISTS ${r}_assignee ON ${r} (assignee_email);
     CREATE INDEX IF NOT EXISTS ${r}_status ON ${r} (status);
     CREATE INDEX IF NOT EXISTS ${r}_category ON ${r} (category);
+    -- Covers the end-of-run question "which records does this source still list": a scan of this index
+    -- leaves the documents (about 1 KB a row) out of the page cache.
+    CREATE INDEX IF NOT EXISTS ${r}_listing ON ${r} (sources, missing, serial);
     CREATE INDEX IF NOT EXISTS ${a}_started ON ${a} (started_at);`);
 }
 

@@ -88,6 +88,8 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   admin.get('/integrations', integrations.list);
   admin.put('/integrations/:source', integrations.save);
   admin.put('/integrations/:source/schedule', integrations.saveSchedule);
+  admin.get('/settings/source-precedence', integrations.precedence);
+  admin.put('/settings/source-precedence', integrations.savePrecedence);
   admin.post('/integrations/:source/test', drain.refuseWhenDraining, limited, integrations.test);
   admin.get('/bulk-import/mdm', imports.overview);
   admin.get('/bulk-import/mdm/runs', imports.runs);

@@ -50,6 +50,11 @@ export class EditHardwareDto extends HandMaintainedDto {
   @IsOptional() @IsIn(CATEGORIES) category?: (typeof CATEGORIES)[number];
 }
 
+export class SourcePrecedenceDto {
+  @IsIn(MDM_SOURCES) apple!: (typeof MDM_SOURCES)[number];
+  @IsIn(MDM_SOURCES) other!: (typeof MDM_SOURCES)[number];
+}
+
 export class ScheduleDto {
   @IsIn(['off', 'every', 'daily']) kind!: 'off' | 'every' | 'daily';
   @IsOptional() @IsInt() hours?: number;

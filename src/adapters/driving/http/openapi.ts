@@ -69,6 +69,7 @@ const described = {
         required: ['source', 'name', 'status', 'missing', 'lastRun', 'schedule'],
         properties: { source: { enum: [...MDM_SOURCES] }, name: { type: 'string' }, status: { enum: ['Configured', 'Not configured'] }, missing: { type: 'array', items: { type: 'string' } }, lastRun: { oneOf: [ref('AuditEntry'), { type: 'null' }] }, schedule: ref('ScheduleView') },
       },
+      SourcePrecedence: { type: 'object', required: ['apple', 'other'], additionalProperties: false, properties: { apple: { enum: [...MDM_SOURCES], description: 'macOS, iOS, iPadOS, tvOS, watchOS, visionOS' }, other: { enum: [...MDM_SOURCES] } } },
       ScheduleInput: {
         type: 'object',
         required: ['kind'],
@@ -197,6 +198,15 @@ const described = {
         responses: { '200': json(ref('ScheduleView')), '400': problem('A field is malformed'), '422': problem('hours, at or timeZone breaks a rule (field and fix say which)'), ...bodyErrors, ...common },
       },
     },
+    '/api/admin/settings/source-precedence': {
+      get: { summary: 'Which MDM a device reported by both follows, per platform (default: Jamf Pro for Apple devices, Intune for the rest)', security: admin, responses: { '200': json(ref('SourcePrecedence')), ...common } },
+      put: {
+        summary: 'Choose which MDM a device reported by both follows, per platform; field by field from the next run, and the other source takes over once the preferred one stops listing the device',
+        security: admin,
+        requestBody: { required: true, content: { 'application/json': { schema: ref('SourcePrecedence') } } },
+        responses: { '200': json(ref('SourcePrecedence')), '400': problem('apple or other is not intune or jamf'), ...bodyErrors, ...common },
+      },
+    },
     '/api/admin/integrations/{source}/test': {
       post: {
         summary: 'Test connection, on the saved settings (empty body) or on submitted values',
@@ -298,6 +308,8 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'put /api/admin/integrations/{source}': ['saveIntegration', 'integrations'],
   'post /api/admin/integrations/{source}/test': ['testConnection', 'integrations'],
   'put /api/admin/integrations/{source}/schedule': ['saveSchedule', 'integrations'],
+  'get /api/admin/settings/source-precedence': ['getSourcePrecedence', 'integrations'],
+  'put /api/admin/settings/source-precedence': ['saveSourcePrecedence', 'integrations'],
   'get /api/admin/bulk-import/mdm': ['bulkImportOverview', 'bulk import'],
   'post /api/admin/bulk-import/mdm/{source}': ['importFromMdm', 'bulk import'],
   'post /api/admin/bulk-import/mdm/{source}/preview': ['previewImport', 'bulk import'],

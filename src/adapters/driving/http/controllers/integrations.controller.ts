@@ -3,7 +3,7 @@ import { inject, injectable } from 'inversify';
 import type { Integrations, SettingsInputBySource } from '../../../../application/integrations.js';
 import { isMdmSource, type MdmSourceName } from '../../../../domain/hardware/mdm-source.js';
 import { TOKENS } from '../../../../application/tokens.js';
-import { IntuneSettingsDto, JamfSettingsDto, ScheduleDto } from '../dtos.js';
+import { IntuneSettingsDto, JamfSettingsDto, ScheduleDto, SourcePrecedenceDto } from '../dtos.js';
 import type { ScheduledImports } from '../../../../application/scheduled-imports.js';
 import { BadRequest } from '../problem.js';
 import { parseBody } from '../validation.js';
@@ -25,6 +25,14 @@ export class IntegrationsController {
     @inject(TOKENS.Integrations) private readonly integrations: Integrations,
     @inject(TOKENS.ScheduledImports) private readonly schedules: ScheduledImports,
   ) {}
+
+  precedence = async (_request: Request, response: Response) => {
+    response.json(await this.integrations.precedence());
+  };
+
+  savePrecedence = async (request: Request, response: Response) => {
+    response.json(await this.integrations.savePrecedence({ ...(await parseBody(SourcePrecedenceDto, request.body)) }));
+  };
 
   saveSchedule = async (request: Request, response: Response) => {
     const source = sourceParam(request);
