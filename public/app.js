@@ -465,18 +465,41 @@ function problemsTable(run, outcomes) {
     el('div', { class: 'table-wrap' }, el('table', { id: 'run-problems' }, el('caption', { class: 'sr-only' }, 'Skipped and failed devices, by reason'), el('thead', {}, el('tr', {}, PROBLEM_COLUMNS.map(heading))), body)));
 }
 
+/** Re-imports only the devices that failed in this run, fetched again by their MDM ids. */
+function retryButton(run) {
+  if (run.kind === 'preview' || run.status === 'running' || !run.counts.errors) return null;
+  const result = el('p', { role: 'status' });
+  const button = el('button', { type: 'button' }, `Retry the ${run.counts.errors} failed device${run.counts.errors === 1 ? '' : 's'}`);
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    result.textContent = 'Fetching them again from the MDM…';
+    try {
+      const retried = await api('POST', `/api/admin/bulk-import/mdm/runs/${encodeURIComponent(run.runId)}/retry`);
+      const banner = await followRun(retried.runId, (p) => (result.textContent = `${p.devicesRead} of ${run.counts.errors} fetched…`));
+      const c = banner.counts;
+      result.textContent = `Retry ${banner.status}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped (no longer in the MDM), ${c.errors} still failing.`;
+      loaders.history();
+    } catch (error) {
+      result.textContent = describeProblem(error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return el('div', { class: 'retry' }, button, result);
+}
+
 loaders.history = async () => {
   const runs = await api('GET', '/api/admin/bulk-import/mdm/runs');
   $('#runs tbody').replaceChildren(...runs.map((r) => {
     const outcome = r.status === 'failed' && r.failureReason ? `failed: ${r.failureReason}` : r.status;
-    const status = r.kind === 'preview' ? `preview (nothing changed), ${outcome}` : outcome;
+    const status = r.kind === 'preview' ? `preview (nothing changed), ${outcome}` : r.retryOf ? `retry of failed devices, ${outcome}` : outcome;
     const cells = [new Date(r.startedAt).toLocaleString(), NAMES[r.source], status, r.counts.created, r.counts.updated, r.counts.unchanged, r.counts.skipped, r.counts.errors, r.counts.missing ?? 0, r.triggeredBy];
     const row = el('tr', { tabindex: 0 }, cells.map((value) => el('td', {}, value)));
     const open = async () => {
       const detail = await api('GET', `/api/admin/bulk-import/mdm/runs/${encodeURIComponent(r.runId)}`);
       setChildren($('#run-detail'), el('h3', {}, runTitle(detail)), el('p', { class: 'run-id' }, `Run ${detail.runId} · by ${detail.triggeredBy}`), countsList(detail.counts),
         detail.failureReason ? el('p', { class: 'bad' }, detail.failureReason) : null, ...(detail.warnings ?? []).map((w) => el('p', { class: 'warning' }, `Warning: ${w}`)),
-        problemsTable(detail, detail.outcomes), missingList(detail.source, detail.missing));
+        problemsTable(detail, detail.outcomes ?? []), missingList(detail.source, detail.missing), retryButton(detail));
     };
     row.addEventListener('click', open);
     row.addEventListener('keydown', (e) => e.key === 'Enter' && open());

@@ -16,6 +16,10 @@ export class ConnectorSourceProvider implements MdmSourceProvider {
     const ready = readiness(source, saved);
     if (!ready.configured || !saved) throw new SourceNotConfigured(source, ready.missing);
     const connector = this.connectors[source] as MdmConnectors[MdmSourceName];
-    return { name: source, devices: () => (connector.devices as (s: typeof saved) => AsyncIterable<never>)(saved) };
+    return {
+      name: source,
+      devices: () => (connector.devices as (s: typeof saved) => AsyncIterable<never>)(saved),
+      devicesById: (ids) => (connector.devicesById as (s: typeof saved, ids: readonly string[]) => AsyncIterable<never>)(saved, ids),
+    };
   }
 }

@@ -77,7 +77,7 @@ export class ImportRunRecorder {
 
   static async start(
     store: EventStore,
-    params: { source: MdmSourceName; runId: string; triggeredBy: string; now: string; onlyIfUnchangedSince?: ExpectedRevision } & LeaseTerms,
+    params: { source: MdmSourceName; runId: string; triggeredBy: string; now: string; onlyIfUnchangedSince?: ExpectedRevision; retryOf?: string } & LeaseTerms,
   ): Promise<ImportRunRecorder> {
     const { now, owner, leaseMs, onlyIfUnchangedSince, ...data } = params;
     const { state, revision } = await readRuns(store, params.source);

@@ -20,6 +20,7 @@ export const TOKENS = {
   BackgroundImports: Symbol('BackgroundImports'),
   PreviewImport: Symbol('PreviewImport'),
   ScheduledImports: Symbol('ScheduledImports'),
+  RetryFailedDevices: Symbol('RetryFailedDevices'),
   RunProgress: Symbol('RunProgress'),
   ImportHistory: Symbol('ImportHistory'),
   HandEdits: Symbol('HandEdits'),

@@ -78,8 +78,8 @@ describe('Hand-written fixtures in each MDM\'s own shapes, imported end to end',
     expect(await register().bySerial('KQ3LP8XY2T')).to.deep.include({ category: 'tv', operatingSystem: 'tvOS', macAddress: null, assignee: null });
     const ipad = (await register().bySerial('DMPXK2ABCD12'))!;
     expect(ipad.sources.map((s) => s.source)).to.deep.equal(['intune', 'jamf']);
-    // Intune reported the iPad first, so its identity follows Intune; Jamf fills the MAC Intune lacks.
-    expect(ipad).to.deep.include({ operatingSystem: 'iOS', model: 'iPad (10th generation)', macAddress: '8C:85:90:AA:BB:CC', assetTag: 'HW-00002' });
+    // Intune reported the iPad first, but an Apple device follows Jamf Pro by default (source precedence).
+    expect(ipad).to.deep.include({ operatingSystem: 'iPadOS', model: 'iPad 7th Generation (Wi-Fi)', macAddress: '8C:85:90:AA:BB:CC', assetTag: 'HW-00002' });
     expect((await register().search({})).total).to.equal(5);
   });
 

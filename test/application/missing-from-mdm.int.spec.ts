@@ -95,6 +95,14 @@ describe('Devices that left the MDM, through the import', () => {
     expect(run.counts.missing).to.equal(0);
   });
 
+  it('does not call a device missing when its entry was listed with a serial that could not be read', async () => {
+    app = new EmbeddedApp({ intune: () => fleetOf(1, 2) });
+    await app.import('intune');
+    app.fleets.intune = () => [laptop(1), latitude({ sourceDeviceId: 'aad-2', serialNumber: 'SER\u000700002' })];
+    const run = await app.import('intune');
+    expect(run.counts).to.include({ errors: 1, missing: 0 });
+  });
+
   it('marks only the source that stopped listing a device that both MDMs report', async () => {
     const shared = { serialNumber: 'C02XK1JHJGH5' };
     app = new EmbeddedApp({ jamf: () => [macbook(shared)], intune: () => [macbook({ ...shared, source: 'intune', sourceDeviceId: 'aad-mac' }), laptop(1)] });

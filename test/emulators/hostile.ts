@@ -33,6 +33,8 @@ export interface HostileMode {
   throttleTimes?: number;
   /** The data pages redirect to the foreign listener. */
   redirectToForeign?: boolean;
+  /** In listings (not when fetched by id), these devices' serial numbers arrive garbled, so they fail (Graph ids; Jamf computer-N / mobile-N). */
+  garbledSerialIds?: string[];
 }
 
 /** A second HTTPS listener on another port that records who called it and with which bearer. */

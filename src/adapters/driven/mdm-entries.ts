@@ -50,3 +50,34 @@ export function entryId(raw: Record<string, unknown>, field: string, numbersAllo
   if (numbersAllowed && typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   throw new InvalidEntry(`its ${field} is ${describeValue(value)}, not an identifier.`);
 }
+
+/** How many devices are fetched by id at once. */
+const BY_ID_CONCURRENCY = 8;
+
+/**
+ * Devices fetched one by one by their MDM ids, a few at a time, as pages: `fetchOne` answers the raw
+ * record, or null when the MDM no longer has it (which is said per device, not a failure of the run).
+ */
+export async function* pagesById(
+  ids: readonly string[],
+  fetchOne: (id: string) => Promise<unknown | null>,
+  map: (entry: Record<string, unknown>) => MdmDevice,
+  what: string,
+  gone: (id: string) => string,
+): AsyncIterable<{ devices: MdmDevice[]; rejected: RejectedEntry[] }> {
+  for (let start = 0; start < ids.length; start += BY_ID_CONCURRENCY) {
+    const chunk = ids.slice(start, start + BY_ID_CONCURRENCY);
+    const answers = await Promise.all(chunk.map((id) => fetchOne(id)));
+    const present = answers.map((answer, i) => ({ answer, position: start + i })).filter((a) => a.answer !== null);
+    const page = { devices: [] as MdmDevice[], rejected: [] as RejectedEntry[] };
+    for (const { answer, position } of present) {
+      const one = mapEntries([answer], position, map, what);
+      page.devices.push(...one.devices);
+      page.rejected.push(...one.rejected);
+    }
+    answers.forEach((answer, i) => {
+      if (answer === null) page.rejected.push({ position: start + i + 1, sourceDeviceId: chunk[i]!, reason: 'no-longer-in-mdm', detail: gone(chunk[i]!) });
+    });
+    yield page;
+  }
+}

@@ -6,7 +6,7 @@ import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore, ExpectedRevision } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
-import type { MdmSourceProvider, RejectedEntry } from '../ports/mdm-source.js';
+import type { MdmPage, MdmSource, MdmSourceProvider, RejectedEntry } from '../ports/mdm-source.js';
 import type { RunOwner } from '../ports/run-owner.js';
 import type { ImportMetrics } from '../ports/import-metrics.js';
 import type { Projections } from '../ports/projections.js';
@@ -23,6 +23,8 @@ export interface ImportFromMdmCommand {
   triggeredBy: string;
   /** Start only if the source's run stream is still at this revision (a scheduler's decision, made on what it read). */
   onlyIfRunsUnchangedSince?: ExpectedRevision;
+  /** Re-import only these devices, fetched by their MDM ids, as a run linked to the one they failed in. */
+  retry?: { of: string; sourceDeviceIds: readonly string[] };
 }
 
 export interface ImportProgress {
@@ -64,7 +66,15 @@ export interface ImportFromMdmDeps {
 const BANNER_DETAIL_LIMIT = 1000;
 
 function rejectedOutcome(entry: RejectedEntry): DeviceOutcome {
-  return { outcome: 'error', sourceDeviceId: entry.sourceDeviceId ?? `#${entry.position}`, serial: null, deviceName: null, reason: 'invalid-mdm-entry', detail: entry.detail };
+  const gone = entry.reason === 'no-longer-in-mdm';
+  return { outcome: gone ? 'skipped' : 'error', sourceDeviceId: entry.sourceDeviceId ?? `#${entry.position}`, serial: null, deviceName: null, reason: entry.reason ?? 'invalid-mdm-entry', detail: entry.detail };
+}
+
+/** The whole listing, or for a retry only the failed devices, each fetched by its MDM id. */
+function listing(source: MdmSource, command: ImportFromMdmCommand): AsyncIterable<MdmPage> {
+  if (!command.retry) return source.devices();
+  if (!source.devicesById) throw new Error(`${sourceDisplayName(source.name)} cannot fetch devices by id here; re-run the whole import to retry the failed devices.`);
+  return source.devicesById(command.retry.sourceDeviceIds);
 }
 
 /**
@@ -94,13 +104,14 @@ export class ImportFromMdm {
       owner: deps.owner,
       now: this.now(),
       ...(command.onlyIfRunsUnchangedSince !== undefined ? { onlyIfUnchangedSince: command.onlyIfRunsUnchangedSince } : {}),
+      ...(command.retry ? { retryOf: command.retry.of } : {}),
     });
     // The heartbeat keeps the lease while a page is slow to come; it stops with the run, or with the process.
     observer.started?.({ runId: run.runId, source: command.source, startedAt: run.startEvent.data.startedAt });
     const every = Math.max(250, Math.floor(deps.leaseMs / 3));
     const heartbeat = setInterval(() => run.heartbeat(this.now(), every).catch(() => undefined), every);
     heartbeat.unref();
-    const context: PageContext = { runId: run.runId, now: this.now(), convention, seen: new Map(), listed: new Set(), precedence };
+    const context: PageContext = { runId: run.runId, now: this.now(), convention, seen: new Map(), listed: new Set(), listedIds: new Set(), precedence };
     const skipped: DeviceOutcome[] = [];
     const failed: DeviceOutcome[] = [];
     const warnings: string[] = [];
@@ -114,10 +125,10 @@ export class ImportFromMdm {
     let page = 0;
     let announcedTotal: number | null = null;
     try {
-      for await (const mdmPage of interruptible(source.devices(), deps.shutdown)) {
+      for await (const mdmPage of interruptible(listing(source, command), deps.shutdown)) {
         context.now = this.now();
         warnings.push(...(mdmPage.warnings ?? []));
-        unreadable += mdmPage.rejected?.length ?? 0;
+        unreadable += (mdmPage.rejected ?? []).filter((entry) => entry.reason !== 'no-longer-in-mdm').length;
         announcedTotal = mdmPage.announcedTotal ?? announcedTotal;
         const outcomes = [...(await this.pages.importPage(mdmPage.devices, context)), ...(mdmPage.rejected ?? []).map(rejectedOutcome)];
         if (outcomes.length === 0) continue;
@@ -133,7 +144,8 @@ export class ImportFromMdm {
         seenDevices += outcomes.length;
         observer.progress?.({ runId: run.runId, page: ++page, devicesRead: seenDevices, announcedTotal, counts: recorded });
       }
-      missing = await this.markMissing(run, context, warnings, unreadable);
+      // A retry lists only the devices it retries: it says nothing about the others.
+      if (!command.retry) missing = await this.markMissing(run, context, warnings, unreadable);
       ended = await run.complete(this.now(), warnings);
     } catch (error) {
       failure = error;
@@ -176,7 +188,7 @@ export class ImportFromMdm {
       return [];
     }
     await this.deps.projections.catchUp();
-    const missing = await this.missing.mark({ source: run.source, runId: run.runId, now: this.now(), listed: context.listed, lastCompleteListingAt: await run.lastCompleteListingAt() });
+    const missing = await this.missing.mark({ source: run.source, runId: run.runId, now: this.now(), listed: context.listed, listedIds: context.listedIds, lastCompleteListingAt: await run.lastCompleteListingAt() });
     await run.recordMissing(missing, this.now());
     return missing;
   }

@@ -15,6 +15,8 @@ export interface MissingSweep {
   now: string;
   /** Every serial the run's listing named, whatever became of the device in the run. */
   listed: ReadonlySet<string>;
+  /** Every MDM device id it named: an entry whose serial could not be read still lists its record. */
+  listedIds: ReadonlySet<string>;
   lastCompleteListingAt: string | null;
   /** A preview: say which records would be marked, mark none. */
   dryRun?: boolean;
@@ -50,6 +52,7 @@ export class MissingDevices {
       const appends: StreamAppend[] = [];
       const found = new Map<string, MissingDevice>();
       for (const { serial, state, expectedRevision } of loaded.values()) {
+        if (state.exists && sweep.listedIds.has(state.mdmRecords[sweep.source]?.sourceDeviceId ?? '')) continue;
         const events = decide({ type: 'MarkMissingFromMdm', data: { source: sweep.source, runId: sweep.runId, lastCompleteListingAt: sweep.lastCompleteListingAt }, metadata: { now: sweep.now } }, state);
         const event = events[0];
         if (!event || event.type !== 'HardwareMissingFromMdm' || !state.exists) continue;

@@ -27,6 +27,8 @@ export interface PageContext {
   seen: Map<string, string>;
   /** Every serial the listing named so far, imported or not: the records it did not leave out. */
   listed: Set<string>;
+  /** Every MDM device id the listing named, serial readable or not: a record whose entry failed was still listed. */
+  listedIds: Set<string>;
   /** Which MDM a device reported by both follows, per platform. */
   precedence?: SourcePrecedence;
   /** A preview: decide every device as an import would, but append nothing and reserve no asset tag. */
@@ -87,6 +89,7 @@ export class PageImporter {
     const outcomes: DeviceOutcome[] = new Array(devices.length);
     const candidates: Candidate[] = [];
     devices.forEach((device, index) => {
+      context.listedIds.add(device.sourceDeviceId);
       try {
         const screened = screenDevice(device);
         if (screened.kind === 'importable') {

@@ -103,7 +103,7 @@ export class PreviewImport {
     let failure: string | null = null;
     let cause: unknown = null;
     const precedence = await deps.settings.sourcePrecedence();
-    const context: PageContext = { runId: `preview`, now: startedAt, convention, seen: new Map(), listed: new Set(), dryRun: true, precedence };
+    const context: PageContext = { runId: `preview`, now: startedAt, convention, seen: new Map(), listed: new Set(), listedIds: new Set(), dryRun: true, precedence };
     try {
       for await (const page of interruptible(source.devices(), deps.shutdown)) {
         warnings.push(...(page.warnings ?? []));
@@ -117,7 +117,7 @@ export class PreviewImport {
         counts.errors += page.rejected?.length ?? 0;
       }
       if (warnings.length === 0 && unreadable === 0) {
-        missing = await this.missing.mark({ source: command.source, runId: 'preview', now: this.now(), listed: context.listed, lastCompleteListingAt: await lastCompleteListingAt(deps.store, command.source), dryRun: true });
+        missing = await this.missing.mark({ source: command.source, runId: 'preview', now: this.now(), listed: context.listed, listedIds: context.listedIds, lastCompleteListingAt: await lastCompleteListingAt(deps.store, command.source), dryRun: true });
         counts = { ...counts, missing: missing.length };
       }
     } catch (error) {

@@ -12,6 +12,8 @@ export type ConnectionCheck =
 export interface MdmConnector<S extends MdmSourceName = MdmSourceName> {
   readonly source: S;
   devices(settings: ConnectorSettings<S>): AsyncIterable<MdmPage>;
+  /** Fetches each device by its MDM id (the retry of a run's failed devices). */
+  devicesById(settings: ConnectorSettings<S>, ids: readonly string[]): AsyncIterable<MdmPage>;
   testConnection(settings: ConnectorSettings<S>): Promise<ConnectionCheck>;
   /** Every device the MDM holds under this serial (normally one). */
   lookupBySerial(settings: ConnectorSettings<S>, serial: string): Promise<MdmDevice[]>;

@@ -7,6 +7,8 @@ export interface RejectedEntry {
   position: number;
   sourceDeviceId: string | null;
   detail: string;
+  /** Why, as a code; an unreadable entry when absent. */
+  reason?: 'invalid-mdm-entry' | 'no-longer-in-mdm';
 }
 
 /** One page of a source's listing. */
@@ -23,6 +25,8 @@ export interface MdmPage {
 export interface MdmSource {
   readonly name: MdmSourceName;
   devices(): AsyncIterable<MdmPage>;
+  /** These devices only, each fetched by its MDM id; one the MDM no longer has is a rejected entry saying so. */
+  devicesById?(ids: readonly string[]): AsyncIterable<MdmPage>;
 }
 
 export interface MdmSourceProvider {

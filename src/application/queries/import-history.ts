@@ -10,6 +10,8 @@ import type { ImportPreviewed } from '../../domain/import-run/preview.js';
 export interface RunSummary extends Omit<AuditEntry, 'position' | 'announcedTotal' | 'lastActivityAt'> {
   /** An import, or a preview that changed nothing (kept so an auditor sees who looked). */
   kind: 'import' | 'preview';
+  /** The run whose failed devices this one re-imported, if it is a retry. */
+  retryOf?: string;
   pages: number;
   /** What the MDM's listing got wrong in a completed run (fewer devices than announced, …). */
   warnings: string[];
@@ -37,8 +39,8 @@ function summarise(events: readonly RecordedEvent[], withOutcomes: boolean): Map
     const event = { type: recorded.type, data: recorded.data } as ImportRunEvent;
     const { runId } = event.data;
     if (event.type === 'ImportStarted') {
-      const { source, triggeredBy, startedAt } = event.data;
-      runs.set(runId, { kind: 'import', runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, warnings: [], outcomes: [], missing: [] });
+      const { source, triggeredBy, startedAt, retryOf } = event.data;
+      runs.set(runId, { kind: 'import', ...(retryOf ? { retryOf } : {}), runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, warnings: [], outcomes: [], missing: [] });
       continue;
     }
     const run = runs.get(runId);

@@ -9,7 +9,13 @@ interface RunRef {
 export type ImportStarted = {
   type: 'ImportStarted';
   /** `owner` names the process holding the run's lease (host/pid/instance); absent on older runs. */
-  data: RunRef & { triggeredBy: string; startedAt: string; owner?: string };
+  data: RunRef & {
+    triggeredBy: string;
+    startedAt: string;
+    owner?: string;
+    /** A run that re-imports only the devices that failed in this earlier run. */
+    retryOf?: string;
+  };
 };
 
 /** The run's process is alive and still working, pages or not: its lease is renewed. */

@@ -25,7 +25,7 @@ export function initialRuns(): SourceRuns {
 type Meta = { metadata: { now: string } };
 /** What the caller knows of a run in progress: whether the process that holds it is known to be gone. */
 type Lease = { leaseMs: number; ownerGone: boolean };
-export type StartImport = { type: 'StartImport'; data: { runId: string; source: MdmSourceName; triggeredBy: string; owner: string } & Lease } & Meta;
+export type StartImport = { type: 'StartImport'; data: { runId: string; source: MdmSourceName; triggeredBy: string; owner: string; retryOf?: string } & Lease } & Meta;
 export type Heartbeat = { type: 'Heartbeat'; data: { runId: string; source: MdmSourceName } } & Meta;
 export type RecordPage = { type: 'RecordPage'; data: { runId: string; source: MdmSourceName; outcomes: DeviceOutcome[]; announcedTotal?: number | null } } & Meta;
 export type RecordMissing = { type: 'RecordMissing'; data: { runId: string; source: MdmSourceName; devices: MissingDevice[] } } & Meta;
@@ -89,7 +89,7 @@ export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportR
   const now = command.metadata.now;
   switch (command.type) {
     case 'StartImport': {
-      const { runId, source, triggeredBy, owner } = command.data;
+      const { runId, source, triggeredBy, owner, retryOf } = command.data;
       const events: ImportRunEvent[] = [];
       const running = state.inProgress;
       if (running) {
@@ -98,7 +98,7 @@ export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportR
         if (!reason) throw new ImportAlreadyRunning(source, running.runId, running.startedAt, running.triggeredBy);
         events.push(failed(running, source, reason, now));
       }
-      events.push({ type: 'ImportStarted', data: { runId, source, triggeredBy, startedAt: now, owner } });
+      events.push({ type: 'ImportStarted', data: { runId, source, triggeredBy, startedAt: now, owner, ...(retryOf ? { retryOf } : {}) } });
       return events;
     }
     case 'Heartbeat': {

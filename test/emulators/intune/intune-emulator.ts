@@ -126,6 +126,8 @@ export class IntuneEmulator extends HostileHost {
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (token && request.method === 'POST') return this.token(token[1]!, new URLSearchParams(body));
     if (url.pathname === '/v1.0/deviceManagement/managedDevices' && request.method === 'GET') return this.managedDevices(request, url);
+    const one = /^\/v1\.0\/deviceManagement\/managedDevices\/([^/]+)$/.exec(url.pathname);
+    if (one && request.method === 'GET') return this.managedDevice(request, decodeURIComponent(one[1]!), url);
     return graphError(404, 'ResourceNotFound', `Resource not found for the segment '${url.pathname}'.`);
   }
 
@@ -164,18 +166,37 @@ export class IntuneEmulator extends HostileHost {
     return { status: 200, body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken } };
   }
 
-  private async managedDevices(request: IncomingMessage, url: URL): Promise<Reply> {
+  /** The bearer and permission check of every Graph call: the caller's token, or the refusal. */
+  private signedIn(request: IncomingMessage): { token: IssuedToken } | { refused: Reply } {
     this.stats.graphRequests += 1;
     const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
     const token = bearer ? this.tokens.get(bearer) : undefined;
-    if (!token) return graphError(401, 'InvalidAuthenticationToken', bearer ? 'Invalid JWT token.' : 'Access token is empty.');
+    if (!token) return { refused: graphError(401, 'InvalidAuthenticationToken', bearer ? 'Invalid JWT token.' : 'Access token is empty.') };
     token.calls += 1;
     const expiredByCalls = this.faults.tokenExpiresAfterCalls !== undefined && token.calls > this.faults.tokenExpiresAfterCalls;
-    if (Date.now() > token.expiresAt || expiredByCalls) return graphError(401, 'InvalidAuthenticationToken', 'Access token has expired.');
+    if (Date.now() > token.expiresAt || expiredByCalls) return { refused: graphError(401, 'InvalidAuthenticationToken', 'Access token has expired.') };
     if (!token.roles.includes(PERMISSION)) {
       const inner = JSON.stringify({ _version: 3, Message: `Application is not authorized to perform this operation. Application must have one of the following scopes: ${PERMISSION}, DeviceManagementManagedDevices.ReadWrite.All - Operation ID (for customer support): ${randomUUID()}` });
-      return graphError(403, 'Forbidden', inner);
+      return { refused: graphError(403, 'Forbidden', inner) };
     }
+    return { token };
+  }
+
+  /** GET managedDevices/{id}: one device, or 404 once it was wiped and removed. */
+  private managedDevice(request: IncomingMessage, id: string, url: URL): Reply {
+    const signed = this.signedIn(request);
+    if ('refused' in signed) return signed.refused;
+    const tenant = this.tenants.get(signed.token.tenantId)!;
+    const device = this.listed(tenant.devices, (d) => d.serialNumber).find((d) => d.id === id);
+    if (!device) return graphError(404, 'ResourceNotFound', `The requested resource does not exist. managedDevices('${id}')`);
+    const select = url.searchParams.get('$select')?.split(',').map((f) => f.trim()) ?? null;
+    return { status: 200, body: { '@odata.context': `${this.url}/v1.0/$metadata#deviceManagement/managedDevices/$entity`, ...project(device, select) } };
+  }
+
+  private async managedDevices(request: IncomingMessage, url: URL): Promise<Reply> {
+    const signed = this.signedIn(request);
+    if ('refused' in signed) return signed.refused;
+    const token = signed.token;
     const tenant = this.tenants.get(token.tenantId)!;
     const skip = url.searchParams.get('$skiptoken');
     const state = skip ? (JSON.parse(Buffer.from(skip, 'base64url').toString()) as { offset: number; select: string[] | null; filter: string | null }) : null;
@@ -195,7 +216,8 @@ export class IntuneEmulator extends HostileHost {
     const serial = filter ? /^serialNumber eq '((?:[^']|'')*)'$/.exec(filter.trim())?.[1]?.replace(/''/g, "'") : undefined;
     const listed = this.listed(tenant.devices, (d) => d.serialNumber);
     const matching = serial !== undefined ? listed.filter((d) => String(d.serialNumber ?? '').toLowerCase() === serial.toLowerCase()) : listed;
-    let value: unknown[] = h.emptyPagesForever ? [] : matching.slice(offset, offset + top).map((d) => project(d, select));
+    const garbled = new Set(h.garbledSerialIds ?? []);
+    let value: unknown[] = h.emptyPagesForever ? [] : matching.slice(offset, offset + top).map((d) => project(garbled.has(String(d.id)) ? { ...d, serialNumber: `${d.serialNumber}\u0007` } : d, select));
     if (h.badEntries && pageIndex === 0) value = [...BAD_ENTRIES, ...value];
     const context = `${this.url}/v1.0/$metadata#deviceManagement/managedDevices${select ? `(${select.join(',')})` : ''}`;
     const body: Record<string, unknown> = { '@odata.context': context, '@odata.count': value.length };

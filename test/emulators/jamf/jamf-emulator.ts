@@ -64,7 +64,7 @@ export class JamfEmulator extends HostileHost {
   mobiles: JamfRecord[] = [];
   readonly clients = new Map<string, JamfApiClient>();
   faults: JamfFaults = {};
-  readonly stats = { tokenRequests: 0, inventoryCalls: 0, withStickyCookie: 0, inFlight: 0, maxInFlight: 0, versionsAsked: [] as string[] };
+  readonly stats = { tokenRequests: 0, inventoryCalls: 0, detailCalls: 0, withStickyCookie: 0, inFlight: 0, maxInFlight: 0, versionsAsked: [] as string[] };
   private readonly tokens = new Map<string, Issued>();
 
   private constructor(server: RunningServer, tls: EmulatorTls, foreign: ForeignListener) {
@@ -94,6 +94,16 @@ export class JamfEmulator extends HostileHost {
       this.stats.versionsAsked.push(version);
       if (!(this.faults.computerVersions ?? ['v1', 'v2', 'v3', 'v4']).includes(version)) return apiError(404, 'NOT_FOUND', 'Not Found');
       return this.inventory(request, url, 'Read Computers', this.computers, (c) => this.computerView(c, version, url), 'id', (c) => c);
+    }
+    const computer = /^\/api\/(v[1-4])\/computers-inventory\/([^/]+)$/.exec(path);
+    if (request.method === 'GET' && computer) {
+      const version = computer[1]!;
+      if (!(this.faults.computerVersions ?? ['v1', 'v2', 'v3', 'v4']).includes(version as 'v1')) return apiError(404, 'NOT_FOUND', 'Not Found');
+      const denied = this.refused(request, 'Read Computers');
+      if (denied) return denied;
+      this.stats.detailCalls += 1;
+      const record = this.listed(this.computers, (r) => get(r, 'hardware.serialNumber')).find((c) => String(c.id) === decodeURIComponent(computer[2]!));
+      return record ? { status: 200, pretty: true, body: this.computerView(record, version, url) } : apiError(404, 'NOT_FOUND', `Computer ${computer[2]} not found`);
     }
     if (request.method === 'GET' && path === '/api/v2/mobile-devices/detail') {
       // Mobile-device filters use flat names (serialNumber), computers' dotted ones (hardware.serialNumber).
@@ -138,6 +148,22 @@ export class JamfEmulator extends HostileHost {
     return view;
   }
 
+  /** The bearer and privilege check every API route makes; null when the call may go on. */
+  private refused(request: IncomingMessage, privilege: string): Reply | null {
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const token = bearer ? this.tokens.get(bearer) : undefined;
+    if (!token) return apiError(401, 'INVALID_TOKEN', 'Unauthorized');
+    token.calls += 1;
+    if (Date.now() > token.expiresAt || (this.faults.tokenExpiresAfterCalls !== undefined && token.calls > this.faults.tokenExpiresAfterCalls)) {
+      return apiError(401, 'INVALID_TOKEN', 'Unauthorized');
+    }
+    const client = this.clients.get(token.clientId)!;
+    if (!(client.privileges ?? ['Read Computers', 'Read Mobile Devices']).includes(privilege as never)) {
+      return apiError(403, 'INVALID_PRIVILEGE', `Forbidden: requires privilege ${privilege}`);
+    }
+    return null;
+  }
+
   private async inventory(
     request: IncomingMessage,
     url: URL,
@@ -152,17 +178,8 @@ export class JamfEmulator extends HostileHost {
     try {
       const call = ++this.stats.inventoryCalls;
       if ((request.headers.cookie ?? '').includes('APIBALANCEID=')) this.stats.withStickyCookie += 1;
-      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
-      const token = bearer ? this.tokens.get(bearer) : undefined;
-      if (!token) return apiError(401, 'INVALID_TOKEN', 'Unauthorized');
-      token.calls += 1;
-      if (Date.now() > token.expiresAt || (this.faults.tokenExpiresAfterCalls !== undefined && token.calls > this.faults.tokenExpiresAfterCalls)) {
-        return apiError(401, 'INVALID_TOKEN', 'Unauthorized');
-      }
-      const client = this.clients.get(token.clientId)!;
-      if (!(client.privileges ?? ['Read Computers', 'Read Mobile Devices']).includes(privilege as never)) {
-        return apiError(403, 'INVALID_PRIVILEGE', `Forbidden: requires privilege ${privilege}`);
-      }
+      const denied = this.refused(request, privilege);
+      if (denied) return denied;
       if (this.faults.slowPageMs) await delay(this.faults.slowPageMs);
       const injected = this.faults.failCalls?.get(call);
       if (injected) return injected === 429 ? { ...apiError(429, 'TOO_MANY_REQUESTS', 'Too Many Requests'), headers: { 'Retry-After': '0' } } : apiError(injected, 'SERVER_ERROR', 'Server error');
@@ -184,7 +201,13 @@ export class JamfEmulator extends HostileHost {
       const hostile = this.hostilePage(page, url);
       if (hostile) return hostile;
       const h = this.hostile;
-      let results: unknown[] = items.slice(page * size, page * size + size).map(view);
+      const garbled = new Set(h.garbledSerialIds ?? []);
+      const garble = (record: JamfRecord): JamfRecord => {
+        const id = record.mobileDeviceId !== undefined ? `mobile-${record.mobileDeviceId}` : `computer-${record.id}`;
+        if (!garbled.has(id) || !record.hardware) return record;
+        return { ...record, hardware: { ...(record.hardware as object), serialNumber: `${get(record, 'hardware.serialNumber')}\u0007` } };
+      };
+      let results: unknown[] = items.slice(page * size, page * size + size).map(view).map(garble);
       if (h.badEntries && page === 0 && records === this.computers) results = [...BAD_ENTRIES, ...results];
       const totalCount = h.totalCount ?? items.length;
       if (h.oddJson === 'no-array') return { status: 200, pretty: true, body: { totalCount, result: results } };

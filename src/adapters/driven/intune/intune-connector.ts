@@ -15,7 +15,7 @@ import { causeChain } from '../http/error-chain.js';
 import { entraHttpClient } from './entra-http-client.js';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, RetriesExhausted, withRetries, type RetryPolicy, type RetryVerdict } from '../http/retry.js';
 import { startPrefetch } from '../http/prefetch.js';
-import { mapEntries } from '../mdm-entries.js';
+import { mapEntries, pagesById } from '../mdm-entries.js';
 import { DEFAULT_MAX_PAGES, PagingGuard } from '../paging-guard.js';
 import { fromManagedDevice, MANAGED_DEVICE_FIELDS } from './graph-managed-device.js';
 import { readGraphPage, type GraphPage } from './graph-page.js';
@@ -188,6 +188,24 @@ export class IntuneConnector implements MdmConnector<'intune'> {
       const entries = mapEntries(page.value, position, fromManagedDevice, 'the Microsoft Graph listing');
       position += page.value.length;
       yield { ...entries, warnings };
+    }
+  }
+
+  /** GET managedDevices/{id} for each: a device wiped and removed since answers 404, said per device. */
+  async *devicesById(settings: IntuneSettings, ids: readonly string[]): AsyncIterable<MdmPage> {
+    const session = await this.session(settings);
+    const fetchOne = async (id: string): Promise<unknown | null> => {
+      try {
+        return await this.get(session, `/deviceManagement/managedDevices/${encodeURIComponent(id)}?$select=${MANAGED_DEVICE_FIELDS.join(',')}`);
+      } catch (error) {
+        if (error instanceof session.sdk.GraphError && error.statusCode === 404) return null;
+        throw error;
+      }
+    };
+    try {
+      yield* pagesById(ids, fetchOne, fromManagedDevice, 'the Microsoft Graph answer', (id) => `Microsoft Intune no longer has device ${id} (wiped, retired or removed); it was not imported again.`);
+    } catch (error) {
+      throw await this.failure(error, settings);
     }
   }
 

@@ -9,7 +9,7 @@ import { DEFAULT_RETRY_POLICY, RetriesExhausted, type RetryPolicy } from '../htt
 import { startPrefetch } from '../http/prefetch.js';
 import { NO_OUTBOUND_METRICS, type OutboundMetrics } from '../http/outbound-metrics.js';
 import { SessionCache } from '../http/session-cache.js';
-import { mapEntries } from '../mdm-entries.js';
+import { mapEntries, pagesById } from '../mdm-entries.js';
 import { DEFAULT_MAX_PAGES, PagingGuard } from '../paging-guard.js';
 import { describeJamfFailure } from './jamf-failures.js';
 import { fromComputer, fromMobileDevice } from './jamf-inventory.js';
@@ -151,6 +151,41 @@ export class JamfConnector implements MdmConnector<'jamf'> {
       const mobileQuery = (page: number) => query(MOBILE_SECTIONS, page, PAGE_SIZE, 'mobileDeviceId:asc');
       const mobiles = await this.search(session, `${mobilePath}?${mobileQuery(0)}`, 'mobile devices');
       yield* this.paged(session, { what: 'mobile devices', first: mobiles.page, announced: mobiles.announced, pageQuery: (page) => `${mobilePath}?${mobileQuery(page)}`, map: fromMobileDevice }, computerCount);
+    } catch (error) {
+      throw error instanceof MdmSourceFailure ? error : this.failure(error);
+    }
+  }
+
+  /**
+   * Each device by its id: a computer from its inventory record (computers-inventory/{id}, on the
+   * newest API version the server offers), a mobile device from the mobile-devices detail filtered to
+   * its id. One Jamf no longer has is said per device.
+   */
+  async *devicesById(settings: JamfSettings, ids: readonly string[]): AsyncIterable<MdmPage> {
+    const session = this.session(settings);
+    try {
+      let computersPath: Promise<string> | null = null;
+      const fetchOne = async (id: string): Promise<unknown | null> => {
+        const computer = /^computer-(\d{1,18})$/.exec(id);
+        const mobile = /^mobile-(\d{1,18})$/.exec(id);
+        try {
+          if (computer) {
+            computersPath ??= this.computersPath(session, query(['GENERAL'], 0, 1, 'id:asc')).then((found) => found.path);
+            const params = new URLSearchParams(COMPUTER_SECTIONS.map((section) => ['section', section]));
+            return await session.get<unknown>(`${await computersPath}/${computer[1]}?${params}`);
+          }
+          if (mobile) {
+            const { page } = await this.search(session, `/api/v2/mobile-devices/detail?${query(MOBILE_SECTIONS, 0, 1, 'mobileDeviceId:asc', `mobileDeviceId==${rsqlString(mobile[1]!)}`)}`, 'mobile devices');
+            return page.results.find((r) => String((r as { mobileDeviceId?: unknown }).mobileDeviceId) === mobile[1]) ?? null;
+          }
+          return null;
+        } catch (error) {
+          if (isNotFound(error)) return null;
+          throw error;
+        }
+      };
+      const map = (entry: Record<string, unknown>) => ('mobileDeviceId' in entry ? fromMobileDevice(entry) : fromComputer(entry));
+      yield* pagesById(ids, fetchOne, map, 'the Jamf Pro answer', (id) => `Jamf Pro no longer has device ${id} (wiped or removed); it was not imported again.`);
     } catch (error) {
       throw error instanceof MdmSourceFailure ? error : this.failure(error);
     }

@@ -21,4 +21,14 @@ export class InMemoryMdmSource implements MdmSource {
     }
     if (page.length > 0) yield { devices: page };
   }
+
+  async *devicesById(ids: readonly string[]): AsyncIterable<MdmPage> {
+    const wanted = new Set(ids);
+    const devices = [...this.fleet()].filter((d) => wanted.has(d.sourceDeviceId));
+    const found = new Set(devices.map((d) => d.sourceDeviceId));
+    const rejected = ids
+      .filter((id) => !found.has(id))
+      .map((id, i) => ({ position: i + 1, sourceDeviceId: id, reason: 'no-longer-in-mdm' as const, detail: `The MDM no longer has device ${id}.` }));
+    yield { devices, rejected };
+  }
 }

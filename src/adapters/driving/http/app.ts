@@ -95,6 +95,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   admin.get('/bulk-import/mdm/runs', imports.runs);
   admin.get('/bulk-import/mdm/runs/:runId', imports.runDetail);
   admin.get('/bulk-import/mdm/runs/:runId/stream', imports.runEvents);
+  admin.post('/bulk-import/mdm/runs/:runId/retry', drain.refuseWhenDraining, limited, imports.retry);
   admin.post('/bulk-import/mdm/:source', drain.refuseWhenDraining, limited, imports.run);
   admin.post('/bulk-import/mdm/:source/preview', drain.refuseWhenDraining, limited, imports.preview);
   admin.get('/audit-log', imports.auditLogEntries);

@@ -102,7 +102,7 @@ const described = {
         description: 'The result banner.',
         properties: { runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, status: { enum: ['completed', 'failed'] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: { type: 'string' }, durationMs: { type: 'integer' }, counts: ref('RunCounts'), skippedDevices: { type: 'array', items: ref('DeviceOutcome') }, failedDevices: { type: 'array', items: ref('DeviceOutcome') }, missingDevices: { type: 'array', items: ref('MissingDevice'), description: 'Records the complete listing left out for the first time (up to 1,000; the run stream keeps them all)' }, warnings: { type: 'array', items: { type: 'string' }, description: 'What the MDM listing got wrong in a completed run (fewer devices than announced, …)' }, failure: nullableString },
       },
-      RunSummary: { type: 'object', properties: { kind: { enum: ['import', 'preview'], description: 'A preview changed nothing; it is listed so an auditor sees who looked' }, runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: nullableString, status: { enum: ['running', 'completed', 'failed'] }, counts: ref('RunCounts'), failureReason: nullableString, pages: { type: 'integer' } } },
+      RunSummary: { type: 'object', properties: { kind: { enum: ['import', 'preview'], description: 'A preview changed nothing; it is listed so an auditor sees who looked' }, retryOf: { type: 'string', description: 'The run whose failed devices this run re-imported' }, runId: { type: 'string' }, source: { enum: [...MDM_SOURCES] }, triggeredBy: { type: 'string' }, startedAt: { type: 'string' }, finishedAt: nullableString, status: { enum: ['running', 'completed', 'failed'] }, counts: ref('RunCounts'), failureReason: nullableString, pages: { type: 'integer' } } },
       PreviewResult: {
         type: 'object',
         required: ['previewId', 'source', 'status', 'triggeredBy', 'startedAt', 'finishedAt', 'durationMs', 'counts', 'created', 'updated', 'skippedDevices', 'failedDevices', 'missingDevices', 'warnings', 'failure', 'listLimit'],
@@ -257,6 +257,23 @@ const described = {
         responses: { '200': json(ref('RunDetail')), '404': problem('Unknown run'), ...common },
       },
     },
+    '/api/admin/bulk-import/mdm/runs/{runId}/retry': {
+      post: {
+        summary: 'Re-import only the devices that ended in error in this run, each fetched again by its MDM id (Graph managedDevices/{id}; Jamf computers-inventory/{id} and the mobile-devices detail), as a new run linked to it (retryOf); answered as an import is',
+        security: admin,
+        parameters: [runIdParam, { name: 'Prefer', in: 'header', required: false, schema: { type: 'string' }, description: 'RFC 7240 wait=N, as for an import' }],
+        responses: {
+          '202': { description: 'The retry run exists and goes on in the background', headers: { Location: { schema: { type: 'string' } } }, content: { 'application/json': { schema: ref('RunProgress') } } },
+          '200': json(ref('ImportResult'), 'With Prefer: wait=N, the retry ended in time: its banner'),
+          '404': problem('Unknown run'),
+          '409': problem('A run of this source is in progress'),
+          '422': problem('Nothing to retry: no device ended in error, the run is still going, or its failed entries carry no MDM id'),
+          '429': problem('Rate limited'),
+          '502': problem('The MDM was lost during the retry'),
+          ...common,
+        },
+      },
+    },
     '/api/admin/bulk-import/mdm/runs/{runId}/stream': {
       get: {
         summary: 'The run\'s progress as Server-Sent Events: `progress` (a RunProgress) whenever it moves, then `end` (an ImportResult) and the stream closes; `reconnect` when this instance stops',
@@ -316,6 +333,7 @@ const OPERATIONS: Record<string, [operationId: string, tag: string]> = {
   'get /api/admin/bulk-import/mdm/runs': ['listImportRuns', 'bulk import'],
   'get /api/admin/bulk-import/mdm/runs/{runId}': ['getImportRun', 'bulk import'],
   'get /api/admin/bulk-import/mdm/runs/{runId}/stream': ['streamImportRun', 'bulk import'],
+  'post /api/admin/bulk-import/mdm/runs/{runId}/retry': ['retryFailedDevices', 'bulk import'],
   'get /api/admin/audit-log': ['listAuditLog', 'bulk import'],
   'post /api/admin/register/rebuild': ['rebuildRegister', 'register'],
   'get /api/hardware': ['searchRegister', 'register'],

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { inject, injectable } from 'inversify';
-import type { BackgroundImports } from '../../../../application/background-imports.js';
+import type { BackgroundImports, StartedRun } from '../../../../application/background-imports.js';
+import type { RetryFailedDevices } from '../../../../application/commands/retry-failed-devices.js';
 import type { RunProgress } from '../../../../application/queries/run-progress.js';
 import type { PreviewImport } from '../../../../application/commands/preview-import.js';
 import type { ScheduledImports } from '../../../../application/scheduled-imports.js';
@@ -29,6 +30,7 @@ export class BulkImportController {
     @inject(TOKENS.RunProgress) private readonly progress: RunProgress,
     @inject(TOKENS.PreviewImport) private readonly previewer: PreviewImport,
     @inject(TOKENS.ScheduledImports) private readonly schedules: ScheduledImports,
+    @inject(TOKENS.RetryFailedDevices) private readonly retries: RetryFailedDevices,
     @inject(TOKENS.ImportHistory) private readonly history: ImportHistory,
     @inject(TOKENS.Integrations) private readonly integrations: Integrations,
     @inject(TOKENS.AuditLogQueries) private readonly auditLog: AuditLogQueries,
@@ -60,7 +62,19 @@ export class BulkImportController {
    */
   run = async (request: Request, response: Response) => {
     const source = sourceParam(request);
-    const { runId, done } = await this.imports.start({ source, triggeredBy: request.principal!.email });
+    await this.answerStarted(request, response, await this.imports.start({ source, triggeredBy: request.principal!.email }));
+  };
+
+  /** Re-imports only the devices that failed in a run, as a new run linked to it; answered as an import is. */
+  retry = async (request: Request, response: Response) => {
+    const runId = String(request.params.runId);
+    const started = await this.retries.start(runId, request.principal!.email);
+    if (!started) throw unknownRun(runId);
+    await this.answerStarted(request, response, started);
+  };
+
+  /** 202 with where to follow the run; with `Prefer: wait=N`, the banner when it ends within N seconds. */
+  private async answerStarted(request: Request, response: Response, { runId, done }: StartedRun): Promise<void> {
     const wait = preferredWait(request.get('prefer'));
     if (wait !== null) {
       const timer = new AbortController();
@@ -72,7 +86,7 @@ export class BulkImportController {
     }
     const location = `/api/admin/bulk-import/mdm/runs/${encodeURIComponent(runId)}`;
     response.status(202).location(location).json(await this.progress.of(runId));
-  };
+  }
 
   /** What an import would do, changing nothing; recorded as a preview in the history. */
   preview = async (request: Request, response: Response) => {
