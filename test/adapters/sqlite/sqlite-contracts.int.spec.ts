@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { SqliteConnectorSettings } from '../../../src/adapters/driven/sqlite/sqlite-connector-settings.js';
+import { AesGcmSecretBox } from '../../../src/infrastructure/aes-gcm-secret-box.js';
+import { connectorSettingsContract } from '../../contracts/connector-settings.contract.js';
 import { openDatabase } from '../../../src/adapters/driven/sqlite/database.js';
 import { SqliteEventStore } from '../../../src/adapters/driven/sqlite/sqlite-event-store.js';
 import { SqliteReadModels } from '../../../src/adapters/driven/sqlite/sqlite-read-models.js';
@@ -13,4 +17,9 @@ readModelContract('embedded SQLite', async () => {
   const db = openDatabase(':memory:');
   const models = new SqliteReadModels(db);
   return { store: models, register: models, auditLog: models, close: async () => void db.close() };
+});
+
+connectorSettingsContract('embedded SQLite', async () => {
+  const db = openDatabase(':memory:');
+  return { store: new SqliteConnectorSettings(db, new AesGcmSecretBox(randomBytes(32))), close: async () => void db.close() };
 });
