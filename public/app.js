@@ -598,7 +598,7 @@ async function showDevice(id) {
     device.sources.length
       ? el('ul', { class: 'sources' }, device.sources.map((s) => el('li', { class: s.missingSince ? 'missing' : '' }, s.missingSince
         ? `${NAMES[s.source]}: missing from ${NAMES[s.source]} since ${when(s.missingSince)} (device ${s.sourceDeviceId}, last listed ${when(s.lastListedAt)})`
-        : `${NAMES[s.source]}: still lists it (device ${s.sourceDeviceId}, last sync ${when(s.lastSyncedAt)})`)))
+        : `${NAMES[s.source]}: still lists it (device ${s.sourceDeviceId}, last listed ${when(s.lastListedAt)}, last check-in ${when(s.lastSyncedAt)})`)))
       : el('p', {}, 'Entered by hand.'),
     specifications.length ? el('h4', {}, 'Specifications (from the MDM)') : null,
     specifications.length ? el('dl', { class: 'specifications' }, specifications.flatMap(([key, value]) => [el('dt', {}, key), el('dd', {}, String(value))])) : null,

@@ -22,6 +22,7 @@ export const TOKENS = {
   ScheduledImports: Symbol('ScheduledImports'),
   RetryFailedDevices: Symbol('RetryFailedDevices'),
   RunProgress: Symbol('RunProgress'),
+  RegisterView: Symbol('RegisterView'),
   ImportHistory: Symbol('ImportHistory'),
   HandEdits: Symbol('HandEdits'),
   Logger: Symbol('Logger'),

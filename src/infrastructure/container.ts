@@ -5,6 +5,7 @@ import { PreviewImport } from '../application/commands/preview-import.js';
 import { BackgroundImports } from '../application/background-imports.js';
 import { RunProgress } from '../application/queries/run-progress.js';
 import { ScheduledImports } from '../application/scheduled-imports.js';
+import { RegisterView } from '../application/queries/register-view.js';
 import { RetryFailedDevices } from '../application/commands/retry-failed-devices.js';
 import { HandEdits } from '../application/commands/hand-edits.js';
 import { ImportHistory } from '../application/queries/import-history.js';
@@ -113,6 +114,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind(TOKENS.PreviewImport).toDynamicValue((ctx) => new PreviewImport(importDeps(ctx)));
   container.bind(TOKENS.ImportHistory).toDynamicValue((ctx) => new ImportHistory(ctx.get<EventStore>(TOKENS.EventStore)));
   container.bind(TOKENS.BackgroundImports).toDynamicValue((ctx) => new BackgroundImports(ctx.get<ImportFromMdm>(TOKENS.ImportFromMdm)));
+  container.bind(TOKENS.RegisterView).toDynamicValue((ctx) => new RegisterView(ctx.get<HardwareRegisterQueries>(TOKENS.HardwareRegisterQueries), ctx.get<EventStore>(TOKENS.EventStore)));
   container.bind(TOKENS.RetryFailedDevices).toDynamicValue((ctx) => new RetryFailedDevices(ctx.get<ImportHistory>(TOKENS.ImportHistory), ctx.get<BackgroundImports>(TOKENS.BackgroundImports)));
   container.bind(TOKENS.ScheduledImports).toDynamicValue((ctx) =>
     new ScheduledImports({

@@ -3,6 +3,7 @@ import type { MdmSource } from '../../src/application/ports/mdm-source.js';
 import type { MdmDevice } from '../../src/domain/hardware/mdm-device.js';
 import { EmbeddedApp } from '../support/embedded-app.js';
 import type { Integrations } from '../../src/application/integrations.js';
+import type { RegisterView } from '../../src/application/queries/register-view.js';
 import { TOKENS } from '../../src/application/tokens.js';
 import { latitude, macbook } from '../support/mothers.js';
 
@@ -51,10 +52,20 @@ describe('Devices that left the MDM, through the import', () => {
     fleet = fleetOf(1, 2);
     const back = await app.import('intune');
     expect(back.counts).to.include({ updated: 1, unchanged: 1, missing: 0 });
-    expect((await app.register.bySerial('SER00002'))!.sources[0]).to.include({ missingSince: null, lastListedAt: null });
+    expect((await app.register.bySerial('SER00002'))!.sources[0]).to.include({ missingSince: null });
     expect((await app.register.search({ missingFrom: 'intune' })).total).to.equal(0);
     const types = (await app.store.readStream('hardware-SER00002')).map((e) => e.type);
     expect(types).to.deep.equal(['HardwareImported', 'HardwareMissingFromMdm', 'HardwareSeenAgainInMdm']);
+  });
+
+  it('says, for a source still listing a record, when it last listed it: its last complete listing', async () => {
+    app = new EmbeddedApp({ intune: () => fleetOf(1) });
+    await app.import('intune');
+    const second = await app.import('intune');
+    const view = app.container.get<RegisterView>(TOKENS.RegisterView);
+    const record = (await view.search({ serial: 'SER00001' })).items[0]!;
+    expect(record.sources[0]).to.include({ missingSince: null, lastListedAt: second.startedAt });
+    expect((await view.byId(record.id))!.sources[0]!.lastListedAt).to.equal(second.startedAt);
   });
 
   it('never looks after a run that failed half-way', async () => {

@@ -21,7 +21,7 @@ describe('Projections', () => {
     it('builds the row every admin screen shows from the import', () => {
       const row = hardwareRegisterProjection.apply(undefined, e0)!;
       expect(row).to.deep.include({ id: 'hw-1', serial: 'C02XK1JHJGH5', assetTag: 'HW-00001', status: 'assigned', assignee: alice, revision: 0 });
-      expect(row.sources).to.deep.equal([{ source: 'jamf', sourceDeviceId: '101', lastSyncedAt: '2026-11-26T08:00:00.000Z', missingSince: null, lastListedAt: null }]);
+      expect(row.sources).to.deep.equal([{ source: 'jamf', sourceDeviceId: '101', lastSyncedAt: '2026-11-26T08:00:00.000Z', missingSince: null, lastListedAt: NOW }]);
     });
 
     it('applies an identity update to the fields it names', () => {
@@ -43,7 +43,7 @@ describe('Projections', () => {
       expect(missingRow.sources[0]).to.include({ missingSince: '2026-12-01T09:00:00.000Z', lastListedAt: NOW });
       expect(missingRow).to.include({ status: 'assigned', updatedAt: '2026-12-01T09:00:00.000Z' });
       const backRow = hardwareRegisterProjection.apply(missingRow, recorded(back, 'hardware-C02XK1JHJGH5', 2, 12))!;
-      expect(backRow.sources[0]).to.include({ missingSince: null, lastListedAt: null });
+      expect(backRow.sources[0]).to.include({ missingSince: null, lastListedAt: '2026-12-02T09:00:00.000Z' });
     });
 
     it('keys rows by hardware stream and ignores other events', () => {

@@ -119,7 +119,7 @@ describe('Admin page in headless Chromium', function () {
     await row.click();
     await page.locator('#device h4', { hasText: 'History' }).waitFor();
     expect(await page.locator('#device ol.history li').first().textContent()).to.match(/ — Imported from Microsoft Intune as HW-\d{5} \(run [0-9a-f]{8}\)/);
-    expect(await page.locator('#device ul.sources li').first().textContent()).to.match(/^Microsoft Intune: still lists it \(device \S+, last sync /);
+    expect(await page.locator('#device ul.sources li').first().textContent()).to.match(/^Microsoft Intune: still lists it \(device \S+, last listed \S.*, last check-in /);
     expect(await page.locator('#device dl.specifications dt').allTextContents()).to.include('complianceState');
     await page.screenshot({ path: `${SHOTS}/register-device.png`, fullPage: true });
   });

@@ -9,7 +9,11 @@ import type { RunCounts } from '../../domain/import-run/outcome.js';
 export interface RegisterSourceLink extends SourceLink {
   /** When this source's complete listings started to leave the device out; null while it lists it. */
   missingSince: string | null;
-  /** While missing: when the source is last known to have listed it. */
+  /**
+   * When the source last listed it, as far as known. Stored: the last time its import recorded
+   * anything on the record (or, while missing, when it was last listed); the register's readers
+   * complete it with the source's last complete listing (RegisterView).
+   */
   lastListedAt: string | null;
 }
 

@@ -5,9 +5,10 @@ import type { HardwareRecord, RegisterSourceLink } from '../ports/read-models.js
 import { HARDWARE_CATEGORY } from '../streams.js';
 import type { Projection } from './projection.js';
 
-function link(sources: RegisterSourceLink[], next: SourceLink): RegisterSourceLink[] {
+/** A source reported the device at `at`: it lists it (again). */
+function link(sources: RegisterSourceLink[], next: SourceLink, at: string): RegisterSourceLink[] {
   const { source, sourceDeviceId, lastSyncedAt } = next;
-  return [...sources.filter((s) => s.source !== source), { source, sourceDeviceId, lastSyncedAt, missingSince: null, lastListedAt: null }];
+  return [...sources.filter((s) => s.source !== source), { source, sourceDeviceId, lastSyncedAt, missingSince: null, lastListedAt: at }];
 }
 
 function listing(sources: RegisterSourceLink[], source: MdmSourceName, change: Pick<RegisterSourceLink, 'missingSince' | 'lastListedAt'>): RegisterSourceLink[] {
@@ -26,7 +27,7 @@ function fold(doc: HardwareRecord | undefined, event: HardwareEvent, revision: n
         storage: null,
         purchasePrice: null,
         purchaseDate: null,
-        sources: [{ source, sourceDeviceId, lastSyncedAt, missingSince: null, lastListedAt: null }],
+        sources: [{ source, sourceDeviceId, lastSyncedAt, missingSince: null, lastListedAt: importedAt }],
         createdAt: importedAt,
         updatedAt: importedAt,
         revision,
@@ -38,12 +39,12 @@ function fold(doc: HardwareRecord | undefined, event: HardwareEvent, revision: n
     }
     case 'HardwareIdentityUpdated': {
       if (!doc) return doc;
-      const next: HardwareRecord = { ...doc, sources: link(doc.sources, event.data), updatedAt: at, revision };
+      const next: HardwareRecord = { ...doc, sources: link(doc.sources, event.data, at), updatedAt: at, revision };
       for (const [field, change] of Object.entries(event.data.changes)) (next as unknown as Record<string, unknown>)[field] = change.to;
       return next;
     }
     case 'HardwareSourceLinked':
-      return doc && { ...doc, sources: link(doc.sources, event.data), updatedAt: at, revision };
+      return doc && { ...doc, sources: link(doc.sources, event.data, at), updatedAt: at, revision };
     case 'HardwareAssigned':
       return doc && { ...doc, assignee: event.data.assignee, acknowledgement: event.data.acknowledgement, status: 'assigned', updatedAt: at, revision };
     case 'HardwareDetailsEdited':
@@ -53,7 +54,7 @@ function fold(doc: HardwareRecord | undefined, event: HardwareEvent, revision: n
       return doc && { ...doc, sources: listing(doc.sources, source, { missingSince, lastListedAt }), updatedAt: at, revision };
     }
     case 'HardwareSeenAgainInMdm':
-      return doc && { ...doc, sources: listing(doc.sources, event.data.source, { missingSince: null, lastListedAt: null }), updatedAt: at, revision };
+      return doc && { ...doc, sources: listing(doc.sources, event.data.source, { missingSince: null, lastListedAt: event.data.seenAt }), updatedAt: at, revision };
     default: {
       const unknown: never = event;
       throw new Error(`Unknown hardware event ${JSON.stringify(unknown)}`);

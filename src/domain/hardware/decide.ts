@@ -1,6 +1,7 @@
 import { UnknownCommand } from '../shared/domain-error.js';
 import { reported } from '../shared/text.js';
 import { inferCategory } from './category.js';
+import { lastListed } from './listing.js';
 import type { EditDetails, HardwareCommand, ImportDevice, MarkMissingFromMdm, RegisterHardware } from './commands.js';
 import { deriveName } from './device-name.js';
 import { HardwareNotFound, NotAnImportableDevice, SerialAlreadyRegistered, SupersededEntry } from './errors.js';
@@ -158,11 +159,6 @@ function completesAssignment(state: ExistingHardware): boolean {
   return state.assignee === null && state.status === 'available' && !state.statusSetByHand;
 }
 
-function latest(a: string | null, b: string | null): string | null {
-  if (a === null || b === null) return a ?? b;
-  return Date.parse(a) >= Date.parse(b) ? a : b;
-}
-
 function markMissing(command: MarkMissingFromMdm, state: Hardware): HardwareEvent[] {
   if (!state.exists) return [];
   const { source, runId, lastCompleteListingAt } = command.data;
@@ -176,7 +172,7 @@ function markMissing(command: MarkMissingFromMdm, state: Hardware): HardwareEven
         serial: state.serial,
         source,
         sourceDeviceId: record.sourceDeviceId,
-        lastListedAt: latest(record.lastListedAt, lastCompleteListingAt),
+        lastListedAt: lastListed(record.lastListedAt, lastCompleteListingAt),
         importRunId: runId,
         missingSince: command.metadata.now,
       },

@@ -95,7 +95,7 @@ const described = {
       SourceLink: {
         type: 'object',
         required: ['source', 'sourceDeviceId', 'lastSyncedAt', 'missingSince', 'lastListedAt'],
-        properties: { source: { enum: [...MDM_SOURCES] }, sourceDeviceId: { type: 'string' }, lastSyncedAt: { ...nullableString, description: 'The device\'s last check-in with this MDM' }, missingSince: { ...nullableString, description: 'Since when this source\'s complete listings leave the device out; null while it lists it' }, lastListedAt: { ...nullableString, description: 'While missing: when the source last listed it' } },
+        properties: { source: { enum: [...MDM_SOURCES] }, sourceDeviceId: { type: 'string' }, lastSyncedAt: { ...nullableString, description: 'The device\'s last check-in with this MDM' }, missingSince: { ...nullableString, description: 'Since when this source\'s complete listings leave the device out; null while it lists it' }, lastListedAt: { ...nullableString, description: 'When the source last listed it: its last report on the record or its last complete listing, whichever is later (while missing: the last time it did)' } },
       },
       ImportResult: {
         type: 'object',

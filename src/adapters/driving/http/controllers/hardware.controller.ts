@@ -3,6 +3,7 @@ import { inject, injectable } from 'inversify';
 import type { HandEdits } from '../../../../application/commands/hand-edits.js';
 import type { HardwareHistory } from '../../../../application/queries/hardware-history.js';
 import type { LookupBySerial } from '../../../../application/queries/lookup-by-serial.js';
+import type { RegisterView } from '../../../../application/queries/register-view.js';
 import type { HardwareRegisterQueries, RegisterFilter } from '../../../../application/ports/read-models.js';
 import { streamRegisterCsv } from '../register-csv.js';
 import { HardwareNotFound } from '../../../../domain/hardware/errors.js';
@@ -23,10 +24,11 @@ export class HardwareController {
     @inject(TOKENS.HandEdits) private readonly edits: HandEdits,
     @inject(TOKENS.LookupBySerial) private readonly lookupBySerial: LookupBySerial,
     @inject(TOKENS.HardwareHistory) private readonly history: HardwareHistory,
+    @inject(TOKENS.RegisterView) private readonly view: RegisterView,
   ) {}
 
   search = async (request: Request, response: Response) => {
-    response.json(await this.register.search(await registerFilter(request)));
+    response.json(await this.view.search(await registerFilter(request)));
   };
 
   /** The filtered register as CSV, every row (no offset or limit), streamed. */
@@ -36,7 +38,7 @@ export class HardwareController {
   };
 
   one = async (request: Request, response: Response) => {
-    const record = await this.register.byId(String(request.params.id));
+    const record = await this.view.byId(String(request.params.id));
     if (!record) throw new HardwareNotFound(`with id ${request.params.id}`);
     response.json(record);
   };
