@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 /**
  * `npm run bench` — medians over repeated runs, each in a fresh process with a fresh store.
  *
- * Embedded store (in-process synthetic source): first run ≥ 5,000 devices/s, unchanged re-run
- * ≥ 20,000 devices/s, peak RSS < 300 MB at 50,000 devices.
+ * Embedded store (in-process synthetic source), at 10k/50k/100k/200k devices (`--sizes`): first run,
+ * unchanged re-run, peak RSS, rebuild, and the store's floor (the same rows written by a bare loop).
  * Connectors (emulators in a child process): import wall time / plain fetch of the same pages ≤ 1.5,
  * reported with no added latency (pure overhead) and with an assumed per-page answer time.
  */
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '3' },
     'page-latency-ms': { type: 'string', default: '250' },
     only: { type: 'string' },
+    sizes: { type: 'string', default: '10000,50000,100000,200000' },
   },
 });
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,18 +41,40 @@ function samples<T>(script: string, args: string[]): T[] {
   return out;
 }
 
-interface EmbeddedSample { first: { devicesPerSecond: number }; rerun: { devicesPerSecond: number }; peakRssMb: number }
+interface EmbeddedSample {
+  first: { devicesPerSecond: number };
+  rerun: { devicesPerSecond: number };
+  peakRssMb: number;
+  rebuild: { ms: number };
+  peakRssWithRebuildMb: number;
+}
+interface FloorSample { devicesPerSecond: number }
 interface ConnectorSample { importMs: number; plainFetchMs: number; ratio: number; devicesPerSecond: number }
 
-const embedded = values.only && values.only !== 'embedded' ? [] : [3000, 50000].map((size) => {
+const sizes = values.sizes!.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
+const embedded = values.only && values.only !== 'embedded' ? [] : sizes.map((size) => {
   const s = samples<EmbeddedSample>('embedded-import.worker.js', ['--size', String(size)]);
+  const floor = samples<FloorSample>('store-floor.worker.js', ['--size', String(size)]);
+  const first = Math.round(median(s.map((x) => x.first.devicesPerSecond)));
+  const floorRate = Math.round(median(floor.map((x) => x.devicesPerSecond)));
   return {
     size,
-    firstRunDevicesPerSecond: Math.round(median(s.map((x) => x.first.devicesPerSecond))),
+    firstRunDevicesPerSecond: first,
     unchangedRerunDevicesPerSecond: Math.round(median(s.map((x) => x.rerun.devicesPerSecond))),
     peakRssMb: Math.round(median(s.map((x) => x.peakRssMb))),
+    rebuildMs: Math.round(median(s.map((x) => x.rebuild.ms))),
+    peakRssWithRebuildMb: Math.round(median(s.map((x) => x.peakRssWithRebuildMb))),
+    floorDevicesPerSecond: floorRate,
+    firstRunOverFloor: Number((floorRate / first).toFixed(2)),
   };
 });
+/** Cost per device at the largest fleet over the cost at the smallest: 1.00 is linear. */
+const linearity = embedded.length > 1 ? {
+  from: embedded[0]!.size,
+  to: embedded.at(-1)!.size,
+  firstRun: Number((embedded[0]!.firstRunDevicesPerSecond / embedded.at(-1)!.firstRunDevicesPerSecond).toFixed(2)),
+  unchangedRerun: Number((embedded[0]!.unchangedRerunDevicesPerSecond / embedded.at(-1)!.unchangedRerunDevicesPerSecond).toFixed(2)),
+} : null;
 
 const connectors = values.only && values.only === 'embedded' ? [] : (['intune', 'jamf'] as const).flatMap((source) =>
   [3000, 20000].flatMap((size) =>
@@ -70,17 +93,20 @@ const connectors = values.only && values.only === 'embedded' ? [] : (['intune', 
   ),
 );
 
-const report = { machine: { node: process.version, cpus: cpus().length }, repeat, embedded, connectors };
+const report = { machine: { node: process.version, cpus: cpus().length }, repeat, embedded, linearity, connectors };
 if (values.json) {
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 } else {
   process.stderr.write('\n');
   console.log(`Medians of ${repeat} runs, each in a fresh process (Node ${report.machine.node}, ${report.machine.cpus} cores)\n`);
   if (embedded.length) {
-    console.log('Embedded store, in-process synthetic source');
-    console.log('  devices   first run (dev/s)   unchanged re-run (dev/s)   peak RSS (MB)');
-    for (const r of embedded) console.log(`  ${String(r.size).padStart(7)}   ${String(r.firstRunDevicesPerSecond).padStart(17)}   ${String(r.unchangedRerunDevicesPerSecond).padStart(24)}   ${String(r.peakRssMb).padStart(13)}`);
-    console.log('  targets: first ≥ 5000, re-run ≥ 20000, RSS < 300 MB at 50000\n');
+    console.log('Embedded store, in-process synthetic source (fresh store per run)');
+    console.log('  devices   first run (dev/s)   re-run (dev/s)   peak RSS (MB)   rebuild (ms)   RSS with rebuild (MB)   store floor (dev/s)   floor ÷ first run');
+    for (const r of embedded) {
+      console.log(`  ${String(r.size).padStart(7)}   ${String(r.firstRunDevicesPerSecond).padStart(17)}   ${String(r.unchangedRerunDevicesPerSecond).padStart(14)}   ${String(r.peakRssMb).padStart(13)}   ${String(r.rebuildMs).padStart(12)}   ${String(r.peakRssWithRebuildMb).padStart(21)}   ${String(r.floorDevicesPerSecond).padStart(19)}   ${r.firstRunOverFloor.toFixed(2).padStart(17)}`);
+    }
+    if (linearity) console.log(`  cost per device at ${linearity.to} ÷ at ${linearity.from}: first run ${linearity.firstRun.toFixed(2)}, re-run ${linearity.unchangedRerun.toFixed(2)} (1.00 is linear)`);
+    console.log('  targets (scale issue): at 200000 first ≥ 15000, re-run ≥ 40000, RSS ≤ 250 MB, per-device cost within 1.25× of 10000; rebuild of 100000 ≤ 5 s\n');
   }
   if (connectors.length) {
     console.log('Connectors through their emulators (child process, TLS), first import into the embedded store');
