@@ -14,7 +14,7 @@ import type { HardwareRegisterQueries } from '../ports/read-models.js';
 import type { UserDirectory } from '../ports/user-directory.js';
 import type { WorkspaceSettings } from '../ports/workspace-settings.js';
 import { ImportRunFailed, type ImportResult } from './import-result.js';
-import { PageImporter, type PageContext } from './page-importer.js';
+import { PageImporter, wasListed, type PageContext } from './page-importer.js';
 import { interruptible } from './interruptible.js';
 import { MissingDevices } from './missing-devices.js';
 
@@ -188,7 +188,7 @@ export class ImportFromMdm {
       return [];
     }
     await this.deps.projections.catchUp();
-    const missing = await this.missing.mark({ source: run.source, runId: run.runId, now: this.now(), listed: context.listed, listedIds: context.listedIds, lastCompleteListingAt: await run.lastCompleteListingAt() });
+    const missing = await this.missing.mark({ source: run.source, runId: run.runId, now: this.now(), listed: (serial) => wasListed(context, serial), listedIds: context.listedIds, lastCompleteListingAt: await run.lastCompleteListingAt() });
     await run.recordMissing(missing, this.now());
     return missing;
   }

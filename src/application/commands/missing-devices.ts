@@ -14,7 +14,7 @@ export interface MissingSweep {
   runId: string;
   now: string;
   /** Every serial the run's listing named, whatever became of the device in the run. */
-  listed: ReadonlySet<string>;
+  listed: (serial: string) => boolean;
   /** Every MDM device id it named: an entry whose serial could not be read still lists its record. */
   listedIds: ReadonlySet<string>;
   lastCompleteListingAt: string | null;
@@ -38,7 +38,7 @@ export class MissingDevices {
   }
 
   async mark(sweep: MissingSweep): Promise<MissingDevice[]> {
-    const candidates = (await this.register.serialsListedBy(sweep.source)).filter((serial) => !sweep.listed.has(serial));
+    const candidates = (await this.register.serialsListedBy(sweep.source)).filter((serial) => !sweep.listed(serial));
     const missing: MissingDevice[] = [];
     for (let i = 0; i < candidates.length; i += BATCH) missing.push(...(await this.markBatch(candidates.slice(i, i + BATCH), sweep)));
     return missing;

@@ -25,9 +25,9 @@ export interface PageContext {
   convention: AssetTagConvention;
   /** Serials already met in this run, with the device that first reported them. */
   seen: Map<string, string>;
-  /** Every serial the listing named so far, imported or not: the records it did not leave out. */
+  /** Serials the listing named that `seen` does not hold (their entry failed or lost to another): with `seen`, every serial listed. */
   listed: Set<string>;
-  /** Every MDM device id the listing named, serial readable or not: a record whose entry failed was still listed. */
+  /** MDM ids of entries whose serial could not be used: their records were still listed. */
   listedIds: Set<string>;
   /** Which MDM a device reported by both follows, per platform. */
   precedence?: SourcePrecedence;
@@ -54,6 +54,11 @@ interface SerialWork {
 }
 
 const MAX_CONFLICT_RETRIES = 3;
+
+/** Whether the run's listing so far named this serial, whatever became of its entry. */
+export function wasListed(context: Pick<PageContext, 'seen' | 'listed'>, serial: string): boolean {
+  return context.seen.has(serial) || context.listed.has(serial);
+}
 
 function describe(device: MdmDevice, serial: string | null): Pick<DeviceOutcome, 'sourceDeviceId' | 'serial' | 'deviceName'> {
   return { sourceDeviceId: device.sourceDeviceId, serial, deviceName: device.deviceName || null };
@@ -89,17 +94,17 @@ export class PageImporter {
     const outcomes: DeviceOutcome[] = new Array(devices.length);
     const candidates: Candidate[] = [];
     devices.forEach((device, index) => {
-      context.listedIds.add(device.sourceDeviceId);
       try {
         const screened = screenDevice(device);
         if (screened.kind === 'importable') {
           candidates.push({ index, device, serial: screened.serial });
-          context.listed.add(screened.serial);
+          return;
         }
-        else outcomes[index] = { outcome: 'skipped', ...describe(device, null), reason: screened.reason, detail: screened.detail };
+        outcomes[index] = { outcome: 'skipped', ...describe(device, null), reason: screened.reason, detail: screened.detail };
       } catch (error) {
         outcomes[index] = errorOutcome(device, null, error);
       }
+      context.listedIds.add(device.sourceDeviceId);
     });
     const assignees = await this.assignees(candidates);
     let pending = candidates;
@@ -113,6 +118,8 @@ export class PageImporter {
       }
       pending = conflicted;
     }
+    // `seen` already holds the serials that were imported; only the others are kept apart.
+    for (const { serial } of candidates) if (!context.seen.has(serial)) context.listed.add(serial);
     return outcomes;
   }
 

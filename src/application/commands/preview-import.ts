@@ -10,7 +10,7 @@ import type { ImportPreviewed } from '../../domain/import-run/preview.js';
 import type { ImportFromMdmCommand, ImportFromMdmDeps } from './import-from-mdm.js';
 import { interruptible } from './interruptible.js';
 import { MissingDevices } from './missing-devices.js';
-import { PageImporter, type PageContext } from './page-importer.js';
+import { PageImporter, wasListed, type PageContext } from './page-importer.js';
 import { previewsStream } from '../streams.js';
 import { lastCompleteListingAt } from '../import-run-recorder.js';
 
@@ -117,7 +117,7 @@ export class PreviewImport {
         counts.errors += page.rejected?.length ?? 0;
       }
       if (warnings.length === 0 && unreadable === 0) {
-        missing = await this.missing.mark({ source: command.source, runId: 'preview', now: this.now(), listed: context.listed, listedIds: context.listedIds, lastCompleteListingAt: await lastCompleteListingAt(deps.store, command.source), dryRun: true });
+        missing = await this.missing.mark({ source: command.source, runId: 'preview', now: this.now(), listed: (serial) => wasListed(context, serial), listedIds: context.listedIds, lastCompleteListingAt: await lastCompleteListingAt(deps.store, command.source), dryRun: true });
         counts = { ...counts, missing: missing.length };
       }
     } catch (error) {
