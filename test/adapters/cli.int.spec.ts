@@ -73,6 +73,9 @@ describe('CLI', () => {
     out = [];
     expect(await cli('history', '--json')).to.equal(0);
     expect(JSON.parse(out[0]!)[0]).to.include({ kind: 'preview', status: 'completed' });
+    out = [];
+    expect(await cli('history')).to.equal(0);
+    expect(out[0]!.split('\n')[0]).to.match(/jamf +completed .* preview, nothing changed$/);
   });
 
   it('records the OS account that ran an import, and a --by email only as stated, refusing one that is not an email', async () => {

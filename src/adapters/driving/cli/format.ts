@@ -53,7 +53,10 @@ export function previewReport(result: PreviewResult): string {
 export function runsTable(runs: RunSummary[]): string {
   if (runs.length === 0) return 'No import runs recorded.';
   return runs
-    .map((r) => `${r.startedAt}  ${r.source.padEnd(6)}  ${r.status.padEnd(9)}  ${counts(r.counts)}  by ${r.triggeredBy}  (run ${r.runId})${r.failureReason ? `\n    ${r.failureReason}` : ''}`)
+    .map((r) => {
+      const kind = r.kind === 'preview' ? '  preview, nothing changed' : r.retryOf ? `  retry of run ${r.retryOf}` : '';
+      return `${r.startedAt}  ${r.source.padEnd(6)}  ${r.status.padEnd(9)}  ${counts(r.counts)}  by ${r.triggeredBy}  (run ${r.runId})${kind}${r.failureReason ? `\n    ${r.failureReason}` : ''}`;
+    })
     .join('\n');
 }
 
