@@ -76,7 +76,14 @@ const linearity = embedded.length > 1 ? {
   unchangedRerun: Number((embedded[0]!.unchangedRerunDevicesPerSecond / embedded.at(-1)!.unchangedRerunDevicesPerSecond).toFixed(2)),
 } : null;
 
-const connectors = values.only && values.only === 'embedded' ? [] : (['intune', 'jamf'] as const).flatMap((source) =>
+interface QuerySample { lookupBySerial: { p50: number; p99: number }; deepPage: { p50: number; p99: number }; textSearch: { p50: number; p99: number } }
+const queries = values.only && values.only !== 'queries' ? null : (() => {
+  const s = samples<QuerySample>('register-queries.worker.js', ['--size', '100000', '--requests', '200']);
+  const of = (key: keyof QuerySample) => ({ p50: median(s.map((x) => x[key].p50)), p99: median(s.map((x) => x[key].p99)) });
+  return { size: 100000, lookupBySerial: of('lookupBySerial'), deepPage: of('deepPage'), textSearch: of('textSearch') };
+})();
+
+const connectors = values.only && values.only !== 'connectors' ? [] : (['intune', 'jamf'] as const).flatMap((source) =>
   [3000, 20000].flatMap((size) =>
     [0, latency].map((pageLatencyMs) => {
       const s = samples<ConnectorSample>('connector-import.worker.js', ['--source', source, '--size', String(size), '--page-latency-ms', String(pageLatencyMs)]);
@@ -93,7 +100,7 @@ const connectors = values.only && values.only === 'embedded' ? [] : (['intune', 
   ),
 );
 
-const report = { machine: { node: process.version, cpus: cpus().length }, repeat, embedded, linearity, connectors };
+const report = { machine: { node: process.version, cpus: cpus().length }, repeat, embedded, linearity, queries, connectors };
 if (values.json) {
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 } else {
@@ -107,6 +114,13 @@ if (values.json) {
     }
     if (linearity) console.log(`  cost per device at ${linearity.to} ÷ at ${linearity.from}: first run ${linearity.firstRun.toFixed(2)}, re-run ${linearity.unchangedRerun.toFixed(2)} (1.00 is linear)`);
     console.log('  targets (scale issue): at 200000 first ≥ 15000, re-run ≥ 40000, RSS ≤ 250 MB, per-device cost within 1.25× of 10000; rebuild of 100000 ≤ 5 s\n');
+  }
+  if (queries) {
+    console.log(`Register queries through HTTP at ${queries.size} records (200 requests each; medians of ${repeat} runs)`);
+    for (const [name, q] of [['lookup by serial', queries.lookupBySerial], ['deep page (offset near the end)', queries.deepPage], ['text search (?q=)', queries.textSearch]] as const) {
+      console.log(`  ${name.padEnd(32)} p50 ${q.p50.toFixed(1).padStart(7)} ms   p99 ${q.p99.toFixed(1).padStart(7)} ms`);
+    }
+    console.log('  target (scale issue): p99 ≤ 20 ms each\n');
   }
   if (connectors.length) {
     console.log('Connectors through their emulators (child process, TLS), first import into the embedded store');

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateFleet } from '../src/adapters/driven/synthetic/fleet-generator.js';
+import { InMemoryMdmSource } from '../src/adapters/driven/synthetic/in-memory-mdm-source.js';
+import type { ImportFromMdm } from '../src/application/commands/import-from-mdm.js';
+import { TOKENS } from '../src/application/tokens.js';
+import { loadConfig } from '../src/infrastructure/config.js';
+import { startServer } from '../src/infrastructure/server-main.js';
+
+/**
+ * Register queries through HTTP on an N-record register: lookup by serial, a deep page and a text
+ * search, each asked `--requests` times one after the other; p50 and p99 in milliseconds.
+ */
+const { values } = parseArgs({ options: { size: { type: 'string', default: '100000' }, requests: { type: 'string', default: '200' } } });
+const size = Number(values.size);
+const requests = Number(values.requests);
+const dir = mkdtempSync(join(tmpdir(), 'ontrackio-queries-'));
+const token = 'bench-token-0123456789abcdef0123456789';
+const fleet = [...generateFleet({ source: 'intune', size, seed: 42 })];
+const source = new InMemoryMdmSource('intune', () => fleet, 1000);
+const server = await startServer(
+  loadConfig({ DATA_FILE: join(dir, 'queries.sqlite'), PORT: '0', API_TOKENS: `${token}=bench@acme.example:admin`, SCHEDULE_CHECK_SECONDS: '0' }),
+  { mdmSources: { open: async () => source } },
+);
+
+function percentile(sorted: number[], p: number): number {
+  return Number(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!.toFixed(1));
+}
+
+async function timeQueries(path: (i: number) => string): Promise<{ p50: number; p99: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < requests; i += 1) {
+    const started = process.hrtime.bigint();
+    const response = await fetch(`${server.url}${path(i)}`, { headers: { authorization: `Bearer ${token}` } });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`${path(i)} answered ${response.status}`);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+try {
+  await server.container.get<ImportFromMdm>(TOKENS.ImportFromMdm).execute({ source: 'intune', triggeredBy: 'bench' });
+  const serials = fleet.map((d) => d.serialNumber!).filter(Boolean);
+  const report = {
+    size,
+    requests,
+    lookupBySerial: await timeQueries((i) => `/api/hardware?serial=${encodeURIComponent(serials[(i * 7919) % serials.length]!)}`),
+    deepPage: await timeQueries((i) => `/api/hardware?offset=${size - 1000 - (i % 100)}&limit=50`),
+    textSearch: await timeQueries((i) => `/api/hardware?q=${encodeURIComponent(serials[(i * 104729) % serials.length]!.slice(2, 8).toLowerCase())}&limit=50`),
+  };
+  process.stdout.write(JSON.stringify(report) + '\n');
+} finally {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
