@@ -78,6 +78,9 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       expect(await serials({ text: 'iphone' })).to.deep.equal(['B2']);
       expect(await serials({ text: 'alice' })).to.deep.equal(['A1']);
       expect(await serials({ text: '100%' })).to.deep.equal([]);
+      expect(await serials({ text: 'b2' }), 'shorter than three characters').to.deep.equal(['B2']);
+      expect(await serials({ text: 'macbook air' }), 'across words').to.deep.equal(['A1', 'C3']);
+      expect(await serials({ text: 'device "b' })).to.deep.equal([]);
       const page = await h.register.search({ offset: 1, limit: 1 });
       expect(page).to.include({ total: 3, offset: 1, limit: 1 });
       expect(page.items.map((r) => r.serial)).to.deep.equal(['B2']);
@@ -131,6 +134,8 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       await session.swap();
       expect(await h.register.bySerial('OLD')).to.equal(null);
       expect(await h.register.bySerial('NEW')).to.not.equal(null);
+      expect((await h.register.search({ text: 'device new' })).items.map((r) => r.serial), 'text search follows the swap').to.deep.equal(['NEW']);
+      expect((await h.register.search({ text: 'device old' })).total).to.equal(0);
       expect(await h.store.register.checkpoint()).to.equal(8);
       expect((await h.auditLog.list({})).map((e) => e.runId)).to.deep.equal(['r9']);
       const again = await h.store.beginRebuild();
