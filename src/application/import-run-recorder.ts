@@ -135,11 +135,6 @@ export class ImportRunRecorder {
     }
   }
 
-  /** The start of the source's last earlier run that read its whole listing, if any. */
-  lastCompleteListingAt(): Promise<string | null> {
-    return lastCompleteListingAt(this.store, this.source);
-  }
-
   /** Ends the run; the returned event carries its final counts. */
   async complete(now: string, warnings: string[] = []): Promise<RunEnded> {
     return (await this.record({ type: 'CompleteImport', data: { runId: this.runId, source: this.source, warnings }, metadata: { now } })).at(-1) as RunEnded;

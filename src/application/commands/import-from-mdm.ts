@@ -1,12 +1,12 @@
 import { validateConvention } from '../../domain/hardware/asset-tag.js';
 import { sourceDisplayName, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
-import { addOutcomes, noCounts, type DeviceOutcome, type MissingDevice, type RunCounts } from '../../domain/import-run/outcome.js';
-import { ImportRunRecorder, RunLeaseLost, type RunEnded } from '../import-run-recorder.js';
+import { addOutcomes, devicesRead, noCounts, type DeviceOutcome, type MissingDevice, type RunCounts } from '../../domain/import-run/outcome.js';
+import { ImportRunRecorder, lastCompleteListingAt, RunLeaseLost, type RunEnded } from '../import-run-recorder.js';
 import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventStore, ExpectedRevision } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
-import type { MdmPage, MdmSource, MdmSourceProvider, RejectedEntry } from '../ports/mdm-source.js';
+import type { MdmPage, MdmSource, MdmSourceProvider } from '../ports/mdm-source.js';
 import type { RunOwner } from '../ports/run-owner.js';
 import type { ImportMetrics } from '../ports/import-metrics.js';
 import type { Projections } from '../ports/projections.js';
@@ -16,7 +16,7 @@ import type { WorkspaceSettings } from '../ports/workspace-settings.js';
 import { ImportRunFailed, type ImportResult } from './import-result.js';
 import { PageImporter, wasListed, type PageContext } from './page-importer.js';
 import { interruptible } from './interruptible.js';
-import { MissingDevices } from './missing-devices.js';
+import { MissingDevices, notWhole } from './missing-devices.js';
 
 export interface ImportFromMdmCommand {
   source: MdmSourceName;
@@ -65,11 +65,6 @@ export interface ImportFromMdmDeps {
 /** Keeps a bounded sample of skipped and failed devices for the banner; the run stream keeps them all. */
 const BANNER_DETAIL_LIMIT = 1000;
 
-function rejectedOutcome(entry: RejectedEntry): DeviceOutcome {
-  const gone = entry.reason === 'no-longer-in-mdm';
-  return { outcome: gone ? 'skipped' : 'error', sourceDeviceId: entry.sourceDeviceId ?? `#${entry.position}`, serial: null, deviceName: null, reason: entry.reason ?? 'invalid-mdm-entry', detail: entry.detail };
-}
-
 /** The whole listing, or for a retry only the failed devices, each fetched by its MDM id. */
 function listing(source: MdmSource, command: ImportFromMdmCommand): AsyncIterable<MdmPage> {
   if (!command.retry) return source.devices();
@@ -106,31 +101,28 @@ export class ImportFromMdm {
       ...(command.onlyIfRunsUnchangedSince !== undefined ? { onlyIfUnchangedSince: command.onlyIfRunsUnchangedSince } : {}),
       ...(command.retry ? { retryOf: command.retry.of } : {}),
     });
-    // The heartbeat keeps the lease while a page is slow to come; it stops with the run, or with the process.
     observer.started?.({ runId: run.runId, source: command.source, startedAt: run.startEvent.data.startedAt });
+    // The heartbeat keeps the lease while a page is slow to come; it stops with the run, or with the process.
     const every = Math.max(250, Math.floor(deps.leaseMs / 3));
     const heartbeat = setInterval(() => run.heartbeat(this.now(), every).catch(() => undefined), every);
     heartbeat.unref();
-    const context: PageContext = { runId: run.runId, now: this.now(), convention, seen: new Map(), listed: new Set(), listedIds: new Set(), precedence };
+    const context: PageContext = { runId: run.runId, now: this.now(), convention, seen: new Map(), listed: new Set(), listedIds: new Set(), unreadable: 0, precedence };
     const skipped: DeviceOutcome[] = [];
     const failed: DeviceOutcome[] = [];
     const warnings: string[] = [];
     let missing: MissingDevice[] = [];
-    let unreadable = 0;
     let failure: unknown = null;
     let ended: RunEnded | null = null;
     // What was recorded so far: the banner's counts when not even the failure could be written.
     let recorded = noCounts();
-    let seenDevices = 0;
     let page = 0;
     let announcedTotal: number | null = null;
     try {
       for await (const mdmPage of interruptible(listing(source, command), deps.shutdown)) {
         context.now = this.now();
         warnings.push(...(mdmPage.warnings ?? []));
-        unreadable += (mdmPage.rejected ?? []).filter((entry) => entry.reason !== 'no-longer-in-mdm').length;
         announcedTotal = mdmPage.announcedTotal ?? announcedTotal;
-        const outcomes = [...(await this.pages.importPage(mdmPage.devices, context)), ...(mdmPage.rejected ?? []).map(rejectedOutcome)];
+        const outcomes = await this.pages.importPage(mdmPage, context);
         if (outcomes.length === 0) continue;
         await run.recordPage(outcomes, this.now(), announcedTotal);
         recorded = addOutcomes(recorded, outcomes);
@@ -141,11 +133,10 @@ export class ImportFromMdm {
           if (outcome.outcome === 'skipped' && skipped.length < BANNER_DETAIL_LIMIT) skipped.push(outcome);
           if (outcome.outcome === 'error' && failed.length < BANNER_DETAIL_LIMIT) failed.push(outcome);
         }
-        seenDevices += outcomes.length;
-        observer.progress?.({ runId: run.runId, page: ++page, devicesRead: seenDevices, announcedTotal, counts: recorded });
+        observer.progress?.({ runId: run.runId, page: ++page, devicesRead: devicesRead(recorded), announcedTotal, counts: recorded });
       }
       // A retry lists only the devices it retries: it says nothing about the others.
-      if (!command.retry) missing = await this.markMissing(run, context, warnings, unreadable);
+      if (!command.retry) missing = await this.markMissing(run, context, warnings);
       ended = await run.complete(this.now(), warnings);
     } catch (error) {
       failure = error;
@@ -176,19 +167,15 @@ export class ImportFromMdm {
     return result;
   }
 
-  /**
-   * Only a listing known to be whole says a device left the MDM: not one the MDM cut short (a warning)
-   * nor one with entries that could not be read (any of them could be the device).
-   */
-  private async markMissing(run: ImportRunRecorder, context: PageContext, warnings: string[], unreadable: number): Promise<MissingDevice[]> {
-    const name = sourceDisplayName(run.source);
-    if (warnings.length > 0 || unreadable > 0) {
-      const why = unreadable > 0 ? `${unreadable} entr${unreadable === 1 ? 'y' : 'ies'} of the listing could not be read` : 'the listing was incomplete';
-      warnings.push(`Devices that left ${name} were not looked for: ${why}. The next complete run will look.`);
+  private async markMissing(run: ImportRunRecorder, context: PageContext, warnings: string[]): Promise<MissingDevice[]> {
+    const why = notWhole(run.source, warnings, context.unreadable);
+    if (why) {
+      warnings.push(why);
       return [];
     }
     await this.deps.projections.catchUp();
-    const missing = await this.missing.mark({ source: run.source, runId: run.runId, now: this.now(), listed: (serial) => wasListed(context, serial), listedIds: context.listedIds, lastCompleteListingAt: await run.lastCompleteListingAt() });
+    const lastListing = await lastCompleteListingAt(this.deps.store, run.source);
+    const missing = await this.missing.mark({ source: run.source, runId: run.runId, now: this.now(), listed: (serial) => wasListed(context, serial), listedIds: context.listedIds, lastCompleteListingAt: lastListing });
     await run.recordMissing(missing, this.now());
     return missing;
   }

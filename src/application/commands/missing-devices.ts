@@ -1,5 +1,5 @@
 import { decide } from '../../domain/hardware/decide.js';
-import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
+import { sourceDisplayName, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import type { MissingDevice } from '../../domain/import-run/outcome.js';
 import { HardwareRepository } from '../hardware-repository.js';
 import type { EventStore, StreamAppend } from '../ports/event-store.js';
@@ -20,6 +20,16 @@ export interface MissingSweep {
   lastCompleteListingAt: string | null;
   /** A preview: say which records would be marked, mark none. */
   dryRun?: boolean;
+}
+
+/**
+ * Only a listing known to be whole says a device left the MDM: not one the MDM cut short (a warning)
+ * nor one with entries that could not be read (any of them could be the device). Why not, or null.
+ */
+export function notWhole(source: MdmSourceName, warnings: readonly string[], unreadable: number): string | null {
+  if (warnings.length === 0 && unreadable === 0) return null;
+  const why = unreadable > 0 ? `${unreadable} entr${unreadable === 1 ? 'y' : 'ies'} of the listing could not be read` : 'the listing was incomplete';
+  return `Devices that left ${sourceDisplayName(source)} were not looked for: ${why}. The next complete run will look.`;
 }
 
 /**

@@ -16,6 +16,7 @@ import { HardwareRepository } from '../hardware-repository.js';
 import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
 import type { EventStore, StreamAppend } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
+import type { MdmPage, RejectedEntry } from '../ports/mdm-source.js';
 import type { UserDirectory } from '../ports/user-directory.js';
 import { hardwareStream } from '../streams.js';
 
@@ -29,6 +30,8 @@ export interface PageContext {
   listed: Set<string>;
   /** MDM ids of entries whose serial could not be used: their records were still listed. */
   listedIds: Set<string>;
+  /** Entries the MDM sent that could not be read as devices: any of them could be any device. */
+  unreadable: number;
   /** Which MDM a device reported by both follows, per platform. */
   precedence?: SourcePrecedence;
   /** A preview: decide every device as an import would, but append nothing and reserve no asset tag. */
@@ -64,6 +67,12 @@ function describe(device: MdmDevice, serial: string | null): Pick<DeviceOutcome,
   return { sourceDeviceId: device.sourceDeviceId, serial, deviceName: device.deviceName || null };
 }
 
+/** An entry that was no device: that device's error, or a skip when the MDM no longer has it. */
+function rejectedOutcome(entry: RejectedEntry): DeviceOutcome {
+  const gone = entry.reason === 'no-longer-in-mdm';
+  return { outcome: gone ? 'skipped' : 'error', sourceDeviceId: entry.sourceDeviceId ?? `#${entry.position}`, serial: null, deviceName: null, reason: entry.reason ?? 'invalid-mdm-entry', detail: entry.detail };
+}
+
 function errorOutcome(device: MdmDevice, serial: string | null, error: unknown): DeviceOutcome {
   const domain = error instanceof DomainError;
   return {
@@ -90,7 +99,11 @@ export class PageImporter {
     this.hardware = new HardwareRepository(store);
   }
 
-  async importPage(devices: readonly MdmDevice[], context: PageContext): Promise<DeviceOutcome[]> {
+  /** Every device of the page, then each entry the MDM sent that was not one (in the page's order of outcomes). */
+  async importPage(page: MdmPage, context: PageContext): Promise<DeviceOutcome[]> {
+    const { devices } = page;
+    const rejected = page.rejected ?? [];
+    context.unreadable += rejected.filter((entry) => entry.reason !== 'no-longer-in-mdm').length;
     const outcomes: DeviceOutcome[] = new Array(devices.length);
     const candidates: Candidate[] = [];
     devices.forEach((device, index) => {
@@ -120,7 +133,7 @@ export class PageImporter {
     }
     // `seen` already holds the serials that were imported; only the others are kept apart.
     for (const { serial } of candidates) if (!context.seen.has(serial)) context.listed.add(serial);
-    return outcomes;
+    return [...outcomes, ...rejected.map(rejectedOutcome)];
   }
 
   private async assignees(candidates: readonly Candidate[]): Promise<Map<string, Assignee>> {

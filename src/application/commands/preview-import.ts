@@ -9,7 +9,7 @@ import { addOutcomes, noCounts, type DeviceOutcome, type MissingDevice } from '.
 import type { ImportPreviewed } from '../../domain/import-run/preview.js';
 import type { ImportFromMdmCommand, ImportFromMdmDeps } from './import-from-mdm.js';
 import { interruptible } from './interruptible.js';
-import { MissingDevices } from './missing-devices.js';
+import { MissingDevices, notWhole } from './missing-devices.js';
 import { PageImporter, wasListed, type PageContext } from './page-importer.js';
 import { previewsStream } from '../streams.js';
 import { lastCompleteListingAt } from '../import-run-recorder.js';
@@ -99,24 +99,23 @@ export class PreviewImport {
     const warnings: string[] = [];
     let missing: MissingDevice[] = [];
     let counts = noCounts();
-    let unreadable = 0;
     let failure: string | null = null;
     let cause: unknown = null;
     const precedence = await deps.settings.sourcePrecedence();
-    const context: PageContext = { runId: `preview`, now: startedAt, convention, seen: new Map(), listed: new Set(), listedIds: new Set(), dryRun: true, precedence };
+    const context: PageContext = { runId: `preview`, now: startedAt, convention, seen: new Map(), listed: new Set(), listedIds: new Set(), unreadable: 0, dryRun: true, precedence };
     try {
       for await (const page of interruptible(source.devices(), deps.shutdown)) {
         warnings.push(...(page.warnings ?? []));
-        unreadable += page.rejected?.length ?? 0;
         const decided = new Map<number, { events: readonly HardwareEvent[]; before: Hardware }>();
         context.now = this.now();
         context.decided = (index, events, before) => decided.set(index, { events, before });
-        const outcomes = await this.pages.importPage(page.devices, context);
+        const outcomes = await this.pages.importPage(page, context);
         outcomes.forEach((outcome, index) => this.describe(outcome, decided.get(index), { created, updated, skipped, failed }));
         counts = addOutcomes(counts, outcomes);
-        counts.errors += page.rejected?.length ?? 0;
       }
-      if (warnings.length === 0 && unreadable === 0) {
+      const why = notWhole(command.source, warnings, context.unreadable);
+      if (why) warnings.push(why);
+      else {
         missing = await this.missing.mark({ source: command.source, runId: 'preview', now: this.now(), listed: (serial) => wasListed(context, serial), listedIds: context.listedIds, lastCompleteListingAt: await lastCompleteListingAt(deps.store, command.source), dryRun: true });
         counts = { ...counts, missing: missing.length };
       }

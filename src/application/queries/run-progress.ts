@@ -1,5 +1,5 @@
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
-import type { RunCounts } from '../../domain/import-run/outcome.js';
+import { devicesRead as readIn, type RunCounts } from '../../domain/import-run/outcome.js';
 import type { ImportResult } from '../commands/import-result.js';
 import type { Clock } from '../ports/clock.js';
 import type { Projections } from '../ports/projections.js';
@@ -49,10 +49,6 @@ export function bannerOf(run: RunDetail): ImportResult {
   };
 }
 
-function read(counts: RunCounts): number {
-  return counts.created + counts.updated + counts.unchanged + counts.skipped + counts.errors;
-}
-
 /**
  * Progress read from the audit log, which the run updates page by page: any instance answers it, for
  * runs started by the API, the CLI or a schedule alike, without reading the run's per-device outcomes.
@@ -82,7 +78,7 @@ export class RunProgress {
   }
 
   private async view(entry: AuditEntry): Promise<RunProgressView> {
-    const devicesRead = read(entry.counts);
+    const devicesRead = readIn(entry.counts);
     const running = entry.status === 'running';
     const end = running ? this.clock.now().toISOString() : (entry.finishedAt ?? entry.lastActivityAt);
     const elapsedMs = Math.max(0, Date.parse(end) - Date.parse(entry.startedAt));
@@ -117,6 +113,6 @@ export class RunProgress {
   private async lastRunTotal(entry: AuditEntry): Promise<number | null> {
     const runs = await this.auditLog.list({ source: entry.source, to: entry.startedAt, limit: 10 });
     const last = runs.find((r) => r.runId !== entry.runId && r.status === 'completed');
-    return last ? read(last.counts) : null;
+    return last ? readIn(last.counts) : null;
   }
 }

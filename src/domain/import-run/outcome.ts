@@ -69,3 +69,8 @@ export function addCounts(a: RunCounts, b: RunCounts): RunCounts {
     missing: (a.missing ?? 0) + (b.missing ?? 0),
   };
 }
+
+/** MDM entries a run read, whatever became of them (newly missing records were not read). */
+export function devicesRead(counts: RunCounts): number {
+  return counts.created + counts.updated + counts.unchanged + counts.skipped + counts.errors;
+}
