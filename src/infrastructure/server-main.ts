@@ -8,6 +8,7 @@ import { answerMalformedRequests } from '../adapters/driving/http/problem.js';
 import { Drain } from '../adapters/driving/http/drain.js';
 import type { ScheduledImports } from '../application/scheduled-imports.js';
 import { startScheduler } from './scheduler.js';
+import { browserModules } from './browser-modules.js';
 import type { BackgroundImports } from '../application/background-imports.js';
 import { TOKENS } from '../application/tokens.js';
 import { ConfigurationError, loadConfig, type Config } from './config.js';
@@ -78,6 +79,7 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
     metrics: prometheus(container.get<PrometheusMetrics>(TOKENS.Metrics).withProcessMetrics()),
     rateLimitPerMinute: config.rateLimitPerMinute,
     staticDir: PUBLIC_DIR,
+    vendor: browserModules(),
     onServerError: (error, request) => logger.error('request failed', { method: request.method, path: request.path, error }),
   });
   await container.get<ProjectionRunner>(TOKENS.Projections).start();

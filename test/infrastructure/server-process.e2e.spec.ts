@@ -57,4 +57,32 @@ describe('npm start as a process', function () {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('serves the admin page and every browser module it imports, its view library included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ontrackio-page-'));
+    const server = await startServerProcess(baseEnv(join(dir, 'store.sqlite'), join(dir, 'none.pem')));
+    try {
+      const page = await server.call('GET', '/', { token: null });
+      const entry = /<script type="module" src="([^"]+)"/.exec(page.text)?.[1];
+      expect(entry, 'the page names its script').to.be.a('string');
+      // Follows every static import from the entry module, as the browser does.
+      const seen = new Set<string>();
+      const queue = [new URL(entry!, 'http://page/').pathname];
+      while (queue.length) {
+        const path = queue.shift()!;
+        if (seen.has(path)) continue;
+        seen.add(path);
+        const module = await server.call('GET', path, { token: null });
+        expect(module.status, path).to.equal(200);
+        expect(module.headers.get('content-type'), path).to.match(/^(text|application)\/javascript/);
+        for (const [, specifier] of module.text.matchAll(/(?:^|[;}\n])\s*(?:import|export)\s*(?:[\w$*{},\s]*?from\s*)?["']([^"']+)["']/g)) {
+          queue.push(new URL(specifier!, `http://page${path}`).pathname);
+        }
+      }
+      expect([...seen].some((path) => path.startsWith('/vendor/lit-html/')), 'lit-html is served from the installed package').to.equal(true);
+    } finally {
+      await server.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

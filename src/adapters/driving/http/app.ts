@@ -19,6 +19,8 @@ export interface HttpAppOptions {
   onServerError: (error: unknown, request: Request) => void;
   /** Static files served at / (the admin page), if any. */
   staticDir?: string;
+  /** Browser modules the admin page imports, served as they are published (URL path → package folder). */
+  vendor?: Record<string, string>;
   /** The graceful stop: readiness, refusal of new work, requests in flight. */
   drain?: Drain;
   /** One log line per request (pino-http), after the request id is set. */
@@ -114,6 +116,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   app.use('/api/hardware', register);
 
   if (options.staticDir) app.use(express.static(options.staticDir, { index: 'index.html' }));
+  for (const [path, folder] of Object.entries(options.vendor ?? {})) app.use(path, express.static(folder, { index: false }));
   app.use((request, response) =>
     sendProblem(response, { type: 'https://ontrackio.dev/problems/not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.path}. See /openapi.json.` }),
   );
