@@ -25,8 +25,10 @@ export class HardwareRepository {
     return fold(serial, await this.store.readStream(hardwareStream(serial)));
   }
 
-  async loadMany(serials: readonly string[]): Promise<Map<string, LoadedHardware>> {
-    const streams = await this.store.readStreams(serials.map(hardwareStream));
+  /** `mayExist`: the serials whose streams are read; the others are taken to have none (see KnownHardware). */
+  async loadMany(serials: readonly string[], mayExist?: ReadonlySet<string>): Promise<Map<string, LoadedHardware>> {
+    const read = mayExist ? serials.filter((serial) => mayExist.has(serial)) : serials;
+    const streams = read.length > 0 ? await this.store.readStreams(read.map(hardwareStream)) : new Map<string, RecordedEvent[]>();
     const loaded = new Map<string, LoadedHardware>();
     for (const serial of serials) loaded.set(serial, fold(serial, streams.get(hardwareStream(serial)) ?? []));
     return loaded;

@@ -4,6 +4,7 @@ export const TOKENS = {
   EventStore: Symbol('EventStore'),
   ReadModelStore: Symbol('ReadModelStore'),
   HardwareRegisterQueries: Symbol('HardwareRegisterQueries'),
+  KnownHardware: Symbol('KnownHardware'),
   AuditLogQueries: Symbol('AuditLogQueries'),
   UserDirectory: Symbol('UserDirectory'),
   AssetTagSequence: Symbol('AssetTagSequence'),

@@ -26,7 +26,8 @@ import type { UserDirectory } from '../application/ports/user-directory.js';
 import type { WorkspaceSettings } from '../application/ports/workspace-settings.js';
 import type { Config } from './config.js';
 import { bindEmbeddedStore } from './embedded-store.js';
-import { bindProductionStores } from './production-stores.js';
+import type { KnownHardware } from '../application/ports/known-hardware.js';
+import { bindProductionStores, type ProductionClients } from './production-stores.js';
 import { buildConnectors } from './connectors.js';
 import { secretBoxFor } from './secrets-key.js';
 import { ConnectorSourceProvider } from '../application/connector-source-provider.js';
@@ -43,6 +44,8 @@ import type { ProjectionRunner } from './projection-runner.js';
 import { TOKENS } from '../application/tokens.js';
 
 export interface ContainerOverrides {
+  /** The EventStoreDB and MongoDB clients (the benchmark's counting model); the drivers' own by default. */
+  productionClients?: (config: Config) => Promise<ProductionClients>;
   mdmSources?: MdmSourceProvider;
   clock?: Clock;
   /** Network options for the MDM connectors (an emulator's CA, retry timings in tests). */
@@ -75,7 +78,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     assetTagConvention: async () => ({ prefix: config.assetTagPrefix, digits: config.assetTagDigits }),
     sourcePrecedence: () => container.get<ConnectorSettingsStore>(TOKENS.ConnectorSettings).precedence(),
   });
-  if (config.eventStoreConnectionString && config.mongodbUri) bindProductionStores(container, config, secretBoxFor(config));
+  if (config.eventStoreConnectionString && config.mongodbUri) bindProductionStores(container, config, secretBoxFor(config), overrides.productionClients);
   else bindEmbeddedStore(container, config, secretBoxFor(config));
   const metrics = new PrometheusMetrics(() => container.get<ProjectionRunner>(TOKENS.Projections).lag());
   container.bind(TOKENS.Metrics).toConstantValue(metrics);
@@ -105,6 +108,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     sources: ctx.get<MdmSourceProvider>(TOKENS.MdmSourceProvider),
     users: ctx.get<UserDirectory>(TOKENS.UserDirectory),
     register: ctx.get<HardwareRegisterQueries>(TOKENS.HardwareRegisterQueries),
+    known: ctx.get<KnownHardware>(TOKENS.KnownHardware),
     leaseMs: config.runLeaseMs,
     owner: ctx.get<RunOwner>(TOKENS.RunOwner),
     shutdown: ctx.get<AbortController>(TOKENS.Shutdown).signal,

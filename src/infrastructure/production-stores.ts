@@ -1,4 +1,6 @@
 import type { Container } from 'inversify';
+import type { EventStoreDBClient } from '@eventstore/db-client';
+import type { Db } from 'mongodb';
 import { DependencyUnavailable } from '../application/ports/errors.js';
 import type { EventStore } from '../application/ports/event-store.js';
 import type { ConnectorSettingsStore } from '../application/ports/connector-settings-store.js';
@@ -27,23 +29,32 @@ interface ProductionStores {
   runner: ProjectionRunner;
 }
 
-/**
- * Connects to EventStoreDB and MongoDB. The drivers are loaded here, not at start-up, so the
- * embedded default does not carry them in memory.
- */
-async function connect(config: Config, secrets: SecretBox, closers: Array<() => Promise<void> | void>): Promise<ProductionStores> {
-  const [{ EventStoreDBClient }, { MongoClient }, { EsdbEventStore }, { MongoReadModels }, mongoSupport] = await Promise.all([
-    import('@eventstore/db-client'),
-    import('mongodb'),
+/** The two drivers' clients, as the adapters use them (the benchmark's model of the stores passes counting fakes). */
+export interface ProductionClients {
+  esdb: Pick<EventStoreDBClient, 'readStream' | 'appendToStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
+  mongo: { connect(): Promise<unknown>; close(): Promise<void>; db(name: string): Db };
+}
+
+/** The drivers are loaded here, not at start-up, so the embedded default does not carry them in memory. */
+async function driverClients(config: Config): Promise<ProductionClients> {
+  const [{ EventStoreDBClient }, { MongoClient }] = await Promise.all([import('@eventstore/db-client'), import('mongodb')]);
+  return {
+    esdb: EventStoreDBClient.connectionString(config.eventStoreConnectionString!),
+    mongo: new MongoClient(config.mongodbUri!, { serverSelectionTimeoutMS: 5_000, appName: 'ontrackio-mdm-import' }),
+  };
+}
+
+/** Connects to EventStoreDB and MongoDB. */
+async function connect(config: Config, secrets: SecretBox, closers: Array<() => Promise<void> | void>, clients: (config: Config) => Promise<ProductionClients>): Promise<ProductionStores> {
+  const [{ EsdbEventStore }, { MongoReadModels }, mongoSupport] = await Promise.all([
     import('../adapters/driven/eventstoredb/esdb-event-store.js'),
     import('../adapters/driven/mongodb/mongo-read-models.js'),
     import('../adapters/driven/mongodb/mongo-support.js'),
   ]);
-  const esdb = EventStoreDBClient.connectionString(config.eventStoreConnectionString!);
-  const mongo = new MongoClient(config.mongodbUri!, { serverSelectionTimeoutMS: 5_000, appName: 'ontrackio-mdm-import' });
+  const { esdb, mongo } = await clients(config);
   closers.push(() => mongo.close(), () => esdb.dispose());
   const db = mongo.db(mongoDatabaseName(config.mongodbUri!, config.mongodbDatabase));
-  const store = new EsdbEventStore(esdb);
+  const store = new EsdbEventStore(esdb as EventStoreDBClient);
   const readModels = new MongoReadModels(db);
   try {
     await mongo.connect();
@@ -75,7 +86,7 @@ async function connect(config: Config, secrets: SecretBox, closers: Array<() => 
 }
 
 /** Production: events in EventStoreDB; the register, audit log, users, settings and sequences in MongoDB. */
-export function bindProductionStores(container: Container, config: Config, secrets: SecretBox): void {
+export function bindProductionStores(container: Container, config: Config, secrets: SecretBox, clients: (config: Config) => Promise<ProductionClients> = driverClients): void {
   let stores: ProductionStores | null = null;
   const ready = () => {
     if (!stores) throw new Error('The production stores are used before start-up connected them (call checkStartup first).');
@@ -83,11 +94,13 @@ export function bindProductionStores(container: Container, config: Config, secre
   };
   const closers = container.get<Array<() => Promise<void> | void>>(TOKENS.Closers);
   container.bind(TOKENS.StartupCheck).toConstantValue(async () => {
-    stores ??= await connect(config, secrets, closers);
+    stores ??= await connect(config, secrets, closers, clients);
   });
   container.bind(TOKENS.EventStore).toDynamicValue(() => ready().store);
   container.bind(TOKENS.ReadModelStore).toDynamicValue(() => ready().readModels);
   container.bind(TOKENS.HardwareRegisterQueries).toDynamicValue(() => ready().readModels);
+  // Each stream read is a round trip: one register query spares those of devices not yet in it.
+  container.bind(TOKENS.KnownHardware).toDynamicValue(() => ready().readModels);
   container.bind(TOKENS.AuditLogQueries).toDynamicValue(() => ready().readModels);
   container.bind(TOKENS.UserDirectory).toDynamicValue(() => ready().users);
   container.bind(TOKENS.AssetTagSequence).toDynamicValue(() => ready().tags);

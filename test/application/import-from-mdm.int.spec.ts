@@ -5,6 +5,7 @@ import { SourceNotConfigured, type MdmSource } from '../../src/application/ports
 import { ImportAlreadyRunning } from '../../src/domain/import-run/run.js';
 import type { MdmDevice } from '../../src/domain/hardware/mdm-device.js';
 import { EmbeddedApp } from '../support/embedded-app.js';
+import { TOKENS } from '../../src/application/tokens.js';
 import { latitude, macbook } from '../support/mothers.js';
 
 const users = [
@@ -49,6 +50,21 @@ describe('ImportFromMdm on the embedded store', () => {
     const runStreamReads = reads.filter((r) => r.stream.startsWith('mdmImport-'));
     expect(runStreamReads.length).to.be.greaterThan(0);
     for (const read of runStreamReads) expect(read.options, 'a filtered or bounded read').to.satisfy((o: { types?: unknown; fromRevision?: unknown } | undefined) => !!o && (!!o.types || o.fromRevision !== undefined));
+  });
+
+  it('reads the streams the register does not know of once an append finds them there (a register behind is only a hint)', async () => {
+    const fleet = [...generateFleet({ source: 'intune', size: 40, seed: 7 })];
+    app = new EmbeddedApp({ intune: () => fleet });
+    // As on the production stores, the register tells which serials to read: here one that has projected nothing.
+    const asked: string[][] = [];
+    app.container.rebind(TOKENS.KnownHardware).toConstantValue({ existingSerials: async (serials: readonly string[]) => (asked.push([...serials]), new Set<string>()) });
+    await app.import('intune');
+    fleet[0] = { ...fleet[0]!, osVersion: '99.1' };
+    const rerun = await app.import('intune');
+    expect(asked.length, 'the hint was asked on each page').to.be.greaterThan(1);
+    expect(rerun.counts).to.deep.equal({ created: 0, updated: 1, unchanged: 39, skipped: 0, errors: 0, missing: 0 });
+    const imported = (await app.store.readAll({ after: 0, maxCount: 100_000, categories: ['hardware'] })).events.filter((e) => e.type === 'HardwareImported');
+    expect(imported, 'no device imported twice').to.have.length(40);
   });
 
   it('counts every device of an identical re-run as unchanged and writes no hardware event', async () => {

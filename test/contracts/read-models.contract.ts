@@ -90,6 +90,12 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       expect(await serials({ sort: 'status', offset: 1, limit: 5 }), 'ties broken by asset tag').to.deep.equal(['B2', 'C3']);
     });
 
+    it('tells which of a page of serials already have a record', async () => {
+      await h.store.register.commit([record('KNOWN-1'), record('KNOWN-2')], 2);
+      expect([...await h.register.existingSerials(['KNOWN-2', 'NEW-1', 'KNOWN-1'])].sort()).to.deep.equal(['KNOWN-1', 'KNOWN-2']);
+      expect(await h.register.existingSerials([])).to.deep.equal(new Set());
+    });
+
     it('tells the records a source still lists from those it left out, and filters the missing ones', async () => {
       const link = (source: 'intune' | 'jamf', missingSince: string | null) =>
         ({ source, sourceDeviceId: `${source}-1`, lastSyncedAt: null, missingSince, lastListedAt: missingSince && '2026-11-01T09:00:00.000Z' });

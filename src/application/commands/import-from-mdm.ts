@@ -10,6 +10,7 @@ import type { MdmPage, MdmSource, MdmSourceProvider } from '../ports/mdm-source.
 import type { RunOwner } from '../ports/run-owner.js';
 import type { ImportMetrics } from '../ports/import-metrics.js';
 import type { Projections } from '../ports/projections.js';
+import type { KnownHardware } from '../ports/known-hardware.js';
 import type { HardwareRegisterQueries } from '../ports/read-models.js';
 import type { UserDirectory } from '../ports/user-directory.js';
 import type { WorkspaceSettings } from '../ports/workspace-settings.js';
@@ -60,6 +61,8 @@ export interface ImportFromMdmDeps {
   /** Aborted when the process stops: a run still going is recorded as interrupted. */
   shutdown?: AbortSignal;
   metrics?: ImportMetrics;
+  /** Spares stream reads for devices the register does not hold (production stores); every stream is read without it. */
+  known?: KnownHardware;
 }
 
 /** Keeps a bounded sample of skipped and failed devices for the banner; the run stream keeps them all. */
@@ -82,7 +85,7 @@ export class ImportFromMdm {
   private readonly missing: MissingDevices;
 
   constructor(private readonly deps: ImportFromMdmDeps) {
-    this.pages = new PageImporter(deps.store, deps.users, deps.tags, deps.ids);
+    this.pages = new PageImporter(deps.store, deps.users, deps.tags, deps.ids, deps.known);
     this.missing = new MissingDevices(deps.store, deps.register);
   }
 

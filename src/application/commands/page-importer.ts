@@ -16,6 +16,7 @@ import { HardwareRepository } from '../hardware-repository.js';
 import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
 import type { EventStore, StreamAppend } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
+import { EVERY_SERIAL_READ, type KnownHardware } from '../ports/known-hardware.js';
 import type { MdmPage, RejectedEntry } from '../ports/mdm-source.js';
 import type { UserDirectory } from '../ports/user-directory.js';
 import { hardwareStream } from '../streams.js';
@@ -95,6 +96,7 @@ export class PageImporter {
     private readonly users: UserDirectory,
     private readonly tags: AssetTagSequence,
     private readonly ids: IdGenerator,
+    private readonly known: KnownHardware = EVERY_SERIAL_READ,
   ) {
     this.hardware = new HardwareRepository(store);
   }
@@ -122,7 +124,8 @@ export class PageImporter {
     const assignees = await this.assignees(candidates);
     let pending = candidates;
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      const conflicted = await this.applyOnce(pending, assignees, context, outcomes);
+      // The register's hint only on the first pass: a conflict means it was behind, so retries read the streams.
+      const conflicted = await this.applyOnce(pending, assignees, context, outcomes, attempt === 0 && !context.dryRun);
       if (attempt >= MAX_CONFLICT_RETRIES) {
         for (const c of conflicted) {
           outcomes[c.index] = errorOutcome(c.device, c.serial, new Error(`Serial ${c.serial} kept changing while it was imported (another import or edit); re-run to retry it.`));
@@ -151,9 +154,10 @@ export class PageImporter {
     assignees: Map<string, Assignee>,
     context: PageContext,
     outcomes: DeviceOutcome[],
+    useHint: boolean,
   ): Promise<Candidate[]> {
     const serials = [...new Set(candidates.map((c) => c.serial))];
-    const loaded = await this.hardware.loadMany(serials);
+    const loaded = await this.hardware.loadMany(serials, useHint ? await this.known.existingSerials(serials) : undefined);
     const unseen = serials.filter((s) => !loaded.get(s)!.state.exists).length;
     let nextTag = unseen > 0 && !context.dryRun ? await this.tags.reserve(unseen) : 0;
     const newTag = () => (context.dryRun ? TAG_ON_IMPORT : formatAssetTag(context.convention, nextTag++));

@@ -8,9 +8,13 @@ import type {
 import { DependencyUnavailable, StreamConflict } from '../../../application/ports/errors.js';
 import { eventIdFor } from './event-ids.js';
 
-/** Streams appended side by side in one appendMany; EventStoreDB pipelines them over one connection. */
-const APPEND_CONCURRENCY = 16;
-const READ_CONCURRENCY = 16;
+/**
+ * Streams read or appended side by side for one page. Each is a round trip, so the page costs about
+ * devices ÷ this many round-trip times. All share one HTTP/2 connection, whose server allows 100
+ * streams at once by default (Kestrel): more would only queue in the client.
+ */
+const APPEND_CONCURRENCY = 100;
+const READ_CONCURRENCY = 100;
 const RECONNECT_MS = [250, 500, 1000, 2000, 5000];
 
 export function toExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {

@@ -176,6 +176,12 @@ export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries,
     return docs.map((d) => d.serial as string);
   }
 
+  async existingSerials(serials: readonly string[]): Promise<Set<string>> {
+    if (serials.length === 0) return new Set();
+    const docs = await this.db.collection<{ _id: string }>(REGISTER).find({ _id: { $in: serials.map((serial) => `hardware-${serial}`) } }, { projection: { _id: 1 } }).toArray();
+    return new Set(docs.map((d) => d._id.slice('hardware-'.length)));
+  }
+
   async byRunId(runId: string): Promise<AuditEntry | null> {
     // Audit entries are keyed by run id.
     const doc = await this.db.collection<{ _id: string }>(AUDIT_LOG).findOne({ _id: runId });

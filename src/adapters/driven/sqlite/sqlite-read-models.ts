@@ -224,6 +224,12 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
     return this.db.prepare<[string, string], string>(`SELECT serial FROM ${REGISTER} WHERE sources LIKE ? AND missing NOT LIKE ?`).pluck().all(like, like);
   }
 
+  async existingSerials(serials: readonly string[]): Promise<Set<string>> {
+    if (serials.length === 0) return new Set();
+    const found = this.db.prepare<[string], string>(`SELECT serial FROM ${REGISTER} WHERE key IN (SELECT 'hardware-' || value FROM json_each(?))`).pluck().all(JSON.stringify(serials));
+    return new Set(found);
+  }
+
   async byRunId(runId: string): Promise<AuditEntry | null> {
     const row = this.db.prepare<[string], { doc: string }>(`SELECT doc FROM ${AUDIT_LOG} WHERE key = ?`).get(runId);
     return row ? JSON.parse(row.doc) : null;

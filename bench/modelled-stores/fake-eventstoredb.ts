@@ -1,0 +1,92 @@
+import { StreamNotFoundError, WrongExpectedVersionError } from '@eventstore/db-client';
+import type { ProductionClients } from '../../src/infrastructure/production-stores.js';
+import type { RoundTripMeter } from './round-trips.js';
+
+interface StoredEvent {
+  id: string;
+  streamId: string;
+  revision: bigint;
+  type: string;
+  data: unknown;
+  metadata: unknown;
+  created: Date;
+  position: { commit: bigint; prepare: bigint };
+}
+
+interface Proposed { id?: string; type: string; data: unknown; metadata?: unknown }
+
+/**
+ * EventStoreDB's client as the adapter calls it, over an in-memory log: every read and every append
+ * is one counted round trip (a read's events then stream back over the same call).
+ */
+export function fakeEventStoreDb(meter: RoundTripMeter): ProductionClients['esdb'] {
+  const log: StoredEvent[] = [];
+  const streams = new Map<string, StoredEvent[]>();
+
+  async function* streamed(events: () => StoredEvent[]) {
+    for (const event of await meter.trip('readAll', events)) yield { event, commitPosition: event.position.commit };
+  }
+
+  const client = {
+    readStream(name: string, options: { direction?: string; fromRevision?: bigint | string; maxCount?: number | bigint } = {}) {
+      return (async function* () {
+        const first = await meter.trip('readStream', () => streams.get(name));
+        if (!first) throw new StreamNotFoundError(undefined as never, name);
+        let events = options.direction === 'backwards' ? [...first].reverse() : first;
+        if (typeof options.fromRevision === 'bigint') {
+          const from = options.fromRevision;
+          events = events.filter((e) => (options.direction === 'backwards' ? e.revision <= from : e.revision >= from));
+        }
+        if (options.maxCount !== undefined) events = events.slice(0, Number(options.maxCount));
+        for (const event of events) yield { event, commitPosition: event.position.commit };
+      })();
+    },
+
+    async appendToStream(name: string, proposed: Proposed | Proposed[], options: { expectedRevision: bigint | string }) {
+      return meter.trip('appendToStream', () => {
+        const stream = streams.get(name) ?? [];
+        const current = stream.length === 0 ? 'no_stream' : BigInt(stream.length - 1);
+        const expected = options.expectedRevision;
+        const fits = expected === 'any' || (expected === 'no_stream' ? current === 'no_stream' : current === expected);
+        if (!fits) throw new WrongExpectedVersionError(undefined, { streamName: name, current, expected } as never);
+        let position = { commit: 0n, prepare: 0n };
+        for (const event of Array.isArray(proposed) ? proposed : [proposed]) {
+          const at = BigInt(log.length + 1) * 100n;
+          position = { commit: at, prepare: at };
+          const stored: StoredEvent = {
+            id: event.id ?? crypto.randomUUID(), streamId: name, revision: BigInt(stream.length), type: event.type,
+            data: event.data, metadata: event.metadata ?? {}, created: new Date(), position,
+          };
+          stream.push(stored);
+          log.push(stored);
+        }
+        streams.set(name, stream);
+        return { success: true, nextExpectedRevision: BigInt(stream.length - 1), position };
+      });
+    },
+
+    readAll(options: { fromPosition?: { commit: bigint } | string; maxCount?: number | bigint; direction?: string } = {}) {
+      const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
+      if (options.direction === 'backwards') return streamed(() => log.slice(-max).reverse());
+      const from = typeof options.fromPosition === 'object' ? options.fromPosition.commit : -1n;
+      return streamed(() => {
+        // The log is in position order: find the first event at or after the asked position.
+        let low = 0;
+        let high = log.length;
+        while (low < high) {
+          const mid = (low + high) >> 1;
+          if (log[mid]!.position.commit < from) low = mid + 1;
+          else high = mid;
+        }
+        return log.slice(low, low + max);
+      });
+    },
+
+    subscribeToAll() {
+      throw new Error('The modelled run catches projections up page by page; it does not subscribe.');
+    },
+
+    async dispose() {},
+  };
+  return client as unknown as ProductionClients['esdb'];
+}

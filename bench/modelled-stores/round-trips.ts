@@ -1,0 +1,40 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface StoreTally {
+  roundTrips: number;
+  /** Round trips by call (readStream, appendToStream, find…). */
+  byCall: Record<string, number>;
+  /** The most calls that were waiting on this store at one time. */
+  maxInFlight: number;
+}
+
+/**
+ * Every call a fake client answers is one round trip: it waits a fixed time, as a call to a store in
+ * another zone does, and is counted, with how many were in flight at once.
+ */
+export class RoundTripMeter {
+  private inFlight = 0;
+  tally: StoreTally = { roundTrips: 0, byCall: {}, maxInFlight: 0 };
+
+  constructor(readonly roundTripMs: number) {}
+
+  async trip<T>(call: string, answer: () => T): Promise<T> {
+    this.tally.roundTrips += 1;
+    this.tally.byCall[call] = (this.tally.byCall[call] ?? 0) + 1;
+    this.inFlight += 1;
+    this.tally.maxInFlight = Math.max(this.tally.maxInFlight, this.inFlight);
+    try {
+      await sleep(this.roundTripMs);
+      return answer();
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  /** Counts from here on. */
+  reset(): StoreTally {
+    const before = this.tally;
+    this.tally = { roundTrips: 0, byCall: {}, maxInFlight: 0 };
+    return before;
+  }
+}
