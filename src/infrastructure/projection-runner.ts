@@ -39,7 +39,7 @@ export class ProjectionRunner implements Projections {
     if (this.waiting) return this.waiting;
     const next = this.running.then(() => {
       this.waiting = null;
-      return this.project(this.readModels);
+      return this.project(this.readModels, 'side by side');
     });
     this.running = next.catch(() => undefined);
     this.waiting = next.then(() => undefined);
@@ -90,7 +90,13 @@ export class ProjectionRunner implements Projections {
     await this.running;
   }
 
-  private async project(set: ReadModelSet): Promise<number> {
+  /**
+   * Each projection has its own documents and checkpoint, so a catch-up runs them side by side: over
+   * a network store their round trips overlap. A rebuild runs them one after the other, so that only
+   * one batch of events is held at a time.
+   */
+  private async project(set: ReadModelSet, order: 'side by side' | 'one by one' = 'one by one'): Promise<number> {
+    if (order === 'side by side') return (await Promise.all(bindings(set).map((binding) => this.projectOne(binding)))).reduce((a, b) => a + b, 0);
     let applied = 0;
     for (const binding of bindings(set)) applied += await this.projectOne(binding);
     return applied;
