@@ -108,7 +108,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     sources: ctx.get<MdmSourceProvider>(TOKENS.MdmSourceProvider),
     users: ctx.get<UserDirectory>(TOKENS.UserDirectory),
     register: ctx.get<HardwareRegisterQueries>(TOKENS.HardwareRegisterQueries),
-    known: ctx.get<KnownHardware>(TOKENS.KnownHardware),
+    known: ctx.get<KnownHardware | null>(TOKENS.KnownHardware),
     leaseMs: config.runLeaseMs,
     owner: ctx.get<RunOwner>(TOKENS.RunOwner),
     shutdown: ctx.get<AbortController>(TOKENS.Shutdown).signal,

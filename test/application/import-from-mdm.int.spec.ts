@@ -57,7 +57,11 @@ describe('ImportFromMdm on the embedded store', () => {
     app = new EmbeddedApp({ intune: () => fleet });
     // As on the production stores, the register tells which serials to read: here one that has projected nothing.
     const asked: string[][] = [];
-    app.container.rebind(TOKENS.KnownHardware).toConstantValue({ existingSerials: async (serials: readonly string[]) => (asked.push([...serials]), new Set<string>()) });
+    app.container.rebind(TOKENS.KnownHardware).toConstantValue({
+      known: async (serials: readonly string[]) => (asked.push([...serials]), new Map()),
+      fingerprints: async () => new Map(),
+      saveFingerprints: async () => undefined,
+    });
     await app.import('intune');
     fleet[0] = { ...fleet[0]!, osVersion: '99.1' };
     const rerun = await app.import('intune');

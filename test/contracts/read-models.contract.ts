@@ -1,10 +1,12 @@
 import { expect } from 'chai';
+import type { KnownHardware } from '../../src/application/ports/known-hardware.js';
 import type { AuditEntry, HardwareRecord, AuditLogQueries, HardwareRegisterQueries, ReadModelStore } from '../../src/application/ports/read-models.js';
 
 export interface ReadModelHarness {
   store: ReadModelStore;
   register: HardwareRegisterQueries;
   auditLog: AuditLogQueries;
+  known: KnownHardware;
   close(): Promise<void>;
 }
 
@@ -90,10 +92,22 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       expect(await serials({ sort: 'status', offset: 1, limit: 5 }), 'ties broken by asset tag').to.deep.equal(['B2', 'C3']);
     });
 
-    it('tells which of a page of serials already have a record', async () => {
-      await h.store.register.commit([record('KNOWN-1'), record('KNOWN-2')], 2);
-      expect([...await h.register.existingSerials(['KNOWN-2', 'NEW-1', 'KNOWN-1'])].sort()).to.deep.equal(['KNOWN-1', 'KNOWN-2']);
-      expect(await h.register.existingSerials([])).to.deep.equal(new Set());
+    it('tells which of a page of serials have a record, at which revision, with its id and asset tag', async () => {
+      await h.store.register.commit([record('KNOWN-1', { revision: 3 }), record('KNOWN-2')], 2);
+      const known = await h.known.known(['KNOWN-2', 'NEW-1', 'KNOWN-1']);
+      expect([...known.keys()].sort()).to.deep.equal(['KNOWN-1', 'KNOWN-2']);
+      expect(known.get('KNOWN-1')).to.deep.equal({ revision: 3, hardwareId: 'id-KNOWN-1', assetTag: 'HW-KNOWN-1' });
+      expect((await h.known.known([])).size).to.equal(0);
+    });
+
+    it('keeps the last settled decision per source and serial, replacing it when saved again', async () => {
+      const fingerprint = (serial: string, source: 'intune' | 'jamf', inputs: string, revision: number) => ({ serial, source, inputs, revision, withCheckIn: source === 'jamf' });
+      await h.known.saveFingerprints([fingerprint('A1', 'intune', 'x', 0), fingerprint('A1', 'jamf', 'y', 1), fingerprint('B2', 'intune', 'z', 4)]);
+      await h.known.saveFingerprints([fingerprint('A1', 'intune', 'x2', 2)]);
+      const intune = await h.known.fingerprints('intune', ['A1', 'B2', 'C3']);
+      expect([...intune.values()].sort((a, b) => a.serial.localeCompare(b.serial))).to.deep.equal([fingerprint('A1', 'intune', 'x2', 2), fingerprint('B2', 'intune', 'z', 4)]);
+      expect([...(await h.known.fingerprints('jamf', ['A1'])).values()]).to.deep.equal([fingerprint('A1', 'jamf', 'y', 1)]);
+      expect((await h.known.fingerprints('jamf', [])).size).to.equal(0);
     });
 
     it('tells the records a source still lists from those it left out, and filters the missing ones', async () => {

@@ -62,7 +62,7 @@ export interface ImportFromMdmDeps {
   shutdown?: AbortSignal;
   metrics?: ImportMetrics;
   /** Spares stream reads for devices the register does not hold (production stores); every stream is read without it. */
-  known?: KnownHardware;
+  known?: KnownHardware | null;
 }
 
 /** Keeps a bounded sample of skipped and failed devices for the banner; the run stream keeps them all. */

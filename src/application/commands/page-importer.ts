@@ -1,12 +1,12 @@
 import { formatAssetTag, type AssetTagConvention } from '../../domain/hardware/asset-tag.js';
 import { decide } from '../../domain/hardware/decide.js';
+import type { ImportDevice } from '../../domain/hardware/commands.js';
 import { personName } from '../../domain/hardware/device-name.js';
 import { normaliseEmail } from '../../domain/hardware/email-address.js';
 import { SupersededEntry } from '../../domain/hardware/errors.js';
 import { evolve } from '../../domain/hardware/evolve.js';
 import type { Assignee, HardwareEvent } from '../../domain/hardware/events.js';
 import type { Hardware } from '../../domain/hardware/state.js';
-import type { SourcePrecedence } from '../../domain/hardware/source-precedence.js';
 import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
 import { screenDevice } from '../../domain/hardware/screening.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
@@ -16,7 +16,10 @@ import { HardwareRepository } from '../hardware-repository.js';
 import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
 import type { EventStore, StreamAppend } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
-import { EVERY_SERIAL_READ, type KnownHardware } from '../ports/known-hardware.js';
+import type { DecisionFingerprint, KnownHardware, KnownRecord } from '../ports/known-hardware.js';
+import { decisionInputs, decisionReadsCheckIn } from '../../domain/hardware/decision-inputs.js';
+import { DEFAULT_PRECEDENCE, type SourcePrecedence } from '../../domain/hardware/source-precedence.js';
+import { createHash } from 'node:crypto';
 import type { MdmPage, RejectedEntry } from '../ports/mdm-source.js';
 import type { UserDirectory } from '../ports/user-directory.js';
 import { hardwareStream } from '../streams.js';
@@ -55,6 +58,45 @@ interface SerialWork {
   loaded: LoadedHardware;
   events: HardwareEvent[];
   members: Candidate[];
+  /** The state the decisions lead to, and the last command decided (to check that it now leaves nothing to do). */
+  after?: Hardware;
+  last?: ImportDevice;
+}
+
+/** What the read side knows of a page: the records the register holds, and their last settled decisions. */
+interface ReadSide {
+  known: Map<string, KnownRecord>;
+  stored: Map<string, DecisionFingerprint>;
+}
+
+/**
+ * The devices whose entry matches the fingerprint of the record's last settled decision, taken at
+ * the revision the register holds: deciding them again would change nothing, so their streams are
+ * not read. A serial met twice (in this page or the run) goes the whole way: which entry it follows
+ * is decided there.
+ */
+function unchangedByFingerprint(
+  candidates: readonly Candidate[], { known, stored }: ReadSide, assigneeOf: (device: MdmDevice) => Assignee | null, precedence: SourcePrecedence, context: PageContext,
+): { unchanged: Map<Candidate, KnownRecord> } {
+  const perSerial = new Map<string, number>();
+  for (const c of candidates) perSerial.set(c.serial, (perSerial.get(c.serial) ?? 0) + 1);
+  const unchanged = new Map<Candidate, KnownRecord>();
+  for (const c of candidates) {
+    const record = known.get(c.serial);
+    const last = stored.get(c.serial);
+    if (!record || !last || last.revision !== record.revision || perSerial.get(c.serial) !== 1 || context.seen.has(c.serial)) continue;
+    if (fingerprintOf(c.device, c.serial, assigneeOf(c.device), precedence, last.withCheckIn) === last.inputs) unchanged.set(c, record);
+  }
+  return { unchanged };
+}
+
+/** The hash of what a decision reads from an entry; null when the entry cannot be read that far (its decision will say why). */
+function fingerprintOf(device: MdmDevice, serial: string, assignee: Assignee | null, precedence: SourcePrecedence, withCheckIn: boolean): string | null {
+  try {
+    return createHash('sha256').update(decisionInputs({ device, serial, assignee, precedence }, withCheckIn)).digest('base64url');
+  } catch {
+    return null;
+  }
 }
 
 const MAX_CONFLICT_RETRIES = 3;
@@ -96,7 +138,8 @@ export class PageImporter {
     private readonly users: UserDirectory,
     private readonly tags: AssetTagSequence,
     private readonly ids: IdGenerator,
-    private readonly known: KnownHardware = EVERY_SERIAL_READ,
+    /** The read side's hints, on stores where each stream read is a round trip; null reads every stream. */
+    private readonly known: KnownHardware | null = null,
   ) {
     this.hardware = new HardwareRepository(store);
   }
@@ -121,11 +164,12 @@ export class PageImporter {
       }
       context.listedIds.add(device.sourceDeviceId);
     });
-    const assignees = await this.assignees(candidates);
+    // Independent questions, asked side by side: over a network store each is a round trip.
+    const [assignees, readSide] = await Promise.all([this.assignees(candidates), this.known && !context.dryRun ? this.readSide(candidates) : null]);
     let pending = candidates;
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      // The register's hint only on the first pass: a conflict means it was behind, so retries read the streams.
-      const conflicted = await this.applyOnce(pending, assignees, context, outcomes, attempt === 0 && !context.dryRun);
+      // The read side's hints only on the first pass: a conflict means it was behind, so retries read the streams.
+      const conflicted = await this.applyOnce(pending, assignees, context, outcomes, attempt === 0 ? readSide : null);
       if (attempt >= MAX_CONFLICT_RETRIES) {
         for (const c of conflicted) {
           outcomes[c.index] = errorOutcome(c.device, c.serial, new Error(`Serial ${c.serial} kept changing while it was imported (another import or edit); re-run to retry it.`));
@@ -154,18 +198,27 @@ export class PageImporter {
     assignees: Map<string, Assignee>,
     context: PageContext,
     outcomes: DeviceOutcome[],
-    useHint: boolean,
+    readSide: ReadSide | null,
   ): Promise<Candidate[]> {
-    const serials = [...new Set(candidates.map((c) => c.serial))];
-    const loaded = await this.hardware.loadMany(serials, useHint ? await this.known.existingSerials(serials) : undefined);
+    const precedence = context.precedence ?? DEFAULT_PRECEDENCE;
+    const assigneeOf = (device: MdmDevice) => assignees.get(normaliseEmail(device.userEmail) ?? '') ?? null;
+    const hints = readSide ? unchangedByFingerprint(candidates, readSide, assigneeOf, precedence, context) : null;
+    // Only this pass's new reporters: copying the run's whole map on every page made a run's cost grow with devices × pages.
+    const addedThisPass = new Map<string, string>();
+    for (const [candidate, record] of hints?.unchanged ?? []) {
+      const { device, serial, index } = candidate;
+      outcomes[index] = { outcome: 'unchanged', ...describe(device, serial), hardwareId: record.hardwareId, assetTag: record.assetTag };
+      addedThisPass.set(serial, device.sourceDeviceId);
+    }
+    const toDecide = hints ? candidates.filter((c) => !hints.unchanged.has(c)) : candidates;
+    const serials = [...new Set(toDecide.map((c) => c.serial))];
+    const loaded = await this.hardware.loadMany(serials, readSide ? new Set(readSide.known.keys()) : undefined);
     const unseen = serials.filter((s) => !loaded.get(s)!.state.exists).length;
     let nextTag = unseen > 0 && !context.dryRun ? await this.tags.reserve(unseen) : 0;
     const newTag = () => (context.dryRun ? TAG_ON_IMPORT : formatAssetTag(context.convention, nextTag++));
 
     const work = new Map<string, SerialWork>();
-    // Only this pass's new reporters: copying the run's whole map on every page made a run's cost grow with devices × pages.
-    const addedThisPass = new Map<string, string>();
-    for (const candidate of candidates) {
+    for (const candidate of toDecide) {
       const { device, serial, index } = candidate;
       const entry = work.get(serial) ?? { loaded: loaded.get(serial)!, events: [], members: [] };
       work.set(serial, entry);
@@ -173,23 +226,23 @@ export class PageImporter {
       const state = entry.events.reduce(evolve, entry.loaded.state);
       const firstReporter = addedThisPass.get(serial) ?? context.seen.get(serial);
       try {
-        const events = decide(
-          {
-            type: 'ImportDevice',
-            data: {
-              device,
-              runId: context.runId,
-              assignee: assignees.get(normaliseEmail(device.userEmail) ?? '') ?? null,
-              newHardware: state.exists ? null : { hardwareId: this.ids.newId(), assetTag: newTag() },
-              ...(context.precedence ? { precedence: context.precedence } : {}),
-            },
-            metadata: { now: context.now },
+        const command: ImportDevice = {
+          type: 'ImportDevice',
+          data: {
+            device,
+            runId: context.runId,
+            assignee: assigneeOf(device),
+            newHardware: state.exists ? null : { hardwareId: this.ids.newId(), assetTag: newTag() },
+            ...(context.precedence ? { precedence: context.precedence } : {}),
           },
-          state,
-        );
+          metadata: { now: context.now },
+        };
+        const events = decide(command, state);
         entry.events.push(...events);
         context.decided?.(index, events, state);
         const after = events.reduce(evolve, state);
+        entry.after = after;
+        entry.last = command;
         const ids = after.exists ? { hardwareId: after.hardwareId, assetTag: after.assetTag } : {};
         outcomes[index] = firstReporter !== undefined
           ? { outcome: 'skipped', ...describe(device, serial), ...ids, reason: 'duplicate-serial', detail: duplicateDetail(serial, firstReporter, events.length > 0) }
@@ -221,7 +274,46 @@ export class PageImporter {
     for (const result of results) if (!result.ok) conflicted.push(...byStream.get(result.stream)!.members);
     const retried = new Set(conflicted.map((c) => c.serial));
     for (const [serial, reporter] of addedThisPass) if (!retried.has(serial)) context.seen.set(serial, reporter);
+    if (this.known && !context.dryRun) await this.known.saveFingerprints(this.settled(work, retried, outcomes, precedence, readSide?.stored));
     return conflicted;
+  }
+
+  /** Which of the page's serials the register holds, and the fingerprints of their last settled decisions. */
+  private async readSide(candidates: readonly Candidate[]): Promise<ReadSide> {
+    const serials = [...new Set(candidates.map((c) => c.serial))];
+    const source = candidates[0]?.device.source;
+    const [known, stored] = await Promise.all([
+      this.known!.known(serials),
+      source ? this.known!.fingerprints(source, serials) : new Map<string, DecisionFingerprint>(),
+    ]);
+    return { known, stored };
+  }
+
+  /**
+   * Fingerprints of the decisions of this pass that were written (or needed no write) and now leave
+   * nothing to do: deciding the same entry again against the state they led to gives no event.
+   */
+  private settled(work: Map<string, SerialWork>, retried: ReadonlySet<string>, outcomes: readonly DeviceOutcome[], precedence: SourcePrecedence, stored?: Map<string, DecisionFingerprint>): DecisionFingerprint[] {
+    const settled: DecisionFingerprint[] = [];
+    for (const [serial, entry] of work) {
+      const { after, last, loaded, events, members } = entry;
+      if (retried.has(serial) || members.length !== 1 || !after?.exists || !last) continue;
+      const outcome = outcomes[members[0]!.index]?.outcome;
+      if (outcome !== 'created' && outcome !== 'updated' && outcome !== 'unchanged') continue;
+      try {
+        if (decide({ ...last, data: { ...last.data, newHardware: null } }, after).length > 0) continue;
+      } catch {
+        continue;
+      }
+      const revision = (typeof loaded.expectedRevision === 'number' ? loaded.expectedRevision + 1 : 0) + events.length - 1;
+      const { device, assignee } = last.data;
+      const withCheckIn = decisionReadsCheckIn(after, device);
+      const inputs = fingerprintOf(device, serial, assignee, precedence, withCheckIn);
+      const before = stored?.get(serial);
+      if (inputs === null || (before && before.inputs === inputs && before.revision === revision && before.withCheckIn === withCheckIn)) continue;
+      settled.push({ serial, source: device.source, inputs, revision, withCheckIn });
+    }
+    return settled;
   }
 }
 

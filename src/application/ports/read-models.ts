@@ -100,8 +100,6 @@ export interface HardwareRegisterQueries {
   search(filter: RegisterFilter): Promise<Page<HardwareRecord>>;
   /** Serials of the records this source reports and still lists: the ones a complete listing must name. */
   serialsListedBy(source: MdmSourceName): Promise<string[]>;
-  /** Those of these serials that have a record. */
-  existingSerials(serials: readonly string[]): Promise<Set<string>>;
 }
 
 export interface AuditLogFilter {

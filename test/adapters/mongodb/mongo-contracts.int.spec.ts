@@ -17,6 +17,7 @@ whenServer('MONGODB_URI', 'Read-model contract: MongoDB', (uri) => {
       store: models,
       register: models,
       auditLog: models,
+      known: models,
       close: async () => {
         await db.dropDatabase();
         await client.close();

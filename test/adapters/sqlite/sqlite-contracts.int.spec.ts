@@ -16,7 +16,7 @@ eventStoreContract('embedded SQLite', async () => {
 readModelContract('embedded SQLite', async () => {
   const db = openDatabase(':memory:');
   const models = new SqliteReadModels(db);
-  return { store: models, register: models, auditLog: models, close: async () => void db.close() };
+  return { store: models, register: models, auditLog: models, known: models, close: async () => void db.close() };
 });
 
 connectorSettingsContract('embedded SQLite', async () => {

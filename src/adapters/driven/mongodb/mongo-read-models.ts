@@ -5,10 +5,12 @@ import type {
 } from '../../../application/ports/read-models.js';
 
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
+import type { DecisionFingerprint, KnownHardware, KnownRecord } from '../../../application/ports/known-hardware.js';
 
 const REGISTER = 'hardware_register';
 const AUDIT_LOG = 'import_audit_log';
 const CHECKPOINTS = 'projection_checkpoints';
+const FINGERPRINTS = 'decision_fingerprints';
 const DUPLICATE_KEY = 11000;
 
 type Stored<Doc> = Doc & { _id: string };
@@ -97,7 +99,7 @@ function sortOf(filter: RegisterFilter): Record<string, 1 | -1> {
   return { [SORT_FIELDS[filter.sort ?? 'assetTag']]: direction, assetTag: direction };
 }
 
-export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries, AuditLogQueries {
+export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries, AuditLogQueries, KnownHardware {
   readonly register: ProjectionStore<HardwareRecord>;
   readonly auditLog: ProjectionStore<AuditEntry>;
 
@@ -176,10 +178,32 @@ export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries,
     return docs.map((d) => d.serial as string);
   }
 
-  async existingSerials(serials: readonly string[]): Promise<Set<string>> {
-    if (serials.length === 0) return new Set();
-    const docs = await this.db.collection<{ _id: string }>(REGISTER).find({ _id: { $in: serials.map((serial) => `hardware-${serial}`) } }, { projection: { _id: 1 } }).toArray();
-    return new Set(docs.map((d) => d._id.slice('hardware-'.length)));
+  async known(serials: readonly string[]): Promise<Map<string, KnownRecord>> {
+    if (serials.length === 0) return new Map();
+    const docs = await this.db
+      .collection<{ _id: string; serial: string; id: string; assetTag: string; revision: number }>(REGISTER)
+      .find({ _id: { $in: serials.map((serial) => `hardware-${serial}`) } }, { projection: { _id: 0, serial: 1, id: 1, assetTag: 1, revision: 1 }, batchSize: serials.length })
+      .toArray();
+    return new Map(docs.map((d) => [d.serial, { revision: d.revision, hardwareId: d.id, assetTag: d.assetTag }]));
+  }
+
+  async fingerprints(source: MdmSourceName, serials: readonly string[]): Promise<Map<string, DecisionFingerprint>> {
+    if (serials.length === 0) return new Map();
+    const docs = await this.db
+      .collection<DecisionFingerprint & { _id: string }>(FINGERPRINTS)
+      // One reply for the page: the server's first batch is otherwise 101 documents, then a getMore.
+      .find({ _id: { $in: serials.map((serial) => `${source}:${serial}`) } }, { batchSize: serials.length })
+      .toArray();
+    return new Map(docs.map(({ _id, ...f }) => [f.serial, f]));
+  }
+
+  /** Not a projection: imports write it beside the events, and a rebuild leaves it (its revisions stay true). */
+  async saveFingerprints(fingerprints: readonly DecisionFingerprint[]): Promise<void> {
+    if (fingerprints.length === 0) return;
+    await this.db.collection<DecisionFingerprint & { _id: string }>(FINGERPRINTS).bulkWrite(
+      fingerprints.map((f) => ({ replaceOne: { filter: { _id: `${f.source}:${f.serial}` }, replacement: { ...f, _id: `${f.source}:${f.serial}` }, upsert: true } })),
+      { ordered: false },
+    );
   }
 
   async byRunId(runId: string): Promise<AuditEntry | null> {

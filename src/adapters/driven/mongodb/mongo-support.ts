@@ -33,7 +33,7 @@ export class MongoUserDirectory implements UserDirectory {
   async findActiveByEmails(emails: readonly string[]): Promise<Map<string, DirectoryUser>> {
     const docs = await this.db
       .collection(this.collection)
-      .find({ email: { $in: [...emails] }, $or: [{ active: true }, { status: 'active' }] }, { collation: { locale: 'en', strength: 2 } })
+      .find({ email: { $in: [...emails] }, $or: [{ active: true }, { status: 'active' }] }, { collation: { locale: 'en', strength: 2 }, batchSize: emails.length })
       .project<{ _id: unknown; email: string; displayName?: string; name?: string }>({ email: 1, displayName: 1, name: 1 })
       .toArray();
     return new Map(docs.map((d) => [d.email.trim().toLowerCase(), { id: String(d._id), email: d.email.trim().toLowerCase(), displayName: d.displayName ?? d.name ?? null }]));

@@ -3,6 +3,7 @@ import type {
   RebuildSession, RegisterFilter, RegisterSort,
 } from '../../../application/ports/read-models.js';
 import type Database from 'better-sqlite3';
+import type { DecisionFingerprint, KnownHardware, KnownRecord } from '../../../application/ports/known-hardware.js';
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
 import { writeTransaction, type SqliteDatabase } from './database.js';
 import { guardStore } from './store-errors.js';
@@ -21,6 +22,7 @@ const SORT_COLUMNS: Record<RegisterSort, string> = {
   updatedAt: "json_extract(doc, '$.updatedAt')",
 };
 const AUDIT_LOG = 'audit_log';
+const FINGERPRINTS = 'decision_fingerprints';
 const REBUILD_SUFFIX = '_rebuild';
 
 function createTables(db: SqliteDatabase, suffix: string): void {
@@ -135,13 +137,17 @@ function auditLogStore(db: SqliteDatabase, suffix: string): ProjectionStore<Audi
 }
 
 /** The register and the audit log in the embedded store, with rebuild into shadow tables and a swap. */
-export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries, AuditLogQueries {
+export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries, AuditLogQueries, KnownHardware {
   readonly register: ProjectionStore<HardwareRecord>;
   readonly auditLog: ProjectionStore<AuditEntry>;
 
   constructor(private readonly db: SqliteDatabase) {
     dropLegacyRegister(db);
     createTables(db, '');
+    // Not a projection: imports write it beside the events, and a rebuild leaves it (its revisions stay true).
+    db.exec(`CREATE TABLE IF NOT EXISTS ${FINGERPRINTS} (
+      source TEXT NOT NULL, serial TEXT NOT NULL, inputs TEXT NOT NULL, revision INTEGER NOT NULL, with_check_in INTEGER NOT NULL,
+      PRIMARY KEY (source, serial)) WITHOUT ROWID`);
     createIndexes(db, '');
     this.register = guardStore(registerStore(db, ''));
     this.auditLog = guardStore(auditLogStore(db, ''));
@@ -224,10 +230,35 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
     return this.db.prepare<[string, string], string>(`SELECT serial FROM ${REGISTER} WHERE sources LIKE ? AND missing NOT LIKE ?`).pluck().all(like, like);
   }
 
-  async existingSerials(serials: readonly string[]): Promise<Set<string>> {
-    if (serials.length === 0) return new Set();
-    const found = this.db.prepare<[string], string>(`SELECT serial FROM ${REGISTER} WHERE key IN (SELECT 'hardware-' || value FROM json_each(?))`).pluck().all(JSON.stringify(serials));
-    return new Set(found);
+  async known(serials: readonly string[]): Promise<Map<string, KnownRecord>> {
+    if (serials.length === 0) return new Map();
+    const rows = this.db
+      .prepare<[string], { serial: string; id: string; assetTag: string; revision: number }>(
+        `SELECT serial, id, asset_tag AS assetTag, json_extract(doc, '$.revision') AS revision FROM ${REGISTER} WHERE key IN (SELECT 'hardware-' || value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(serials));
+    return new Map(rows.map((r) => [r.serial, { revision: r.revision, hardwareId: r.id, assetTag: r.assetTag }]));
+  }
+
+  async fingerprints(source: MdmSourceName, serials: readonly string[]): Promise<Map<string, DecisionFingerprint>> {
+    if (serials.length === 0) return new Map();
+    const rows = this.db
+      .prepare<[string, string], { serial: string; inputs: string; revision: number; withCheckIn: number }>(
+        `SELECT serial, inputs, revision, with_check_in AS withCheckIn FROM ${FINGERPRINTS} WHERE source = ? AND serial IN (SELECT value FROM json_each(?))`,
+      )
+      .all(source, JSON.stringify(serials));
+    return new Map(rows.map((r) => [r.serial, { serial: r.serial, source, inputs: r.inputs, revision: r.revision, withCheckIn: r.withCheckIn === 1 }]));
+  }
+
+  async saveFingerprints(fingerprints: readonly DecisionFingerprint[]): Promise<void> {
+    if (fingerprints.length === 0) return;
+    const upsert = this.db.prepare(
+      `INSERT INTO ${FINGERPRINTS} (source, serial, inputs, revision, with_check_in) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (source, serial) DO UPDATE SET inputs = excluded.inputs, revision = excluded.revision, with_check_in = excluded.with_check_in`,
+    );
+    writeTransaction(this.db, () => {
+      for (const f of fingerprints) upsert.run(f.source, f.serial, f.inputs, f.revision, f.withCheckIn ? 1 : 0);
+    });
   }
 
   async byRunId(runId: string): Promise<AuditEntry | null> {
