@@ -24,6 +24,8 @@ export class ProjectionRunner implements Projections {
   private running: Promise<unknown> = Promise.resolve();
   private waiting: Promise<void> | null = null;
   private subscription: Subscription | null = null;
+  /** The position each projection was caught up to by this process, by its store. */
+  private positions = new WeakMap<object, number>();
 
   constructor(
     private readonly store: EventStore,
@@ -50,6 +52,8 @@ export class ProjectionRunner implements Projections {
     const next = this.running.then(async () => {
       const started = Date.now();
       const session = await this.readModels.beginRebuild();
+      // The live projections are about to be swapped for rebuilt ones, with checkpoints of their own.
+      this.positions = new WeakMap();
       try {
         const events = await this.project(session);
         await session.swap();
@@ -103,7 +107,10 @@ export class ProjectionRunner implements Projections {
   }
 
   private async projectOne({ projection, target }: Binding): Promise<number> {
-    let after = await target.checkpoint();
+    // Where this process left the projection: re-reading the checkpoint is a round trip per catch-up.
+    // Another instance may have gone further; events it applied are then read again, and the
+    // projection's guarded writes leave them as they are.
+    let after = this.positions.get(target) ?? (await target.checkpoint());
     let applied = 0;
     for (;;) {
       const page = await this.store.readAll({ after, maxCount: projection.batchSize ?? BATCH, categories: projection.categories });
@@ -121,7 +128,10 @@ export class ProjectionRunner implements Projections {
             changed.set(key, after);
           }
         }
-        await target.commit([...changed.values()], page.lastPosition);
+        // Only other projections' events passed: nothing to write, and the checkpoint may stay behind
+        // (reading from it again finds none of this projection's events), which spares a write per page.
+        if (page.events.length > 0) await target.commit([...changed.values()], page.lastPosition);
+        this.positions.set(target, page.lastPosition);
         applied += page.events.length;
         after = page.lastPosition;
       }
