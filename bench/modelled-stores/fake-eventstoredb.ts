@@ -21,6 +21,7 @@ interface Proposed { id?: string; type: string; data: unknown; metadata?: unknow
  */
 export function fakeEventStoreDb(meter: RoundTripMeter): ProductionClients['esdb'] {
   const log: StoredEvent[] = [];
+  const subscribers = new Set<() => void>();
   const streams = new Map<string, StoredEvent[]>();
 
   async function* streamed(events: () => StoredEvent[]) {
@@ -61,6 +62,7 @@ export function fakeEventStoreDb(meter: RoundTripMeter): ProductionClients['esdb
           log.push(stored);
         }
         streams.set(name, stream);
+        for (const notify of subscribers) queueMicrotask(notify);
         return { success: true, nextExpectedRevision: BigInt(stream.length - 1), position };
       });
     },
@@ -82,8 +84,30 @@ export function fakeEventStoreDb(meter: RoundTripMeter): ProductionClients['esdb
       });
     },
 
-    subscribeToAll() {
-      throw new Error('The modelled run catches projections up page by page; it does not subscribe.');
+    /** Past events after the position, then each new one; one round trip to open it. */
+    subscribeToAll(options: { fromPosition?: { commit: bigint } | string; filter?: { prefixes?: string[] } } = {}) {
+      let closed = false;
+      let wake: (() => void) | null = null;
+      const from = typeof options.fromPosition === 'object' ? options.fromPosition.commit : -1n;
+      const wanted = (event: StoredEvent) => !options.filter?.prefixes || options.filter.prefixes.some((p) => event.streamId.startsWith(p));
+      const stop = () => {
+        closed = true;
+        wake?.();
+      };
+      subscribers.add(() => wake?.());
+      const events = (async function* () {
+        await meter.trip('subscribeToAll', () => undefined);
+        let at = log.findIndex((e) => e.position.commit > from);
+        if (at < 0) at = log.length;
+        while (!closed) {
+          while (at < log.length && !closed) {
+            const event = log[at++]!;
+            if (wanted(event)) yield { event, commitPosition: event.position.commit };
+          }
+          if (!closed) await new Promise<void>((resolve) => (wake = resolve));
+        }
+      })();
+      return Object.assign(events, { unsubscribe: async () => stop() });
     },
 
     async dispose() {},

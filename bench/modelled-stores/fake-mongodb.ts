@@ -97,6 +97,8 @@ function seedFrom(filter: Filter): Doc {
 /**
  * The part of MongoDB's driver the adapters use, over in-memory collections: each command is one
  * counted round trip, a large find also its getMore batches. Operators it does not know fail loudly.
+ * Documents are copied outside the timed answer, where the driver encodes and decodes them on the
+ * client; the query itself is the server's work, inside the round trip.
  */
 export function fakeMongoDb(meter: RoundTripMeter): ProductionClients['mongo'] {
   const collections = new Map<string, Map<string, Doc>>();
@@ -119,7 +121,8 @@ export function fakeMongoDb(meter: RoundTripMeter): ProductionClients['mongo'] {
       return all();
     };
     const first = (filter: Filter) => candidates(filter).find((d) => matches(d, filter));
-    const find = (filter: Filter = {}, options: { projection?: Record<string, 0 | 1> } = {}) => {
+    const find = (filter: Filter = {}, options: { projection?: Record<string, 0 | 1>; batchSize?: number } = {}) => {
+      const firstBatch = options.batchSize ?? FIRST_BATCH;
       let sort: Record<string, 1 | -1> | null = null;
       let skip = 0;
       let limit = 0;
@@ -143,10 +146,10 @@ export function fakeMongoDb(meter: RoundTripMeter): ProductionClients['mongo'] {
               });
             }
             docs = docs.slice(skip, limit ? skip + limit : undefined);
-            return docs.map((d) => project(d, projection));
-          });
-          if (found.length > FIRST_BATCH) {
-            const bytes = found.slice(FIRST_BATCH).reduce((n, d) => n + JSON.stringify(d).length, 0);
+            return docs;
+          }).then((docs) => docs.map((d) => project(d, projection)));
+          if (found.length > firstBatch) {
+            const bytes = found.slice(firstBatch).reduce((n, d) => n + JSON.stringify(d).length, 0);
             for (let i = 0; i < Math.ceil(bytes / BATCH_BYTES); i += 1) await meter.trip('getMore', () => undefined);
           }
           return found;
@@ -157,10 +160,8 @@ export function fakeMongoDb(meter: RoundTripMeter): ProductionClients['mongo'] {
     return {
       find,
       async findOne(filter: Filter = {}, options: { projection?: Record<string, 0 | 1> } = {}) {
-        return meter.trip('findOne', () => {
-          const doc = first(filter);
-          return doc ? project(doc, options.projection) : null;
-        });
+        const doc = await meter.trip('findOne', () => first(filter));
+        return doc ? project(doc, options.projection) : null;
       },
       async countDocuments(filter: Filter = {}) {
         return meter.trip('countDocuments', () => candidates(filter).filter((d) => matches(d, filter)).length);
@@ -171,7 +172,8 @@ export function fakeMongoDb(meter: RoundTripMeter): ProductionClients['mongo'] {
           return { insertedCount: docs.length };
         });
       },
-      async bulkWrite(operations: Array<{ replaceOne?: { filter: Filter; replacement: Doc; upsert?: boolean } }>) {
+      async bulkWrite(sent: Array<{ replaceOne?: { filter: Filter; replacement: Doc; upsert?: boolean } }>) {
+        const operations = clone(sent);
         return meter.trip('bulkWrite', () => {
           const writeErrors: Array<{ code: number; index: number }> = [];
           operations.forEach((operation, index) => {
@@ -179,10 +181,10 @@ export function fakeMongoDb(meter: RoundTripMeter): ProductionClients['mongo'] {
             const docs = docsOf(name);
             const hit = first(replace.filter);
             const id = replace.replacement._id ?? replace.filter._id;
-            if (hit) docs.set(keyOf(hit._id), clone({ ...replace.replacement, _id: hit._id }));
+            if (hit) docs.set(keyOf(hit._id), { ...replace.replacement, _id: hit._id });
             else if (!replace.upsert) return;
             else if (docs.has(keyOf(id))) writeErrors.push({ code: 11000, index });
-            else docs.set(keyOf(id), clone({ ...replace.replacement, _id: id }));
+            else docs.set(keyOf(id), { ...replace.replacement, _id: id });
           });
           if (writeErrors.length > 0) throw Object.assign(new Error('E11000 duplicate key'), { writeErrors });
           return { ok: 1 };
