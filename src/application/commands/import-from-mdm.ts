@@ -120,6 +120,7 @@ export class ImportFromMdm {
     let recorded = noCounts();
     let page = 0;
     let announcedTotal: number | null = null;
+    let projecting: Promise<void> = Promise.resolve();
     try {
       for await (const mdmPage of interruptible(listing(source, command), deps.shutdown)) {
         context.now = this.now();
@@ -129,15 +130,19 @@ export class ImportFromMdm {
         if (outcomes.length === 0) continue;
         await run.recordPage(outcomes, this.now(), announcedTotal);
         recorded = addOutcomes(recorded, outcomes);
-        // Project each page while the connector fetches the next one: the work overlaps the network
-        // wait, and the register fills as the run goes rather than all at the end.
-        await deps.projections.catchUp();
+        // Each page is projected while the next one is fetched and decided: the register fills as the
+        // run goes, and over a network store the catch-up's round trips overlap the next page's. The
+        // previous catch-up is awaited first, so that its failure fails the run here.
+        await projecting;
+        projecting = deps.projections.catchUp();
+        projecting.catch(() => undefined);
         for (const outcome of outcomes) {
           if (outcome.outcome === 'skipped' && skipped.length < BANNER_DETAIL_LIMIT) skipped.push(outcome);
           if (outcome.outcome === 'error' && failed.length < BANNER_DETAIL_LIMIT) failed.push(outcome);
         }
         observer.progress?.({ runId: run.runId, page: ++page, devicesRead: devicesRead(recorded), announcedTotal, counts: recorded });
       }
+      await projecting;
       // A retry lists only the devices it retries: it says nothing about the others.
       if (!command.retry) missing = await this.markMissing(run, context, warnings);
       ended = await run.complete(this.now(), warnings);
