@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { KnownHardware } from '../../src/application/ports/known-hardware.js';
-import type { AuditEntry, HardwareRecord, AuditLogQueries, HardwareRegisterQueries, ReadModelStore } from '../../src/application/ports/read-models.js';
+import { positionOf, type AuditEntry, type HardwareRecord, type AuditLogQueries, type HardwareRegisterQueries, type ReadModelStore, type RegisterPosition } from '../../src/application/ports/read-models.js';
 
 export interface ReadModelHarness {
   store: ReadModelStore;
@@ -90,6 +90,30 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       expect(await serials({ sort: 'serial', order: 'desc' })).to.deep.equal(['C3', 'B2', 'A1']);
       expect(await serials({ sort: 'category', order: 'desc', limit: 1 })).to.deep.equal(['B2']);
       expect(await serials({ sort: 'status', offset: 1, limit: 5 }), 'ties broken by asset tag').to.deep.equal(['B2', 'C3']);
+    });
+
+    it('pages by keyset in every sort, nulls and ties included, the same rows as by offset', async () => {
+      const models = [null, 'Latitude 7440', null, 'MacBook Air', 'Latitude 7440', 'iPad Pro', null];
+      await h.store.register.commit(models.map((model, i) => record(`K${i}`, {
+        id: `id-K${i}`, assetTag: `HW-0000${6 - i}`, model, status: i % 3 === 0 ? 'assigned' : 'available',
+        assignee: i % 2 === 0 ? { userId: `u${i % 4}`, email: `user${i % 4}@acme.example`, name: `User ${i % 4}` } : null,
+      })), 7);
+      for (const sort of ['assetTag', 'model', 'assignee', 'serial'] as const) {
+        for (const order of ['asc', 'desc'] as const) {
+          for (const status of [undefined, 'available'] as const) {
+            const byOffset = (await h.register.search({ sort, order, status, limit: 1000 })).items.map((r) => r.serial);
+            const byKeyset: string[] = [];
+            let after: RegisterPosition | undefined;
+            for (let pages = 0; pages < 10; pages += 1) {
+              const page = await h.register.search({ sort, order, status, limit: 2, ...(after ? { after } : {}) });
+              byKeyset.push(...page.items.map((r) => r.serial));
+              if (page.items.length < 2) break;
+              after = positionOf(page.items.at(-1)!, sort);
+            }
+            expect(byKeyset, `${sort} ${order} ${status ?? ''}`).to.deep.equal(byOffset);
+          }
+        }
+      }
     });
 
     it('tells which of a page of serials have a record, at which revision, with its id and asset tag', async () => {

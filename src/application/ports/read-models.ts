@@ -78,6 +78,11 @@ export interface RegisterFilter {
   /** Free text over name, serial, asset tag, model, manufacturer and assignee. */
   text?: string;
   offset?: number;
+  /**
+   * Keyset paging: the records after this one in the sort order (instead of an offset). A page
+   * then costs the same wherever it is, and rows added or removed meanwhile never shift it.
+   */
+  after?: RegisterPosition;
   limit?: number;
   /** The column to sort by (asset tag when absent); ties fall back to the asset tag, so pages never overlap. */
   sort?: RegisterSort;
@@ -86,6 +91,21 @@ export interface RegisterFilter {
 
 export const REGISTER_SORTS = ['assetTag', 'serial', 'name', 'model', 'category', 'status', 'assignee', 'updatedAt'] as const;
 export type RegisterSort = (typeof REGISTER_SORTS)[number];
+
+/** Where a record stands in a sort: its value in the sorted column (null sorts first) and its asset tag. */
+export interface RegisterPosition {
+  value: string | null;
+  assetTag: string;
+}
+
+/** The record's position in the given sort, to ask for the page after it. */
+export function positionOf(record: HardwareRecord, sort: RegisterSort = 'assetTag'): RegisterPosition {
+  const values: Record<RegisterSort, string | null> = {
+    assetTag: record.assetTag, serial: record.serial, name: record.name, model: record.model, category: record.category,
+    status: record.status, assignee: record.assignee?.email ?? null, updatedAt: record.updatedAt,
+  };
+  return { value: values[sort], assetTag: record.assetTag };
+}
 
 export interface Page<T> {
   items: T[];

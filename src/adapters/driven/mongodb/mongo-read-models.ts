@@ -1,7 +1,7 @@
 import type { Collection, Db, Document, Filter } from 'mongodb';
 import type {
   AuditEntry, AuditLogFilter, AuditLogQueries, HardwareRecord, HardwareRegisterQueries, Page, ProjectionStore, ReadModelStore,
-  RebuildSession, RegisterFilter, RegisterSort,
+  RebuildSession, RegisterFilter, RegisterPosition, RegisterSort,
 } from '../../../application/ports/read-models.js';
 
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
@@ -93,6 +93,18 @@ function strip<T>({ _id, ...doc }: { _id: unknown } & Document): T {
 /** The register and the audit log in MongoDB; a rebuild writes new collections, then renames them over the live ones. */
 const SORT_FIELDS: Record<RegisterSort, string> = { assetTag: 'assetTag', serial: 'serial', name: 'name', model: 'model', category: 'category', status: 'status', assignee: 'assignee.email', updatedAt: 'updatedAt' };
 
+/** The records after a position in the sort. MongoDB sorts null (or missing) first ascending, last descending. */
+function keysetAfter(field: string, { value, assetTag }: RegisterPosition, direction: 1 | -1): Document {
+  if (direction === 1) {
+    return value === null
+      ? { $or: [{ [field]: null, assetTag: { $gt: assetTag } }, { [field]: { $ne: null } }] }
+      : { $or: [{ [field]: { $gt: value } }, { [field]: value, assetTag: { $gt: assetTag } }] };
+  }
+  return value === null
+    ? { [field]: null, assetTag: { $lt: assetTag } }
+    : { $or: [{ [field]: { $lt: value } }, { [field]: value, assetTag: { $lt: assetTag } }, { [field]: null }] };
+}
+
 /** The sort a filter asks for, ties broken by asset tag so pages never overlap. */
 function sortOf(filter: RegisterFilter): Record<string, 1 | -1> {
   const direction = filter.order === 'desc' ? -1 : 1;
@@ -162,11 +174,13 @@ export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries,
       const pattern = new RegExp(escapeRegex(filter.text.trim()), 'i');
       query.$or = ['name', 'serial', 'assetTag', 'model', 'manufacturer', 'assignee.email', 'assignee.name'].map((field) => ({ [field]: pattern }));
     }
-    const offset = Math.max(0, filter.offset ?? 0);
+    const offset = filter.after ? 0 : Math.max(0, filter.offset ?? 0);
     const limit = Math.min(Math.max(1, filter.limit ?? 50), 1000);
     const collection = this.db.collection(REGISTER);
+    const field = SORT_FIELDS[filter.sort ?? 'assetTag'];
+    const pageQuery = filter.after ? { $and: [query, keysetAfter(field, filter.after, filter.order === 'desc' ? -1 : 1)] } : query;
     const [items, total] = await Promise.all([
-      collection.find(query).sort(sortOf(filter)).skip(offset).limit(limit).toArray(),
+      collection.find(pageQuery).sort(sortOf(filter)).skip(offset).limit(limit).toArray(),
       collection.countDocuments(query),
     ]);
     return { items: items.map((d) => strip<HardwareRecord>(d)), total, offset, limit };

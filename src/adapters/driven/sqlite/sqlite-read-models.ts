@@ -1,6 +1,6 @@
 import type {
   AuditEntry, AuditLogFilter, AuditLogQueries, HardwareRecord, HardwareRegisterQueries, Page, ProjectionStore, ReadModelStore,
-  RebuildSession, RegisterFilter, RegisterSort,
+  RebuildSession, RegisterFilter, RegisterPosition, RegisterSort,
 } from '../../../application/ports/read-models.js';
 import type Database from 'better-sqlite3';
 import type { DecisionFingerprint, KnownHardware, KnownRecord } from '../../../application/ports/known-hardware.js';
@@ -22,6 +22,22 @@ const SORT_COLUMNS: Record<RegisterSort, string> = {
   updatedAt: "json_extract(doc, '$.updatedAt')",
 };
 const AUDIT_LOG = 'audit_log';
+
+/**
+ * The rows after a position in an ORDER BY column, asset_tag. SQLite puts NULL first ascending, last
+ * descending. Each condition starts with a range on the column, so its index can seek to the page.
+ */
+function keysetAfter(column: string, { value, assetTag }: RegisterPosition, direction: 'ASC' | 'DESC'): { sql: string; params: unknown[] } {
+  if (column === 'asset_tag') return { sql: `asset_tag ${direction === 'ASC' ? '>' : '<'} ?`, params: [assetTag] };
+  if (direction === 'ASC') {
+    return value === null
+      ? { sql: `((${column} IS NULL AND asset_tag > ?) OR ${column} IS NOT NULL)`, params: [assetTag] }
+      : { sql: `(${column} >= ? AND (${column} > ? OR asset_tag > ?))`, params: [value, value, assetTag] };
+  }
+  return value === null
+    ? { sql: `(${column} IS NULL AND asset_tag < ?)`, params: [assetTag] }
+    : { sql: `((${column} <= ? AND (${column} < ? OR asset_tag < ?)) OR ${column} IS NULL)`, params: [value, value, assetTag] };
+}
 const FINGERPRINTS = 'decision_fingerprints';
 const REBUILD_SUFFIX = '_rebuild';
 
@@ -215,13 +231,16 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
       params.push(`%${filter.text.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const offset = Math.max(0, filter.offset ?? 0);
+    const offset = filter.after ? 0 : Math.max(0, filter.offset ?? 0);
     const limit = Math.min(Math.max(1, filter.limit ?? 50), 1000);
     const total = this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM ${REGISTER} ${clause}`).get(...params)!.n;
     const direction = filter.order === 'desc' ? 'DESC' : 'ASC';
+    const column = SORT_COLUMNS[filter.sort ?? 'assetTag'];
+    const after = filter.after ? keysetAfter(column, filter.after, direction) : null;
+    const pageClause = after ? (clause ? `${clause} AND ${after.sql}` : `WHERE ${after.sql}`) : clause;
     const rows = this.db
-      .prepare<unknown[], { doc: string }>(`SELECT doc FROM ${REGISTER} ${clause} ORDER BY ${SORT_COLUMNS[filter.sort ?? 'assetTag']} ${direction}, asset_tag ${direction} LIMIT ? OFFSET ?`)
-      .all(...params, limit, offset);
+      .prepare<unknown[], { doc: string }>(`SELECT doc FROM ${REGISTER} ${pageClause} ORDER BY ${column} ${direction}, asset_tag ${direction} LIMIT ? OFFSET ?`)
+      .all(...params, ...(after?.params ?? []), limit, offset);
     return { items: rows.map((r) => JSON.parse(r.doc)), total, offset, limit };
   }
 
