@@ -27,14 +27,16 @@ function slowResponse() {
 }
 
 describe('Register CSV export', () => {
-  it('streams every record past the page size, waiting whenever the client reads slower', async () => {
+  it('streams every record past the page size by keyset, waiting whenever the client reads slower', async () => {
     const records = Array.from({ length: 2500 }, (_, i) => ({ assetTag: `HW-${String(i).padStart(5, '0')}`, serial: `S${i}`, name: `Device ${i}`, sources: [], assignee: null }) as unknown as HardwareRecord);
     const asked: RegisterFilter[] = [];
     const register = {
       search: async (filter: RegisterFilter) => {
         asked.push(filter);
-        const items = records.slice(filter.offset!, filter.offset! + filter.limit!);
-        return { items, total: records.length, offset: filter.offset!, limit: filter.limit! };
+        // Records in asset-tag order: the page after a position starts past its asset tag.
+        const from = filter.after ? records.findIndex((r) => r.assetTag > filter.after!.assetTag) : 0;
+        const items = records.slice(from, from + filter.limit!);
+        return { items, total: records.length, offset: 0, limit: filter.limit! };
       },
     } as unknown as HardwareRegisterQueries;
     const { response, text } = slowResponse();
@@ -42,7 +44,7 @@ describe('Register CSV export', () => {
     const lines = text().trimEnd().split('\r\n');
     expect(lines).to.have.length(2501);
     expect(lines[2500]).to.match(/^HW-02499,S2499,Device 2499,/);
-    expect(asked.map((f) => [f.offset, f.limit, f.status])).to.deep.equal([[0, 1000, 'available'], [1000, 1000, 'available'], [2000, 1000, 'available']]);
+    expect(asked.map((f) => [f.after?.assetTag ?? null, f.limit, f.status]), 'by keyset, not offset').to.deep.equal([[null, 1000, 'available'], ['HW-00999', 1000, 'available'], ['HW-01999', 1000, 'available']]);
   });
 
   it('defuses values a spreadsheet would run as formulas, and quotes what needs quoting', () => {

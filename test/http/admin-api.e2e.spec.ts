@@ -185,6 +185,26 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((await call('GET', '/api/hardware?limit=0')).status).to.equal(400);
     });
 
+    it('pages by keyset: next cursors walk every record once, in the sort asked, and a cursor is refused with another sort or with offset', async () => {
+      const all = (await call('GET', '/api/hardware?sort=model&order=desc&limit=1000')).body;
+      const walked: string[] = [];
+      let next: string | null = null;
+      do {
+        const page: { items: Array<{ serial: string }>; total: number; next: string | null } = (await call('GET', `/api/hardware?sort=model&order=desc&limit=7${next ? `&after=${next}` : ''}`)).body;
+        walked.push(...page.items.map((r: { serial: string }) => r.serial));
+        expect(page.total).to.equal(all.total);
+        next = page.next;
+      } while (next);
+      expect(walked).to.deep.equal(all.items.map((r: { serial: string }) => r.serial));
+      const cursor = (await call('GET', '/api/hardware?sort=model&order=desc&limit=7')).body.next;
+      const otherSort = await call('GET', `/api/hardware?sort=serial&limit=7&after=${cursor}`);
+      expect(otherSort.status).to.equal(400);
+      expect(otherSort.body.errors[0]).to.include({ field: 'after' });
+      expect(otherSort.body.errors[0].message).to.match(/^after was given for sort=model&order=desc, not sort=serial&order=asc\. Use the "next" value/);
+      expect((await call('GET', `/api/hardware?sort=model&order=desc&offset=7&after=${cursor}`)).status).to.equal(400);
+      expect((await call('GET', '/api/hardware?after=not-a-cursor')).body.errors[0].field).to.equal('after');
+    });
+
     it('shows one device and its event history', async () => {
       const [first] = (await call('GET', '/api/hardware?source=jamf&limit=1')).body.items;
       expect((await call('GET', `/api/hardware/${first.id}`, { role: 'member' })).body).to.include({ id: first.id });

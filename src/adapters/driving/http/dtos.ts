@@ -79,6 +79,7 @@ export class HardwareQueryDto {
   @IsOptional() @IsIn(MDM_SOURCES) missingFrom?: (typeof MDM_SOURCES)[number];
   @IsOptional() @IsString() @MaxLength(200) q?: string;
   @IsOptional() @IsInt() @Min(0) @Max(1_000_000_000) offset?: number;
+  @IsOptional() @IsString() @MaxLength(1000) after?: string;
   @IsOptional() @IsInt() @Min(1) @Max(1000) limit?: number;
   @IsOptional() @IsIn(REGISTER_SORTS) sort?: (typeof REGISTER_SORTS)[number];
   @IsOptional() @IsIn(['asc', 'desc']) order?: 'asc' | 'desc';

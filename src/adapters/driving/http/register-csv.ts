@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { HardwareRecord, HardwareRegisterQueries, RegisterFilter } from '../../../application/ports/read-models.js';
+import { positionOf, type HardwareRecord, type HardwareRegisterQueries, type RegisterFilter, type RegisterPosition } from '../../../application/ports/read-models.js';
 
 const COLUMNS: Array<[label: string, value: (r: HardwareRecord) => unknown]> = [
   ['Asset tag', (r) => r.assetTag],
@@ -40,10 +40,12 @@ export async function streamRegisterCsv(register: HardwareRegisterQueries, filte
     if (!response.write(`${line}\r\n`)) await new Promise((resolve) => response.once('drain', resolve));
   };
   await write(COLUMNS.map(([label]) => csvCell(label)).join(','));
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await register.search({ ...filter, offset, limit: PAGE });
+  // By keyset, not offset: each page costs the same, so 100,000 rows stream in linear time.
+  for (let after: RegisterPosition | undefined; ;) {
+    const page = await register.search({ ...filter, limit: PAGE, ...(after ? { after } : {}) });
     for (const record of page.items) await write(COLUMNS.map(([, value]) => csvCell(value(record))).join(','));
     if (page.items.length < PAGE || response.destroyed) break;
+    after = positionOf(page.items.at(-1)!, filter.sort);
   }
   response.end();
 }

@@ -6,6 +6,7 @@ import type { LookupBySerial } from '../../../../application/queries/lookup-by-s
 import type { RegisterView } from '../../../../application/queries/register-view.js';
 import type { HardwareRegisterQueries, RegisterFilter } from '../../../../application/ports/read-models.js';
 import { streamRegisterCsv } from '../register-csv.js';
+import { nextCursor, positionAfter } from '../register-cursor.js';
 import { HardwareNotFound } from '../../../../domain/hardware/errors.js';
 import { TOKENS } from '../../../../application/tokens.js';
 import { EditHardwareDto, HardwareQueryDto, LookupQueryDto, RegisterHardwareDto } from '../dtos.js';
@@ -13,7 +14,8 @@ import { parseBody, parseQuery } from '../validation.js';
 
 async function registerFilter(request: Request): Promise<RegisterFilter> {
   const q = await parseQuery(HardwareQueryDto, request.query as Record<string, unknown>, ['offset', 'limit']);
-  return { serial: q.serial, assetTag: q.assetTag, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, missingFrom: q.missingFrom, text: q.q, offset: q.offset, limit: q.limit, sort: q.sort, order: q.order };
+  const filter: RegisterFilter = { serial: q.serial, assetTag: q.assetTag, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, missingFrom: q.missingFrom, text: q.q, offset: q.offset, limit: q.limit, sort: q.sort, order: q.order };
+  return q.after !== undefined ? { ...filter, after: positionAfter(q.after, filter) } : filter;
 }
 
 /** The hardware register as the Hardware screens use it. */
@@ -28,12 +30,14 @@ export class HardwareController {
   ) {}
 
   search = async (request: Request, response: Response) => {
-    response.json(await this.view.search(await registerFilter(request)));
+    const filter = await registerFilter(request);
+    const page = await this.view.search(filter);
+    response.json({ ...page, next: nextCursor(page, filter) });
   };
 
   /** The filtered register as CSV, every row (no offset or limit), streamed. */
   exportCsv = async (request: Request, response: Response) => {
-    const { offset: _offset, limit: _limit, ...filter } = await registerFilter(request);
+    const { offset: _offset, limit: _limit, after: _after, ...filter } = await registerFilter(request);
     await streamRegisterCsv(this.register, filter, response);
   };
 
