@@ -50,6 +50,15 @@ try {
     requests,
     lookupBySerial: await timeQueries((i) => `/api/hardware?serial=${encodeURIComponent(serials[(i * 7919) % serials.length]!)}`),
     deepPage: await timeQueries((i) => `/api/hardware?offset=${size - 1000 - (i % 100)}&limit=50`),
+    deepPageByKeyset: await (async () => {
+      // Cursors for the same places near the end, as a client walking the pages would hold them.
+      const cursors: string[] = [];
+      for (let i = 0; i < 100; i += 1) {
+        const response = await fetch(`${server.url}/api/hardware?offset=${size - 1001 - i}&limit=1`, { headers: { authorization: `Bearer ${token}` } });
+        cursors.push(((await response.json()) as { next: string }).next);
+      }
+      return timeQueries((i) => `/api/hardware?after=${cursors[i % 100]}&limit=50`);
+    })(),
     textSearch: await timeQueries((i) => `/api/hardware?q=${encodeURIComponent(serials[(i * 104729) % serials.length]!.slice(2, 8).toLowerCase())}&limit=50`),
   };
   process.stdout.write(JSON.stringify(report) + '\n');
