@@ -40,6 +40,8 @@ function matches(expected: ExpectedRevision, actual: number | undefined): boolea
 
 /** How often a subscriber looks for events written by another process on the same file. */
 const POLL_MS = 250;
+/** The most events this process keeps of what it appended last. */
+const RECENT_LIMIT = 4_000;
 
 /** The embedded event store: one SQLite file, streams with revisions, one global position. */
 export class SqliteEventStore implements EventStore {
@@ -47,6 +49,13 @@ export class SqliteEventStore implements EventStore {
   /** One prepared statement per shape of stream read (direction, type filter). */
   private readonly readStreamStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
   private readonly statements;
+  /**
+   * What this process appended last, in position order, with no other event between: the
+   * projections read it back at once, and this spares them the read and the JSON parsing. Another
+   * process's append leaves a gap, which starts the list again; a read the list does not cover
+   * goes to the file.
+   */
+  private recent: RecordedEvent[] = [];
 
   constructor(private readonly db: SqliteDatabase) {
     this.appended.setMaxListeners(0);
@@ -92,12 +101,38 @@ export class SqliteEventStore implements EventStore {
   }
 
   async appendMany(appends: readonly StreamAppend[]): Promise<AppendOutcome[]> {
-    const outcomes = writeTransaction(this.db, () => appends.map((append) => this.appendOne(append)));
+    const written: RecordedEvent[] = [];
+    const outcomes = writeTransaction(this.db, () => appends.map((append) => this.appendOne(append, written)));
+    this.remember(written);
     if (outcomes.some((o) => o.ok)) this.appended.emit('appended');
     return outcomes;
   }
 
-  private appendOne({ stream, expectedRevision, events }: StreamAppend): AppendOutcome {
+  private remember(written: RecordedEvent[]): void {
+    if (written.length === 0) return;
+    const last = this.recent.at(-1);
+    this.recent = last && written[0]!.position === last.position + 1 ? this.recent.concat(written) : written;
+    if (this.recent.length > 2 * RECENT_LIMIT) this.recent = this.recent.slice(-RECENT_LIMIT);
+  }
+
+  /** The page from what this process appended last, when that holds every event after `after` up to the end of the log. */
+  private fromRecent({ after, maxCount, categories }: ReadAllOptions): ReadAllPage | null {
+    const first = this.recent[0];
+    const last = this.recent.at(-1);
+    if (!first || !last || after < first.position - 1 || after > last.position) return null;
+    if ((this.statements.head.get()?.head ?? 0) !== last.position) return null;
+    const wanted = categories ? new Set(categories) : null;
+    const events: RecordedEvent[] = [];
+    for (let i = after - first.position + 1; i < this.recent.length; i += 1) {
+      const event = this.recent[i]!;
+      if (wanted && !wanted.has(categoryOf(event.stream))) continue;
+      events.push(event);
+      if (events.length === maxCount) return { events, lastPosition: event.position, isEnd: false };
+    }
+    return { events, lastPosition: Math.max(after, last.position), isEnd: true };
+  }
+
+  private appendOne({ stream, expectedRevision, events }: StreamAppend, written: RecordedEvent[]): AppendOutcome {
     const actual = this.statements.revision.get(stream)?.revision ?? undefined;
     if (!matches(expectedRevision, actual)) return { stream, ok: false, actualRevision: actual ?? 'no_stream' };
     let revision = actual ?? -1;
@@ -106,15 +141,18 @@ export class SqliteEventStore implements EventStore {
     const category = categoryOf(stream);
     for (const event of events) {
       revision += 1;
-      const info = this.statements.insert.run(
-        randomUUID(), stream, category, revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata ?? {}), recordedAt,
-      );
+      const eventId = randomUUID();
+      const metadata = event.metadata ?? {};
+      const info = this.statements.insert.run(eventId, stream, category, revision, event.type, JSON.stringify(event.data), JSON.stringify(metadata), recordedAt);
       position = Number(info.lastInsertRowid);
+      written.push({ eventId, stream, revision, position, type: event.type, data: event.data, metadata, recordedAt });
     }
     return { stream, ok: true, nextRevision: revision, position };
   }
 
   async readAll({ after, maxCount, categories }: ReadAllOptions): Promise<ReadAllPage> {
+    const recent = this.fromRecent({ after, maxCount, ...(categories ? { categories } : {}) });
+    if (recent) return recent;
     return this.db.transaction(() => {
       const rows = categories
         ? this.statements.readAllIn.all(after, JSON.stringify(categories), maxCount)
