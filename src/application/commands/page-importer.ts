@@ -17,9 +17,8 @@ import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
 import type { EventStore, StreamAppend } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { DecisionFingerprint, KnownHardware, KnownRecord } from '../ports/known-hardware.js';
-import { decisionInputs, decisionReadsCheckIn } from '../../domain/hardware/decision-inputs.js';
 import { DEFAULT_PRECEDENCE, type SourcePrecedence } from '../../domain/hardware/source-precedence.js';
-import { createHash } from 'node:crypto';
+import { settledFingerprints, unchangedByFingerprint, type ReadSide } from './decision-fingerprints.js';
 import type { MdmPage, RejectedEntry } from '../ports/mdm-source.js';
 import type { UserDirectory } from '../ports/user-directory.js';
 import { hardwareStream } from '../streams.js';
@@ -61,42 +60,6 @@ interface SerialWork {
   /** The state the decisions lead to, and the last command decided (to check that it now leaves nothing to do). */
   after?: Hardware;
   last?: ImportDevice;
-}
-
-/** What the read side knows of a page: the records the register holds, and their last settled decisions. */
-interface ReadSide {
-  known: Map<string, KnownRecord>;
-  stored: Map<string, DecisionFingerprint>;
-}
-
-/**
- * The devices whose entry matches the fingerprint of the record's last settled decision, taken at
- * the revision the register holds: deciding them again would change nothing, so their streams are
- * not read. A serial met twice (in this page or the run) goes the whole way: which entry it follows
- * is decided there.
- */
-function unchangedByFingerprint(
-  candidates: readonly Candidate[], { known, stored }: ReadSide, assigneeOf: (device: MdmDevice) => Assignee | null, precedence: SourcePrecedence, context: PageContext,
-): { unchanged: Map<Candidate, KnownRecord> } {
-  const perSerial = new Map<string, number>();
-  for (const c of candidates) perSerial.set(c.serial, (perSerial.get(c.serial) ?? 0) + 1);
-  const unchanged = new Map<Candidate, KnownRecord>();
-  for (const c of candidates) {
-    const record = known.get(c.serial);
-    const last = stored.get(c.serial);
-    if (!record || !last || last.revision !== record.revision || perSerial.get(c.serial) !== 1 || context.seen.has(c.serial)) continue;
-    if (fingerprintOf(c.device, c.serial, assigneeOf(c.device), precedence, last.withCheckIn) === last.inputs) unchanged.set(c, record);
-  }
-  return { unchanged };
-}
-
-/** The hash of what a decision reads from an entry; null when the entry cannot be read that far (its decision will say why). */
-function fingerprintOf(device: MdmDevice, serial: string, assignee: Assignee | null, precedence: SourcePrecedence, withCheckIn: boolean): string | null {
-  try {
-    return createHash('sha256').update(decisionInputs({ device, serial, assignee, precedence }, withCheckIn)).digest('base64url');
-  } catch {
-    return null;
-  }
 }
 
 const MAX_CONFLICT_RETRIES = 3;
@@ -202,15 +165,15 @@ export class PageImporter {
   ): Promise<Candidate[]> {
     const precedence = context.precedence ?? DEFAULT_PRECEDENCE;
     const assigneeOf = (device: MdmDevice) => assignees.get(normaliseEmail(device.userEmail) ?? '') ?? null;
-    const hints = readSide ? unchangedByFingerprint(candidates, readSide, assigneeOf, precedence, context) : null;
+    const unchanged = readSide ? unchangedByFingerprint(candidates, readSide, assigneeOf, precedence, context.seen) : new Map<Candidate, KnownRecord>();
     // Only this pass's new reporters: copying the run's whole map on every page made a run's cost grow with devices × pages.
     const addedThisPass = new Map<string, string>();
-    for (const [candidate, record] of hints?.unchanged ?? []) {
+    for (const [candidate, record] of unchanged) {
       const { device, serial, index } = candidate;
       outcomes[index] = { outcome: 'unchanged', ...describe(device, serial), hardwareId: record.hardwareId, assetTag: record.assetTag };
       addedThisPass.set(serial, device.sourceDeviceId);
     }
-    const toDecide = hints ? candidates.filter((c) => !hints.unchanged.has(c)) : candidates;
+    const toDecide = unchanged.size > 0 ? candidates.filter((c) => !unchanged.has(c)) : candidates;
     const serials = [...new Set(toDecide.map((c) => c.serial))];
     const loaded = await this.hardware.loadMany(serials, readSide ? new Set(readSide.known.keys()) : undefined);
     const unseen = serials.filter((s) => !loaded.get(s)!.state.exists).length;
@@ -274,7 +237,13 @@ export class PageImporter {
     for (const result of results) if (!result.ok) conflicted.push(...byStream.get(result.stream)!.members);
     const retried = new Set(conflicted.map((c) => c.serial));
     for (const [serial, reporter] of addedThisPass) if (!retried.has(serial)) context.seen.set(serial, reporter);
-    if (this.known && !context.dryRun) await this.known.saveFingerprints(this.settled(work, retried, outcomes, precedence, readSide?.stored));
+    if (this.known && !context.dryRun) {
+      const decided = [...work].filter(([serial, entry]) => !retried.has(serial) && entry.members.length === 1).map(([serial, entry]) => ({
+        serial, after: entry.after, last: entry.last, expectedRevision: entry.loaded.expectedRevision, eventCount: entry.events.length,
+        outcome: outcomes[entry.members[0]!.index]?.outcome,
+      }));
+      await this.known.saveFingerprints(settledFingerprints(decided, precedence, readSide?.stored));
+    }
     return conflicted;
   }
 
@@ -287,33 +256,6 @@ export class PageImporter {
       source ? this.known!.fingerprints(source, serials) : new Map<string, DecisionFingerprint>(),
     ]);
     return { known, stored };
-  }
-
-  /**
-   * Fingerprints of the decisions of this pass that were written (or needed no write) and now leave
-   * nothing to do: deciding the same entry again against the state they led to gives no event.
-   */
-  private settled(work: Map<string, SerialWork>, retried: ReadonlySet<string>, outcomes: readonly DeviceOutcome[], precedence: SourcePrecedence, stored?: Map<string, DecisionFingerprint>): DecisionFingerprint[] {
-    const settled: DecisionFingerprint[] = [];
-    for (const [serial, entry] of work) {
-      const { after, last, loaded, events, members } = entry;
-      if (retried.has(serial) || members.length !== 1 || !after?.exists || !last) continue;
-      const outcome = outcomes[members[0]!.index]?.outcome;
-      if (outcome !== 'created' && outcome !== 'updated' && outcome !== 'unchanged') continue;
-      try {
-        if (decide({ ...last, data: { ...last.data, newHardware: null } }, after).length > 0) continue;
-      } catch {
-        continue;
-      }
-      const revision = (typeof loaded.expectedRevision === 'number' ? loaded.expectedRevision + 1 : 0) + events.length - 1;
-      const { device, assignee } = last.data;
-      const withCheckIn = decisionReadsCheckIn(after, device);
-      const inputs = fingerprintOf(device, serial, assignee, precedence, withCheckIn);
-      const before = stored?.get(serial);
-      if (inputs === null || (before && before.inputs === inputs && before.revision === revision && before.withCheckIn === withCheckIn)) continue;
-      settled.push({ serial, source: device.source, inputs, revision, withCheckIn });
-    }
-    return settled;
   }
 }
 
