@@ -233,13 +233,22 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const offset = filter.after ? 0 : Math.max(0, filter.offset ?? 0);
     const limit = Math.min(Math.max(1, filter.limit ?? 50), 1000);
-    const total = this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM ${REGISTER} ${clause}`).get(...params)!.n;
     const direction = filter.order === 'desc' ? 'DESC' : 'ASC';
     const column = SORT_COLUMNS[filter.sort ?? 'assetTag'];
     const after = filter.after ? keysetAfter(column, filter.after, direction) : null;
+    const order = `ORDER BY ${column} ${direction}, asset_tag ${direction} LIMIT ? OFFSET ?`;
+    if (filter.text?.trim()) {
+      // Free text reads every row: one scan finds the matches, and the count and the page are taken from them.
+      const matched = this.db.prepare<unknown[], number>(`SELECT rowid FROM ${REGISTER} ${clause}`).pluck().all(...params);
+      const rows = this.db
+        .prepare<unknown[], { doc: string }>(`SELECT doc FROM ${REGISTER} WHERE rowid IN (SELECT value FROM json_each(?)) ${after ? `AND ${after.sql}` : ''} ${order}`)
+        .all(JSON.stringify(matched), ...(after?.params ?? []), limit, offset);
+      return { items: rows.map((r) => JSON.parse(r.doc)), total: matched.length, offset, limit };
+    }
+    const total = this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM ${REGISTER} ${clause}`).get(...params)!.n;
     const pageClause = after ? (clause ? `${clause} AND ${after.sql}` : `WHERE ${after.sql}`) : clause;
     const rows = this.db
-      .prepare<unknown[], { doc: string }>(`SELECT doc FROM ${REGISTER} ${pageClause} ORDER BY ${column} ${direction}, asset_tag ${direction} LIMIT ? OFFSET ?`)
+      .prepare<unknown[], { doc: string }>(`SELECT doc FROM ${REGISTER} ${pageClause} ${order}`)
       .all(...params, ...(after?.params ?? []), limit, offset);
     return { items: rows.map((r) => JSON.parse(r.doc)), total, offset, limit };
   }
