@@ -13,8 +13,7 @@ import { eventIdFor } from './event-ids.js';
  * devices ÷ this many round-trip times. All share one HTTP/2 connection, whose server allows 100
  * streams at once by default (Kestrel): more would only queue in the client.
  */
-const APPEND_CONCURRENCY = 100;
-const READ_CONCURRENCY = 100;
+const STREAMS_IN_FLIGHT = 100;
 const RECONNECT_MS = [250, 500, 1000, 2000, 5000];
 
 export function toExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
@@ -100,7 +99,7 @@ export class EsdbEventStore implements EventStore {
   }
 
   async readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
-    const read = await inBatches(streams, READ_CONCURRENCY, async (stream) => [stream, await this.readStream(stream)] as const);
+    const read = await inBatches(streams, STREAMS_IN_FLIGHT, async (stream) => [stream, await this.readStream(stream)] as const);
     return new Map(read.filter(([, events]) => events.length > 0));
   }
 
@@ -129,7 +128,7 @@ export class EsdbEventStore implements EventStore {
 
   /** EventStoreDB has no multi-stream transaction: streams are appended side by side, each under its own revision. */
   async appendMany(appends: readonly StreamAppend[]): Promise<AppendOutcome[]> {
-    return inBatches(appends, APPEND_CONCURRENCY, async ({ stream, expectedRevision, events }): Promise<AppendOutcome> => {
+    return inBatches(appends, STREAMS_IN_FLIGHT, async ({ stream, expectedRevision, events }): Promise<AppendOutcome> => {
       try {
         const { nextRevision, position } = await this.append(stream, events, expectedRevision);
         return { stream, ok: true, nextRevision, position };
