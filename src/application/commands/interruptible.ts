@@ -6,24 +6,34 @@ export class ImportInterrupted extends Error {
   }
 }
 
+/**
+ * `pending`, or ImportInterrupted as soon as `signal` aborts. The abort listener lives only as long as
+ * this one wait: a race against one promise that never settles (the abort) would keep a reaction per
+ * page on it, and with it every page of the run, until the run ends.
+ */
+function untilAborted<T>(pending: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return pending;
+  if (signal.aborted) return Promise.reject(new ImportInterrupted());
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new ImportInterrupted());
+    signal.addEventListener('abort', stop, { once: true });
+    pending.then(
+      (value) => (signal.removeEventListener('abort', stop), resolve(value)),
+      (error: unknown) => (signal.removeEventListener('abort', stop), reject(error)),
+    );
+  });
+}
+
 /** The pages of `source`, until `signal` aborts: then ImportInterrupted, even while a page is awaited. */
 export async function* interruptible<T>(source: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncIterable<T> {
   const iterator = source[Symbol.asyncIterator]();
-  let stop = () => undefined as void;
-  const stopped = new Promise<never>((_resolve, reject) => {
-    stop = () => reject(new ImportInterrupted());
-  });
-  stopped.catch(() => undefined);
-  if (signal?.aborted) stop();
-  signal?.addEventListener('abort', stop, { once: true });
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), stopped]);
+      const next = await untilAborted(iterator.next(), signal);
       if (next.done) return;
       yield next.value;
     }
   } finally {
-    signal?.removeEventListener('abort', stop);
     void Promise.resolve(iterator.return?.()).catch(() => undefined);
   }
 }
