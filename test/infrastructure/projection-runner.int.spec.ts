@@ -40,7 +40,7 @@ describe('Projection runner', () => {
     await store.append(hardwareStream('C02XK1JHJGH5'), [imported(macbook())], 'no_stream');
     await runner.rebuild();
     const batches = readAll.getCalls().map((call) => [call.args[0].categories?.join(), call.args[0].maxCount]);
-    expect(batches).to.deep.include(['mdmImport', 200]);
+    expect(batches).to.deep.include(['mdmImport', 20]);
     expect(batches).to.deep.include(['hardware', 5000]);
     db.close();
   });

@@ -38,8 +38,9 @@ function fold(entry: AuditEntry | undefined, event: ImportRunEvent, position: nu
 export const auditLogProjection: Projection<AuditEntry> = {
   name: 'audit-log',
   categories: [IMPORT_CATEGORY],
-  // A recorded page carries every device's outcome (up to ~200 KB): 200 of them bound a batch's memory.
-  batchSize: 200,
+  // A recorded page carries every device's outcome (up to ~200 KB, several times that once parsed):
+  // 20 of them bound a batch's memory to a few megabytes.
+  batchSize: 20,
   keyOf: (event) => (isImportRunEvent(event) ? (event.data as { runId: string }).runId : null),
   apply(entry, event) {
     if (!isImportRunEvent(event)) return entry;

@@ -4,6 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type SqliteDatabase } from '../../../src/adapters/driven/sqlite/database.js';
 import { SqliteEventStore } from '../../../src/adapters/driven/sqlite/sqlite-event-store.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 const event = (n: number) => ({ type: 'Noted', data: { n } });
 const numbers = (page: { events: Array<{ data: unknown }> }) => page.events.map((e) => (e.data as { n: number }).n);
@@ -47,5 +52,21 @@ describe('Embedded event store: reading back what this process appended last', (
       const expected = await fromFile.readAll(options);
       expect(read, `${JSON.stringify(options)}: the same events, ids, revisions, positions and times`).to.deep.equal(expected);
     }
+  });
+
+  it('keeps a bounded size of what it appended, not only a bounded count: big recorded pages are let go and read from the file', async () => {
+    const pages: WeakRef<object>[] = [];
+    for (let n = 0; n < 150; n += 1) {
+      const outcomes = Array.from({ length: 1000 }, (_, i) => ({ outcome: 'unchanged', serial: `SERIAL-${n}-${i}`, sourceDeviceId: `device-${n}-${i}` }));
+      const data = { n, outcomes };
+      pages.push(new WeakRef(data));
+      await mine.append('note-run', [{ type: 'Noted', data }], 'any');
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(pages.slice(0, 40).filter((ref) => ref.deref() !== undefined), 'the first 40 of 150 pages (12 MB as written)').to.have.length(0);
+    const all = await mine.readAll({ after: 0, maxCount: 200 });
+    expect(numbers(all)).to.deep.equal(Array.from({ length: 150 }, (_, n) => n));
+    expect((all.events[0]!.data as { outcomes: unknown[] }).outcomes).to.have.length(1000);
   });
 });

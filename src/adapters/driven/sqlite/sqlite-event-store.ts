@@ -40,8 +40,13 @@ function matches(expected: ExpectedRevision, actual: number | undefined): boolea
 
 /** How often a subscriber looks for events written by another process on the same file. */
 const POLL_MS = 250;
-/** The most events this process keeps of what it appended last. */
+/**
+ * The most this process keeps of what it appended last: a count, and the size of the events' data as
+ * written (a recorded import page carries every device's outcome, ~200 KB). Trimmed to these once
+ * either doubles.
+ */
 const RECENT_LIMIT = 4_000;
+const RECENT_BYTES = 4 * 1024 * 1024;
 
 /** The embedded event store: one SQLite file, streams with revisions, one global position. */
 export class SqliteEventStore implements EventStore {
@@ -56,6 +61,9 @@ export class SqliteEventStore implements EventStore {
    * goes to the file.
    */
   private recent: RecordedEvent[] = [];
+  /** The written size of each of `recent`'s data, and their sum. */
+  private recentSizes: number[] = [];
+  private recentBytes = 0;
 
   constructor(private readonly db: SqliteDatabase) {
     this.appended.setMaxListeners(0);
@@ -102,17 +110,28 @@ export class SqliteEventStore implements EventStore {
 
   async appendMany(appends: readonly StreamAppend[]): Promise<AppendOutcome[]> {
     const written: RecordedEvent[] = [];
-    const outcomes = writeTransaction(this.db, () => appends.map((append) => this.appendOne(append, written)));
-    this.remember(written);
+    const sizes: number[] = [];
+    const outcomes = writeTransaction(this.db, () => appends.map((append) => this.appendOne(append, written, sizes)));
+    this.remember(written, sizes);
     if (outcomes.some((o) => o.ok)) this.appended.emit('appended');
     return outcomes;
   }
 
-  private remember(written: RecordedEvent[]): void {
+  private remember(written: RecordedEvent[], sizes: number[]): void {
     if (written.length === 0) return;
     const last = this.recent.at(-1);
-    this.recent = last && written[0]!.position === last.position + 1 ? this.recent.concat(written) : written;
-    if (this.recent.length > 2 * RECENT_LIMIT) this.recent = this.recent.slice(-RECENT_LIMIT);
+    const follows = last !== undefined && written[0]!.position === last.position + 1;
+    this.recent = follows ? this.recent.concat(written) : written;
+    this.recentSizes = follows ? this.recentSizes.concat(sizes) : sizes;
+    this.recentBytes = (follows ? this.recentBytes : 0) + sizes.reduce((a, b) => a + b, 0);
+    if (this.recent.length <= 2 * RECENT_LIMIT && this.recentBytes <= 2 * RECENT_BYTES) return;
+    let drop = 0;
+    while (drop < this.recent.length && (this.recent.length - drop > RECENT_LIMIT || this.recentBytes > RECENT_BYTES)) {
+      this.recentBytes -= this.recentSizes[drop]!;
+      drop += 1;
+    }
+    this.recent = this.recent.slice(drop);
+    this.recentSizes = this.recentSizes.slice(drop);
   }
 
   /** The page from what this process appended last, when that holds every event after `after` up to the end of the log. */
@@ -132,7 +151,7 @@ export class SqliteEventStore implements EventStore {
     return { events, lastPosition: Math.max(after, last.position), isEnd: true };
   }
 
-  private appendOne({ stream, expectedRevision, events }: StreamAppend, written: RecordedEvent[]): AppendOutcome {
+  private appendOne({ stream, expectedRevision, events }: StreamAppend, written: RecordedEvent[], sizes: number[]): AppendOutcome {
     const actual = this.statements.revision.get(stream)?.revision ?? undefined;
     if (!matches(expectedRevision, actual)) return { stream, ok: false, actualRevision: actual ?? 'no_stream' };
     let revision = actual ?? -1;
@@ -143,9 +162,11 @@ export class SqliteEventStore implements EventStore {
       revision += 1;
       const eventId = randomUUID();
       const metadata = event.metadata ?? {};
-      const info = this.statements.insert.run(eventId, stream, category, revision, event.type, JSON.stringify(event.data), JSON.stringify(metadata), recordedAt);
+      const data = JSON.stringify(event.data);
+      const info = this.statements.insert.run(eventId, stream, category, revision, event.type, data, JSON.stringify(metadata), recordedAt);
       position = Number(info.lastInsertRowid);
       written.push({ eventId, stream, revision, position, type: event.type, data: event.data, metadata, recordedAt });
+      sizes.push(data.length);
     }
     return { stream, ok: true, nextRevision: revision, position };
   }
