@@ -6,21 +6,45 @@ import { hardwareStream } from '../../../src/application/streams.js';
 import { ProjectionRunner } from '../../../src/infrastructure/projection-runner.js';
 import { imported, macbook } from '../../support/mothers.js';
 
-describe('A register from before the rowid table', () => {
-  it('is dropped with its checkpoint and rebuilt from the events at the next catch-up', async () => {
-    const db = openDatabase(':memory:');
-    const store = new SqliteEventStore(db);
-    await store.append(hardwareStream('C02XK1JHJGH5'), [imported(macbook())], 'no_stream');
-    db.exec(`CREATE TABLE register (
+/** A register table of an older shape, with its checkpoint past the one event in the store. */
+async function givenOlderRegister(shape: string): Promise<{ db: ReturnType<typeof openDatabase>; store: SqliteEventStore }> {
+  const db = openDatabase(':memory:');
+  const store = new SqliteEventStore(db);
+  await store.append(hardwareStream('C02XK1JHJGH5'), [imported(macbook())], 'no_stream');
+  db.exec(shape);
+  db.prepare("INSERT INTO checkpoints (name, position) VALUES ('register', 1)").run();
+  return { db, store };
+}
+
+function registerSql(db: ReturnType<typeof openDatabase>): string {
+  return (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'register'").get() as { sql: string }).sql;
+}
+
+describe('A register of an older shape', () => {
+  it('from before the rowid table is dropped with its checkpoint and rebuilt from the events at the next catch-up', async () => {
+    const { db, store } = await givenOlderRegister(`CREATE TABLE register (
       key TEXT PRIMARY KEY, id TEXT NOT NULL, serial TEXT NOT NULL, asset_tag TEXT NOT NULL, assignee_email TEXT,
       status TEXT NOT NULL, category TEXT NOT NULL, sources TEXT NOT NULL, search TEXT NOT NULL, doc TEXT NOT NULL
     ) WITHOUT ROWID`);
-    db.prepare("INSERT INTO checkpoints (name, position) VALUES ('register', 1)").run();
     const models = new SqliteReadModels(db);
-    const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'register'").get() as { sql: string }).sql;
-    expect(sql).to.not.match(/WITHOUT ROWID/i);
+    expect(registerSql(db)).to.not.match(/WITHOUT ROWID/i);
     expect(await models.register.checkpoint()).to.equal(0);
     await new ProjectionRunner(store, models).catchUp();
+    expect(await models.bySerial('C02XK1JHJGH5')).to.deep.include({ serial: 'C02XK1JHJGH5' });
+    db.close();
+  });
+
+  it('keyed by stream name is dropped and rebuilt keyed by serial', async () => {
+    const { db, store } = await givenOlderRegister(`CREATE TABLE register (
+      key TEXT PRIMARY KEY, id TEXT NOT NULL, serial TEXT NOT NULL, asset_tag TEXT NOT NULL, assignee_email TEXT,
+      status TEXT NOT NULL, category TEXT NOT NULL, sources TEXT NOT NULL, missing TEXT NOT NULL, search TEXT NOT NULL, doc TEXT NOT NULL
+    )`);
+    const models = new SqliteReadModels(db);
+    expect(registerSql(db)).to.not.match(/\bkey\b/i);
+    expect(registerSql(db)).to.match(/serial TEXT NOT NULL UNIQUE/);
+    expect(await models.register.checkpoint()).to.equal(0);
+    await new ProjectionRunner(store, models).catchUp();
+    expect([...(await models.register.load([hardwareStream('C02XK1JHJGH5')])).keys()]).to.deep.equal([hardwareStream('C02XK1JHJGH5')]);
     expect(await models.bySerial('C02XK1JHJGH5')).to.deep.include({ serial: 'C02XK1JHJGH5' });
     db.close();
   });

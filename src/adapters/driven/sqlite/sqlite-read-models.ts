@@ -7,6 +7,7 @@ import type { DecisionFingerprint, KnownHardware, KnownRecord } from '../../../a
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
 import { writeTransaction, type SqliteDatabase } from './database.js';
 import { guardStore } from './store-errors.js';
+import { hardwareStream } from '../../../application/streams.js';
 
 const REGISTER = 'register';
 
@@ -44,7 +45,7 @@ const REBUILD_SUFFIX = '_rebuild';
 function createTables(db: SqliteDatabase, suffix: string): void {
   db.exec(`
     CREATE TABLE IF NOT EXISTS ${REGISTER}${suffix} (
-      key TEXT PRIMARY KEY, id TEXT NOT NULL, serial TEXT NOT NULL, asset_tag TEXT NOT NULL, assignee_email TEXT,
+      id TEXT NOT NULL, serial TEXT NOT NULL UNIQUE, asset_tag TEXT NOT NULL, assignee_email TEXT,
       status TEXT NOT NULL, category TEXT NOT NULL, sources TEXT NOT NULL, missing TEXT NOT NULL, search TEXT NOT NULL, doc TEXT NOT NULL
     );
     CREATE TABLE IF NOT EXISTS ${AUDIT_LOG}${suffix} (
@@ -55,11 +56,12 @@ function createTables(db: SqliteDatabase, suffix: string): void {
 /**
  * Registers of an older shape are dropped with their checkpoint; the projection rebuilds them from the
  * events at the next catch-up, as it would any read model. Older shapes: WITHOUT ROWID (its 1 KB rows
- * overflow: 4.7 KB each on disk, seconds for a deep page), and no `missing` column.
+ * overflow: 4.7 KB each on disk, seconds for a deep page), no `missing` column, and a `key` column (the
+ * stream name, a second index in random order beside the serial's).
  */
 function dropLegacyRegister(db: SqliteDatabase): boolean {
   const table = db.prepare<[string], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(REGISTER);
-  if (!table || (!/WITHOUT\s+ROWID/i.test(table.sql) && /\bmissing\b/.test(table.sql))) return false;
+  if (!table || (!/WITHOUT\s+ROWID/i.test(table.sql) && /\bmissing\b/.test(table.sql) && !/\bkey\s+TEXT/i.test(table.sql))) return false;
   writeTransaction(db, () => {
     db.exec(`DROP TABLE ${REGISTER}`);
     db.prepare('DELETE FROM checkpoints WHERE name = ?').run(REGISTER);
@@ -73,20 +75,34 @@ function createIndexes(db: SqliteDatabase, suffix: string): void {
   const a = `${AUDIT_LOG}${suffix}`;
   db.exec(`
     CREATE UNIQUE INDEX IF NOT EXISTS ${r}_id ON ${r} (id);
-    CREATE UNIQUE INDEX IF NOT EXISTS ${r}_serial ON ${r} (serial);
     CREATE UNIQUE INDEX IF NOT EXISTS ${r}_asset_tag ON ${r} (asset_tag);
     CREATE INDEX IF NOT EXISTS ${r}_assignee ON ${r} (assignee_email);
     CREATE INDEX IF NOT EXISTS ${r}_status ON ${r} (status);
     CREATE INDEX IF NOT EXISTS ${r}_category ON ${r} (category);
     -- Covers the end-of-run question "which records does this source still list": a scan of this index
-    -- leaves the documents (about 1 KB a row) out of the page cache.
-    CREATE INDEX IF NOT EXISTS ${r}_listing ON ${r} (sources, missing, serial);
+    -- leaves the documents (about 1 KB a row) out of the page cache. Asset tags before serials, so that
+    -- new records are added at its end rather than all over it.
+    CREATE INDEX IF NOT EXISTS ${r}_listing ON ${r} (sources, missing, asset_tag, serial);
     CREATE INDEX IF NOT EXISTS ${a}_started ON ${a} (started_at);`);
 }
 
 function searchText(r: HardwareRecord): string {
   return [r.name, r.serial, r.assetTag, r.model, r.manufacturer, r.assignee?.email, r.assignee?.name].filter(Boolean).join(' ').toLowerCase();
 }
+
+/**
+ * The column a projection store is keyed by, and how the projection's keys (stream names, run ids) map
+ * to it. The register is keyed by serial: the stream name would be a second unique index in random
+ * order, and each one costs a first import a page write per device once the register outgrows the cache.
+ */
+interface KeyColumn {
+  name: string;
+  fromKey(key: string): string;
+  toKey(value: string): string;
+}
+const KEY_ITSELF: KeyColumn = { name: 'key', fromKey: (key) => key, toKey: (value) => value };
+const HARDWARE_PREFIX = hardwareStream('');
+const SERIAL_KEY: KeyColumn = { name: 'serial', fromKey: (stream) => stream.slice(HARDWARE_PREFIX.length), toKey: hardwareStream };
 
 class SqliteProjectionStore<Doc> implements ProjectionStore<Doc> {
   private readonly statements;
@@ -95,12 +111,13 @@ class SqliteProjectionStore<Doc> implements ProjectionStore<Doc> {
   constructor(
     private readonly db: SqliteDatabase,
     private readonly table: string,
-    private readonly keyOf: (doc: Doc) => string,
+    private readonly key: KeyColumn,
+    /** The row's columns, the key column among them. */
     private readonly columns: (doc: Doc) => Record<string, string | null>,
   ) {
     this.statements = {
       checkpoint: db.prepare<[string], { position: number }>('SELECT position FROM checkpoints WHERE name = ?'),
-      load: db.prepare<[string], { key: string; doc: string }>(`SELECT key, doc FROM ${table} WHERE key IN (SELECT value FROM json_each(?))`),
+      load: db.prepare<[string], { key: string; doc: string }>(`SELECT ${key.name} AS key, doc FROM ${table} WHERE ${key.name} IN (SELECT value FROM json_each(?))`),
       setCheckpoint: db.prepare('INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position'),
     };
   }
@@ -110,15 +127,15 @@ class SqliteProjectionStore<Doc> implements ProjectionStore<Doc> {
   }
 
   async load(keys: readonly string[]): Promise<Map<string, Doc>> {
-    const rows = this.statements.load.all(JSON.stringify(keys));
-    return new Map(rows.map((row) => [row.key, JSON.parse(row.doc) as Doc]));
+    const rows = this.statements.load.all(JSON.stringify(keys.map(this.key.fromKey)));
+    return new Map(rows.map((row) => [this.key.toKey(row.key), JSON.parse(row.doc) as Doc]));
   }
 
   private upsertFor(sample: Doc): Database.Statement {
-    const names = ['key', ...Object.keys(this.columns(sample)), 'doc'];
+    const names = [...Object.keys(this.columns(sample)), 'doc'];
     this.upsert ??= this.db.prepare(
       `INSERT INTO ${this.table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})
-       ON CONFLICT (key) DO UPDATE SET ${names.slice(1).map((n) => `${n} = excluded.${n}`).join(', ')}`,
+       ON CONFLICT (${this.key.name}) DO UPDATE SET ${names.filter((n) => n !== this.key.name).map((n) => `${n} = excluded.${n}`).join(', ')}`,
     );
     return this.upsert;
   }
@@ -127,7 +144,7 @@ class SqliteProjectionStore<Doc> implements ProjectionStore<Doc> {
     writeTransaction(this.db, () => {
       if (docs.length > 0) {
         const upsert = this.upsertFor(docs[0]!);
-        for (const doc of docs) upsert.run(this.keyOf(doc), ...Object.values(this.columns(doc)), JSON.stringify(doc));
+        for (const doc of docs) upsert.run(...Object.values(this.columns(doc)), JSON.stringify(doc));
       }
       this.statements.setCheckpoint.run(this.table, checkpoint);
     });
@@ -135,7 +152,7 @@ class SqliteProjectionStore<Doc> implements ProjectionStore<Doc> {
 }
 
 function registerStore(db: SqliteDatabase, suffix: string): ProjectionStore<HardwareRecord> {
-  return new SqliteProjectionStore<HardwareRecord>(db, `${REGISTER}${suffix}`, (r) => `hardware-${r.serial}`, (r) => ({
+  return new SqliteProjectionStore<HardwareRecord>(db, `${REGISTER}${suffix}`, SERIAL_KEY, (r) => ({
     id: r.id,
     serial: r.serial,
     asset_tag: r.assetTag,
@@ -149,7 +166,7 @@ function registerStore(db: SqliteDatabase, suffix: string): ProjectionStore<Hard
 }
 
 function auditLogStore(db: SqliteDatabase, suffix: string): ProjectionStore<AuditEntry> {
-  return new SqliteProjectionStore<AuditEntry>(db, `${AUDIT_LOG}${suffix}`, (e) => e.runId, (e) => ({ source: e.source, started_at: e.startedAt }));
+  return new SqliteProjectionStore<AuditEntry>(db, `${AUDIT_LOG}${suffix}`, KEY_ITSELF, (e) => ({ key: e.runId, source: e.source, started_at: e.startedAt }));
 }
 
 /** The register and the audit log in the embedded store, with rebuild into shadow tables and a swap. */
@@ -262,7 +279,7 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
     if (serials.length === 0) return new Map();
     const rows = this.db
       .prepare<[string], { serial: string; id: string; assetTag: string; revision: number }>(
-        `SELECT serial, id, asset_tag AS assetTag, json_extract(doc, '$.revision') AS revision FROM ${REGISTER} WHERE key IN (SELECT 'hardware-' || value FROM json_each(?))`,
+        `SELECT serial, id, asset_tag AS assetTag, json_extract(doc, '$.revision') AS revision FROM ${REGISTER} WHERE serial IN (SELECT value FROM json_each(?))`,
       )
       .all(JSON.stringify(serials));
     return new Map(rows.map((r) => [r.serial, { revision: r.revision, hardwareId: r.id, assetTag: r.assetTag }]));
