@@ -9,6 +9,10 @@ import { buildContainer, closeContainer } from '../src/infrastructure/container.
 import { TOKENS } from '../src/application/tokens.js';
 import { spawnEmulators } from '../test/emulators/spawn.js';
 import { plainFetchIntune, plainFetchJamf } from './plain-fetch.js';
+import { boundHeapGrowth } from '../src/infrastructure/heap-growth.js';
+
+// The process's heap policy, as the server and the CLI set it.
+boundHeapGrowth();
 
 /**
  * One connector measurement: the emulators in a child process with a fleet of --size devices;

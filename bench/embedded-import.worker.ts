@@ -9,6 +9,10 @@ import { loadConfig } from '../src/infrastructure/config.js';
 import { buildContainer, closeContainer } from '../src/infrastructure/container.js';
 import { TOKENS } from '../src/application/tokens.js';
 import type { Projections } from '../src/application/ports/projections.js';
+import { boundHeapGrowth } from '../src/infrastructure/heap-growth.js';
+
+// The process's heap policy, as the server and the CLI set it.
+boundHeapGrowth();
 
 /**
  * One measurement in a process of its own, so that peak RSS belongs to this fleet size alone:

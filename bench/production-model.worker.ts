@@ -9,6 +9,10 @@ import { buildContainer, checkStartup, closeContainer } from '../src/infrastruct
 import { fakeEventStoreDb } from './modelled-stores/fake-eventstoredb.js';
 import { fakeMongoDb } from './modelled-stores/fake-mongodb.js';
 import { RoundTripMeter, type StoreTally } from './modelled-stores/round-trips.js';
+import { boundHeapGrowth } from '../src/infrastructure/heap-growth.js';
+
+// The process's heap policy, as the server and the CLI set it.
+boundHeapGrowth();
 
 /**
  * The import on the production adapters (EventStoreDB, MongoDB) over clients that count every call

@@ -8,6 +8,10 @@ import type { ImportFromMdm } from '../src/application/commands/import-from-mdm.
 import { TOKENS } from '../src/application/tokens.js';
 import { loadConfig } from '../src/infrastructure/config.js';
 import { startServer } from '../src/infrastructure/server-main.js';
+import { boundHeapGrowth } from '../src/infrastructure/heap-growth.js';
+
+// The process's heap policy, as the server and the CLI set it.
+boundHeapGrowth();
 
 /**
  * Register queries through HTTP on an N-record register: lookup by serial, a deep page and a text

@@ -1,6 +1,7 @@
 import { runCli, type CliServices } from '../adapters/driving/cli/cli.js';
 import { progressBar, progressLines } from '../adapters/driving/cli/progress.js';
 import { loadConfig } from './config.js';
+import { boundHeapGrowth } from './heap-growth.js';
 import { buildContainer, checkStartup, closeContainer } from './container.js';
 import { TOKENS } from '../application/tokens.js';
 
@@ -17,6 +18,7 @@ function usersLoader(directory: unknown): CliServices['users'] {
 /** Process start-up for the CLI: configuration, composition root, one command, clean shutdown. */
 export async function main(argv: string[]): Promise<number> {
   let container;
+  boundHeapGrowth();
   try {
     container = buildContainer(loadConfig());
     await checkStartup(container);

@@ -8,6 +8,7 @@ import { answerMalformedRequests } from '../adapters/driving/http/problem.js';
 import { Drain } from '../adapters/driving/http/drain.js';
 import type { ScheduledImports } from '../application/scheduled-imports.js';
 import { startScheduler } from './scheduler.js';
+import { boundHeapGrowth } from './heap-growth.js';
 import { browserModules } from './browser-modules.js';
 import type { BackgroundImports } from '../application/background-imports.js';
 import { TOKENS } from '../application/tokens.js';
@@ -132,6 +133,7 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
 
 /** `npm start`: the embedded default unless EVENTSTORE_CONNECTION_STRING and MONGODB_URI are set. */
 export async function main(): Promise<void> {
+  const heapGrowthPercent = boundHeapGrowth();
   const env = { ...process.env };
   let localToken: string | null = null;
   if (!env.API_TOKENS && !env.EVENTSTORE_CONNECTION_STRING && !env.MONGODB_URI) {
@@ -142,7 +144,11 @@ export async function main(): Promise<void> {
   const config = loadConfig(env);
   const running = await startServer(config);
   const logger = running.container.get<Logger>(TOKENS.Logger);
-  logger.info('OnTrackio MDM import listening', { url: running.url, store: config.eventStoreConnectionString ? 'EventStoreDB + MongoDB' : `embedded (${config.dataFile})` });
+  logger.info('OnTrackio MDM import listening', {
+    url: running.url,
+    store: config.eventStoreConnectionString ? 'EventStoreDB + MongoDB' : `embedded (${config.dataFile})`,
+    heapGrowthPercent: heapGrowthPercent ?? 'as given to node',
+  });
   if (localToken) process.stdout.write(`\nAdmin page: ${running.url}/\nSign-in token for this run (admin@localhost, admin): ${localToken}\n\n`);
   const shutdown = async () => {
     logger.info('draining: not ready, no new imports; waiting for requests in flight', { drainTimeoutSeconds: config.drainTimeoutMs / 1000 });

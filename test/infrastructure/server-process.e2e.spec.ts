@@ -58,6 +58,18 @@ describe('npm start as a process', function () {
     }
   });
 
+  it('bounds its heap growth, and says so in its start-up line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ontrackio-heap-'));
+    const server = await startServerProcess(baseEnv(join(dir, 'store.sqlite'), join(dir, 'none.pem')));
+    try {
+      const started = server.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.message === 'OnTrackio MDM import listening');
+      expect(started).to.deep.include({ heapGrowthPercent: 50 });
+    } finally {
+      await server.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('serves the admin page and every browser module it imports, its view library included', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ontrackio-page-'));
     const server = await startServerProcess(baseEnv(join(dir, 'store.sqlite'), join(dir, 'none.pem')));
