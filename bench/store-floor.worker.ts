@@ -8,6 +8,7 @@ import { openDatabase, writeTransaction } from '../src/adapters/driven/sqlite/da
 import { SqliteReadModels } from '../src/adapters/driven/sqlite/sqlite-read-models.js';
 import { hardwareRegisterProjection } from '../src/application/projections/hardware-register.projection.js';
 import { decide } from '../src/domain/hardware/decide.js';
+import { uuidV7 } from '../src/infrastructure/system-clock.js';
 import { initialState } from '../src/domain/hardware/state.js';
 import type { MdmDevice } from '../src/domain/hardware/mdm-device.js';
 
@@ -23,7 +24,7 @@ const db = openDatabase(join(dir, 'floor.sqlite'));
 new SqliteReadModels(db);
 const insertEvent = db.prepare('INSERT INTO events (event_id, stream, category, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
 const insertRow = db.prepare(
-  'INSERT INTO register (key, id, serial, asset_tag, assignee_email, status, category, sources, missing, search, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  'INSERT INTO register (id, serial, asset_tag, assignee_email, status, category, sources, missing, search, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
 );
 
 interface Prepared {
@@ -34,7 +35,7 @@ interface Prepared {
 function prepare(device: MdmDevice, n: number, now: string): Prepared | null {
   const events = (() => {
     try {
-      return decide({ type: 'ImportDevice', data: { device, runId: 'floor', assignee: null, newHardware: { hardwareId: randomUUID(), assetTag: `HW-${String(n).padStart(6, '0')}` } }, metadata: { now } }, initialState());
+      return decide({ type: 'ImportDevice', data: { device, runId: 'floor', assignee: null, newHardware: { hardwareId: uuidV7(), assetTag: `HW-${String(n).padStart(6, '0')}` } }, metadata: { now } }, initialState());
     } catch {
       return [];
     }
@@ -45,7 +46,7 @@ function prepare(device: MdmDevice, n: number, now: string): Prepared | null {
   const doc = hardwareRegisterProjection.apply(undefined, { ...imported, eventId: 'e', stream, revision: 0, position: n, metadata: {}, recordedAt: now })!;
   return {
     event: [randomUUID(), stream, 'hardware', 0, imported.type, JSON.stringify(imported.data), JSON.stringify({ importRunId: 'floor' }), now],
-    row: [stream, doc.id, doc.serial, doc.assetTag, null, doc.status, doc.category, ` ${doc.sources[0]!.source} `, '  ', doc.serial.toLowerCase(), JSON.stringify(doc)],
+    row: [doc.id, doc.serial, doc.assetTag, null, doc.status, doc.category, ` ${doc.sources[0]!.source} `, '  ', doc.serial.toLowerCase(), JSON.stringify(doc)],
   };
 }
 
@@ -56,8 +57,8 @@ try {
   let ns = 0n;
   const seen = new Set<string>();
   const flush = () => {
-    const prepared = page.map((device, i) => prepare(device, written + i, now)).filter((p): p is Prepared => p !== null && !seen.has(p.row[2] as string));
-    for (const p of prepared) seen.add(p.row[2] as string);
+    const prepared = page.map((device, i) => prepare(device, written + i, now)).filter((p): p is Prepared => p !== null && !seen.has(p.row[1] as string));
+    for (const p of prepared) seen.add(p.row[1] as string);
     const started = process.hrtime.bigint();
     writeTransaction(db, () => {
       for (const p of prepared) {
