@@ -74,6 +74,11 @@ export class SqliteEventStore implements EventStore {
       insert: db.prepare(
         'INSERT INTO events (event_id, stream, category, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
+      // A stream's first event, written only if the stream has none: its unique (stream, revision) says so.
+      insertFirst: db.prepare(
+        `INSERT INTO events (event_id, stream, category, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, 0, ?, ?, ?, ?)
+         ON CONFLICT (stream, revision) DO NOTHING`,
+      ),
       readAll: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       readAllIn: db.prepare<[number, string, number], EventRow>(
         'SELECT * FROM events WHERE position > ? AND category IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?',
@@ -152,7 +157,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   private appendOne({ stream, expectedRevision, events }: StreamAppend, written: RecordedEvent[], sizes: number[]): AppendOutcome {
-    const actual = this.statements.revision.get(stream)?.revision ?? undefined;
+    // A new stream (a first import's every device) needs no look-up first: its first insert finds out.
+    const actual = expectedRevision === 'no_stream' ? undefined : (this.statements.revision.get(stream)?.revision ?? undefined);
     if (!matches(expectedRevision, actual)) return { stream, ok: false, actualRevision: actual ?? 'no_stream' };
     let revision = actual ?? -1;
     let position = 0;
@@ -163,7 +169,10 @@ export class SqliteEventStore implements EventStore {
       const eventId = randomUUID();
       const metadata = event.metadata ?? {};
       const data = JSON.stringify(event.data);
-      const info = this.statements.insert.run(eventId, stream, category, revision, event.type, data, JSON.stringify(metadata), recordedAt);
+      const info = revision === 0
+        ? this.statements.insertFirst.run(eventId, stream, category, event.type, data, JSON.stringify(metadata), recordedAt)
+        : this.statements.insert.run(eventId, stream, category, revision, event.type, data, JSON.stringify(metadata), recordedAt);
+      if (info.changes === 0) return { stream, ok: false, actualRevision: this.statements.revision.get(stream)?.revision ?? 'no_stream' };
       position = Number(info.lastInsertRowid);
       written.push({ eventId, stream, revision, position, type: event.type, data: event.data, metadata, recordedAt });
       sizes.push(data.length);
