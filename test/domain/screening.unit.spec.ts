@@ -25,6 +25,12 @@ describe('Screening devices before import', () => {
     ['Parallels International GmbH.', 'Parallels ARM Virtual Machine'],
     ['Microsoft Corporation', 'Cloud PC Enterprise 2vCPU/8GB/128GB'],
     ['Microsoft Corporation', 'Hyper-V UEFI Release v4.1'],
+    ['Red Hat', 'KVM'],
+    ['Xen', 'HVM domU'],
+    ['Google', 'Google Compute Engine'],
+    ['Amazon EC2', 'm5.large'],
+    ['Bochs', 'Bochs'],
+    ['Apple Inc.', 'VirtualMac2,1'],
   ];
   for (const [manufacturer, model] of virtual) {
     it(`skips the virtual registration ${manufacturer} ${model}`, () => {
@@ -34,7 +40,7 @@ describe('Screening devices before import', () => {
   }
 
   it('does not mistake real hardware for a virtual machine', () => {
-    for (const [manufacturer, model] of [['Microsoft Corporation', 'Surface Laptop 5'], ['Apple', 'MacBook Air (M2, 2022)'], ['LENOVO', '21HMCTO1WW']] as const) {
+    for (const [manufacturer, model] of [['Microsoft Corporation', 'Surface Laptop 5'], ['Apple', 'MacBook Air (M2, 2022)'], ['LENOVO', '21HMCTO1WW'], ['Xenon Systems', 'Workstation'], ['Dell Inc.', 'Precision 7960 Tower (Xeon)']] as const) {
       expect(isVirtualDevice({ manufacturer, model })).to.equal(false, `${manufacturer} ${model}`);
     }
   });

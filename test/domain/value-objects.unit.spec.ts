@@ -44,7 +44,7 @@ describe('MAC address', () => {
     it(`normalises ${raw} to ${normal}`, () => expect(normaliseMac(raw)).to.equal(normal));
   }
 
-  for (const unusable of ['', '00:00:00:00:00:00', 'not-a-mac', '3C219C0A1B']) {
+  for (const unusable of ['', '00:00:00:00:00:00', 'ff-ff-ff-ff-ff-ff', 'not-a-mac', '3C219C0A1B', '3C219C0A1B2C3D']) {
     it(`reads ${JSON.stringify(unusable)} as not reported`, () => expect(normaliseMac(unusable)).to.equal(null));
   }
 

@@ -2,22 +2,12 @@
  * Virtual machines and Cloud PCs are registrations, not assets: the import skips them.
  * Matched against manufacturer + model (+ model identifier), case-insensitively.
  */
-const VIRTUAL_SIGNS: readonly RegExp[] = [
-  /\bvirtual machine\b/i,
-  /\bvmware\b/i,
-  /\bvirtualbox\b/i,
-  /\binnotek\b/i,
-  /\bqemu\b/i,
-  /\bkvm\b/i,
-  /\bparallels\b/i,
-  /\bhyper-v\b/i,
-  /\bcloud pc\b/i,
-  /\bxen\b/i,
-  /\bgoogle compute engine\b/i,
-  /\bamazon ec2\b/i,
-  /\bvirtualmac/i,
-  /\bbochs\b/i,
+const VIRTUAL_SIGNS: readonly string[] = [
+  'virtual machine', 'vmware', 'virtualbox', 'innotek', 'qemu', 'kvm', 'parallels', 'hyper-v', 'cloud pc', 'xen',
+  'google compute engine', 'amazon ec2', 'bochs',
 ];
+/** Whole words, except "VirtualMac" (VirtualMac2,1 and the like). One pattern: every entry of every run is screened. */
+const VIRTUAL = new RegExp(`\\b(?:(?:${VIRTUAL_SIGNS.join('|')})\\b|virtualmac)`, 'i');
 
 export interface VirtualCheck {
   manufacturer: string | null;
@@ -27,5 +17,5 @@ export interface VirtualCheck {
 
 export function isVirtualDevice({ manufacturer, model, modelIdentifier }: VirtualCheck): boolean {
   const text = [manufacturer, model, modelIdentifier].filter(Boolean).join(' ');
-  return text !== '' && VIRTUAL_SIGNS.some((sign) => sign.test(text));
+  return text !== '' && VIRTUAL.test(text);
 }
