@@ -1,4 +1,4 @@
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { OutboundMetrics } from './outbound-metrics.js';
@@ -38,12 +38,29 @@ function extraCasFromEnvironment(): string[] {
 }
 
 /**
+ * One secure context per set of trusted CAs, shared by every connection and dispatcher. Given the CAs
+ * as a list, each TLS connection builds its own context, parsing every system root certificate again:
+ * tens of milliseconds per connection, an eighth of a 20,000-device Intune import through its emulator.
+ */
+const secureContexts = new Map<string, SecureContext>();
+
+function trustedContext(ca: readonly string[]): SecureContext {
+  const key = ca.join('\n');
+  let context = secureContexts.get(key);
+  if (!context) {
+    context = createSecureContext({ ca: [...ca] });
+    secureContexts.set(key, context);
+  }
+  return context;
+}
+
+/**
  * The dispatcher every outbound MDM call goes through: HTTPS_PROXY/HTTP_PROXY/NO_PROXY honoured, and
  * the system CAs plus NODE_EXTRA_CA_CERTS plus any extra CA trusted.
  */
 export function outboundDispatcher(options: OutboundOptions = {}): Dispatcher {
   const extra = options.extraCaPem ?? [];
-  const tls = extra.length > 0 ? { ca: [...rootCertificates, ...extraCasFromEnvironment(), ...extra] } : undefined;
+  const tls = extra.length > 0 ? { secureContext: trustedContext([...rootCertificates, ...extraCasFromEnvironment(), ...extra]) } : undefined;
   const limits = transportLimits(options);
   // Direct connections take TLS options from `connect`; tunnels through a proxy from `requestTls`
   // (the target) and `proxyTls` (an https proxy): the same trust for all three.
