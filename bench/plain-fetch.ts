@@ -1,14 +1,15 @@
 import { Agent } from 'undici';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext } from 'node:tls';
 import { MANAGED_DEVICE_FIELDS } from '../src/adapters/driven/intune/graph-managed-device.js';
 import type { ServedEmulators } from '../test/emulators/serve.js';
 
 /**
  * The baseline the import is measured against: the same pages fetched with a bare client and
- * parsed, nothing else — no SDK, no mapping, no register.
+ * parsed, nothing else — no SDK, no mapping, no register. It trusts the emulator's CA alone, in one
+ * secure context for all its connections.
  */
 function client(caPem: string) {
-  const dispatcher = new Agent({ connect: { ca: [...rootCertificates, caPem] } });
+  const dispatcher = new Agent({ connect: { secureContext: createSecureContext({ ca: caPem }) } });
   return async (url: string, init: RequestInit = {}) => {
     const response = await fetch(url, { ...init, dispatcher } as RequestInit);
     if (!response.ok) throw new Error(`${url} answered ${response.status}`);
