@@ -83,6 +83,7 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       expect(await serials({ text: 'b2' }), 'shorter than three characters').to.deep.equal(['B2']);
       expect(await serials({ text: 'macbook air' }), 'across words').to.deep.equal(['A1', 'C3']);
       expect(await serials({ text: 'device "b' })).to.deep.equal([]);
+      expect(await serials({ text: 'device', category: 'phone' }), 'with another filter').to.deep.equal(['B2']);
       const page = await h.register.search({ offset: 1, limit: 1 });
       expect(page).to.include({ total: 3, offset: 1, limit: 1 });
       expect(page.items.map((r) => r.serial)).to.deep.equal(['B2']);
@@ -90,6 +91,17 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       expect(await serials({ sort: 'serial', order: 'desc' })).to.deep.equal(['C3', 'B2', 'A1']);
       expect(await serials({ sort: 'category', order: 'desc', limit: 1 })).to.deep.equal(['B2']);
       expect(await serials({ sort: 'status', offset: 1, limit: 5 }), 'ties broken by asset tag').to.deep.equal(['B2', 'C3']);
+    });
+
+    it('searches the text of records as they are now, after each change', async () => {
+      const text = async (words: string) => (await h.register.search({ text: words })).items.map((r) => r.name);
+      await h.store.register.commit([record('A1', { name: 'Front desk laptop' }), record('B2', { name: 'Lab scanner' })], 3);
+      expect(await text('front desk')).to.deep.equal(['Front desk laptop']);
+      await h.store.register.commit([record('A1', { name: 'Reception laptop', revision: 1 })], 4);
+      expect(await text('front desk'), 'the old name').to.deep.equal([]);
+      expect(await text('reception')).to.deep.equal(['Reception laptop']);
+      await h.store.register.commit([record('C3', { name: 'Lab printer' })], 5);
+      expect(await text('lab ')).to.deep.equal(['Lab scanner', 'Lab printer']);
     });
 
     it('pages by keyset in every sort, nulls and ties included, the same rows as by offset', async () => {
