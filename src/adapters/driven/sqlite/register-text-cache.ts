@@ -44,9 +44,9 @@ export class RegisterTextCache {
 
   /** The rowids of the records whose search text holds `needle` (already lower-cased), in asset-tag order. */
   matching(needle: string): number[] {
+    if (needle.includes(SEPARATOR)) return [];
     const version = this.version();
     if (this.texts?.version !== version && this.texts && Date.now() - this.texts.readAt < SETTLED_MS) return this.scan(needle);
-    if (needle.includes(SEPARATOR)) return [];
     const { joined, starts, rowids, counts } = this.current(version);
     // indexOf looks for the needle's first character, then compares: looking for the part from its
     // rarest character on ("2" in "hw-0123", not the "h" every record has) spares most false starts.
