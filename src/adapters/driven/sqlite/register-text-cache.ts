@@ -54,13 +54,15 @@ export class RegisterTextCache {
     for (let i = 1; i < needle.length; i += 1) if (counts[needle.charCodeAt(i)]! < counts[needle.charCodeAt(rarest)]!) rarest = i;
     const tail = needle.slice(rarest);
     const found: number[] = [];
+    // Matches come in order, so the record holding each is found by walking on from the last one.
+    let record = 0;
     for (let at = joined.indexOf(tail, rarest); at !== -1; ) {
       const start = at - rarest;
-      if (!joined.startsWith(needle, start)) {
+      if (rarest > 0 && !joined.startsWith(needle, start)) {
         at = joined.indexOf(tail, at + 1);
         continue;
       }
-      const record = lastAtOrBefore(starts, start);
+      while (record + 1 < starts.length && starts[record + 1]! <= start) record += 1;
       found.push(rowids[record]!);
       // On to the next record: a record is found once.
       const next = record + 1 < starts.length ? starts[record + 1]! : joined.length;
@@ -107,16 +109,4 @@ export class RegisterTextCache {
     this.texts = { version, readAt: Date.now(), joined, starts: starts.subarray(0, parts.length), rowids: rowids.subarray(0, parts.length), counts };
     return this.texts;
   }
-}
-
-/** The index of the last start at or before `position` (starts ascend, and the first is at most `position`). */
-function lastAtOrBefore(starts: Int32Array, position: number): number {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (starts[middle]! <= position) low = middle;
-    else high = middle - 1;
-  }
-  return low;
 }
