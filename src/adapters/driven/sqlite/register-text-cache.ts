@@ -31,16 +31,19 @@ interface Texts {
  * register write; this costs nothing until a search, then about 100 bytes per record.
  *
  * Never stale: it is read again whenever the file changed since it was built, by this connection
- * (total_changes), another one (data_version) or a rebuild's table swap (schema_version). During an
- * import each search therefore reads the texts again, as the scan did before.
+ * (total_changes), another one (data_version) or a rebuild's table swap (schema_version). While the
+ * register keeps changing (an import), a search scans the rows instead (see SETTLED_MS).
  */
 export class RegisterTextCache {
   private texts: Texts | null = null;
+  private readonly changes;
 
   constructor(
     private readonly db: SqliteDatabase,
     private readonly table: string,
-  ) {}
+  ) {
+    this.changes = db.prepare<[], number>('SELECT total_changes()').pluck();
+  }
 
   /** The rowids of the records whose search text holds `needle` (already lower-cased), in asset-tag order. */
   matching(needle: string): number[] {
@@ -73,8 +76,7 @@ export class RegisterTextCache {
 
   private version(): string {
     const { db } = this;
-    const changes = db.prepare<[], { n: number }>('SELECT total_changes() AS n').get()!.n;
-    return `${db.pragma('schema_version', { simple: true })}:${db.pragma('data_version', { simple: true })}:${changes}`;
+    return `${db.pragma('schema_version', { simple: true })}:${db.pragma('data_version', { simple: true })}:${this.changes.get()}`;
   }
 
   /** Every row's text read where it lies (the register's documents with it): a match is the same as in memory. */
@@ -89,24 +91,22 @@ export class RegisterTextCache {
 
   private current(version: string): Texts {
     if (this.texts?.version === version) return this.texts;
-    const count = this.db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${this.table}`).get()!.n;
-    const starts = new Int32Array(count);
-    const rowids = new Float64Array(count);
+    const starts: number[] = [];
+    const rowids: number[] = [];
     const parts: string[] = [];
     let offset = 0;
     // One row at a time: a hundred thousand row objects at once made the next requests wait on the collector.
     for (const [rowid, search] of this.db.prepare<[], [number, string]>(`SELECT rowid, search FROM ${this.table} ORDER BY asset_tag`).raw().iterate()) {
-      if (parts.length === count) break;
       offset += SEPARATOR.length;
-      starts[parts.length] = offset;
-      rowids[parts.length] = rowid;
+      starts.push(offset);
+      rowids.push(rowid);
       parts.push(search);
       offset += search.length;
     }
     const joined = SEPARATOR + parts.join(SEPARATOR);
     const counts = new Uint32Array(65536);
     for (let i = 0; i < joined.length; i += 1) counts[joined.charCodeAt(i)]! += 1;
-    this.texts = { version, readAt: Date.now(), joined, starts: starts.subarray(0, parts.length), rowids: rowids.subarray(0, parts.length), counts };
+    this.texts = { version, readAt: Date.now(), joined, starts: Int32Array.from(starts), rowids: Float64Array.from(rowids), counts };
     return this.texts;
   }
 }
