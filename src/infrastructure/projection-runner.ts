@@ -4,6 +4,7 @@ import type { Projection } from '../application/projections/projection.js';
 import type { EventStore, Subscription } from '../application/ports/event-store.js';
 import type { Projections, RebuildReport } from '../application/ports/projections.js';
 import type { ProjectionStore, ReadModelSet, ReadModelStore } from '../application/ports/read-models.js';
+import { giveTurn } from '../application/event-loop.js';
 
 type Binding = { projection: Projection<unknown>; target: ProjectionStore<unknown> };
 
@@ -117,6 +118,7 @@ export class ProjectionRunner implements Projections {
       if (page.events.length > 0 || page.lastPosition !== after) {
         const keys = [...new Set(page.events.map((e) => projection.keyOf(e)).filter((k): k is string => k !== null))];
         const docs = keys.length > 0 ? await target.load(keys) : new Map<string, unknown>();
+        await giveTurn();
         const changed = new Map<string, unknown>();
         for (const event of page.events) {
           const key = projection.keyOf(event);
@@ -131,6 +133,7 @@ export class ProjectionRunner implements Projections {
         // Only other projections' events passed: nothing to write, and the checkpoint may stay behind
         // (reading from it again finds none of this projection's events), which spares a write per page.
         if (page.events.length > 0) await target.commit([...changed.values()], page.lastPosition);
+        await giveTurn();
         this.positions.set(target, page.lastPosition);
         applied += page.events.length;
         after = page.lastPosition;

@@ -261,4 +261,44 @@ describe('ImportFromMdm on the embedded store', () => {
       status: 'in_repair', osVersion: '15.1', model: 'MacBook Pro (16-inch, 2023)', assetTag: record.assetTag,
     });
   });
+
+  describe('shares the event loop while it writes (the embedded store answers synchronously)', () => {
+    /** Counts the event loop's turns: an immediate that queues the next one, until stopped. */
+    const turnCounter = () => {
+      let turns = 0;
+      let running = true;
+      const tick = () => {
+        if (!running) return;
+        turns += 1;
+        setImmediate(tick);
+      };
+      setImmediate(tick);
+      return { get turns() { return turns; }, stop: () => { running = false; } };
+    };
+
+    it('turns the loop within every page, before its events are appended', async () => {
+      app = new EmbeddedApp({ intune: () => generateFleet({ source: 'intune', size: 300, seed: 5 }) }, {}, 100);
+      const appendMany = app.store.appendMany.bind(app.store);
+      const counter = turnCounter();
+      const turnsAtAppend: number[] = [];
+      app.store.appendMany = (appends) => {
+        if (appends.some((a) => a.stream.startsWith('hardware-'))) turnsAtAppend.push(counter.turns);
+        return appendMany(appends);
+      };
+      await app.import('intune');
+      counter.stop();
+      expect(turnsAtAppend).to.have.length(3);
+      expect(turnsAtAppend[0], 'before the first page is appended').to.be.above(0);
+      for (let page = 1; page < turnsAtAppend.length; page += 1) expect(turnsAtAppend[page]!, `between pages ${page} and ${page + 1}`).to.be.above(turnsAtAppend[page - 1]!);
+    });
+
+    it('turns the loop while the read models are rebuilt from the events', async () => {
+      app = new EmbeddedApp({ intune: () => generateFleet({ source: 'intune', size: 300, seed: 5 }) }, {}, 100);
+      await app.import('intune');
+      const counter = turnCounter();
+      await app.projections.rebuild();
+      counter.stop();
+      expect(counter.turns).to.be.above(0);
+    });
+  });
 });

@@ -18,6 +18,7 @@ import { ImportRunFailed, type ImportResult } from './import-result.js';
 import { PageImporter, wasListed, type PageContext } from './page-importer.js';
 import { interruptible } from './interruptible.js';
 import { MissingDevices, notWhole } from './missing-devices.js';
+import { giveTurn } from '../event-loop.js';
 
 export interface ImportFromMdmCommand {
   source: MdmSourceName;
@@ -128,7 +129,9 @@ export class ImportFromMdm {
         announcedTotal = mdmPage.announcedTotal ?? announcedTotal;
         const outcomes = await this.pages.importPage(mdmPage, context);
         if (outcomes.length === 0) continue;
+        await giveTurn();
         await run.recordPage(outcomes, this.now(), announcedTotal);
+        await giveTurn();
         recorded = addOutcomes(recorded, outcomes);
         // Each page is projected while the next one is fetched and decided: the register fills as the
         // run goes, and over a network store the catch-up's round trips overlap the next page's. The

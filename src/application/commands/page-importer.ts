@@ -22,6 +22,7 @@ import { settledFingerprints, unchangedByFingerprint, type ReadSide } from './de
 import type { MdmPage, RejectedEntry } from '../ports/mdm-source.js';
 import type { UserDirectory } from '../ports/user-directory.js';
 import { hardwareStream } from '../streams.js';
+import { giveTurn } from '../event-loop.js';
 
 export interface PageContext {
   runId: string;
@@ -179,6 +180,7 @@ export class PageImporter {
     const unseen = serials.filter((s) => !loaded.get(s)!.state.exists).length;
     let nextTag = unseen > 0 && !context.dryRun ? await this.tags.reserve(unseen) : 0;
     const newTag = () => (context.dryRun ? TAG_ON_IMPORT : formatAssetTag(context.convention, nextTag++));
+    await giveTurn();
 
     const work = new Map<string, SerialWork>();
     for (const candidate of toDecide) {
@@ -232,6 +234,7 @@ export class PageImporter {
       byStream.set(stream, entry);
       appends.push({ stream, expectedRevision: entry.loaded.expectedRevision, events: entry.events.map((e) => ({ ...e, metadata: { importRunId: context.runId } })) });
     }
+    await giveTurn();
     const results = appends.length > 0 && !context.dryRun ? await this.store.appendMany(appends) : [];
     const conflicted: Candidate[] = [];
     for (const result of results) if (!result.ok) conflicted.push(...byStream.get(result.stream)!.members);
