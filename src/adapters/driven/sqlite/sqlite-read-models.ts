@@ -254,7 +254,8 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
     const direction = filter.order === 'desc' ? 'DESC' : 'ASC';
     const column = SORT_COLUMNS[filter.sort ?? 'assetTag'];
     const after = filter.after ? keysetAfter(column, filter.after, direction) : null;
-    const order = `ORDER BY ${column} ${direction}, asset_tag ${direction} LIMIT ? OFFSET ?`;
+    const sort = `ORDER BY ${column} ${direction}, asset_tag ${direction}`;
+    const order = `${sort} LIMIT ? OFFSET ?`;
     const text = filter.text?.trim().toLowerCase();
     if (text) {
       // The matches are found in memory, in asset-tag order; the other filters, the count and the page are taken from them.
@@ -276,8 +277,11 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
     }
     const total = this.db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM ${REGISTER} ${clause}`).get(...params)!.n;
     const pageClause = after ? (clause ? `${clause} AND ${after.sql}` : `WHERE ${after.sql}`) : clause;
+    // The page's rows are chosen first and only their documents read: left to itself, SQLite reads the
+    // document of every row an offset skips (5.2 ms rather than 1.8 ms at offset 99,000), and a sort
+    // on a column without an index carries every document through its sorter.
     const rows = this.db
-      .prepare<unknown[], { doc: string }>(`SELECT doc FROM ${REGISTER} ${pageClause} ${order}`)
+      .prepare<unknown[], { doc: string }>(`SELECT doc FROM ${REGISTER} WHERE rowid IN (SELECT rowid FROM ${REGISTER} ${pageClause} ${order}) ${sort}`)
       .all(...params, ...(after?.params ?? []), limit, offset);
     return { items: rows.map((r) => JSON.parse(r.doc)), total, offset, limit };
   }
