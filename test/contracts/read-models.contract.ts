@@ -104,6 +104,26 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       expect(await text('lab ')).to.deep.equal(['Lab scanner', 'Lab printer']);
     });
 
+    it('pages a text search with thousands of matches in any sort, by offset and by keyset, with another filter', async () => {
+      // Past the few-matches path: more than 2,000 matches, most of them phones, names in no asset-tag order.
+      const records = Array.from({ length: 2600 }, (_, i) => record(`T${String(i).padStart(4, '0')}`, {
+        name: i % 10 === 9 ? `Spare ${i}` : `Lab ${String((i * 7919) % 2600).padStart(4, '0')}`,
+        category: i % 12 === 0 ? 'laptop' : 'phone',
+      }));
+      await h.store.register.commit(records, 9);
+      const byName = (a: HardwareRecord, b: HardwareRecord) => (a.name! < b.name! ? -1 : a.name! > b.name! ? 1 : a.assetTag < b.assetTag ? -1 : 1);
+      const labPhones = records.filter((r) => r.name!.startsWith('Lab') && r.category === 'phone').sort(byName).reverse();
+      expect(labPhones.length).to.be.above(2000);
+      const page = await h.register.search({ text: 'lab ', category: 'phone', sort: 'name', order: 'desc', offset: 1990, limit: 25 });
+      expect(page.total).to.equal(labPhones.length);
+      expect(page.items.map((r) => r.serial)).to.deep.equal(labPhones.slice(1990, 2015).map((r) => r.serial));
+      const next = await h.register.search({ text: 'lab ', category: 'phone', sort: 'name', order: 'desc', after: positionOf(page.items.at(-1)!, 'name'), limit: 25 });
+      expect(next.items.map((r) => r.serial), 'the next page by keyset').to.deep.equal(labPhones.slice(2015, 2040).map((r) => r.serial));
+      const bySerial = await h.register.search({ text: 'lab ', sort: 'serial', order: 'desc', offset: 2300, limit: 3 });
+      const labs = records.filter((r) => r.name!.startsWith('Lab')).map((r) => r.serial).sort().reverse();
+      expect(bySerial.items.map((r) => r.serial), 'no other filter, another sort').to.deep.equal(labs.slice(2300, 2303));
+    });
+
     it('pages by keyset in every sort, nulls and ties included, the same rows as by offset', async () => {
       const models = [null, 'Latitude 7440', null, 'MacBook Air', 'Latitude 7440', 'iPad Pro', null];
       await h.store.register.commit(models.map((model, i) => record(`K${i}`, {
