@@ -48,4 +48,20 @@ describe('A register of an older shape', () => {
     expect(await models.bySerial('C02XK1JHJGH5')).to.deep.include({ serial: 'C02XK1JHJGH5' });
     db.close();
   });
+
+  it('with an index on status or category alone gets them with the asset tag after, so a filtered page is an index range', async () => {
+    const db = openDatabase(':memory:');
+    new SqliteReadModels(db);
+    // As an earlier version left them.
+    db.exec('DROP INDEX register_status_by_tag; DROP INDEX register_category_by_tag; CREATE INDEX register_status ON register (status); CREATE INDEX register_category ON register (category);');
+    new SqliteReadModels(db);
+    const columns = (index: string) => db.prepare<[string], { name: string }>('SELECT name FROM pragma_index_info(?) ORDER BY seqno').all(index).map((c) => c.name);
+    const indexes = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'register' ORDER BY name").all().map((i) => i.name);
+    expect(indexes).to.not.include.members(['register_status', 'register_category']);
+    expect(columns('register_status_by_tag')).to.deep.equal(['status', 'asset_tag']);
+    expect(columns('register_category_by_tag')).to.deep.equal(['category', 'asset_tag']);
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT rowid FROM register WHERE status = 'available' ORDER BY asset_tag LIMIT 50").all() as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join(' | '), 'no sort of every available record').to.not.match(/TEMP B-TREE/);
+    db.close();
+  });
 });
