@@ -25,8 +25,9 @@ async function createRegisterIndexes(collection: Collection): Promise<void> {
     { key: { serial: 1 }, unique: true },
     { key: { assetTag: 1 }, unique: true },
     { key: { 'assignee.email': 1 } },
-    { key: { status: 1 } },
-    { key: { category: 1 } },
+    // Equality, then the default sort: one status's (or category's) first page is a range of the index.
+    { key: { status: 1, assetTag: 1 } },
+    { key: { category: 1, assetTag: 1 } },
     { key: { 'sources.source': 1 } },
   ]);
 }
