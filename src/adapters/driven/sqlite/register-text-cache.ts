@@ -33,8 +33,8 @@ interface Texts {
   rowids: Float64Array;
   /** SIGNATURE_WORDS words per record. */
   signatures: Uint32Array;
-  /** How often each UTF-16 code unit occurs in `joined`. */
-  counts: Uint32Array;
+  /** 1 for each UTF-16 code unit some record's text holds: a needle with any other matches nothing. */
+  present: Uint8Array;
 }
 
 /**
@@ -67,7 +67,7 @@ export class RegisterTextCache {
     const version = this.version();
     if (this.texts?.version !== version && this.texts && Date.now() - this.texts.readAt < SETTLED_MS) return this.scan(needle);
     const texts = this.current(version);
-    for (let i = 0; i < needle.length; i += 1) if (texts.counts[needle.charCodeAt(i)] === 0) return [];
+    for (let i = 0; i < needle.length; i += 1) if (texts.present[needle.charCodeAt(i)] === 0) return [];
     return needle.length >= 3 ? bySignature(texts, needle) : byIndexOf(texts, needle);
   }
 
@@ -101,20 +101,21 @@ export class RegisterTextCache {
     const joined = SEPARATOR + (texts ?? '');
     const starts = new Int32Array(rowids.length + 1);
     const signatures = new Uint32Array(rowids.length * SIGNATURE_WORDS);
+    const present = new Uint8Array(65536);
     for (let record = 0, at = 0; record < rowids.length; record += 1) {
       starts[record] = at + SEPARATOR.length;
       const end = record + 1 < rowids.length ? joined.indexOf(SEPARATOR, starts[record]!) : joined.length;
       const base = record * SIGNATURE_WORDS;
-      for (let i = starts[record]!; i + 2 < end; i += 1) {
+      for (let i = starts[record]!; i < end; i += 1) {
+        present[joined.charCodeAt(i)] = 1;
+        if (i + 2 >= end) continue;
         const bit = trigramBit(joined.charCodeAt(i), joined.charCodeAt(i + 1), joined.charCodeAt(i + 2));
         signatures[base + (bit >>> 5)]! |= 1 << (bit & 31);
       }
       at = end;
     }
     starts[rowids.length] = joined.length + SEPARATOR.length;
-    const counts = new Uint32Array(65536);
-    for (let i = 0; i < joined.length; i += 1) counts[joined.charCodeAt(i)]! += 1;
-    this.texts = { version, readAt: Date.now(), joined, starts, rowids: Float64Array.from(rowids), signatures, counts };
+    this.texts = { version, readAt: Date.now(), joined, starts, rowids: Float64Array.from(rowids), signatures, present };
     return this.texts;
   }
 }
