@@ -1,7 +1,7 @@
 import { evolve } from '../domain/hardware/evolve.js';
 import type { HardwareEvent } from '../domain/hardware/events.js';
 import { initialState, type Hardware } from '../domain/hardware/state.js';
-import type { EventStore, ExpectedRevision, RecordedEvent } from './ports/event-store.js';
+import type { EventStore, ExpectedRevision, StreamEvent } from './ports/event-store.js';
 import { hardwareStream } from './streams.js';
 
 export interface LoadedHardware {
@@ -10,7 +10,7 @@ export interface LoadedHardware {
   expectedRevision: ExpectedRevision;
 }
 
-function fold(serial: string, events: readonly RecordedEvent[]): LoadedHardware {
+function fold(serial: string, events: readonly StreamEvent[]): LoadedHardware {
   let state = initialState();
   for (const event of events) state = evolve(state, { type: event.type, data: event.data } as HardwareEvent);
   const last = events.at(-1);
@@ -28,7 +28,7 @@ export class HardwareRepository {
   /** `mayExist`: the serials whose streams are read; the others are taken to have none (see KnownHardware). */
   async loadMany(serials: readonly string[], mayExist?: ReadonlySet<string>): Promise<Map<string, LoadedHardware>> {
     const read = mayExist ? serials.filter((serial) => mayExist.has(serial)) : serials;
-    const streams = read.length > 0 ? await this.store.readStreams(read.map(hardwareStream)) : new Map<string, RecordedEvent[]>();
+    const streams = read.length > 0 ? await this.store.readStreams(read.map(hardwareStream)) : new Map<string, StreamEvent[]>();
     const loaded = new Map<string, LoadedHardware>();
     for (const serial of serials) loaded.set(serial, fold(serial, streams.get(hardwareStream(serial)) ?? []));
     return loaded;

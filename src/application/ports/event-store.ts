@@ -17,6 +17,9 @@ export interface RecordedEvent<E extends EventData = EventData> {
   recordedAt: string;
 }
 
+/** What deciding on a stream needs of each of its events: no ids, times or metadata to read and parse. */
+export type StreamEvent = Pick<RecordedEvent, 'revision' | 'type' | 'data'>;
+
 /** The revision the stream must be at: a number (its last event's revision), 'no_stream', or 'any'. */
 export type ExpectedRevision = number | 'no_stream' | 'any';
 
@@ -64,8 +67,8 @@ export interface Subscription {
 export interface EventStore {
   /** The stream's events in order; [] when the stream does not exist. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
-  /** Several streams at once, for a page of devices. */
-  readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>>;
+  /** Several streams at once, for deciding a page of devices: each event's revision, type and data. */
+  readStreams(streams: readonly string[]): Promise<Map<string, StreamEvent[]>>;
   /** Appends to one stream; throws StreamConflict when the stream is not at the expected revision. */
   append(stream: string, events: EventData[], expectedRevision: ExpectedRevision): Promise<{ nextRevision: number; position: number }>;
   /**
