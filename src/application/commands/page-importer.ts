@@ -228,11 +228,12 @@ export class PageImporter {
 
     const appends: StreamAppend[] = [];
     const byStream = new Map<string, SerialWork>();
+    const metadata = { importRunId: context.runId };
     for (const [serial, entry] of work) {
       if (entry.events.length === 0) continue;
       const stream = hardwareStream(serial);
       byStream.set(stream, entry);
-      appends.push({ stream, expectedRevision: entry.loaded.expectedRevision, events: entry.events.map((e) => ({ ...e, metadata: { importRunId: context.runId } })) });
+      appends.push({ stream, expectedRevision: entry.loaded.expectedRevision, events: entry.events.map((e) => ({ type: e.type, data: e.data, metadata })) });
     }
     await giveTurn();
     const results = appends.length > 0 && !context.dryRun ? await this.store.appendMany(appends) : [];

