@@ -10,14 +10,20 @@ export interface UserRow {
 
 /** The embedded stand-in for the monolith's users: a table the CLI fills from a CSV or JSON file. */
 export class SqliteUserDirectory implements UserDirectory {
-  constructor(private readonly db: SqliteDatabase) {}
+  /**
+   * The page's emails drive the loop, each a seek in the email index: `email IN (json_each)` first
+   * built a sorted list of all of them, 0.5 ms a page of 1,000 against 0.15 ms with no users at all.
+   */
+  private readonly activeByEmails;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.activeByEmails = db.prepare<[string], { id: string; email: string; display_name: string | null }>(
+      'SELECT u.id, u.email, u.display_name FROM json_each(?) AS j CROSS JOIN users AS u ON u.email = j.value WHERE u.active = 1',
+    );
+  }
 
   async findActiveByEmails(emails: readonly string[]): Promise<Map<string, DirectoryUser>> {
-    const rows = this.db
-      .prepare<[string], { id: string; email: string; display_name: string | null }>(
-        'SELECT id, email, display_name FROM users WHERE active = 1 AND email IN (SELECT value FROM json_each(?))',
-      )
-      .all(JSON.stringify(emails));
+    const rows = this.activeByEmails.all(JSON.stringify(emails));
     return new Map(rows.map((r) => [r.email, { id: r.id, email: r.email, displayName: r.display_name }]));
   }
 
