@@ -11,8 +11,19 @@ export const systemClock: Clock = { now: () => new Date() };
  * (a library's v7 asks the system for 16 bytes per id: a twentieth of a first import's time).
  */
 export function uuidV7(now: number = Date.now()): string {
-  const time = now.toString(16).padStart(12, '0');
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${randomUUID().slice(15)}`;
+  return timePrefix(now) + randomUUID().slice(15);
+}
+
+/** The time's part of the id, `tttttttt-tttt-7`: one per millisecond, and a first import makes a thousand ids in a few. */
+let lastTime = -1;
+let lastPrefix = '';
+function timePrefix(now: number): string {
+  if (now !== lastTime) {
+    const time = now.toString(16).padStart(12, '0');
+    lastPrefix = `${time.slice(0, 8)}-${time.slice(8)}-7`;
+    lastTime = now;
+  }
+  return lastPrefix;
 }
 
 export const uuidGenerator: IdGenerator = { newId: () => uuidV7() };
