@@ -124,7 +124,9 @@ export class SqliteEventStore implements EventStore {
   async appendMany(appends: readonly StreamAppend[]): Promise<AppendOutcome[]> {
     const written: RecordedEvent[] = [];
     const sizes: number[] = [];
-    const outcomes = writeTransaction(this.db, () => appends.map((append) => this.appendOne(append, written, sizes)));
+    // One time for the transaction that records them all.
+    const recordedAt = new Date().toISOString();
+    const outcomes = writeTransaction(this.db, () => appends.map((append) => this.appendOne(append, recordedAt, written, sizes)));
     this.remember(written, sizes);
     if (outcomes.some((o) => o.ok)) this.appended.emit('appended');
     return outcomes;
@@ -164,13 +166,14 @@ export class SqliteEventStore implements EventStore {
     return { events, lastPosition: Math.max(after, last.position), isEnd: true };
   }
 
-  private appendOne({ stream, expectedRevision, events }: StreamAppend, written: RecordedEvent[], sizes: number[]): AppendOutcome {
+  private appendOne(
+    { stream, expectedRevision, events }: StreamAppend, recordedAt: string, written: RecordedEvent[], sizes: number[],
+  ): AppendOutcome {
     // A new stream (a first import's every device) needs no look-up first: its first insert finds out.
     const actual = expectedRevision === 'no_stream' ? undefined : (this.statements.revision.get(stream)?.revision ?? undefined);
     if (!matches(expectedRevision, actual)) return { stream, ok: false, actualRevision: actual ?? 'no_stream' };
     let revision = actual ?? -1;
     let position = 0;
-    const recordedAt = new Date().toISOString();
     const category = categoryOf(stream);
     for (const event of events) {
       revision += 1;
