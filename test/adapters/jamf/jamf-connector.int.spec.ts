@@ -44,6 +44,22 @@ describe('Jamf Pro connector against the Jamf Pro emulator (axios over TLS)', fu
     expect(emulator.stats.versionsAsked.at(-1)).to.equal('v4');
   });
 
+  it('asks for the first page of mobile devices while the last page of computers is imported', async () => {
+    const before = emulator.stats.inventoryCalls;
+    const pages = jamfConnector(emulator).devices(jamfSettings(emulator))[Symbol.asyncIterator]();
+    const lastComputer = `computer-${(fleet.computers.at(-1) as { id: string }).id}`;
+    let page = await pages.next();
+    while (!page.done && !page.value.devices.some((d) => d.sourceDeviceId === lastComputer)) page = await pages.next();
+    expect(page.done, 'the computers were listed').to.equal(false);
+    // The import works on the last computers page now: one page of 2,000 asked for, and the mobile devices' first.
+    const deadline = Date.now() + 2000;
+    while (emulator.stats.inventoryCalls - before < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(emulator.stats.inventoryCalls - before, 'listing pages asked for before the next page was wanted').to.equal(2);
+    const rest: MdmDevice[] = [];
+    for (page = await pages.next(); !page.done; page = await pages.next()) rest.push(...page.value.devices);
+    expect(rest.filter((d) => d.sourceDeviceId.startsWith('mobile-'))).to.have.length(1000);
+  });
+
   it('takes the Wi-Fi adapter first on a desktop Mac whose primary adapter is Ethernet', async () => {
     const devices = await collect(jamfConnector(emulator).devices(jamfSettings(emulator)));
     const index = fleet.computers.findIndex((c) => (c as { hardware: { networkAdapterType: string } }).hardware.networkAdapterType === 'Ethernet');

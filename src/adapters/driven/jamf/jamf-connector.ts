@@ -18,9 +18,9 @@ import { JamfSession } from './jamf-session.js';
 
 /** Jamf asks API clients to stay at or under five concurrent connections. */
 const MAX_CONNECTIONS = 5;
-/** The largest page Jamf serves; larger values are clamped by the server. */
 /** Beyond any real fleet: a larger total is not shown as progress. */
 const MAX_PLAUSIBLE_TOTAL = 10_000_000;
+/** The largest page Jamf serves; larger values are clamped by the server. */
 const PAGE_SIZE = 2000;
 const COMPUTER_VERSIONS = ['v4', 'v3', 'v2', 'v1'] as const;
 const COMPUTER_SECTIONS = ['GENERAL', 'HARDWARE', 'OPERATING_SYSTEM', 'USER_AND_LOCATION', 'STORAGE'];
@@ -39,6 +39,8 @@ interface Listing {
   announced: unknown;
   pageQuery: (page: number) => string;
   map: (raw: Record<string, unknown>) => MdmDevice;
+  /** Starts fetching what follows this listing, once its last page is known: it then arrives while that page is imported. */
+  prefetchNext?: () => Promise<void>;
 }
 
 function query(sections: string[], page: number, pageSize: number, sort: string, filter?: string): string {
@@ -125,6 +127,8 @@ export class JamfConnector implements MdmConnector<'jamf'> {
       if (!last) {
         guard.next();
         current = (await startPrefetch(async () => (await this.search(session, listing.pageQuery(page + 1), listing.what)).page)).pending;
+      } else {
+        await listing.prefetchNext?.();
       }
       const mapped: MdmPage = mapEntries(results, served, listing.map, `the Jamf Pro ${listing.what}`);
       // A total that the listing has already outrun says nothing; the bar then shows devices read.
@@ -141,15 +145,23 @@ export class JamfConnector implements MdmConnector<'jamf'> {
     const session = this.session(settings);
     try {
       const computerQuery = (page: number) => query(COMPUTER_SECTIONS, page, PAGE_SIZE, 'id:asc');
+      const mobilePath = '/api/v2/mobile-devices/detail';
+      const mobileQuery = (page: number) => query(MOBILE_SECTIONS, page, PAGE_SIZE, 'mobileDeviceId:asc');
+      const firstMobiles = () => this.search(session, `${mobilePath}?${mobileQuery(0)}`, 'mobile devices');
+      let mobilesAsked: Promise<{ page: SearchResults; announced: unknown }> | undefined;
       const computers = await this.computersPath(session, computerQuery(0));
       let computerCount = 0;
-      for await (const page of this.paged(session, { what: 'computers', ...computers, pageQuery: (page) => `${computers.path}?${computerQuery(page)}`, map: fromComputer })) {
+      const computerListing: Listing = {
+        what: 'computers', ...computers, pageQuery: (page) => `${computers.path}?${computerQuery(page)}`, map: fromComputer,
+        prefetchNext: async () => {
+          mobilesAsked = (await startPrefetch(firstMobiles)).pending;
+        },
+      };
+      for await (const page of this.paged(session, computerListing)) {
         computerCount += page.devices.length + (page.rejected?.length ?? 0);
         yield page;
       }
-      const mobilePath = '/api/v2/mobile-devices/detail';
-      const mobileQuery = (page: number) => query(MOBILE_SECTIONS, page, PAGE_SIZE, 'mobileDeviceId:asc');
-      const mobiles = await this.search(session, `${mobilePath}?${mobileQuery(0)}`, 'mobile devices');
+      const mobiles = await (mobilesAsked ?? firstMobiles());
       yield* this.paged(session, { what: 'mobile devices', first: mobiles.page, announced: mobiles.announced, pageQuery: (page) => `${mobilePath}?${mobileQuery(page)}`, map: fromMobileDevice }, computerCount);
     } catch (error) {
       throw error instanceof MdmSourceFailure ? error : this.failure(error);
