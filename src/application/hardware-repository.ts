@@ -12,7 +12,7 @@ export interface LoadedHardware {
 
 function fold(serial: string, events: readonly StreamEvent[]): LoadedHardware {
   let state = initialState();
-  for (const event of events) state = evolve(state, { type: event.type, data: event.data } as HardwareEvent);
+  for (const event of events) state = evolve(state, event as HardwareEvent);
   const last = events.at(-1);
   return { serial, state, expectedRevision: last ? last.revision : 'no_stream' };
 }
