@@ -1,7 +1,7 @@
 import { evolve } from '../domain/hardware/evolve.js';
 import type { HardwareEvent } from '../domain/hardware/events.js';
 import { initialState, type Hardware } from '../domain/hardware/state.js';
-import type { EventStore, ExpectedRevision, StreamEvent } from './ports/event-store.js';
+import type { EventData, EventStore, ExpectedRevision, StreamEvent } from './ports/event-store.js';
 import { hardwareStream } from './streams.js';
 
 export interface LoadedHardware {
@@ -15,6 +15,11 @@ function fold(serial: string, events: readonly StreamEvent[]): LoadedHardware {
   for (const event of events) state = evolve(state, event as HardwareEvent);
   const last = events.at(-1);
   return { serial, state, expectedRevision: last ? last.revision : 'no_stream' };
+}
+
+/** A hardware stream's new events as an import run appends them: tagged with the run, one metadata object for all. */
+export function taggedWithRun(events: readonly HardwareEvent[], metadata: { importRunId: string }): EventData[] {
+  return events.map((e) => ({ type: e.type, data: e.data, metadata }));
 }
 
 /** Hardware state is its stream's events folded; nothing else is stored for decisions. */

@@ -1,7 +1,7 @@
 import { decide } from '../../domain/hardware/decide.js';
 import { sourceDisplayName, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import type { MissingDevice } from '../../domain/import-run/outcome.js';
-import { HardwareRepository } from '../hardware-repository.js';
+import { HardwareRepository, taggedWithRun } from '../hardware-repository.js';
 import type { EventStore, StreamAppend } from '../ports/event-store.js';
 import type { HardwareRegisterQueries } from '../ports/read-models.js';
 import { hardwareStream } from '../streams.js';
@@ -56,6 +56,7 @@ export class MissingDevices {
 
   private async markBatch(serials: string[], sweep: MissingSweep): Promise<MissingDevice[]> {
     const missing: MissingDevice[] = [];
+    const metadata = { importRunId: sweep.runId };
     let pending = serials;
     for (let attempt = 0; pending.length > 0 && attempt <= MAX_CONFLICT_RETRIES; attempt += 1) {
       const loaded = await this.hardware.loadMany(pending);
@@ -66,7 +67,7 @@ export class MissingDevices {
         const events = decide({ type: 'MarkMissingFromMdm', data: { source: sweep.source, runId: sweep.runId, lastCompleteListingAt: sweep.lastCompleteListingAt }, metadata: { now: sweep.now } }, state);
         const event = events[0];
         if (!event || event.type !== 'HardwareMissingFromMdm' || !state.exists) continue;
-        appends.push({ stream: hardwareStream(serial), expectedRevision, events: events.map((e) => ({ ...e, metadata: { importRunId: sweep.runId } })) });
+        appends.push({ stream: hardwareStream(serial), expectedRevision, events: taggedWithRun(events, metadata) });
         const { sourceDeviceId, lastListedAt } = event.data;
         found.set(hardwareStream(serial), { serial, hardwareId: state.hardwareId, assetTag: state.assetTag, name: state.name, sourceDeviceId, lastListedAt });
       }

@@ -12,7 +12,7 @@ import { screenDevice } from '../../domain/hardware/screening.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { DeviceOutcome } from '../../domain/import-run/outcome.js';
 import type { LoadedHardware } from '../hardware-repository.js';
-import { HardwareRepository } from '../hardware-repository.js';
+import { HardwareRepository, taggedWithRun } from '../hardware-repository.js';
 import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
 import type { EventStore, StreamAppend } from '../ports/event-store.js';
 import type { IdGenerator } from '../ports/id-generator.js';
@@ -233,7 +233,7 @@ export class PageImporter {
       if (entry.events.length === 0) continue;
       const stream = hardwareStream(serial);
       byStream.set(stream, entry);
-      appends.push({ stream, expectedRevision: entry.loaded.expectedRevision, events: entry.events.map((e) => ({ type: e.type, data: e.data, metadata })) });
+      appends.push({ stream, expectedRevision: entry.loaded.expectedRevision, events: taggedWithRun(entry.events, metadata) });
     }
     await giveTurn();
     const results = appends.length > 0 && !context.dryRun ? await this.store.appendMany(appends) : [];
