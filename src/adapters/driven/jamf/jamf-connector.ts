@@ -32,6 +32,12 @@ export interface JamfConnectorOptions extends OutboundOptions {
   maxPages?: number;
 }
 
+/** A page as read: how many entries it had, and the devices mapped from them. */
+interface ReadPage {
+  count: number;
+  page: MdmPage;
+}
+
 interface Listing {
   what: string;
   first: SearchResults;
@@ -116,25 +122,29 @@ export class JamfConnector implements MdmConnector<'jamf'> {
   private async *paged(session: JamfSession, listing: Listing, before = 0): AsyncIterable<MdmPage> {
     const guard = new PagingGuard('Jamf Pro', new URL(session.tenantUrl).origin, this.maxPages, 'jamf');
     const pageSize = listing.first.results.length;
-    let current: Promise<SearchResults> = Promise.resolve(listing.first);
+    // Each page is mapped as soon as it arrives: its raw JSON (several times the size of the devices
+    // read from it) is then garbage at once, instead of living on while the page before is imported.
+    const read = ({ results }: SearchResults, servedBefore: number): ReadPage =>
+      ({ count: results.length, page: mapEntries(results, servedBefore, listing.map, `the Jamf Pro ${listing.what}`) });
+    let current: Promise<ReadPage> = Promise.resolve(read(listing.first, 0));
     let served = 0;
     for (let page = 0; ; page += 1) {
-      const { results } = await current;
-      if (results.length === 0) break;
+      const { count, page: mapped } = await current;
+      if (count === 0) break;
       // Short of a full page, or the announced total reached: the last page, without asking for another.
       const announced = listing.first.totalCount;
-      const last = results.length < pageSize || (announced !== null && served + results.length >= announced);
+      const last = count < pageSize || (announced !== null && served + count >= announced);
       if (!last) {
         guard.next();
-        current = (await startPrefetch(async () => (await this.search(session, listing.pageQuery(page + 1), listing.what)).page)).pending;
+        const servedBefore = served + count;
+        current = (await startPrefetch(async () => read((await this.search(session, listing.pageQuery(page + 1), listing.what)).page, servedBefore))).pending;
       } else {
         await listing.prefetchNext?.();
       }
-      const mapped: MdmPage = mapEntries(results, served, listing.map, `the Jamf Pro ${listing.what}`);
       // A total that the listing has already outrun says nothing; the bar then shows devices read.
-      if (announced !== null && announced >= served + results.length && announced <= MAX_PLAUSIBLE_TOTAL) mapped.announcedTotal = before + announced;
+      if (announced !== null && announced >= served + count && announced <= MAX_PLAUSIBLE_TOTAL) mapped.announcedTotal = before + announced;
       yield mapped;
-      served += results.length;
+      served += count;
       if (last) break;
     }
     const warning = totalWarning(listing.what, listing.announced, served);
