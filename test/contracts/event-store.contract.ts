@@ -135,6 +135,25 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreH
       expect(again.isEnd).to.equal(true);
     });
 
+    it('reads two categories together in position order, a page at a time, leaving other categories out', async () => {
+      const other = `${category}x`;
+      const unchosen = `${category}y`;
+      const appends: Array<[string, number]> = [[stream('k0'), 0], [`${other}-k1`, 1], [`${unchosen}-k2`, 99], [stream('k3'), 3], [`${other}-k4`, 4], [`${other}-k5`, 5], [stream('k6'), 6]];
+      for (const [name, n] of appends) await harness.store.append(name, [event(n)], 'no_stream');
+      const seen: number[] = [];
+      let after = 0;
+      let page: ReadAllPage;
+      let pages = 0;
+      do {
+        page = await harness.store.readAll({ after, maxCount: 2, categories: [category, other] });
+        expect(page.events.length).to.be.at.most(2);
+        seen.push(...page.events.map((e) => (e.data as { n: number }).n));
+        after = page.lastPosition;
+        pages += 1;
+      } while (!page.isEnd && pages < 20);
+      expect(seen).to.deep.equal([0, 1, 3, 4, 5, 6]);
+    });
+
     it('delivers past and new events to a subscriber, and stops when closed', async () => {
       await harness.store.append(stream('h'), [event(1)], 'no_stream');
       const received: number[] = [];

@@ -83,9 +83,8 @@ export class SqliteEventStore implements EventStore {
          ON CONFLICT (stream, revision) DO NOTHING`,
       ),
       readAll: db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
-      readAllIn: db.prepare<[number, string, number], EventRow>(
-        'SELECT * FROM events WHERE position > ? AND category IN (SELECT value FROM json_each(?)) ORDER BY position LIMIT ?',
-      ),
+      // One category's events in position order, straight from its index: no sort, and the read stops at the limit.
+      readAllOf: db.prepare<[string, number, number], EventRow>('SELECT * FROM events WHERE category = ? AND position > ? ORDER BY position LIMIT ?'),
       head: db.prepare<[], { head: number | null }>('SELECT MAX(position) AS head FROM events'),
     };
   }
@@ -191,13 +190,26 @@ export class SqliteEventStore implements EventStore {
     return { stream, ok: true, nextRevision: revision, position };
   }
 
+  /**
+   * The first `maxCount` events after `after` in any of the categories: each category's first
+   * `maxCount`, merged by position. One query with `category IN (...)` sorted every matching row of the
+   * categories from `after` to the end of the log for each page it answered.
+   */
+  private inCategories(after: number, categories: readonly string[], maxCount: number): EventRow[] {
+    const [only, ...others] = [...new Set(categories)];
+    if (only === undefined) return [];
+    if (others.length === 0) return this.statements.readAllOf.all(only, after, maxCount);
+    return [only, ...others]
+      .flatMap((category) => this.statements.readAllOf.all(category, after, maxCount))
+      .sort((a, b) => a.position - b.position)
+      .slice(0, maxCount);
+  }
+
   async readAll({ after, maxCount, categories }: ReadAllOptions): Promise<ReadAllPage> {
     const recent = this.fromRecent({ after, maxCount, ...(categories ? { categories } : {}) });
     if (recent) return recent;
     return this.db.transaction(() => {
-      const rows = categories
-        ? this.statements.readAllIn.all(after, JSON.stringify(categories), maxCount)
-        : this.statements.readAll.all(after, maxCount);
+      const rows = categories ? this.inCategories(after, categories, maxCount) : this.statements.readAll.all(after, maxCount);
       const events = rows.map(toRecorded);
       if (rows.length === maxCount) return { events, lastPosition: rows.at(-1)!.position, isEnd: false };
       const head = this.statements.head.get()?.head ?? 0;
