@@ -69,6 +69,10 @@ try {
   } finally {
     await closeContainer(second);
   }
+  // A figure for fewer devices than the fleet would measure a failure, not the import.
+  for (const { value } of [run, warm]) {
+    if (value.counts.created !== size) throw new Error(`the import created ${value.counts.created} of ${size} devices: ${JSON.stringify(value.counts)}`);
+  }
   process.stdout.write(JSON.stringify({
     source, size, pageLatencyMs, importMs: Math.round(run.ms), plainFetchMs: Math.round(plainMs), ratio: Number((run.ms / plainMs).toFixed(2)),
     devicesPerSecond: Math.round(size / (run.ms / 1000)), counts: run.value.counts,
