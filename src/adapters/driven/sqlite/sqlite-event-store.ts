@@ -196,10 +196,9 @@ export class SqliteEventStore implements EventStore {
    * categories from `after` to the end of the log for each page it answered.
    */
   private inCategories(after: number, categories: readonly string[], maxCount: number): EventRow[] {
-    const [only, ...others] = [...new Set(categories)];
-    if (only === undefined) return [];
-    if (others.length === 0) return this.statements.readAllOf.all(only, after, maxCount);
-    return [only, ...others]
+    const wanted = [...new Set(categories)];
+    if (wanted.length === 1) return this.statements.readAllOf.all(wanted[0]!, after, maxCount);
+    return wanted
       .flatMap((category) => this.statements.readAllOf.all(category, after, maxCount))
       .sort((a, b) => a.position - b.position)
       .slice(0, maxCount);
