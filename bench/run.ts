@@ -151,8 +151,8 @@ if (values.json) {
     console.log('  "import" is the first import in a fresh process; "warm" the same first import into a second, empty store');
     console.log('  in that process (the code compiled and the Microsoft libraries loaded, as in a server that has imported before).');
     console.log('  targets: at 20000 with 0 ms, ratio ≤ 3 (Intune) and ≤ 2 (Jamf). With 0 ms the emulator answers from memory,');
-    console.log('  so the ratio is the import\'s own');
-    console.log(`  CPU cost; ${latency} ms per page is an assumed service answer time, under which prefetching hides that cost.\n`);
+    console.log(`  so the ratio is the import's own CPU cost; ${latency} ms per page is an assumed service answer time,`);
+    console.log('  under which prefetching hides that cost.\n');
   }
   if (productionModel.length) {
     console.log('Production stores, modelled: EventStoreDB and MongoDB adapters over counting clients, a fixed time per round trip');
