@@ -4,6 +4,9 @@ import { dirname } from 'node:path';
 
 export type SqliteDatabase = Database.Database;
 
+/** Bytes per page of a store file made new. */
+export const PAGE_SIZE = 8192;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
   position    INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -42,6 +45,10 @@ export function writeTransaction<T>(db: SqliteDatabase, work: () => T): T {
 export function openDatabase(file: string): SqliteDatabase {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
+  // A register row is about 1.1 KB: a 4 KB page holds three and leaves a fifth of itself empty, an 8 KB
+  // page holds seven and leaves 7 %. A first import then writes 7 % fewer bytes in half as many pages.
+  // A file that exists keeps the size it was made with (WAL mode cannot change it).
+  db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   // Another process (the CLI beside the server) may hold the write lock for a moment.
