@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, PAGE_SIZE } from '../../../src/adapters/driven/sqlite/database.js';
+import { openDatabase, STORE_PAGE_BYTES } from '../../../src/adapters/driven/sqlite/database.js';
 import { SqliteEventStore } from '../../../src/adapters/driven/sqlite/sqlite-event-store.js';
 import { hardwareStream } from '../../../src/application/streams.js';
 import { imported, macbook } from '../../support/mothers.js';
@@ -17,7 +17,7 @@ describe('The embedded store file’s page size', () => {
 
   it('is 8 KB for a file made new', () => {
     const db = openDatabase(join(dir, 'new.sqlite'));
-    expect(db.pragma('page_size', { simple: true })).to.equal(PAGE_SIZE).and.to.equal(8192);
+    expect(db.pragma('page_size', { simple: true })).to.equal(STORE_PAGE_BYTES).and.to.equal(8192);
     db.close();
   });
 
@@ -27,6 +27,7 @@ describe('The embedded store file’s page size', () => {
     const made = new Database(file);
     made.pragma('page_size = 4096');
     made.pragma('journal_mode = WAL');
+    made.exec('CREATE TABLE older_table (x)');
     made.close();
     const first = openDatabase(file);
     await new SqliteEventStore(first).append(hardwareStream('C02XK1JHJGH5'), [imported(macbook())], 'no_stream');

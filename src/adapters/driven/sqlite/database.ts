@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 export type SqliteDatabase = Database.Database;
 
 /** Bytes per page of a store file made new. */
-export const PAGE_SIZE = 8192;
+export const STORE_PAGE_BYTES = 8192;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -48,7 +48,7 @@ export function openDatabase(file: string): SqliteDatabase {
   // A register row is about 1.1 KB: a 4 KB page holds three and leaves a fifth of itself empty, an 8 KB
   // page holds seven and leaves 7 %. A first import then writes 7 % fewer bytes in half as many pages.
   // A file that exists keeps the size it was made with (WAL mode cannot change it).
-  db.pragma(`page_size = ${PAGE_SIZE}`);
+  db.pragma(`page_size = ${STORE_PAGE_BYTES}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   // Another process (the CLI beside the server) may hold the write lock for a moment.
