@@ -67,8 +67,12 @@ export interface Subscription {
 export interface EventStore {
   /** The stream's events in order; [] when the stream does not exist. */
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
-  /** Several streams at once, for deciding a page of devices: each event's revision, type and data. */
-  readStreams(streams: readonly string[]): Promise<Map<string, StreamEvent[]>>;
+  /**
+   * Several streams at once, for deciding a page of devices: each event's revision, type and data. A
+   * stream named in `after` is read from the revision after the one given (the revision of its snapshot).
+   * A stream with nothing to read is left out.
+   */
+  readStreams(streams: readonly string[], after?: ReadonlyMap<string, number>): Promise<Map<string, StreamEvent[]>>;
   /** Appends to one stream; throws StreamConflict when the stream is not at the expected revision. */
   append(stream: string, events: EventData[], expectedRevision: ExpectedRevision): Promise<{ nextRevision: number; position: number }>;
   /**

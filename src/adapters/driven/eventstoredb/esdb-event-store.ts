@@ -98,8 +98,11 @@ export class EsdbEventStore implements EventStore {
     return events;
   }
 
-  async readStreams(streams: readonly string[]): Promise<Map<string, RecordedEvent[]>> {
-    const read = await inBatches(streams, STREAMS_IN_FLIGHT, async (stream) => [stream, await this.readStream(stream)] as const);
+  async readStreams(streams: readonly string[], after?: ReadonlyMap<string, number>): Promise<Map<string, RecordedEvent[]>> {
+    const read = await inBatches(streams, STREAMS_IN_FLIGHT, async (stream) => {
+      const snapshot = after?.get(stream);
+      return [stream, await this.readStream(stream, snapshot === undefined ? {} : { fromRevision: snapshot + 1 })] as const;
+    });
     return new Map(read.filter(([, events]) => events.length > 0));
   }
 

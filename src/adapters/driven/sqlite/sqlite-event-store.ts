@@ -72,6 +72,12 @@ export class SqliteEventStore implements EventStore {
       readStreams: db
         .prepare<[string], [string, number, string, string]>('SELECT stream, revision, type, data FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision')
         .raw(),
+      // Each stream from its own revision on: one range of the (stream, revision) index per stream.
+      readStreamsAfter: db
+        .prepare<[string], [string, number, string, string]>(
+          'SELECT e.stream, e.revision, e.type, e.data FROM json_each(?) AS j JOIN events AS e ON e.stream = j.key AND e.revision > j.value',
+        )
+        .raw(),
       // The (stream, revision) unique index answers this with one seek.
       revision: db.prepare<[string], { revision: number | null }>('SELECT MAX(revision) AS revision FROM events WHERE stream = ?'),
       insert: db.prepare(
@@ -99,7 +105,8 @@ export class SqliteEventStore implements EventStore {
     return this.readStreamStatements.get(sql)!.all(...params).map(toRecorded);
   }
 
-  async readStreams(streams: readonly string[]): Promise<Map<string, StreamEvent[]>> {
+  async readStreams(streams: readonly string[], after?: ReadonlyMap<string, number>): Promise<Map<string, StreamEvent[]>> {
+    if (after && after.size > 0) return this.readStreamsAfter(streams, after);
     const result = new Map<string, StreamEvent[]>();
     let current: StreamEvent[] = [];
     let currentStream = '';
@@ -111,6 +118,20 @@ export class SqliteEventStore implements EventStore {
       }
       current.push({ revision, type, data: JSON.parse(data) });
     }
+    return result;
+  }
+
+  private readStreamsAfter(streams: readonly string[], after: ReadonlyMap<string, number>): Map<string, StreamEvent[]> {
+    const from: Record<string, number> = {};
+    for (const stream of streams) from[stream] = after.get(stream) ?? -1;
+    const result = new Map<string, StreamEvent[]>();
+    for (const [stream, revision, type, data] of this.statements.readStreamsAfter.all(JSON.stringify(from))) {
+      const events = result.get(stream) ?? [];
+      if (events.length === 0) result.set(stream, events);
+      events.push({ revision, type, data: JSON.parse(data) });
+    }
+    // The join walks each stream's index range in revision order; the contract does not rest on it.
+    for (const events of result.values()) events.sort((a, b) => a.revision - b.revision);
     return result;
   }
 
