@@ -6,6 +6,8 @@ import { fakeMongoDb } from '../../bench/modelled-stores/fake-mongodb.js';
 import { RoundTripMeter } from '../../bench/modelled-stores/round-trips.js';
 import { eventStoreContract } from '../contracts/event-store.contract.js';
 import { readModelContract } from '../contracts/read-models.contract.js';
+import { MongoStreamSnapshots } from '../../src/adapters/driven/mongodb/mongo-stream-snapshots.js';
+import { streamSnapshotsContract } from '../contracts/stream-snapshots.contract.js';
 
 // The benchmark's model of the production stores is only worth its figures if the adapters behave
 // on its fakes as on the real servers: the same contracts, with no round-trip time.
@@ -19,3 +21,8 @@ readModelContract('bench model of MongoDB', async () => {
   await models.ensureIndexes();
   return { store: models, register: models, auditLog: models, known: models, close: async () => undefined };
 });
+
+streamSnapshotsContract('bench model of MongoDB', async () => ({
+  snapshots: new MongoStreamSnapshots(fakeMongoDb(new RoundTripMeter(0)).db('contract')),
+  close: async () => undefined,
+}));

@@ -7,6 +7,8 @@ import { SqliteEventStore } from '../../../src/adapters/driven/sqlite/sqlite-eve
 import { SqliteReadModels } from '../../../src/adapters/driven/sqlite/sqlite-read-models.js';
 import { eventStoreContract } from '../../contracts/event-store.contract.js';
 import { readModelContract } from '../../contracts/read-models.contract.js';
+import { SqliteStreamSnapshots } from '../../../src/adapters/driven/sqlite/sqlite-stream-snapshots.js';
+import { streamSnapshotsContract } from '../../contracts/stream-snapshots.contract.js';
 
 eventStoreContract('embedded SQLite', async () => {
   const db = openDatabase(':memory:');
@@ -22,4 +24,9 @@ readModelContract('embedded SQLite', async () => {
 connectorSettingsContract('embedded SQLite', async () => {
   const db = openDatabase(':memory:');
   return { store: new SqliteConnectorSettings(db, new AesGcmSecretBox(randomBytes(32))), close: async () => void db.close() };
+});
+
+streamSnapshotsContract('embedded SQLite', async () => {
+  const db = openDatabase(':memory:');
+  return { snapshots: new SqliteStreamSnapshots(db), close: async () => void db.close() };
 });

@@ -15,6 +15,15 @@ const DUPLICATE_KEY = 11000;
 
 type Stored<Doc> = Doc & { _id: string };
 
+/**
+ * For a bulk of upserts guarded by a version: a newer version already stored makes the guarded upsert
+ * collide on _id, which is the guard working. Any other failure is thrown.
+ */
+export function keptNewer(error: unknown): void {
+  const writeErrors = (error as { writeErrors?: Array<{ code: number }> }).writeErrors ?? [];
+  if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
+}
+
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -78,9 +87,7 @@ class MongoProjectionStore<Doc extends object> implements ProjectionStore<Doc> {
           { ordered: false },
         );
       } catch (error) {
-        // A newer version already stored makes the guarded upsert collide on _id: that is the guard working.
-        const writeErrors = (error as { writeErrors?: Array<{ code: number }> }).writeErrors ?? [];
-        if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== DUPLICATE_KEY)) throw error;
+        keptNewer(error);
       }
     }
     await this.db.collection<{ _id: string; position: number }>(CHECKPOINTS).updateOne({ _id: this.checkpointName }, { $set: { position: checkpoint } }, { upsert: true });
