@@ -5,6 +5,7 @@ export const TOKENS = {
   ReadModelStore: Symbol('ReadModelStore'),
   HardwareRegisterQueries: Symbol('HardwareRegisterQueries'),
   KnownHardware: Symbol('KnownHardware'),
+  StreamSnapshots: Symbol('StreamSnapshots'),
   AuditLogQueries: Symbol('AuditLogQueries'),
   UserDirectory: Symbol('UserDirectory'),
   AssetTagSequence: Symbol('AssetTagSequence'),

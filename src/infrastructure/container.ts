@@ -27,6 +27,7 @@ import type { WorkspaceSettings } from '../application/ports/workspace-settings.
 import type { Config } from './config.js';
 import { bindEmbeddedStore } from './embedded-store.js';
 import type { KnownHardware } from '../application/ports/known-hardware.js';
+import type { StreamSnapshots } from '../application/ports/stream-snapshots.js';
 import { bindProductionStores, type ProductionClients } from './production-stores.js';
 import { buildConnectors } from './connectors.js';
 import { secretBoxFor } from './secrets-key.js';
@@ -109,6 +110,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     users: ctx.get<UserDirectory>(TOKENS.UserDirectory),
     register: ctx.get<HardwareRegisterQueries>(TOKENS.HardwareRegisterQueries),
     known: ctx.get<KnownHardware | null>(TOKENS.KnownHardware),
+    snapshots: ctx.get<StreamSnapshots>(TOKENS.StreamSnapshots),
     leaseMs: config.runLeaseMs,
     owner: ctx.get<RunOwner>(TOKENS.RunOwner),
     shutdown: ctx.get<AbortController>(TOKENS.Shutdown).signal,

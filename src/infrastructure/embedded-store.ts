@@ -6,6 +6,7 @@ import { SqliteEventStore } from '../adapters/driven/sqlite/sqlite-event-store.j
 import { SqliteReadModels } from '../adapters/driven/sqlite/sqlite-read-models.js';
 import { SqliteUserDirectory } from '../adapters/driven/sqlite/sqlite-user-directory.js';
 import { SqliteConnectorSettings } from '../adapters/driven/sqlite/sqlite-connector-settings.js';
+import { SqliteStreamSnapshots } from '../adapters/driven/sqlite/sqlite-stream-snapshots.js';
 import type { SecretBox } from '../application/ports/secret-box.js';
 import type { ComponentHealth, StoreHealth } from '../application/ports/store-health.js';
 import type { EventStore } from '../application/ports/event-store.js';
@@ -41,6 +42,7 @@ export function bindEmbeddedStore(container: Container, config: Config, secrets:
   // One statement reads a page's streams, present or not, so the read side's hints save nothing here;
   // measured at 50,000 devices, writing fingerprints cost a fifth of the first run's speed, for no re-run gain.
   container.bind(TOKENS.KnownHardware).toConstantValue(null);
+  container.bind(TOKENS.StreamSnapshots).toConstantValue(guardStore(new SqliteStreamSnapshots(db)));
   container.bind(TOKENS.AuditLogQueries).toConstantValue(readModels);
   container.bind(TOKENS.UserDirectory).toConstantValue(guardStore(new SqliteUserDirectory(db)));
   container.bind(TOKENS.AssetTagSequence).toConstantValue(guardStore(new SqliteAssetTagSequence(db)));

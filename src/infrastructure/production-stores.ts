@@ -8,6 +8,7 @@ import type { AssetTagSequence } from '../application/ports/asset-tag-sequence.j
 import type { ReadModelStore } from '../application/ports/read-models.js';
 import type { SecretBox } from '../application/ports/secret-box.js';
 import type { StoreHealth } from '../application/ports/store-health.js';
+import type { StreamSnapshots } from '../application/ports/stream-snapshots.js';
 import type { UserDirectory } from '../application/ports/user-directory.js';
 import { TOKENS } from '../application/tokens.js';
 import type { Config } from './config.js';
@@ -25,6 +26,7 @@ interface ProductionStores {
   users: UserDirectory;
   tags: AssetTagSequence;
   settings: ConnectorSettingsStore;
+  snapshots: StreamSnapshots;
   health: StoreHealth;
   runner: ProjectionRunner;
 }
@@ -46,10 +48,11 @@ async function driverClients(config: Config): Promise<ProductionClients> {
 
 /** Connects to EventStoreDB and MongoDB. */
 async function connect(config: Config, secrets: SecretBox, closers: Array<() => Promise<void> | void>, clients: (config: Config) => Promise<ProductionClients>): Promise<ProductionStores> {
-  const [{ EsdbEventStore }, { MongoReadModels }, mongoSupport] = await Promise.all([
+  const [{ EsdbEventStore }, { MongoReadModels }, mongoSupport, { MongoStreamSnapshots }] = await Promise.all([
     import('../adapters/driven/eventstoredb/esdb-event-store.js'),
     import('../adapters/driven/mongodb/mongo-read-models.js'),
     import('../adapters/driven/mongodb/mongo-support.js'),
+    import('../adapters/driven/mongodb/mongo-stream-snapshots.js'),
   ]);
   const { esdb, mongo } = await clients(config);
   closers.push(() => mongo.close(), () => esdb.dispose());
@@ -72,6 +75,7 @@ async function connect(config: Config, secrets: SecretBox, closers: Array<() => 
     users: new mongoSupport.MongoUserDirectory(db, config.mongodbUsersCollection),
     tags: new mongoSupport.MongoAssetTagSequence(db),
     settings: new mongoSupport.MongoConnectorSettings(db, secrets),
+    snapshots: new MongoStreamSnapshots(db),
     runner,
     health: {
       check: async () => {
@@ -102,6 +106,7 @@ export function bindProductionStores(container: Container, config: Config, secre
   // Each stream read is a round trip: one register query spares those of devices not yet in it.
   container.bind(TOKENS.KnownHardware).toDynamicValue(() => ready().readModels);
   container.bind(TOKENS.AuditLogQueries).toDynamicValue(() => ready().readModels);
+  container.bind(TOKENS.StreamSnapshots).toDynamicValue(() => ready().snapshots);
   container.bind(TOKENS.UserDirectory).toDynamicValue(() => ready().users);
   container.bind(TOKENS.AssetTagSequence).toDynamicValue(() => ready().tags);
   container.bind(TOKENS.ConnectorSettings).toDynamicValue(() => ready().settings);

@@ -11,6 +11,7 @@ import type { RunOwner } from '../ports/run-owner.js';
 import type { ImportMetrics } from '../ports/import-metrics.js';
 import type { Projections } from '../ports/projections.js';
 import type { KnownHardware } from '../ports/known-hardware.js';
+import type { StreamSnapshots } from '../ports/stream-snapshots.js';
 import type { HardwareRegisterQueries } from '../ports/read-models.js';
 import type { UserDirectory } from '../ports/user-directory.js';
 import type { WorkspaceSettings } from '../ports/workspace-settings.js';
@@ -64,6 +65,8 @@ export interface ImportFromMdmDeps {
   metrics?: ImportMetrics;
   /** Spares stream reads for devices the register does not hold (production stores); every stream is read without it. */
   known?: KnownHardware | null;
+  /** Keeps the states of long streams, so that a device's whole history is not read at every run. */
+  snapshots?: StreamSnapshots | null;
 }
 
 /** Keeps a bounded sample of skipped and failed devices for the banner; the run stream keeps them all. */
@@ -86,8 +89,8 @@ export class ImportFromMdm {
   private readonly missing: MissingDevices;
 
   constructor(private readonly deps: ImportFromMdmDeps) {
-    this.pages = new PageImporter(deps.store, deps.users, deps.tags, deps.ids, deps.known);
-    this.missing = new MissingDevices(deps.store, deps.register);
+    this.pages = new PageImporter(deps.store, deps.users, deps.tags, deps.ids, deps.known, deps.snapshots);
+    this.missing = new MissingDevices(deps.store, deps.register, deps.snapshots);
   }
 
   async execute(command: ImportFromMdmCommand, observer: ImportObserver = {}): Promise<ImportResult> {

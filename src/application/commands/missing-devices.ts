@@ -3,6 +3,7 @@ import { sourceDisplayName, type MdmSourceName } from '../../domain/hardware/mdm
 import type { MissingDevice } from '../../domain/import-run/outcome.js';
 import { HardwareRepository, taggedWithRun } from '../hardware-repository.js';
 import type { EventStore, StreamAppend } from '../ports/event-store.js';
+import type { StreamSnapshots } from '../ports/stream-snapshots.js';
 import type { HardwareRegisterQueries } from '../ports/read-models.js';
 import { hardwareStream } from '../streams.js';
 
@@ -43,8 +44,9 @@ export class MissingDevices {
   constructor(
     private readonly store: EventStore,
     private readonly register: HardwareRegisterQueries,
+    snapshots: StreamSnapshots | null = null,
   ) {
-    this.hardware = new HardwareRepository(store);
+    this.hardware = new HardwareRepository(store, snapshots);
   }
 
   async mark(sweep: MissingSweep): Promise<MissingDevice[]> {
@@ -59,7 +61,7 @@ export class MissingDevices {
     const metadata = { importRunId: sweep.runId };
     let pending = serials;
     for (let attempt = 0; pending.length > 0 && attempt <= MAX_CONFLICT_RETRIES; attempt += 1) {
-      const loaded = await this.hardware.loadMany(pending);
+      const loaded = await this.hardware.loadMany(pending, undefined, { keepSnapshots: !sweep.dryRun });
       const appends: StreamAppend[] = [];
       const found = new Map<string, MissingDevice>();
       for (const { serial, state, expectedRevision } of loaded.values()) {

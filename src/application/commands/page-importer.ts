@@ -20,6 +20,7 @@ import type { DecisionFingerprint, KnownHardware, KnownRecord } from '../ports/k
 import { DEFAULT_PRECEDENCE, type SourcePrecedence } from '../../domain/hardware/source-precedence.js';
 import { settledFingerprints, unchangedByFingerprint, type ReadSide } from './decision-fingerprints.js';
 import type { MdmPage, RejectedEntry } from '../ports/mdm-source.js';
+import type { StreamSnapshots } from '../ports/stream-snapshots.js';
 import type { UserDirectory } from '../ports/user-directory.js';
 import { hardwareStream } from '../streams.js';
 import { giveTurn } from '../event-loop.js';
@@ -104,8 +105,9 @@ export class PageImporter {
     private readonly ids: IdGenerator,
     /** The read side's hints, on stores where each stream read is a round trip; null reads every stream. */
     private readonly known: KnownHardware | null = null,
+    snapshots: StreamSnapshots | null = null,
   ) {
-    this.hardware = new HardwareRepository(store);
+    this.hardware = new HardwareRepository(store, snapshots);
   }
 
   /** Every device of the page, then each entry the MDM sent that was not one (in the page's order of outcomes). */
@@ -176,7 +178,7 @@ export class PageImporter {
     }
     const toDecide = unchanged.size > 0 ? candidates.filter((c) => !unchanged.has(c)) : candidates;
     const serials = [...new Set(toDecide.map((c) => c.serial))];
-    const loaded = await this.hardware.loadMany(serials, readSide ? new Set(readSide.known.keys()) : undefined);
+    const loaded = await this.hardware.loadMany(serials, readSide ? new Set(readSide.known.keys()) : undefined, { keepSnapshots: !context.dryRun });
     const unseen = serials.filter((s) => !loaded.get(s)!.state.exists).length;
     let nextTag = unseen > 0 && !context.dryRun ? await this.tags.reserve(unseen) : 0;
     const newTag = () => (context.dryRun ? TAG_ON_IMPORT : formatAssetTag(context.convention, nextTag++));

@@ -83,8 +83,8 @@ export class PreviewImport {
   private readonly missing: MissingDevices;
 
   constructor(private readonly deps: ImportFromMdmDeps) {
-    this.pages = new PageImporter(deps.store, deps.users, deps.tags, deps.ids);
-    this.missing = new MissingDevices(deps.store, deps.register);
+    this.pages = new PageImporter(deps.store, deps.users, deps.tags, deps.ids, null, deps.snapshots);
+    this.missing = new MissingDevices(deps.store, deps.register, deps.snapshots);
   }
 
   async execute(command: ImportFromMdmCommand): Promise<PreviewResult> {
