@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
  *
  * Embedded store (in-process synthetic source), at 10k/50k/100k/200k devices (`--sizes`): first run,
  * unchanged re-run, peak RSS, rebuild, and the store's floor (the same rows written by a bare loop).
+ * Devices with a history (20k, 12 changes each): the unchanged re-run with stream snapshots and without.
  * Connectors (emulators in a child process): import wall time / plain fetch of the same pages ≤ 1.5,
  * reported with no added latency (pure overhead) and with an assumed per-page answer time.
  * Production stores, modelled: the EventStoreDB and MongoDB adapters over counting clients that wait
@@ -105,6 +106,20 @@ const connectors = values.only && values.only !== 'connectors' ? [] : (['intune'
   ),
 );
 
+interface HistorySample { shortHistory: number; longHistory: number; lastChangeRun: number }
+/** An unchanged re-run once every device has a long history, with the streams' snapshots and without. */
+const history = values.only && values.only !== 'history' ? [] : [true, false].map((snapshots) => {
+  const s = samples<HistorySample>('history-rerun.worker.js', ['--size', '20000', '--changes', '12', ...(snapshots ? [] : ['--no-snapshots'])]);
+  return {
+    size: 20000,
+    changes: 12,
+    snapshots,
+    unchangedRerunOneEvent: Math.round(median(s.map((x) => x.shortHistory))),
+    unchangedRerunThirteenEvents: Math.round(median(s.map((x) => x.longHistory))),
+    twelfthChangeRun: Math.round(median(s.map((x) => x.lastChangeRun))),
+  };
+});
+
 interface ModelRun { ms: number; perPage: { eventStoreDb: number; mongoDb: number }; total: { eventStoreDb: { roundTrips: number; maxInFlight: number; byCall: Record<string, number> }; mongoDb: { roundTrips: number; maxInFlight: number; byCall: Record<string, number> } } }
 interface ModelSample { first: ModelRun; rerun: ModelRun }
 const modelSizes = values['model-sizes']!.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
@@ -122,7 +137,7 @@ const productionModel = values.only && values.only !== 'production' ? [] : model
   }),
 );
 
-const report = { machine: { node: process.version, cpus: cpus().length }, repeat, embedded, linearity, queries, connectors, productionModel };
+const report = { machine: { node: process.version, cpus: cpus().length }, repeat, embedded, linearity, history, queries, connectors, productionModel };
 if (values.json) {
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 } else {
@@ -136,6 +151,14 @@ if (values.json) {
     }
     if (linearity) console.log(`  cost per device at ${linearity.to} ÷ at ${linearity.from}: first run ${linearity.firstRun.toFixed(2)}, re-run ${linearity.unchangedRerun.toFixed(2)} (1.00 is linear)`);
     console.log('  targets (scale issue): at 200000 first ≥ 15000, re-run ≥ 40000, RSS ≤ 250 MB, per-device cost within 1.25× of 10000; rebuild of 100000 ≤ 5 s\n');
+  }
+  if (history.length) {
+    console.log('Devices with a history: 20000 devices, each reporting a new OS version at 12 runs (in-process source, fresh store per run)');
+    console.log('  snapshots   unchanged re-run, 1 event each (dev/s)   12th change run (dev/s)   unchanged re-run, 13 events each (dev/s)');
+    for (const r of history) {
+      console.log(`  ${(r.snapshots ? 'kept' : 'none').padEnd(9)}   ${String(r.unchangedRerunOneEvent).padStart(38)}   ${String(r.twelfthChangeRun).padStart(23)}   ${String(r.unchangedRerunThirteenEvents).padStart(40)}`);
+    }
+    console.log('  "none" reads every stream from its start, as before snapshots were kept.\n');
   }
   if (queries) {
     console.log(`Register queries through HTTP at ${queries.size} records (200 requests each; medians of ${repeat} runs)`);
