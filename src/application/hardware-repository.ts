@@ -61,6 +61,7 @@ export class HardwareRepository {
     const after = new Map<string, number>();
     for (const [stream, { revision }] of snapshots) after.set(stream, revision);
     const streams = read.length > 0 ? await this.store.readStreams(read, after) : new Map<string, StreamEvent[]>();
+    await this.dropUnbacked(snapshots, streams, keepSnapshots);
     const loaded = new Map<string, LoadedHardware>();
     const due: StreamSnapshot[] = [];
     for (const serial of serials) {
@@ -74,6 +75,18 @@ export class HardwareRepository {
     }
     if (this.snapshots && keepSnapshots && due.length > 0) await this.snapshots.save(due, HARDWARE_SNAPSHOT_VERSION);
     return loaded;
+  }
+
+  /**
+   * A snapshot beyond the end of its stream is of a history the store no longer holds (an event store
+   * restored from an older backup): those devices are read from the start, and their snapshots dropped.
+   */
+  private async dropUnbacked(snapshots: Map<string, StreamSnapshot>, streams: Map<string, StreamEvent[]>, keepSnapshots: boolean): Promise<void> {
+    const unbacked = [...snapshots.keys()].filter((stream) => !streams.has(stream));
+    if (unbacked.length === 0) return;
+    for (const stream of unbacked) snapshots.delete(stream);
+    for (const [stream, events] of await this.store.readStreams(unbacked)) streams.set(stream, events);
+    if (keepSnapshots) await this.snapshots!.forget(unbacked);
   }
 
   async save(loaded: LoadedHardware, events: HardwareEvent[], metadata: Record<string, unknown> = {}): Promise<void> {

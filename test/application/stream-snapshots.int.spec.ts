@@ -97,6 +97,21 @@ describe('Stream snapshots: a device\'s history is not read from its start at ev
     expect(world.lastRead().after.size).to.equal(0);
   });
 
+  it('reads a device from its start when its snapshot is beyond the end of its stream (an event store restored from an older backup), and drops that snapshot', async () => {
+    const world = watched({ intune: () => [latitude()] });
+    app = world.app;
+    await app.import('intune');
+    const { state } = (await new HardwareRepository(app.store).loadMany(['7XK9QW3'])).get('7XK9QW3')!;
+    // What the lost history had made of the device: another OS build, five events on.
+    const lost = { ...state, identity: { ...(state as { identity: object }).identity, osVersion: '10.0.26100.2605' } };
+    await world.snapshots.save([{ stream: 'hardware-7XK9QW3', revision: 5, state: lost }], HARDWARE_SNAPSHOT_VERSION);
+
+    const rerun = await app.import('intune');
+    expect(rerun.counts).to.include({ unchanged: 1, updated: 0, errors: 0 });
+    expect((await app.store.readStream('hardware-7XK9QW3')).map((e) => e.type)).to.deep.equal(['HardwareImported']);
+    expect((await world.snapshots.load(['hardware-7XK9QW3'], HARDWARE_SNAPSHOT_VERSION)).size, 'dropped').to.equal(0);
+  });
+
   it('a preview keeps no snapshot', async () => {
     const world = await importedThenPatched();
     app = world.app;

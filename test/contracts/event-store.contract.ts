@@ -97,15 +97,19 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreH
       expect(read.has(stream('e3'))).to.equal(false);
     });
 
-    it('reads each stream named with a revision from the one after it, leaving out those with nothing after', async () => {
+    it('reads each stream named with a revision from the one after it; one that does not reach that revision is left out', async () => {
       await harness.store.append(stream('f1'), [event(1), event(2), event(3)], 'no_stream');
       await harness.store.append(stream('f2'), [event(4), event(5)], 'no_stream');
       await harness.store.append(stream('f3'), [event(6)], 'no_stream');
-      const read = await harness.store.readStreams([stream('f1'), stream('f2'), stream('f3'), stream('f4')], new Map([[stream('f1'), 0], [stream('f2'), 1]]));
+      await harness.store.append(stream('f5'), [event(7)], 'no_stream');
+      const after = new Map([[stream('f1'), 0], [stream('f2'), 1], [stream('f5'), 3], [stream('f6'), 0]]);
+      const read = await harness.store.readStreams([stream('f1'), stream('f2'), stream('f3'), stream('f4'), stream('f5'), stream('f6')], after);
       expect(read.get(stream('f1'))!.map((e) => [e.revision, e.data])).to.deep.equal([[1, { n: 2 }], [2, { n: 3 }]]);
-      expect(read.has(stream('f2'))).to.equal(false);
+      expect(read.get(stream('f2')), 'reaches revision 1 and has nothing after it').to.deep.equal([]);
       expect(read.get(stream('f3'))!.map((e) => e.revision)).to.deep.equal([0]);
-      expect(read.has(stream('f4'))).to.equal(false);
+      expect(read.has(stream('f4')), 'no such stream').to.equal(false);
+      expect(read.has(stream('f5')), 'ends at revision 0, before 3').to.equal(false);
+      expect(read.has(stream('f6')), 'no such stream, though named with a revision').to.equal(false);
     });
 
     it('appends to many streams, reporting a conflicting one without losing the others', async () => {

@@ -50,6 +50,15 @@ export function streamSnapshotsContract(name: string, open: () => Promise<Stream
       expect((await harness.snapshots.load([stream('a')], 1)).get(stream('a'))).to.deep.include({ revision: 8, state: state('15.3') });
     });
 
+    it('forgets the snapshots of the streams named, of any version, and only those', async () => {
+      await harness.snapshots.save([{ stream: stream('a'), revision: 7, state: state('15.2') }, { stream: stream('b'), revision: 2, state: state('17.0') }], 1);
+      await harness.snapshots.save([{ stream: stream('c'), revision: 4, state: state('16.0') }], 2);
+      await harness.snapshots.forget([stream('a'), stream('c'), stream('none')]);
+      expect([...(await harness.snapshots.load([stream('a'), stream('b')], 1)).keys()]).to.deep.equal([stream('b')]);
+      expect((await harness.snapshots.load([stream('c')], 2)).size).to.equal(0);
+      await harness.snapshots.forget([]);
+    });
+
     it('replaces a snapshot of another version, even at an earlier revision', async () => {
       await harness.snapshots.save([{ stream: stream('a'), revision: 7, state: state('15.2') }], 1);
       await harness.snapshots.save([{ stream: stream('a'), revision: 5, state: state('15.1') }], 2);

@@ -69,8 +69,9 @@ export interface EventStore {
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /**
    * Several streams at once, for deciding a page of devices: each event's revision, type and data. A
-   * stream named in `after` is read from the revision after the one given (the revision of its snapshot).
-   * A stream with nothing to read is left out.
+   * stream with no events is left out. A stream named in `after` (with the revision of its snapshot) is
+   * read from the revision after that one: it comes back with no events when it has none after it, and
+   * is left out when it does not reach that revision (the snapshot is not of this stream's history).
    */
   readStreams(streams: readonly string[], after?: ReadonlyMap<string, number>): Promise<Map<string, StreamEvent[]>>;
   /** Appends to one stream; throws StreamConflict when the stream is not at the expected revision. */

@@ -16,4 +16,6 @@ export interface StreamSnapshots {
   load(streams: readonly string[], version: number): Promise<Map<string, StreamSnapshot>>;
   /** Keeps each snapshot unless the stream already has a later one under the same version. */
   save(snapshots: readonly StreamSnapshot[], version: number): Promise<void>;
+  /** Drops the snapshots of these streams, whatever their version: found not to be of their stream's history. */
+  forget(streams: readonly string[]): Promise<void>;
 }

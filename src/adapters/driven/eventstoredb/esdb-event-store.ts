@@ -99,11 +99,17 @@ export class EsdbEventStore implements EventStore {
   }
 
   async readStreams(streams: readonly string[], after?: ReadonlyMap<string, number>): Promise<Map<string, RecordedEvent[]>> {
-    const read = await inBatches(streams, STREAMS_IN_FLIGHT, async (stream) => {
+    const read = await inBatches(streams, STREAMS_IN_FLIGHT, async (stream): Promise<readonly [string, RecordedEvent[] | null]> => {
       const snapshot = after?.get(stream);
-      return [stream, await this.readStream(stream, snapshot === undefined ? {} : { fromRevision: snapshot + 1 })] as const;
+      if (snapshot === undefined) {
+        const events = await this.readStream(stream);
+        return [stream, events.length > 0 ? events : null];
+      }
+      // From the snapshot's own revision: its event says the stream reaches that far.
+      const events = await this.readStream(stream, { fromRevision: snapshot });
+      return [stream, events[0]?.revision === snapshot ? events.slice(1) : null];
     });
-    return new Map(read.filter(([, events]) => events.length > 0));
+    return new Map(read.filter((entry): entry is readonly [string, RecordedEvent[]] => entry[1] !== null));
   }
 
   async append(stream: string, events: EventData[], expectedRevision: ExpectedRevision): Promise<{ nextRevision: number; position: number }> {

@@ -45,4 +45,9 @@ export class MongoStreamSnapshots implements StreamSnapshots {
       keptNewer(error);
     }
   }
+
+  async forget(streams: readonly string[]): Promise<void> {
+    if (streams.length === 0) return;
+    await this.db.collection<StoredSnapshot>(SNAPSHOTS).deleteMany({ _id: { $in: [...streams] } });
+  }
 }

@@ -72,10 +72,12 @@ export class SqliteEventStore implements EventStore {
       readStreams: db
         .prepare<[string], [string, number, string, string]>('SELECT stream, revision, type, data FROM events WHERE stream IN (SELECT value FROM json_each(?)) ORDER BY stream, revision')
         .raw(),
-      // Each stream from its own revision on: one range of the (stream, revision) index per stream.
+      // Each stream from its own revision on: one range of the (stream, revision) index per stream. The
+      // event at the given revision comes too, without its data: it says the stream reaches that far.
       readStreamsAfter: db
-        .prepare<[string], [string, number, string, string]>(
-          'SELECT e.stream, e.revision, e.type, e.data FROM json_each(?) AS j JOIN events AS e ON e.stream = j.key AND e.revision > j.value',
+        .prepare<[string], [string, number, string, string | null]>(
+          `SELECT e.stream, e.revision, e.type, CASE WHEN e.revision > j.value THEN e.data END
+           FROM json_each(?) AS j JOIN events AS e ON e.stream = j.key AND e.revision >= j.value`,
         )
         .raw(),
       // The (stream, revision) unique index answers this with one seek.
@@ -126,9 +128,9 @@ export class SqliteEventStore implements EventStore {
     for (const stream of streams) from[stream] = after.get(stream) ?? -1;
     const result = new Map<string, StreamEvent[]>();
     for (const [stream, revision, type, data] of this.statements.readStreamsAfter.all(JSON.stringify(from))) {
-      const events = result.get(stream) ?? [];
-      if (events.length === 0) result.set(stream, events);
-      events.push({ revision, type, data: JSON.parse(data) });
+      let events = result.get(stream);
+      if (!events) result.set(stream, (events = []));
+      if (data !== null) events.push({ revision, type, data: JSON.parse(data) });
     }
     // The join walks each stream's index range in revision order; the contract does not rest on it.
     for (const events of result.values()) events.sort((a, b) => a.revision - b.revision);

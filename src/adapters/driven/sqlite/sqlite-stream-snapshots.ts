@@ -11,6 +11,7 @@ export class SqliteStreamSnapshots implements StreamSnapshots {
     any: Database.Statement<[], number>;
     load: Database.Statement<[string, number], [string, number, string]>;
     save: Database.Statement<[string, number, number, string]>;
+    forget: Database.Statement<[string]>;
   };
 
   constructor(private readonly db: SqliteDatabase) {
@@ -25,6 +26,7 @@ export class SqliteStreamSnapshots implements StreamSnapshots {
          ON CONFLICT (stream) DO UPDATE SET version = excluded.version, revision = excluded.revision, state = excluded.state
          WHERE snapshots.version <> excluded.version OR snapshots.revision < excluded.revision`,
       ),
+      forget: db.prepare('DELETE FROM snapshots WHERE stream IN (SELECT value FROM json_each(?))'),
     };
   }
 
@@ -43,5 +45,10 @@ export class SqliteStreamSnapshots implements StreamSnapshots {
     writeTransaction(this.db, () => {
       for (const { stream, revision, state } of snapshots) this.statements.save.run(stream, version, revision, JSON.stringify(state));
     });
+  }
+
+  async forget(streams: readonly string[]): Promise<void> {
+    if (streams.length === 0) return;
+    writeTransaction(this.db, () => this.statements.forget.run(JSON.stringify(streams)));
   }
 }
