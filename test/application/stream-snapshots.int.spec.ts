@@ -54,7 +54,7 @@ describe('Stream snapshots: a device\'s history is not read from its start at ev
     expect((await app.register.bySerial('7XK9QW3'))!.osVersion).to.equal('10.0.22631.4751');
   });
 
-  it('decides from a snapshot exactly as from the whole stream, over a history of every kind of event', async () => {
+  it('decides from a snapshot exactly as from the whole stream, over a history of every kind of event an import or an edit writes', async () => {
     const jamf: MdmDevice[] = [macbook({ userEmail: 'dana@acme.example' })];
     const intune: MdmDevice[] = [];
     const world = watched({ jamf: () => jamf, intune: () => intune });
