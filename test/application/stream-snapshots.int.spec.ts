@@ -54,11 +54,14 @@ describe('Stream snapshots: a device\'s history is not read from its start at ev
     expect((await app.register.bySerial('7XK9QW3'))!.osVersion).to.equal('10.0.22631.4751');
   });
 
-  it('decides from a snapshot exactly as from the whole stream, over a history of every kind of event an import or an edit writes', async () => {
-    const jamf: MdmDevice[] = [macbook({ userEmail: 'dana@acme.example' })];
+  it('decides from a snapshot exactly as from the whole stream, over a history of every kind of hardware event', async () => {
+    // A second Mac, registered by hand before Jamf first lists it.
+    const handMac = () => macbook({ sourceDeviceId: '102', serialNumber: 'C02HANDREG01', userEmail: null, lastSyncedAt: '2026-11-28T08:00:00.000Z' });
+    const jamf: MdmDevice[] = [macbook({ userEmail: 'dana@acme.example' }), handMac()];
     const intune: MdmDevice[] = [];
     const world = watched({ jamf: () => jamf, intune: () => intune });
     app = world.app;
+    await app.edits.register({ serial: 'C02HANDREG01', name: 'Loaner 1', category: 'laptop' }, 'admin@acme.example');
     await app.import('jamf');
     await app.import('jamf');
     app.loadUsers([{ id: 'u-dana', email: 'dana@acme.example', displayName: 'Dana Ruiz', active: true }]);
@@ -69,19 +72,22 @@ describe('Stream snapshots: a device\'s history is not read from its start at ev
     await app.edits.edit(record.id, { cpu: 'M3 Pro', status: 'in_repair' }, 'admin@acme.example');
     jamf.length = 0;
     await app.import('jamf'); // missing from Jamf
-    jamf.push(macbook({ userEmail: 'dana@acme.example', osVersion: '15.2', lastSyncedAt: '2026-11-28T08:00:00.000Z' }));
+    jamf.push(macbook({ userEmail: 'dana@acme.example', osVersion: '15.2', lastSyncedAt: '2026-11-28T08:00:00.000Z' }), handMac());
     await app.import('jamf'); // seen again, newer OS
     expect(world.saved.length, 'snapshots were taken along the way').to.be.greaterThan(0);
-    const history = (await app.store.readStream('hardware-C02XK1JHJGH5')).map((e) => e.type);
-    expect(new Set(history)).to.deep.equal(new Set(['HardwareImported', 'HardwareAssigned', 'HardwareSourceLinked', 'HardwareDetailsEdited', 'HardwareMissingFromMdm', 'HardwareSeenAgainInMdm', 'HardwareIdentityUpdated']));
+    const serials = ['C02XK1JHJGH5', 'C02HANDREG01'];
+    const history = await Promise.all(serials.map(async (serial) => (await app.store.readStream(`hardware-${serial}`)).map((e) => e.type)));
+    expect(new Set(history.flat())).to.deep.equal(new Set([
+      'HardwareImported', 'HardwareRegistered', 'HardwareAssigned', 'HardwareSourceLinked', 'HardwareDetailsEdited', 'HardwareMissingFromMdm', 'HardwareSeenAgainInMdm', 'HardwareIdentityUpdated',
+    ]));
 
-    const fromSnapshot = await new HardwareRepository(app.store, world.snapshots).loadMany(['C02XK1JHJGH5'], undefined, { keepSnapshots: false });
-    expect(world.lastRead().after.size, 'this load started from a snapshot').to.equal(1);
-    const fromStart = await new HardwareRepository(app.store).loadMany(['C02XK1JHJGH5']);
-    expect(JSON.parse(JSON.stringify(fromSnapshot.get('C02XK1JHJGH5')))).to.deep.equal(JSON.parse(JSON.stringify(fromStart.get('C02XK1JHJGH5'))));
+    const fromSnapshot = await new HardwareRepository(app.store, world.snapshots).loadMany(serials, undefined, { keepSnapshots: false });
+    expect(world.lastRead().after.size, 'both loads started from a snapshot').to.equal(2);
+    const fromStart = await new HardwareRepository(app.store).loadMany(serials);
+    for (const serial of serials) expect(JSON.parse(JSON.stringify(fromSnapshot.get(serial))), serial).to.deep.equal(JSON.parse(JSON.stringify(fromStart.get(serial))));
 
     const rerun = await app.import('jamf');
-    expect(rerun.counts.unchanged).to.equal(1);
+    expect(rerun.counts.unchanged).to.equal(2);
     expect(await app.register.bySerial('C02XK1JHJGH5')).to.deep.include({ status: 'in_repair', cpu: 'M3 Pro', osVersion: '15.2' });
   });
 
