@@ -3,8 +3,9 @@ import type { StreamSnapshot, StreamSnapshots } from '../../../application/ports
 import { writeTransaction, type SqliteDatabase } from './database.js';
 
 /**
- * Snapshots in the store's file, one row per stream. A rowid table with a unique stream: a state is
- * about 1 KB, which would overflow the pages of a WITHOUT ROWID table (as the register's rows once did).
+ * Snapshots in the store's file, one row per stream. A rowid table with a unique stream, like the
+ * register: a WITHOUT ROWID table keeps each row in its key's b-tree, and a state (650 bytes and more,
+ * with a second source or an assignee) is near the size that overflows there on older 4 KB-page files.
  */
 export class SqliteStreamSnapshots implements StreamSnapshots {
   private readonly statements: {
