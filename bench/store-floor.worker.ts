@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { generateFleet } from '../src/adapters/driven/synthetic/fleet-generator.js';
 import { openDatabase, writeTransaction } from '../src/adapters/driven/sqlite/database.js';
 import { SqliteReadModels } from '../src/adapters/driven/sqlite/sqlite-read-models.js';
+import { WalCheckpointer } from '../src/adapters/driven/sqlite/wal-checkpointer.js';
 import { hardwareRegisterProjection } from '../src/application/projections/hardware-register.projection.js';
 import { decide } from '../src/domain/hardware/decide.js';
 import { uuidV7 } from '../src/infrastructure/system-clock.js';
@@ -20,7 +21,12 @@ import type { MdmDevice } from '../src/domain/hardware/mdm-device.js';
 const { values } = parseArgs({ options: { size: { type: 'string' } } });
 const size = Number(values.size);
 const dir = mkdtempSync(join(tmpdir(), 'ontrackio-floor-'));
-const db = openDatabase(join(dir, 'floor.sqlite'));
+const file = join(dir, 'floor.sqlite');
+const db = openDatabase(file);
+// The store as the import has it: its write-ahead log copied back on a thread of its own.
+const checkpointer = new WalCheckpointer(db, file, (detail) => {
+  throw new Error(detail);
+});
 new SqliteReadModels(db);
 const insertEvent = db.prepare('INSERT INTO events (event_id, stream, category, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
 const insertRow = db.prepare(
@@ -78,6 +84,7 @@ try {
   const ms = Number(ns) / 1e6;
   process.stdout.write(JSON.stringify({ size, written, ms: Math.round(ms), devicesPerSecond: Math.round(size / (ms / 1000)) }) + '\n');
 } finally {
+  await checkpointer.stop();
   db.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -7,11 +7,13 @@ import { SqliteReadModels } from '../adapters/driven/sqlite/sqlite-read-models.j
 import { SqliteUserDirectory } from '../adapters/driven/sqlite/sqlite-user-directory.js';
 import { SqliteConnectorSettings } from '../adapters/driven/sqlite/sqlite-connector-settings.js';
 import { SqliteStreamSnapshots } from '../adapters/driven/sqlite/sqlite-stream-snapshots.js';
+import { WalCheckpointer } from '../adapters/driven/sqlite/wal-checkpointer.js';
 import type { SecretBox } from '../application/ports/secret-box.js';
 import type { ComponentHealth, StoreHealth } from '../application/ports/store-health.js';
 import type { EventStore } from '../application/ports/event-store.js';
 import type { ReadModelStore } from '../application/ports/read-models.js';
 import type { Config } from './config.js';
+import type { Logger } from './logger.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { TOKENS } from '../application/tokens.js';
 
@@ -31,7 +33,14 @@ function writeProbe(db: SqliteDatabase, dataFile: string): ComponentHealth {
 /** The zero-setup default: event store, read models, users and sequences in one SQLite file. */
 export function bindEmbeddedStore(container: Container, config: Config, secrets: SecretBox): void {
   const db = openDatabase(config.dataFile);
-  container.get<Array<() => void>>(TOKENS.Closers).push(() => db.close());
+  const closers = container.get<Array<() => Promise<void> | void>>(TOKENS.Closers);
+  closers.push(() => {
+    db.close();
+  });
+  if (config.dataFile !== ':memory:') {
+    const checkpointer = new WalCheckpointer(db, config.dataFile, (detail) => container.get<Logger>(TOKENS.Logger).warn('embedded store', { detail }));
+    closers.push(() => checkpointer.stop());
+  }
   // Every adapter answers a full disk, a read-only file or a held lock as the port's DependencyUnavailable.
   const readModels = guardStore(new SqliteReadModels(db));
   const store = guardStore(new SqliteEventStore(db));
@@ -51,5 +60,5 @@ export function bindEmbeddedStore(container: Container, config: Config, secrets:
   container.bind(TOKENS.StartupCheck).toConstantValue(async () => undefined);
   const runner = new ProjectionRunner(store, readModels);
   container.bind(TOKENS.Projections).toConstantValue(runner);
-  container.get<Array<() => Promise<void>>>(TOKENS.Closers).push(() => runner.stop());
+  closers.push(() => runner.stop());
 }

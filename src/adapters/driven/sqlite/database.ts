@@ -38,7 +38,17 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) 
  * fail at once with "database is locked".
  */
 export function writeTransaction<T>(db: SqliteDatabase, work: () => T): T {
-  return db.transaction(work).immediate();
+  const result = db.transaction(work).immediate();
+  committed.get(db)?.();
+  return result;
+}
+
+const committed = new WeakMap<SqliteDatabase, () => void>();
+
+/** Tells `listener` after each transaction `writeTransaction` commits on `db` (one listener a connection). */
+export function onCommit(db: SqliteDatabase, listener: (() => void) | null): void {
+  if (listener) committed.set(db, listener);
+  else committed.delete(db);
 }
 
 /** Opens (creating if needed) the single-file embedded store. ':memory:' gives a throw-away one. */
