@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import Database from 'better-sqlite3';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerProcess } from './support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from './support/world.js';
 import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
+import { whenCopiedBack } from '../support/write-ahead-log.js';
 
 /**
  * SQLite writes each commit to the store's write-ahead log first. The server copies the log back into
@@ -24,22 +23,11 @@ describe('Embedded store: the write-ahead log of a running server (real server p
   });
   after(async () => world?.close());
 
-  /** The log's frames, and how many are already in the store file: asked without copying any. */
-  const logOf = () => {
-    const db = new Database(dataFile, { fileMustExist: true });
-    try {
-      return (db.pragma('wal_checkpoint(NOOP)') as Array<{ log: number; checkpointed: number }>)[0]!;
-    } finally {
-      db.close();
-    }
-  };
-
   it('copies an import’s log back into the store file soon after, though the import wrote far fewer than 1,000 frames', async () => {
     const imported = await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
     expect(imported.status, imported.text).to.equal(200);
     expect(imported.body.counts.created).to.be.greaterThan(500);
-    let state = logOf();
-    for (const until = Date.now() + 10_000; Date.now() < until && !(state.log > 0 && state.checkpointed === state.log); await sleep(25)) state = logOf();
+    const state = await whenCopiedBack(dataFile, 10_000);
     expect(state.log, 'the import’s frames, or the writes after them').to.be.greaterThan(0);
     expect(state.checkpointed, JSON.stringify(state)).to.equal(state.log);
     expect(server.lines.filter((line) => /checkpoint/.test(line))).to.deep.equal([]);

@@ -1,26 +1,11 @@
 import { expect } from 'chai';
-import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase, writeTransaction, type SqliteDatabase } from '../../../src/adapters/driven/sqlite/database.js';
 import { WalCheckpointer } from '../../../src/adapters/driven/sqlite/wal-checkpointer.js';
-
-interface LogState {
-  log: number;
-  checkpointed: number;
-}
-
-/** The log's frames and how many of them are copied back into the file, asked without copying any. */
-function logOf(file: string): LogState {
-  const db = new Database(file, { fileMustExist: true });
-  try {
-    return (db.pragma('wal_checkpoint(NOOP)') as LogState[])[0]!;
-  } finally {
-    db.close();
-  }
-}
+import { logOf, whenCopiedBack } from '../../support/write-ahead-log.js';
 
 async function eventually(check: () => boolean, ms = 5000): Promise<boolean> {
   for (const until = Date.now() + ms; Date.now() < until; await sleep(10)) if (check()) return true;
@@ -56,11 +41,8 @@ describe('The embedded store’s checkpoint thread', () => {
   it('copies committed transactions back into the file on its own thread, well before SQLite’s 1,000-frame threshold', async () => {
     writeRows(db, 200);
     writeRows(db, 200);
-    const copied = await eventually(() => {
-      const { log, checkpointed } = logOf(file);
-      return log > 0 && checkpointed === log;
-    });
-    expect(copied, JSON.stringify(logOf(file))).to.equal(true);
+    const { log, checkpointed } = await whenCopiedBack(file, 5000);
+    expect(log > 0 && checkpointed === log, JSON.stringify({ log, checkpointed })).to.equal(true);
     expect(db.pragma('wal_autocheckpoint', { simple: true }), 'the writer’s own checkpoint is the safety net').to.equal(4000);
     expect(failures).to.deep.equal([]);
   });
