@@ -6,6 +6,7 @@ export const TOKENS = {
   HardwareRegisterQueries: Symbol('HardwareRegisterQueries'),
   KnownHardware: Symbol('KnownHardware'),
   StreamSnapshots: Symbol('StreamSnapshots'),
+  DecisionBatch: Symbol('DecisionBatch'),
   AuditLogQueries: Symbol('AuditLogQueries'),
   UserDirectory: Symbol('UserDirectory'),
   AssetTagSequence: Symbol('AssetTagSequence'),

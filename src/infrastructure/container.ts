@@ -111,6 +111,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     register: ctx.get<HardwareRegisterQueries>(TOKENS.HardwareRegisterQueries),
     known: ctx.get<KnownHardware | null>(TOKENS.KnownHardware),
     snapshots: ctx.get<StreamSnapshots>(TOKENS.StreamSnapshots),
+    decisionBatch: ctx.get<number | null>(TOKENS.DecisionBatch),
     leaseMs: config.runLeaseMs,
     owner: ctx.get<RunOwner>(TOKENS.RunOwner),
     shutdown: ctx.get<AbortController>(TOKENS.Shutdown).signal,

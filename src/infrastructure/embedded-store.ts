@@ -18,6 +18,8 @@ import { ProjectionRunner } from './projection-runner.js';
 import { TOKENS } from '../application/tokens.js';
 
 export const SQLITE_DATABASE = Symbol('SqliteDatabase');
+/** Devices read and decided together on the embedded store (see bindEmbeddedStore). */
+const EMBEDDED_DECISION_BATCH = 250;
 
 /** Ready means writable: one small committed write, so a full disk or a read-only file shows here first. */
 function writeProbe(db: SqliteDatabase, dataFile: string): ComponentHealth {
@@ -52,6 +54,11 @@ export function bindEmbeddedStore(container: Container, config: Config, secrets:
   // measured at 50,000 devices, writing fingerprints cost a fifth of the first run's speed, for no re-run gain.
   container.bind(TOKENS.KnownHardware).toConstantValue(null);
   container.bind(TOKENS.StreamSnapshots).toConstantValue(guardStore(new SqliteStreamSnapshots(db)));
+  // A page's devices are read and decided 250 at a time. Here a batch costs no round trip, and the states
+  // of a whole page, alive while it was decided, were copied by each young-generation collection and
+  // many promoted: an unchanged re-run of 200,000 devices went from 44,000 to 58,000 devices a second
+  // (medians of six pairs), its first run unchanged.
+  container.bind<number | null>(TOKENS.DecisionBatch).toConstantValue(EMBEDDED_DECISION_BATCH);
   container.bind(TOKENS.AuditLogQueries).toConstantValue(readModels);
   container.bind(TOKENS.UserDirectory).toConstantValue(guardStore(new SqliteUserDirectory(db)));
   container.bind(TOKENS.AssetTagSequence).toConstantValue(guardStore(new SqliteAssetTagSequence(db)));

@@ -107,6 +107,8 @@ export function bindProductionStores(container: Container, config: Config, secre
   container.bind(TOKENS.KnownHardware).toDynamicValue(() => ready().readModels);
   container.bind(TOKENS.AuditLogQueries).toDynamicValue(() => ready().readModels);
   container.bind(TOKENS.StreamSnapshots).toDynamicValue(() => ready().snapshots);
+  // Every batch of a page costs its own directory, read-side, asset-tag and fingerprint round trips: the whole page is one.
+  container.bind<number | null>(TOKENS.DecisionBatch).toConstantValue(null);
   container.bind(TOKENS.UserDirectory).toDynamicValue(() => ready().users);
   container.bind(TOKENS.AssetTagSequence).toDynamicValue(() => ready().tags);
   container.bind(TOKENS.ConnectorSettings).toDynamicValue(() => ready().settings);

@@ -71,6 +71,22 @@ describe('ImportFromMdm on the embedded store', () => {
     expect(imported, 'no device imported twice').to.have.length(40);
   });
 
+  it('reads and decides a large page 250 devices at a time on the embedded store', async () => {
+    app = new EmbeddedApp({ intune: () => generateFleet({ source: 'intune', size: 600, seed: 3 }) }, {}, 600);
+    const appendMany = app.store.appendMany.bind(app.store);
+    const batches: number[] = [];
+    app.store.appendMany = (appends) => {
+      if (appends.some((a) => a.stream.startsWith('hardware-'))) batches.push(appends.length);
+      return appendMany(appends);
+    };
+    const first = await app.import('intune');
+    expect(first.counts).to.include({ created: 600 });
+    expect(batches).to.deep.equal([250, 250, 100]);
+    const tags = (await app.register.search({ limit: 600 })).items.map((r) => r.assetTag);
+    expect(new Set(tags).size, 'one asset tag each, across the batches').to.equal(600);
+    expect((await app.import('intune')).counts).to.include({ unchanged: 600 });
+  });
+
   it('counts every device of an identical re-run as unchanged and writes no hardware event', async () => {
     app = new EmbeddedApp({ intune: () => generateFleet({ source: 'intune', size: 300, seed: 2 }) });
     await app.import('intune');
@@ -179,6 +195,30 @@ describe('ImportFromMdm on the embedded store', () => {
       const result = await app.import('intune');
       expect(result.counts).to.include({ created: 6, skipped: 1 });
       expect(await app.register.bySerial('7XK9QW3')).to.include({ osVersion: '10.0.22631' });
+    });
+
+    it('decides the duplicate the same way when a page is split into batches', async () => {
+      const fleet = [stale, ...generateFleet({ source: 'intune', size: 5, seed: 9 }), fresh];
+      const importIn = async (batch: number | null) => {
+        app = new EmbeddedApp({ intune: () => fleet }, {}, 100);
+        app.container.rebind(TOKENS.DecisionBatch).toConstantValue(batch);
+        let appends = 0;
+        const appendMany = app.store.appendMany.bind(app.store);
+        app.store.appendMany = (batchOf) => {
+          if (batchOf.some((a) => a.stream.startsWith('hardware-'))) appends += 1;
+          return appendMany(batchOf);
+        };
+        const { counts, skippedDevices } = await app.import('intune');
+        const records = (await app.register.search({})).items.map((r) => ({ serial: r.serial, assetTag: r.assetTag, osVersion: r.osVersion, sources: r.sources.map((s) => s.sourceDeviceId) }));
+        await app.close();
+        return { appends, outcome: { counts, skippedDevices: skippedDevices.map((d) => ({ ...d, hardwareId: undefined })), records } };
+      };
+      const whole = await importIn(null);
+      expect(whole.appends).to.equal(1);
+      expect(whole.outcome.counts).to.include({ created: 6, skipped: 1 });
+      const batched = await importIn(3);
+      expect(batched.appends, 'stale in the first batch, fresh in the third').to.equal(3);
+      expect(batched.outcome).to.deep.equal(whole.outcome);
     });
   });
 

@@ -67,6 +67,8 @@ export interface ImportFromMdmDeps {
   known?: KnownHardware | null;
   /** Keeps the states of long streams, so that a device's whole history is not read at every run. */
   snapshots?: StreamSnapshots | null;
+  /** How many of a page's devices are read and decided together; null: the whole page (see PageImporter). */
+  decisionBatch?: number | null;
 }
 
 /** Keeps a bounded sample of skipped and failed devices for the banner; the run stream keeps them all. */
@@ -89,7 +91,7 @@ export class ImportFromMdm {
   private readonly missing: MissingDevices;
 
   constructor(private readonly deps: ImportFromMdmDeps) {
-    this.pages = new PageImporter(deps.store, deps.users, deps.tags, deps.ids, deps.known, deps.snapshots);
+    this.pages = new PageImporter(deps.store, deps.users, deps.tags, deps.ids, deps.known, deps.snapshots, deps.decisionBatch);
     this.missing = new MissingDevices(deps.store, deps.register, deps.snapshots);
   }
 

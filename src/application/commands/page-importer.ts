@@ -92,8 +92,11 @@ function errorOutcome(device: MdmDevice, serial: string | null, error: unknown):
 }
 
 /**
- * Applies one page of MDM devices to the register: one read of every stream the page touches,
- * one directory look-up, one asset-tag reservation, and one batch of appends.
+ * Applies one page of MDM devices to the register, in batches of its devices: for each batch, one read of
+ * every stream it touches, one directory look-up, one asset-tag reservation and one set of appends. On a
+ * network store a batch is the whole page, each of those being a round trip; in process, smaller batches
+ * keep less alive while they are decided. A serial met again in a later batch is handled as one met again
+ * on a later page.
  */
 export class PageImporter {
   private readonly hardware: HardwareRepository;
@@ -106,6 +109,8 @@ export class PageImporter {
     /** The read side's hints, on stores where each stream read is a round trip; null reads every stream. */
     private readonly known: KnownHardware | null = null,
     snapshots: StreamSnapshots | null = null,
+    /** Devices read and decided together; null: the whole page. */
+    private readonly batchSize: number | null = null,
   ) {
     this.hardware = new HardwareRepository(store, snapshots);
   }
@@ -130,6 +135,14 @@ export class PageImporter {
       }
       context.listedIds.add(device.sourceDeviceId);
     });
+    const size = Math.max(1, this.batchSize ?? candidates.length);
+    for (let from = 0; from < candidates.length; from += size) await this.importBatch(candidates.slice(from, from + size), context, outcomes);
+    // `seen` already holds the serials that were imported; only the others are kept apart.
+    for (const { serial } of candidates) if (!context.seen.has(serial)) context.listed.add(serial);
+    return [...outcomes, ...rejected.map(rejectedOutcome)];
+  }
+
+  private async importBatch(candidates: readonly Candidate[], context: PageContext, outcomes: DeviceOutcome[]): Promise<void> {
     // Independent questions, asked side by side: over a network store each is a round trip.
     const [assignees, readSide] = await Promise.all([this.assignees(candidates), this.known && !context.dryRun ? this.readSide(candidates) : null]);
     let pending = candidates;
@@ -144,9 +157,6 @@ export class PageImporter {
       }
       pending = conflicted;
     }
-    // `seen` already holds the serials that were imported; only the others are kept apart.
-    for (const { serial } of candidates) if (!context.seen.has(serial)) context.listed.add(serial);
-    return [...outcomes, ...rejected.map(rejectedOutcome)];
   }
 
   private async assignees(candidates: readonly Candidate[]): Promise<Map<string, Assignee>> {

@@ -83,7 +83,7 @@ export class PreviewImport {
   private readonly missing: MissingDevices;
 
   constructor(private readonly deps: ImportFromMdmDeps) {
-    this.pages = new PageImporter(deps.store, deps.users, deps.tags, deps.ids, null, deps.snapshots);
+    this.pages = new PageImporter(deps.store, deps.users, deps.tags, deps.ids, null, deps.snapshots, deps.decisionBatch);
     this.missing = new MissingDevices(deps.store, deps.register, deps.snapshots);
   }
 
