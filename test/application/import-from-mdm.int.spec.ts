@@ -260,6 +260,25 @@ describe('ImportFromMdm on the embedded store', () => {
     expect((await app.history.runs())[0]).to.include({ status: 'failed' });
   });
 
+  it('records what a page\'s first batches applied when a later one fails, so the failed run counts what the register holds', async () => {
+    app = new EmbeddedApp({ intune: () => generateFleet({ source: 'intune', size: 600, seed: 3 }) }, {}, 600);
+    const appendMany = app.store.appendMany.bind(app.store);
+    let hardwareAppends = 0;
+    app.store.appendMany = (appends) => {
+      if (appends.some((a) => a.stream.startsWith('hardware-')) && ++hardwareAppends === 3) return Promise.reject(new Error('the store went away'));
+      return appendMany(appends);
+    };
+    const failure = await app.import('intune').then(() => null, (e: unknown) => e);
+    expect(failure).to.be.instanceOf(ImportRunFailed);
+    const { result } = failure as ImportRunFailed;
+    expect(result).to.include({ status: 'failed', failure: 'the store went away' });
+    expect(result.counts).to.include({ created: 500 });
+    expect((await app.register.search({ limit: 1 })).total).to.equal(500);
+    const [entry] = await app.auditLog.list({});
+    expect(entry).to.include({ status: 'failed', pages: 1 });
+    expect(entry!.counts).to.include({ created: 500 });
+  });
+
   it('refuses a second run of the same source while one is in progress, and creates no duplicates', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

@@ -16,7 +16,7 @@ import type { HardwareRegisterQueries } from '../ports/read-models.js';
 import type { UserDirectory } from '../ports/user-directory.js';
 import type { WorkspaceSettings } from '../ports/workspace-settings.js';
 import { ImportRunFailed, type ImportResult } from './import-result.js';
-import { PageImporter, wasListed, type PageContext } from './page-importer.js';
+import { PageCutShort, PageImporter, wasListed, type PageContext } from './page-importer.js';
 import { interruptible } from './interruptible.js';
 import { MissingDevices, notWhole } from './missing-devices.js';
 import { giveTurn } from '../event-loop.js';
@@ -132,7 +132,7 @@ export class ImportFromMdm {
         context.now = this.now();
         warnings.push(...(mdmPage.warnings ?? []));
         announcedTotal = mdmPage.announcedTotal ?? announcedTotal;
-        const outcomes = await this.pages.importPage(mdmPage, context);
+        const outcomes = await this.importPage(mdmPage, context, run, announcedTotal, (applied) => (recorded = addOutcomes(recorded, applied)));
         if (outcomes.length === 0) continue;
         await giveTurn();
         await run.recordPage(outcomes, this.now(), announcedTotal);
@@ -181,6 +181,20 @@ export class ImportFromMdm {
     deps.metrics?.runEnded(command.source, result.status, result.durationMs, result.counts);
     if (failure !== null) throw new ImportRunFailed(result, failure);
     return result;
+  }
+
+  /**
+   * One page. When a later batch of it fails, what its earlier batches applied is recorded first, so that
+   * the failed run counts every record it created or changed.
+   */
+  private async importPage(page: MdmPage, context: PageContext, run: ImportRunRecorder, announcedTotal: number | null, recordedPart: (applied: DeviceOutcome[]) => void): Promise<DeviceOutcome[]> {
+    try {
+      return await this.pages.importPage(page, context);
+    } catch (error) {
+      if (!(error instanceof PageCutShort)) throw error;
+      await run.recordPage(error.applied, this.now(), announcedTotal).then(() => recordedPart(error.applied), () => undefined);
+      throw error.cause;
+    }
   }
 
   private async markMissing(run: ImportRunRecorder, context: PageContext, warnings: string[]): Promise<MissingDevice[]> {

@@ -92,6 +92,20 @@ function errorOutcome(device: MdmDevice, serial: string | null, error: unknown):
 }
 
 /**
+ * A page whose later batch failed once earlier ones were in the store: the outcomes of what was applied
+ * (with the entries that needed no write), so that the run's record still counts them, and the failure.
+ */
+export class PageCutShort extends Error {
+  constructor(
+    readonly applied: DeviceOutcome[],
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'PageCutShort';
+  }
+}
+
+/**
  * Applies one page of MDM devices to the register, in batches of its devices: for each batch, one read of
  * every stream it touches, one directory look-up, one asset-tag reservation and one set of appends. On a
  * network store a batch is the whole page, each of those being a round trip; in process, smaller batches
@@ -136,7 +150,15 @@ export class PageImporter {
       context.listedIds.add(device.sourceDeviceId);
     });
     const size = Math.max(1, this.batchSize ?? candidates.length);
-    for (let from = 0; from < candidates.length; from += size) await this.importBatch(candidates.slice(from, from + size), context, outcomes);
+    for (let from = 0; from < candidates.length; from += size) {
+      try {
+        await this.importBatch(candidates.slice(from, from + size), context, outcomes);
+      } catch (error) {
+        if (from === 0 || context.dryRun) throw error;
+        const unapplied = new Set(candidates.slice(from).map((c) => c.index));
+        throw new PageCutShort([...outcomes.filter((_, index) => !unapplied.has(index)), ...rejected.map(rejectedOutcome)], error);
+      }
+    }
     // `seen` already holds the serials that were imported; only the others are kept apart.
     for (const { serial } of candidates) if (!context.seen.has(serial)) context.listed.add(serial);
     return [...outcomes, ...rejected.map(rejectedOutcome)];
