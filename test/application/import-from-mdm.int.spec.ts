@@ -4,6 +4,7 @@ import { ImportRunFailed } from '../../src/application/commands/import-result.js
 import { SourceNotConfigured, type MdmSource } from '../../src/application/ports/mdm-source.js';
 import { ImportAlreadyRunning } from '../../src/domain/import-run/run.js';
 import type { MdmDevice } from '../../src/domain/hardware/mdm-device.js';
+import type { StreamAppend } from '../../src/application/ports/event-store.js';
 import { EmbeddedApp } from '../support/embedded-app.js';
 import { TOKENS } from '../../src/application/tokens.js';
 import { latitude, macbook } from '../support/mothers.js';
@@ -12,6 +13,15 @@ const users = [
   { id: 'u-alice', email: 'alice@acme.example', displayName: 'Alice Martin', active: true },
   { id: 'u-bob', email: 'bob@acme.example', displayName: 'Bob Stone', active: false },
 ];
+
+/** Shows `watch` each set of hardware appends before the store writes it; an error it returns fails that set instead. */
+function watchHardwareAppends(app: EmbeddedApp, watch: (appends: readonly StreamAppend[]) => Error | void): void {
+  const appendMany = app.store.appendMany.bind(app.store);
+  app.store.appendMany = (appends) => {
+    const failure = appends.some((a) => a.stream.startsWith('hardware-')) ? watch(appends) : undefined;
+    return failure ? Promise.reject(failure) : appendMany(appends);
+  };
+}
 
 describe('ImportFromMdm on the embedded store', () => {
   let app: EmbeddedApp;
@@ -73,12 +83,8 @@ describe('ImportFromMdm on the embedded store', () => {
 
   it('reads and decides a large page 250 devices at a time on the embedded store', async () => {
     app = new EmbeddedApp({ intune: () => generateFleet({ source: 'intune', size: 600, seed: 3 }) }, {}, 600);
-    const appendMany = app.store.appendMany.bind(app.store);
     const batches: number[] = [];
-    app.store.appendMany = (appends) => {
-      if (appends.some((a) => a.stream.startsWith('hardware-'))) batches.push(appends.length);
-      return appendMany(appends);
-    };
+    watchHardwareAppends(app, (appends) => void batches.push(appends.length));
     const first = await app.import('intune');
     expect(first.counts).to.include({ created: 600 });
     expect(batches).to.deep.equal([250, 250, 100]);
@@ -203,11 +209,7 @@ describe('ImportFromMdm on the embedded store', () => {
         app = new EmbeddedApp({ intune: () => fleet }, {}, 100);
         app.container.rebind(TOKENS.DecisionBatch).toConstantValue(batch);
         let appends = 0;
-        const appendMany = app.store.appendMany.bind(app.store);
-        app.store.appendMany = (batchOf) => {
-          if (batchOf.some((a) => a.stream.startsWith('hardware-'))) appends += 1;
-          return appendMany(batchOf);
-        };
+        watchHardwareAppends(app, () => void (appends += 1));
         const { counts, skippedDevices } = await app.import('intune');
         const records = (await app.register.search({})).items.map((r) => ({ serial: r.serial, assetTag: r.assetTag, osVersion: r.osVersion, sources: r.sources.map((s) => s.sourceDeviceId) }));
         await app.close();
@@ -262,12 +264,8 @@ describe('ImportFromMdm on the embedded store', () => {
 
   it('records what a page\'s first batches applied when a later one fails, so the failed run counts what the register holds', async () => {
     app = new EmbeddedApp({ intune: () => generateFleet({ source: 'intune', size: 600, seed: 3 }) }, {}, 600);
-    const appendMany = app.store.appendMany.bind(app.store);
     let hardwareAppends = 0;
-    app.store.appendMany = (appends) => {
-      if (appends.some((a) => a.stream.startsWith('hardware-')) && ++hardwareAppends === 3) return Promise.reject(new Error('the store went away'));
-      return appendMany(appends);
-    };
+    watchHardwareAppends(app, () => (++hardwareAppends === 3 ? new Error('the store went away') : undefined));
     const failure = await app.import('intune').then(() => null, (e: unknown) => e);
     expect(failure).to.be.instanceOf(ImportRunFailed);
     const { result } = failure as ImportRunFailed;
@@ -337,13 +335,9 @@ describe('ImportFromMdm on the embedded store', () => {
 
     it('turns the loop within every page, before its events are appended', async () => {
       app = new EmbeddedApp({ intune: () => generateFleet({ source: 'intune', size: 300, seed: 5 }) }, {}, 100);
-      const appendMany = app.store.appendMany.bind(app.store);
       const counter = turnCounter();
       const turnsAtAppend: number[] = [];
-      app.store.appendMany = (appends) => {
-        if (appends.some((a) => a.stream.startsWith('hardware-'))) turnsAtAppend.push(counter.turns);
-        return appendMany(appends);
-      };
+      watchHardwareAppends(app, () => void turnsAtAppend.push(counter.turns));
       await app.import('intune');
       counter.stop();
       expect(turnsAtAppend).to.have.length(3);
