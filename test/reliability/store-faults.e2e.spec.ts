@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -53,6 +54,21 @@ describe('Reliability: the embedded store under contention and faults (real proc
       expect(JSON.parse(cliRun.stdout).counts.created).to.be.greaterThan(7000);
       expect(statuses.length).to.be.greaterThan(20);
       expect(statuses.filter((s) => s !== 200), server.lines.filter((l) => /locked/i.test(l)).slice(0, 3).join('\n')).to.deep.equal([]);
+    });
+
+    it('a server starts and reads while another process holds the write lock, and writes once it is let go', async () => {
+      const holder = new Database(dataFile);
+      holder.exec('BEGIN IMMEDIATE');
+      let second: ServerProcess | null = null;
+      try {
+        second = await fast.start(dataFile);
+        expect((await second.call('GET', '/api/hardware?limit=5')).status).to.equal(200);
+      } finally {
+        holder.exec('ROLLBACK');
+        holder.close();
+      }
+      expect(await editNames(second, 1)).to.deep.equal([200]);
+      await second.kill('SIGTERM');
     });
 
     it('a CLI import and a server import of the two sources side by side both complete', async () => {

@@ -1,16 +1,22 @@
 import type { AssetTagSequence } from '../../../application/ports/asset-tag-sequence.js';
 import { writeTransaction, type SqliteDatabase } from './database.js';
 
-/** One atomic UPDATE … RETURNING: SQLite serialises writers, so no two callers get the same numbers. */
+/**
+ * One atomic upsert … RETURNING: SQLite serialises writers, so no two callers get the same numbers.
+ * The first reservation creates the sequence; nothing is written before, so opening the store (a
+ * server starting, a CLI reading history) never waits for another process's write lock.
+ */
 export class SqliteAssetTagSequence implements AssetTagSequence {
+  private readonly advance;
+
   constructor(private readonly db: SqliteDatabase) {
-    db.prepare("INSERT INTO sequences (name, value) VALUES ('asset-tag', 0) ON CONFLICT (name) DO NOTHING").run();
+    this.advance = db.prepare<[number], { value: number }>(
+      "INSERT INTO sequences (name, value) VALUES ('asset-tag', ?) ON CONFLICT (name) DO UPDATE SET value = value + excluded.value RETURNING value",
+    );
   }
 
   async reserve(count: number): Promise<number> {
-    const { value } = writeTransaction(this.db, () =>
-      this.db.prepare<[number], { value: number }>("UPDATE sequences SET value = value + ? WHERE name = 'asset-tag' RETURNING value").get(count)!,
-    );
+    const { value } = writeTransaction(this.db, () => this.advance.get(count)!);
     return value - count + 1;
   }
 }
