@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import Database from 'better-sqlite3';
+import { readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +41,33 @@ async function untilPages(server: ServerProcess, pages: number, source = 'intune
     await sleep(25);
   }
   throw new Error(`no running ${source} run reached ${pages} pages`);
+}
+
+/**
+ * SIGSTOP at a moment the process is not inside a write transaction. SQLite has one write lock per
+ * file and no way to take it from a process frozen while holding it: every other process's writes
+ * then wait it out (and answer 503, busy) until that process resumes or dies. A lease can only be
+ * taken over from a process frozen between writes, which is what this freezes.
+ */
+async function freezeBetweenWrites(pid: number, dataFile: string): Promise<void> {
+  const probe = new Database(dataFile, { timeout: 0 });
+  try {
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      process.kill(pid, 'SIGSTOP');
+      while (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]![0] !== 'T') await sleep(1);
+      try {
+        probe.exec('BEGIN IMMEDIATE');
+        probe.exec('ROLLBACK');
+        return;
+      } catch {
+        process.kill(pid, 'SIGCONT');
+        await sleep(5);
+      }
+    }
+    throw new Error('the server was inside a write transaction at each of 100 freezes');
+  } finally {
+    probe.close();
+  }
 }
 
 /** The register's invariants after any crash: one record per serial, unique asset tags and ids. */
@@ -129,7 +158,7 @@ describe('Reliability: crashes and leases (real server process, SIGKILL and SIGS
   it('a frozen process loses its lease to the next import, and its caller gets a problem, not a 500', async () => {
     const pending = server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
     const frozenRun = await untilPages(server, 1);
-    process.kill(server.pid, 'SIGSTOP');
+    await freezeBetweenWrites(server.pid, dataFile);
     const other = await world.start(dataFile, { RUN_LEASE_SECONDS: '3', MDM_RESPONSE_TIMEOUT_SECONDS: '8' });
     try {
       await sleep(3500);
