@@ -2,6 +2,7 @@ import { auditLogProjection } from '../application/projections/audit-log.project
 import { hardwareRegisterProjection } from '../application/projections/hardware-register.projection.js';
 import type { Projection } from '../application/projections/projection.js';
 import type { EventStore, Subscription } from '../application/ports/event-store.js';
+import { DependencyUnavailable } from '../application/ports/errors.js';
 import type { Projections, RebuildReport } from '../application/ports/projections.js';
 import type { ProjectionStore, ReadModelSet, ReadModelStore } from '../application/ports/read-models.js';
 import { giveTurn } from '../application/event-loop.js';
@@ -16,6 +17,8 @@ function bindings(set: ReadModelSet): Binding[] {
 }
 
 const BATCH = 5000;
+/** After a catch-up the store refused, the next try waits this long, doubling up to the last. */
+const RETRY_MS = [1_000, 60_000] as const;
 
 /**
  * Feeds the event log into the read models. Each projection keeps its own checkpoint, saved with the
@@ -27,6 +30,7 @@ export class ProjectionRunner implements Projections {
   private subscription: Subscription | null = null;
   /** The position each projection was caught up to by this process, by its store. */
   private positions = new WeakMap<object, number>();
+  private retry: { timer: NodeJS.Timeout | null; delayMs: number } = { timer: null, delayMs: RETRY_MS[0] };
 
   constructor(
     private readonly store: EventStore,
@@ -78,21 +82,50 @@ export class ProjectionRunner implements Projections {
     return behind;
   }
 
-  /** Follows new events as they are appended (by this process or another on the same store). */
+  /**
+   * Follows new events as they are appended (by this process or another on the same store). A store
+   * that refuses the first catch-up (another process holds its write lock, the disk is full) does not
+   * keep the process from starting: what is projected is served, and the catch-up is tried again.
+   */
   async start(): Promise<void> {
-    await this.catchUp();
+    let caughtUp = true;
+    try {
+      await this.catchUp();
+    } catch (error) {
+      if (!(error instanceof DependencyUnavailable)) throw error;
+      caughtUp = false;
+    }
     const after = Math.min(...(await Promise.all(bindings(this.readModels).map((b) => b.target.checkpoint()))));
-    // The subscription is only a wake-up: it must not wait for each catch-up before reading on,
-    // and a failed catch-up is simply retried from its checkpoint at the next wake-up.
-    this.subscription = await this.store.subscribe({ after }, async () => {
-      this.catchUp().catch(() => undefined);
-    });
+    // The subscription is only a wake-up: it must not wait for each catch-up before reading on.
+    this.subscription = await this.store.subscribe({ after }, async () => this.catchUpOrRetry());
+    if (!caughtUp) this.retryLater();
   }
 
   async stop(): Promise<void> {
     await this.subscription?.close();
     this.subscription = null;
+    if (this.retry.timer) clearTimeout(this.retry.timer);
+    this.retry.timer = null;
     await this.running;
+  }
+
+  /** A failed catch-up is tried again from its checkpoint, without waiting for the next append to wake it. */
+  private catchUpOrRetry(): void {
+    this.catchUp().then(
+      () => (this.retry.delayMs = RETRY_MS[0]),
+      () => this.retryLater(),
+    );
+  }
+
+  private retryLater(): void {
+    if (this.retry.timer || !this.subscription) return;
+    const delayMs = this.retry.delayMs;
+    this.retry.delayMs = Math.min(delayMs * 2, RETRY_MS[1]);
+    this.retry.timer = setTimeout(() => {
+      this.retry.timer = null;
+      this.catchUpOrRetry();
+    }, delayMs);
+    this.retry.timer.unref();
   }
 
   /**

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import Database from 'better-sqlite3';
+import { openDatabase } from '../../src/adapters/driven/sqlite/database.js';
+import { SqliteEventStore } from '../../src/adapters/driven/sqlite/sqlite-event-store.js';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runCliProcess, type ServerProcess } from './support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from './support/world.js';
@@ -18,6 +20,18 @@ function limitFileSize(pid: number, bytes: number | 'unlimited'): void {
 async function editNames(server: ServerProcess, count: number): Promise<number[]> {
   const { items } = (await server.call('GET', `/api/hardware?limit=${count}`)).body as { items: Array<{ id: string }> };
   return Promise.all(items.map((r, i) => server.call('PATCH', `/api/hardware/${r.id}`, { body: { name: `Edited ${i}` } }).then((reply) => reply.status)));
+}
+
+/** Runs `work` while this process holds the store's write lock, as a process stuck inside a write would. */
+async function whileWriteLocked<T>(dataFile: string, work: () => Promise<T>): Promise<T> {
+  const holder = new Database(dataFile);
+  holder.exec('BEGIN IMMEDIATE');
+  try {
+    return await work();
+  } finally {
+    holder.exec('ROLLBACK');
+    holder.close();
+  }
 }
 
 describe('Reliability: the embedded store under contention and faults (real processes)', function () {
@@ -57,17 +71,31 @@ describe('Reliability: the embedded store under contention and faults (real proc
     });
 
     it('a server starts and reads while another process holds the write lock, and writes once it is let go', async () => {
-      const holder = new Database(dataFile);
-      holder.exec('BEGIN IMMEDIATE');
-      let second: ServerProcess | null = null;
-      try {
-        second = await fast.start(dataFile);
-        expect((await second.call('GET', '/api/hardware?limit=5')).status).to.equal(200);
-      } finally {
-        holder.exec('ROLLBACK');
-        holder.close();
-      }
+      const second = await whileWriteLocked(dataFile, async () => {
+        const started = await fast.start(dataFile);
+        expect((await started.call('GET', '/api/hardware?limit=5')).status).to.equal(200);
+        return started;
+      });
       expect(await editNames(second, 1)).to.deep.equal([200]);
+      await second.kill('SIGTERM');
+    });
+
+    it('a server starts while another process holds the write lock over events not yet projected, and projects them once it is let go', async () => {
+      const events = new SqliteEventStore(openDatabase(dataFile));
+      const [sample] = (await events.readAll({ after: 0, maxCount: 1, categories: ['hardware'] })).events;
+      const serial = 'LOCKEDOUT1';
+      await events.append(`hardware-${serial}`, [{ type: sample!.type, data: { ...(sample!.data as object), serial, hardwareId: randomUUID(), assetTag: 'LOCKED-1' } }], 'no_stream');
+      const second = await whileWriteLocked(dataFile, async () => {
+        const started = await fast.start(dataFile);
+        expect((await started.call('GET', `/api/hardware?serial=${serial}`)).body.total, 'not projected while the lock is held').to.equal(0);
+        return started;
+      });
+      let total = 0;
+      for (let i = 0; i < 100 && total === 0; i += 1) {
+        await sleep(100);
+        total = (await second.call('GET', `/api/hardware?serial=${serial}`)).body.total;
+      }
+      expect(total, 'projected once the lock is let go, with no new event to wake it').to.equal(1);
       await second.kill('SIGTERM');
     });
 
