@@ -8,6 +8,8 @@ import { eventStoreContract } from '../contracts/event-store.contract.js';
 import { readModelContract } from '../contracts/read-models.contract.js';
 import { MongoStreamSnapshots } from '../../src/adapters/driven/mongodb/mongo-stream-snapshots.js';
 import { streamSnapshotsContract } from '../contracts/stream-snapshots.contract.js';
+import { MongoAssetTagSequence } from '../../src/adapters/driven/mongodb/mongo-support.js';
+import { assetTagSequenceContract } from '../contracts/asset-tag-sequence.contract.js';
 
 // The benchmark's model of the production stores is only worth its figures if the adapters behave
 // on its fakes as on the real servers: the same contracts, with no round-trip time.
@@ -24,5 +26,10 @@ readModelContract('bench model of MongoDB', async () => {
 
 streamSnapshotsContract('bench model of MongoDB', async () => ({
   snapshots: new MongoStreamSnapshots(fakeMongoDb(new RoundTripMeter(0)).db('contract')),
+  close: async () => undefined,
+}));
+
+assetTagSequenceContract('bench model of MongoDB', async () => ({
+  tags: new MongoAssetTagSequence(fakeMongoDb(new RoundTripMeter(0)).db('contract')),
   close: async () => undefined,
 }));

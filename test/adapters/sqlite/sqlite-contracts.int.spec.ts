@@ -9,6 +9,8 @@ import { eventStoreContract } from '../../contracts/event-store.contract.js';
 import { readModelContract } from '../../contracts/read-models.contract.js';
 import { SqliteStreamSnapshots } from '../../../src/adapters/driven/sqlite/sqlite-stream-snapshots.js';
 import { streamSnapshotsContract } from '../../contracts/stream-snapshots.contract.js';
+import { SqliteAssetTagSequence } from '../../../src/adapters/driven/sqlite/sqlite-asset-tag-sequence.js';
+import { assetTagSequenceContract } from '../../contracts/asset-tag-sequence.contract.js';
 
 eventStoreContract('embedded SQLite', async () => {
   const db = openDatabase(':memory:');
@@ -29,4 +31,9 @@ connectorSettingsContract('embedded SQLite', async () => {
 streamSnapshotsContract('embedded SQLite', async () => {
   const db = openDatabase(':memory:');
   return { snapshots: new SqliteStreamSnapshots(db), close: async () => void db.close() };
+});
+
+assetTagSequenceContract('embedded SQLite', async () => {
+  const db = openDatabase(':memory:');
+  return { tags: new SqliteAssetTagSequence(db), close: async () => void db.close() };
 });
