@@ -81,10 +81,13 @@ describe('Reliability: the embedded store under contention and faults (real proc
     });
 
     it('a server starts while another process holds the write lock over events not yet projected, and projects them once it is let go', async () => {
-      const events = new SqliteEventStore(openDatabase(dataFile));
+      // An event appended by another process that stopped before projecting it.
+      const db = openDatabase(dataFile);
+      const events = new SqliteEventStore(db);
       const [sample] = (await events.readAll({ after: 0, maxCount: 1, categories: ['hardware'] })).events;
       const serial = 'LOCKEDOUT1';
       await events.append(`hardware-${serial}`, [{ type: sample!.type, data: { ...(sample!.data as object), serial, hardwareId: randomUUID(), assetTag: 'LOCKED-1' } }], 'no_stream');
+      db.close();
       const second = await whileWriteLocked(dataFile, async () => {
         const started = await fast.start(dataFile);
         expect((await started.call('GET', `/api/hardware?serial=${serial}`)).body.total, 'not projected while the lock is held').to.equal(0);
