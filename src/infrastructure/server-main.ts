@@ -20,6 +20,9 @@ import { pinoHttp } from 'pino-http';
 import type { Integrations } from '../application/integrations.js';
 import type { ProjectionRunner } from './projection-runner.js';
 import type { RunLeaseSweeper } from '../application/run-lease-sweeper.js';
+import { prepareEnabledConnectors } from '../application/prepare-connectors.js';
+import type { ConnectorSettingsStore } from '../application/ports/connector-settings-store.js';
+import type { MdmConnectors } from '../application/ports/mdm-connector.js';
 
 export interface RunningServer {
   url: string;
@@ -59,16 +62,24 @@ function listenFailure(error: Error, config: Config): Error {
   return error;
 }
 
+/** The enabled connectors' libraries, loaded before the server listens, with how long that took. */
+async function prepareConnectors(container: Container, logger: Logger): Promise<void> {
+  const started = performance.now();
+  const sources = await prepareEnabledConnectors(container.get<ConnectorSettingsStore>(TOKENS.ConnectorSettings), container.get<MdmConnectors>(TOKENS.MdmConnectors));
+  if (sources.length > 0) logger.info('connector libraries loaded', { sources, ms: Math.round(performance.now() - started) });
+}
+
 /** Starts the API (and the admin page) on the configured stores; resolves once it listens. */
 export async function startServer(config: Config, overrides: ContainerOverrides = {}): Promise<RunningServer> {
   const container = buildContainer(config, overrides);
+  const logger = container.get<Logger>(TOKENS.Logger);
   try {
     await checkStartup(container);
+    await prepareConnectors(container, logger);
   } catch (error) {
     await closeContainer(container);
     throw error;
   }
-  const logger = container.get<Logger>(TOKENS.Logger);
   if (config.secretsKeyPrevious) {
     const resealed = await container.get<Integrations>(TOKENS.Integrations).resealSecrets();
     logger.info('connector secrets sealed again with SECRETS_KEY; SECRETS_KEY_PREVIOUS can now be removed', { resealed });

@@ -11,6 +11,8 @@ export type ConnectionCheck =
 /** One MDM product, reached with the settings an admin saved (or is about to save). */
 export interface MdmConnector<S extends MdmSourceName = MdmSourceName> {
   readonly source: S;
+  /** Loads what the connector needs before its first use, where it has something to load. */
+  prepare?(): Promise<void>;
   devices(settings: ConnectorSettings<S>): AsyncIterable<MdmPage>;
   /** Fetches each device by its MDM id (the retry of a run's failed devices). */
   devicesById(settings: ConnectorSettings<S>, ids: readonly string[]): AsyncIterable<MdmPage>;

@@ -36,11 +36,11 @@ export interface IntuneConnectorOptions extends OutboundOptions {
 }
 
 /**
- * The Microsoft SDKs, loaded when the Intune connector is first used rather than at start-up. Their
- * CommonJS builds: Node 20's ESM loader took 270–290 ms over the hundreds of modules of
- * `@azure/identity` and its dependencies, where `require` takes 160 ms, and a fresh process pays it
- * inside its first Intune import. Every use of the SDKs goes through here, so there is one copy of each.
- * `require` loads them in one piece: the first use holds the event loop for about 0.1 s.
+ * The Microsoft SDKs, from their CommonJS builds: Node 20's ESM loader took 270–290 ms over the
+ * hundreds of modules of `@azure/identity` and its dependencies, where `require` takes 160 ms. Every use
+ * of the SDKs goes through here, so there is one copy of each. `require` loads them in one piece, holding
+ * the event loop for about 0.1 s: the server has them loaded at start-up when Intune is enabled
+ * (`prepare`); otherwise the first use loads them (a process that never uses Intune never does).
  */
 const requireSdk = createRequire(import.meta.url);
 async function loadSdks() {
@@ -123,6 +123,11 @@ export class IntuneConnector implements MdmConnector<'intune'> {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.limits = transportLimits(options);
     this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  }
+
+  /** Loads the Microsoft libraries now rather than inside the first run or Test connection. */
+  async prepare(): Promise<void> {
+    await (sdks ??= loadSdks());
   }
 
   private async session(settings: IntuneSettings): Promise<GraphSession> {
