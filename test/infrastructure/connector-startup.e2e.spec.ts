@@ -1,14 +1,10 @@
 import { expect } from 'chai';
 import { startReliabilityWorld, type ReliabilityWorld } from '../reliability/support/world.js';
-import type { ServerProcess } from '../reliability/support/server-process.js';
+import { logRecords } from '../reliability/support/server-process.js';
 import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
 
 const LOADED = 'connector libraries loaded';
 const LISTENING = 'OnTrackio MDM import listening';
-
-function logRecords(server: ServerProcess): Array<Record<string, unknown>> {
-  return server.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 /** The Microsoft libraries load in one synchronous piece: a server has them loaded before it takes requests. */
 describe('A server started with Intune enabled (real server process)', function () {

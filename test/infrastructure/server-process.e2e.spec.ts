@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { baseEnv, startServerProcess } from '../reliability/support/server-process.js';
+import { baseEnv, logRecords, startServerProcess } from '../reliability/support/server-process.js';
 
 const SERVER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'infrastructure', 'server-main.js');
 
@@ -62,7 +62,7 @@ describe('npm start as a process', function () {
     const dir = mkdtempSync(join(tmpdir(), 'ontrackio-heap-'));
     const server = await startServerProcess(baseEnv(join(dir, 'store.sqlite'), join(dir, 'none.pem')));
     try {
-      const started = server.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((l) => l.message === 'OnTrackio MDM import listening');
+      const started = logRecords(server).find((l) => l.message === 'OnTrackio MDM import listening');
       expect(started).to.deep.include({ heapGrowthPercent: 50 });
     } finally {
       await server.kill('SIGTERM');

@@ -30,6 +30,11 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/** The JSON records among the lines the process wrote (its log), in order; the banner lines are not JSON. */
+export function logRecords(server: Pick<ServerProcess, 'lines'>): Array<Record<string, unknown>> {
+  return server.lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
 /** The environment every spawned process of the suite shares: the store file and the emulators' CA. */
 export function baseEnv(dataFile: string, caFile: string, extra: Record<string, string> = {}): Record<string, string> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(EVENTSTORE_CONNECTION_STRING|MONGODB_URI|SECRETS_KEY.*|API_TOKENS|PORT|HTTPS?_PROXY|NO_PROXY)$/i.test(k))) as Record<string, string>;

@@ -60,6 +60,7 @@ async function loadSdks() {
 }
 type Sdks = Awaited<ReturnType<typeof loadSdks>>;
 let sdks: Promise<Sdks> | null = null;
+const microsoftSdks = (): Promise<Sdks> => (sdks ??= loadSdks());
 
 /** One credential and Graph client for one run; renewed once when Graph says the token is no longer valid. */
 class GraphSession {
@@ -127,12 +128,11 @@ export class IntuneConnector implements MdmConnector<'intune'> {
 
   /** Loads the Microsoft libraries now rather than inside the first run or Test connection. */
   async prepare(): Promise<void> {
-    await (sdks ??= loadSdks());
+    await microsoftSdks();
   }
 
   private async session(settings: IntuneSettings): Promise<GraphSession> {
-    sdks ??= loadSdks();
-    return new GraphSession(await sdks, settings, this.dispatcher, this.limits, this.metrics);
+    return new GraphSession(await microsoftSdks(), settings, this.dispatcher, this.limits, this.metrics);
   }
 
   /** One page, checked to be a page of managed devices. */
