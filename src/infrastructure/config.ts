@@ -9,9 +9,10 @@ export interface Config {
   assetTagDigits: number;
   /** A run with no page or heartbeat for this long is closed as abandoned (RUN_LEASE_SECONDS). */
   runLeaseMs: number;
-  /** Outbound MDM calls: connect and per-response timeouts, and the page bound of one listing. */
+  /** Outbound MDM calls: connect and per-response timeouts, the largest answer read, and the page bound of one listing. */
   mdmConnectTimeoutMs: number;
   mdmResponseTimeoutMs: number;
+  mdmMaxResponseBytes: number;
   mdmMaxPages: number;
   /** On SIGTERM: how long requests in flight (a running import) may take before runs are recorded as interrupted. */
   drainTimeoutMs: number;
@@ -76,6 +77,7 @@ export function loadConfig(env: Env = process.env): Config {
     runLeaseMs: integer(env, 'RUN_LEASE_SECONDS', 45, 2, 3600) * 1000,
     mdmConnectTimeoutMs: integer(env, 'MDM_CONNECT_TIMEOUT_SECONDS', 10, 1, 120) * 1000,
     mdmResponseTimeoutMs: integer(env, 'MDM_RESPONSE_TIMEOUT_SECONDS', 30, 1, 300) * 1000,
+    mdmMaxResponseBytes: integer(env, 'MDM_MAX_RESPONSE_MIB', 64, 1, 1024) * 1024 * 1024,
     mdmMaxPages: integer(env, 'MDM_MAX_PAGES', 1000, 2, 100_000),
     drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_SECONDS', 25, 1, 600) * 1000,
     scheduleCheckMs: integer(env, 'SCHEDULE_CHECK_SECONDS', 30, 0, 3600) * 1000,
