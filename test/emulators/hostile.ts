@@ -25,12 +25,18 @@ export interface HostileMode {
   badEntries?: boolean;
   /** The page with this 0-based index never answers. */
   hangPage?: number;
+  /** The page with this 0-based index sends its headers and the start of its body, then stalls. */
+  stallBodyPage?: number;
+  /** Intune: Entra ID's token answer sends its headers and the start of its body, then stalls. */
+  stallTokenAnswer?: boolean;
   /** Serve a certificate from a CA nobody trusts. */
   untrustedCertificate?: boolean;
   /** Every data page answers 429 with this Retry-After (seconds). */
   retryAfterSeconds?: number;
   /** The next this-many data page requests answer 429 with Retry-After: 0, then pages are served. */
   throttleTimes?: number;
+  /** The data pages answer this many bytes of JSON: more than the client reads of one answer. */
+  oversizedPageBytes?: number;
   /** The data pages redirect to the foreign listener. */
   redirectToForeign?: boolean;
   /** In listings (not when fetched by id), these devices' serial numbers arrive garbled, so they fail (Graph ids; Jamf computer-N / mobile-N). */
@@ -71,6 +77,17 @@ export const HTML_SIGN_IN = '<!DOCTYPE html><html><head><title>Sign in</title></
 
 export function htmlReply(): Reply {
   return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: HTML_SIGN_IN };
+}
+
+/** A 200 answer of `bytes` bytes of well-formed JSON, mostly one long string. */
+export function oversizedReply(bytes: number): Reply {
+  const open = '{"padding":"';
+  return { status: 200, body: `${open}${'x'.repeat(Math.max(0, bytes - open.length - 2))}"}` };
+}
+
+/** A 200 answer whose body stops after its first bytes. */
+export function stalledReply(): Reply {
+  return { status: 200, body: '{"value":[{"id":"', stallBody: true };
 }
 
 /** A page that never answers: the request stays open until the client gives up. */

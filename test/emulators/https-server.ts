@@ -9,6 +9,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Jamf pretty-prints with Jackson's "key" : value; Microsoft sends compact JSON. */
   pretty?: boolean;
+  /** Send the headers and the body's start, then nothing more: an answer that stalls halfway. */
+  stallBody?: boolean;
 }
 
 export type Handler = (request: IncomingMessage, url: URL, body: string) => Promise<Reply> | Reply;
@@ -36,7 +38,8 @@ export async function startHttpsServer(tls: EmulatorTls, handler: Handler, port 
         const reply = await handler(request, url, Buffer.concat(chunks).toString('utf8'));
         const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : reply.pretty ? jacksonJson(reply.body) : JSON.stringify(reply.body);
         response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
-        response.end(payload);
+        if (reply.stallBody) response.write(payload);
+        else response.end(payload);
       } catch (error) {
         response.writeHead(500, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ error: String(error) }));

@@ -47,7 +47,7 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
 
   before(async () => {
     world = await startReliabilityWorld(['--intune-devices', '2500', '--jamf-computers', '300', '--jamf-mobiles', '100', '--clean']);
-    server = await world.start(world.dataFile('hostile'), { MDM_RESPONSE_TIMEOUT_SECONDS: '2', MDM_MAX_PAGES: '20' });
+    server = await world.start(world.dataFile('hostile'), { MDM_RESPONSE_TIMEOUT_SECONDS: '2', MDM_MAX_PAGES: '20', MDM_MAX_RESPONSE_MIB: '8' });
     expect((await server.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() })).status).to.equal(200);
     expect((await server.call('PUT', '/api/admin/integrations/jamf', { body: world.jamfSettings() })).status).to.equal(200);
     foreign = { intune: String((await world.stats('intune')).foreignUrl), jamf: String((await world.stats('jamf')).foreignUrl) };
@@ -184,6 +184,30 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
       const reply = await under('jamf', { hangPage: 0 }, () => importFrom('jamf'));
       failedRun(reply, /127\.0\.0\.1:\d+ did not answer within 2 s/);
     });
+
+    for (const source of ['intune', 'jamf'] as const) {
+      it(`${source}: a page that stalls halfway through its body ends the run in seconds, naming the host`, async () => {
+        const started = Date.now();
+        const reply = await under(source, { stallBodyPage: 0 }, () => importFrom(source));
+        failedRun(reply, /127\.0\.0\.1:\d+ did not answer within 2 s \(UND_ERR_BODY_TIMEOUT\)/);
+        expect(Date.now() - started).to.be.below(20_000);
+      });
+    }
+
+    // MSAL keeps only "network_error" of what its transport threw, so the host is not named here.
+    it('a token answer from Entra ID that stalls halfway ends the run in seconds, as unreachable', async () => {
+      const started = Date.now();
+      const reply = await under('intune', { stallTokenAnswer: true }, () => importFrom('intune'));
+      failedRun(reply, /Microsoft could not be reached \(network error\)\. Check the server can reach login\.microsoftonline\.com/);
+      expect(Date.now() - started).to.be.below(20_000);
+    });
+
+    for (const source of ['intune', 'jamf'] as const) {
+      it(`${source}: an answer over MDM_MAX_RESPONSE_MIB is refused unread, naming the host and the bound`, async () => {
+        const reply = await under(source, { oversizedPageBytes: 9 * 1024 * 1024 }, () => importFrom(source));
+        failedRun(reply, /127\.0\.0\.1:\d+ sent an answer larger than 8 MiB; it was not read/);
+      });
+    }
 
     for (const source of ['intune', 'jamf'] as const) {
       it(`${source}: an untrusted certificate fails the test and the run, naming the host`, async () => {

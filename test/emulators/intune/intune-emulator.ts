@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { mintTls, type EmulatorTls } from '../tls.js';
 import { delay, startHttpsServer, type Reply, type RunningServer } from '../https-server.js';
-import { BAD_ENTRIES, HostileHost, htmlReply, never, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
+import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, never, stalledReply, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
 import type { GraphDevice } from './graph-fleet.js';
 
 export interface EmulatedClient {
@@ -124,7 +124,7 @@ export class IntuneEmulator extends HostileHost {
     const metadata = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
     if (metadata && request.method === 'GET') return this.openidConfiguration(metadata[1]!);
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
-    if (token && request.method === 'POST') return this.token(token[1]!, new URLSearchParams(body));
+    if (token && request.method === 'POST') return this.hostile.stallTokenAnswer ? stalledReply() : this.token(token[1]!, new URLSearchParams(body));
     if (url.pathname === '/v1.0/deviceManagement/managedDevices' && request.method === 'GET') return this.managedDevices(request, url);
     const one = /^\/v1\.0\/deviceManagement\/managedDevices\/([^/]+)$/.exec(url.pathname);
     if (one && request.method === 'GET') return this.managedDevice(request, decodeURIComponent(one[1]!), url);
@@ -236,9 +236,11 @@ export class IntuneEmulator extends HostileHost {
   private hostilePage(pageIndex: number, url: URL): Promise<Reply> | Reply | null {
     const h = this.hostile;
     if (h.hangPage === pageIndex) return never();
+    if (h.stallBodyPage === pageIndex) return stalledReply();
     if (throttleNow(h)) return graphError(429, 'TooManyRequests', 'Too many requests.', { 'Retry-After': '0' });
     if (h.retryAfterSeconds !== undefined) return graphError(429, 'TooManyRequests', 'Too many requests.', { 'Retry-After': String(h.retryAfterSeconds) });
     if (h.htmlPage) return htmlReply();
+    if (h.oversizedPageBytes) return oversizedReply(h.oversizedPageBytes);
     if (h.redirectToForeign) return { status: 302, headers: { location: `${this.foreign.url}${url.pathname}${url.search}` }, body: '' };
     return null;
   }
