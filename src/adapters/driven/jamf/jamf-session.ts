@@ -46,7 +46,8 @@ export class JamfSession {
       fetchOptions: { dispatcher, redirect: 'manual' },
       maxRedirects: 0,
       timeout: limits.responseTimeoutMs + limits.connectTimeoutMs,
-      maxContentLength: limits.maxResponseBytes,
+      // No maxContentLength: the dispatcher refuses a larger answer (limits.maxResponseBytes) as it
+      // arrives, and axios's own count re-streams every page through JavaScript to make it.
       headers: { Accept: 'application/json' },
     });
     this.http.interceptors.response.use(
