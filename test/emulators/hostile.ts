@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:https';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { mintTls, type EmulatorTls } from './tls.js';
@@ -27,8 +28,10 @@ export interface HostileMode {
   hangPage?: number;
   /** The page with this 0-based index sends its headers and the start of its body, then stalls. */
   stallBodyPage?: number;
-  /** Intune: Entra ID's token answer sends its headers and the start of its body, then stalls. */
-  stallTokenAnswer?: boolean;
+  /** Intune: Entra ID's token answer stalls after its headers and first bytes, or is gzip that unpacks past the bound (9 MiB). */
+  tokenAnswer?: 'stalls' | 'unpacks-too-large';
+  /** Intune: the authority's metadata answers 400 with gzip that unpacks past the bound (9 MiB). */
+  metadataUnpacksTooLarge?: boolean;
   /** Serve a certificate from a CA nobody trusts. */
   untrustedCertificate?: boolean;
   /** Every data page answers 429 with this Retry-After (seconds). */
@@ -37,6 +40,8 @@ export interface HostileMode {
   throttleTimes?: number;
   /** The data pages answer this many bytes of JSON: more than the client reads of one answer. */
   oversizedPageBytes?: number;
+  /** The data pages answer gzip that unpacks to this many bytes of JSON: small on the wire, large once read. */
+  gzipBombPageBytes?: number;
   /** The data pages redirect to the foreign listener. */
   redirectToForeign?: boolean;
   /** In listings (not when fetched by id), these devices' serial numbers arrive garbled, so they fail (Graph ids; Jamf computer-N / mobile-N). */
@@ -83,6 +88,11 @@ export function htmlReply(): Reply {
 export function oversizedReply(bytes: number): Reply {
   const open = '{"padding":"';
   return { status: 200, body: `${open}${'x'.repeat(Math.max(0, bytes - open.length - 2))}"}` };
+}
+
+/** A 200 answer, gzip-compressed, that unpacks to `bytes` bytes of well-formed JSON. */
+export function gzipBombReply(bytes: number): Reply {
+  return { status: 200, headers: { 'content-encoding': 'gzip' }, raw: gzipSync(oversizedReply(bytes).body as string) };
 }
 
 /** A 200 answer whose body stops after its first bytes. */
@@ -144,12 +154,13 @@ export abstract class HostileHost {
     return Promise.all([this.server.close(), this.foreign.close()]).then(() => undefined);
   }
 
-  /** Switches misbehaviour on or off; a certificate nobody trusts is served while asked for. */
-  async setHostile(mode: HostileMode): Promise<void> {
+  /** Switches misbehaviour on or off; a certificate nobody trusts is served while asked for. True when the certificate changed. */
+  async setHostile(mode: HostileMode): Promise<boolean> {
     const swapCertificate = !!mode.untrustedCertificate !== !!this.hostile.untrustedCertificate;
     this.hostile = mode;
     this.hostileChanged();
     if (swapCertificate) this.server.setTls(mode.untrustedCertificate ? await untrustedTls() : this.tls);
+    return swapCertificate;
   }
 
   /** The devices the MDM still lists. */
@@ -163,8 +174,9 @@ export abstract class HostileHost {
   /** Answers the control routes; null for every other request. */
   protected async control(method: string | undefined, path: string, body: string): Promise<Reply | null> {
     if (path === '/_emulator/hostile' && method === 'PUT') {
-      await this.setHostile(hostileFromBody(body));
-      return { status: 204 };
+      // A client's kept-alive connection still speaks the old certificate until SWAP_SETTLED_MS have passed.
+      const swapped = await this.setHostile(hostileFromBody(body));
+      return { status: 204, headers: swapped ? { 'x-certificate-swapped': 'true' } : {} };
     }
     if (path === '/_emulator/retired' && method === 'PUT') {
       const serials = body.trim() ? (JSON.parse(body) as { serials?: unknown }).serials : [];

@@ -11,6 +11,8 @@ export interface Reply {
   pretty?: boolean;
   /** Send the headers and the body's start, then nothing more: an answer that stalls halfway. */
   stallBody?: boolean;
+  /** Bytes sent as they are, instead of `body` (a compressed answer). */
+  raw?: Buffer;
 }
 
 export type Handler = (request: IncomingMessage, url: URL, body: string) => Promise<Reply> | Reply;
@@ -27,6 +29,9 @@ function jacksonJson(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(/"([^"]+)": /g, '"$1" : ');
 }
 
+/** How long after a certificate swap every connection made before it has been closed. */
+export const SWAP_SETTLED_MS = 100;
+
 /** A loopback HTTPS server for an emulator; it listens on 127.0.0.1 only. */
 export async function startHttpsServer(tls: EmulatorTls, handler: Handler, port = 0): Promise<RunningServer> {
   const server = createServer({ key: tls.key, cert: tls.cert }, (request: IncomingMessage, response: ServerResponse) => {
@@ -36,7 +41,7 @@ export async function startHttpsServer(tls: EmulatorTls, handler: Handler, port 
       try {
         const url = new URL(request.url ?? '/', `https://${request.headers.host ?? '127.0.0.1'}`);
         const reply = await handler(request, url, Buffer.concat(chunks).toString('utf8'));
-        const payload = reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : reply.pretty ? jacksonJson(reply.body) : JSON.stringify(reply.body);
+        const payload = reply.raw ?? (reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : reply.pretty ? jacksonJson(reply.body) : JSON.stringify(reply.body));
         response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
         if (reply.stallBody) response.write(payload);
         else response.end(payload);
@@ -55,7 +60,7 @@ export async function startHttpsServer(tls: EmulatorTls, handler: Handler, port 
     setTls: (next) => {
       server.setSecureContext({ key: next.key, cert: next.cert });
       // After the answer to the request that asked for it has left; then every client reconnects.
-      setTimeout(() => server.closeAllConnections(), 50).unref();
+      setTimeout(() => server.closeAllConnections(), SWAP_SETTLED_MS / 2).unref();
     },
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

@@ -194,17 +194,31 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
       });
     }
 
-    // MSAL keeps only "network_error" of what its transport threw, so the host is not named here.
-    it('a token answer from Entra ID that stalls halfway ends the run in seconds, as unreachable', async () => {
-      const started = Date.now();
-      const reply = await under('intune', { stallTokenAnswer: true }, () => importFrom('intune'));
-      failedRun(reply, /Microsoft could not be reached \(network error\)\. Check the server can reach login\.microsoftonline\.com/);
-      expect(Date.now() - started).to.be.below(20_000);
+    it('Intune test: an authority whose error answer unpacks past MDM_MAX_RESPONSE_MIB is named, not read', async () => {
+      const test = await under('intune', { metadataUnpacksTooLarge: true }, () => server.call('POST', '/api/admin/integrations/intune/test'));
+      expect(test.status).to.equal(200);
+      expect(test.body).to.include({ ok: false, cause: 'too-large' });
+      expect(test.body.message).to.match(/127\.0\.0\.1:\d+ sent an answer larger than 8 MiB; it was not read/);
     });
+
+    // MSAL keeps only "network_error" of what its transport threw, so the host is not named here.
+    for (const tokenAnswer of ['stalls', 'unpacks-too-large'] as const) {
+      it(`a token answer from Entra ID that ${tokenAnswer === 'stalls' ? 'stalls halfway' : 'unpacks past MDM_MAX_RESPONSE_MIB'} ends the run in seconds, as unreachable`, async () => {
+        const started = Date.now();
+        const reply = await under('intune', { tokenAnswer }, () => importFrom('intune'));
+        failedRun(reply, /Microsoft could not be reached \(network error\)\. Check the server can reach login\.microsoftonline\.com/);
+        expect(Date.now() - started).to.be.below(20_000);
+      });
+    }
 
     for (const source of ['intune', 'jamf'] as const) {
       it(`${source}: an answer over MDM_MAX_RESPONSE_MIB is refused unread, naming the host and the bound`, async () => {
         const reply = await under(source, { oversizedPageBytes: 9 * 1024 * 1024 }, () => importFrom(source));
+        failedRun(reply, /127\.0\.0\.1:\d+ sent an answer larger than 8 MiB; it was not read/);
+      });
+
+      it(`${source}: a compressed answer that unpacks to over MDM_MAX_RESPONSE_MIB is refused, naming the host and the bound`, async () => {
+        const reply = await under(source, { gzipBombPageBytes: 9 * 1024 * 1024 }, () => importFrom(source));
         failedRun(reply, /127\.0\.0\.1:\d+ sent an answer larger than 8 MiB; it was not read/);
       });
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { mintTls, type EmulatorTls } from '../tls.js';
 import { delay, startHttpsServer, type Reply, type RunningServer } from '../https-server.js';
-import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, never, stalledReply, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
+import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, gzipBombReply, never, stalledReply, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
 import type { GraphDevice } from './graph-fleet.js';
 
 export interface EmulatedClient {
@@ -124,7 +124,11 @@ export class IntuneEmulator extends HostileHost {
     const metadata = /^\/([^/]+)\/v2\.0\/\.well-known\/openid-configuration$/.exec(url.pathname);
     if (metadata && request.method === 'GET') return this.openidConfiguration(metadata[1]!);
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
-    if (token && request.method === 'POST') return this.hostile.stallTokenAnswer ? stalledReply() : this.token(token[1]!, new URLSearchParams(body));
+    if (token && request.method === 'POST') {
+      if (this.hostile.tokenAnswer === 'stalls') return stalledReply();
+      if (this.hostile.tokenAnswer === 'unpacks-too-large') return gzipBombReply(9 * 1024 * 1024);
+      return this.token(token[1]!, new URLSearchParams(body));
+    }
     if (url.pathname === '/v1.0/deviceManagement/managedDevices' && request.method === 'GET') return this.managedDevices(request, url);
     const one = /^\/v1\.0\/deviceManagement\/managedDevices\/([^/]+)$/.exec(url.pathname);
     if (one && request.method === 'GET') return this.managedDevice(request, decodeURIComponent(one[1]!), url);
@@ -133,6 +137,7 @@ export class IntuneEmulator extends HostileHost {
 
   private openidConfiguration(tenantId: string): Reply {
     this.stats.metadataRequests += 1;
+    if (this.hostile.metadataUnpacksTooLarge) return { ...gzipBombReply(9 * 1024 * 1024), status: 400 };
     if (!this.tenants.has(tenantId)) return aadError(400, 'invalid_tenant', 90002, `Tenant '${tenantId}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
     const base = `${this.url}/${tenantId}`;
     return {
@@ -241,6 +246,7 @@ export class IntuneEmulator extends HostileHost {
     if (h.retryAfterSeconds !== undefined) return graphError(429, 'TooManyRequests', 'Too many requests.', { 'Retry-After': String(h.retryAfterSeconds) });
     if (h.htmlPage) return htmlReply();
     if (h.oversizedPageBytes) return oversizedReply(h.oversizedPageBytes);
+    if (h.gzipBombPageBytes) return gzipBombReply(h.gzipBombPageBytes);
     if (h.redirectToForeign) return { status: 302, headers: { location: `${this.foreign.url}${url.pathname}${url.search}` }, body: '' };
     return null;
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { mintTls, type EmulatorTls } from '../tls.js';
 import { delay, startHttpsServer, type Reply, type RunningServer } from '../https-server.js';
-import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, never, stalledReply, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
+import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, gzipBombReply, never, stalledReply, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
 import type { JamfRecord } from './apple-fleet.js';
 
 export interface JamfApiClient {
@@ -225,6 +225,7 @@ export class JamfEmulator extends HostileHost {
     if (h.retryAfterSeconds !== undefined) return { ...apiError(429, 'TOO_MANY_REQUESTS', 'Too Many Requests'), headers: { 'Retry-After': String(h.retryAfterSeconds) } };
     if (h.htmlPage) return htmlReply();
     if (h.oversizedPageBytes) return oversizedReply(h.oversizedPageBytes);
+    if (h.gzipBombPageBytes) return gzipBombReply(h.gzipBombPageBytes);
     if (h.redirectToForeign) return { status: 302, headers: { location: `${this.foreign.url}${url.pathname}${url.search}` }, body: '' };
     return null;
   }

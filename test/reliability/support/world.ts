@@ -5,6 +5,7 @@ import { Agent } from 'undici';
 import { readFileSync } from 'node:fs';
 import { spawnEmulators, type EmulatorProcess } from '../../emulators/spawn.js';
 import type { HostileMode } from '../../emulators/hostile.js';
+import { SWAP_SETTLED_MS, delay } from '../../emulators/https-server.js';
 import { baseEnv, startServerProcess, type ServerProcess } from './server-process.js';
 
 /** The emulators in a child process, a scratch folder for store files, and helpers to drive both. */
@@ -53,6 +54,8 @@ export async function startReliabilityWorld(args: string[] = []): Promise<Reliab
     hostile: async (source, mode) => {
       const response = await fetch(`${served[source].url}/_emulator/hostile`, { method: 'PUT', body: JSON.stringify(mode), dispatcher: new Agent({ connect: { rejectUnauthorized: false } }) } as RequestInit);
       if (response.status !== 204) throw new Error(`emulator control answered ${response.status}`);
+      // Until then, the app under test may reuse a connection made with the previous certificate.
+      if (response.headers.get('x-certificate-swapped')) await delay(SWAP_SETTLED_MS);
     },
     retire: async (source, serials) => void (await control(source, 'PUT', '/_emulator/retired', { serials })),
     stats: (source) => control(source, 'GET', '/_emulator/stats') as never,

@@ -22,15 +22,26 @@ function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/** An answer from `url` over the size bound, counted on the wire or once unpacked. */
+export function answerTooLarge(url: string, limits: TransportLimits, cause?: unknown): OutboundFailure {
+  const origin = originOf(url);
+  const host = origin.replace(/^https?:\/\//, '');
+  return new OutboundFailure(origin, 'too-large', `${host} sent an answer larger than ${Math.round(limits.maxResponseBytes / 1048576)} MiB; it was not read.`, cause);
+}
+
 /** Names what happened to a call to `url` that got no answer; null when the error is not a transport failure. */
 export function classifyTransportError(error: unknown, url: string, limits: TransportLimits): OutboundFailure | null {
-  if (error instanceof OutboundFailure) return error;
-  let origin: string;
-  try {
-    origin = new URL(url).origin;
-  } catch {
-    origin = url;
-  }
+  const named = findOutboundFailure(error);
+  if (named) return named;
+  const origin = originOf(url);
   const host = origin.replace(/^https?:\/\//, '');
   const codes = errorCodes(error);
   const timedOut = (error as { name?: string }).name === 'TimeoutError' || /timeout of \d+ms exceeded/.test(String((error as Error)?.message));
@@ -40,9 +51,7 @@ export function classifyTransportError(error: unknown, url: string, limits: Tran
   if (timedOut || codes.some((c) => TIMEOUT_CODES.has(c))) {
     return new OutboundFailure(origin, 'timeout', `${host} did not answer within ${seconds(limits.responseTimeoutMs)} (${codes.find((c) => TIMEOUT_CODES.has(c)) ?? 'timeout'}).`, error);
   }
-  if (codes.includes('UND_ERR_RES_EXCEEDED_MAX_SIZE')) {
-    return new OutboundFailure(origin, 'too-large', `${host} sent an answer larger than ${Math.round(limits.maxResponseBytes / 1048576)} MiB; it was not read.`, error);
-  }
+  if (codes.includes('UND_ERR_RES_EXCEEDED_MAX_SIZE')) return answerTooLarge(url, limits, error);
   const tls = codes.find(isTlsCode);
   if (tls) return new OutboundFailure(origin, 'tls', `The TLS certificate of ${host} was not trusted (${tls}).`, error);
   const dns = codes.find((c) => DNS_CODES.has(c));

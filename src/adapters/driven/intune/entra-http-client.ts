@@ -2,6 +2,7 @@ import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-
 import type { Dispatcher } from 'undici';
 import { classifyTransportError } from '../http/outbound-failure.js';
 import type { TransportLimits } from '../http/outbound.js';
+import { boundUnpackedAnswer } from '../http/unpacked-bound.js';
 
 /**
  * The transport @azure/identity uses for Entra ID: the connectors' own dispatcher, so that token
@@ -23,14 +24,14 @@ export function entraHttpClient(
       }
       let response: Response;
       try {
-        response = await fetch(request.url, {
+        response = boundUnpackedAnswer(await fetch(request.url, {
           method: request.method,
           headers: Object.fromEntries(request.headers),
           body: body ?? undefined,
           signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
           redirect: 'manual',
           dispatcher,
-        } as RequestInit);
+        } as RequestInit), request.url, limits);
       } catch (error) {
         const failure = classifyTransportError(error, request.url, limits);
         onAnswer(failure?.problem ?? 'network');

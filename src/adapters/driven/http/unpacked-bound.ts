@@ -1,0 +1,26 @@
+import { answerTooLarge } from './outbound-failure.js';
+import type { TransportLimits } from './outbound.js';
+
+/** Statuses whose answer has no body: a Response cannot be built with one. */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
+/**
+ * The dispatcher counts an answer's bytes as they arrive, but fetch unpacks a compressed answer after
+ * that count, and a few kilobytes of gzip can unpack to gigabytes. So a compressed answer's unpacked
+ * bytes are counted as well, against the same bound; one sent as it is pays for no second count.
+ */
+export function boundUnpackedAnswer(response: Response, url: string, limits: TransportLimits): Response {
+  const encoding = response.headers.get('content-encoding')?.trim().toLowerCase();
+  if (!encoding || encoding === 'identity' || !response.body || NULL_BODY_STATUSES.has(response.status)) return response;
+  let unpacked = 0;
+  const counted = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        unpacked += chunk.byteLength;
+        if (unpacked > limits.maxResponseBytes) controller.error(answerTooLarge(url, limits));
+        else controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
