@@ -24,6 +24,8 @@ export interface HostileMode {
   oddJson?: 'no-array' | 'object-for-array';
   /** Some entries of the first page are not device records (null, a number, a wrong-typed id). */
   badEntries?: boolean;
+  /** The first page holds this many entries, each the number 0. */
+  floodEntries?: number;
   /** The page with this 0-based index never answers. */
   hangPage?: number;
   /** The page with this 0-based index sends its headers and the start of its body, then stalls. */

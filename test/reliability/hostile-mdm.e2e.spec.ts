@@ -156,6 +156,14 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
     }
   });
 
+  describe('a page of many more entries than any MDM sends is not read entry by entry', () => {
+    for (const [source, pattern] of [['intune', /Microsoft Graph sent 10,001 entries in one page, where a page holds up to 1,000; over 10,000 is not read/], ['jamf', /Jamf Pro sent 10,001 entries in one page of the computers inventory, where a page holds up to 2,000; over 10,000 is not read/]] as const) {
+      it(`${source}: 10,001 entries fail the run instead of becoming 10,001 reported errors`, async () => {
+        failedRun(await under(source, { floodEntries: 10_001 }, () => importFrom(source)), pattern);
+      });
+    }
+  });
+
   describe('one bad entry is that device\'s error; the rest goes on', () => {
     for (const source of ['intune', 'jamf'] as const) {
       it(`${source}: null, a number, text and a wrong-typed id are reported by position`, async () => {

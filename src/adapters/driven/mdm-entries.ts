@@ -1,6 +1,13 @@
 import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
 import type { RejectedEntry } from '../../application/ports/mdm-source.js';
 
+/**
+ * Graph pages hold up to 1,000 devices and Jamf clamps a page to 2,000. A page with many more entries
+ * is not a listing: read entry by entry, each bad one would become a reported error, millions of them
+ * from one answer.
+ */
+export const MAX_PAGE_ENTRIES = 10_000;
+
 /** An MDM entry that is not a usable device record; the message says what is wrong with it. */
 export class InvalidEntry extends Error {
   constructor(message: string, readonly sourceDeviceId: string | null = null) {

@@ -1,4 +1,5 @@
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
+import { MAX_PAGE_ENTRIES } from '../mdm-entries.js';
 
 export interface GraphPage {
   value: unknown[];
@@ -20,6 +21,9 @@ export function readGraphPage(body: unknown): GraphPage {
   const { value, '@odata.nextLink': next } = body as Record<string, unknown>;
   if (!Array.isArray(value)) {
     throw new MdmSourceFailure('intune', `Microsoft Graph answered JSON without a "value" array of devices (it has ${Object.keys(body).slice(0, 5).join(', ') || 'no fields'}).`, fix);
+  }
+  if (value.length > MAX_PAGE_ENTRIES) {
+    throw new MdmSourceFailure('intune', `Microsoft Graph sent ${value.length.toLocaleString('en-US')} entries in one page, where a page holds up to 1,000; over ${MAX_PAGE_ENTRIES.toLocaleString('en-US')} is not read.`, fix);
   }
   if (next !== undefined && next !== null && typeof next !== 'string') {
     throw new MdmSourceFailure('intune', 'Microsoft Graph sent a paging link that is not text.', fix);

@@ -1,4 +1,5 @@
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
+import { MAX_PAGE_ENTRIES } from '../mdm-entries.js';
 
 export interface SearchResults {
   /** The total the server announced; null when it sent none that is a count. */
@@ -20,6 +21,9 @@ export function readJamfPage(body: unknown, what: string): SearchResults {
   const { totalCount, results } = body as Record<string, unknown>;
   if (!Array.isArray(results)) {
     throw new MdmSourceFailure('jamf', `Jamf Pro answered ${what} with JSON that has no "results" array (it has ${Object.keys(body).slice(0, 5).join(', ') || 'no fields'}).`, FIX);
+  }
+  if (results.length > MAX_PAGE_ENTRIES) {
+    throw new MdmSourceFailure('jamf', `Jamf Pro sent ${results.length.toLocaleString('en-US')} entries in one page of ${what}, where a page holds up to 2,000; over ${MAX_PAGE_ENTRIES.toLocaleString('en-US')} is not read.`, FIX);
   }
   const count = typeof totalCount === 'number' && Number.isSafeInteger(totalCount) && totalCount >= 0 ? totalCount : null;
   return { totalCount: count, results };
