@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { screenDevice } from '../../src/domain/hardware/screening.js';
+import { DomainError } from '../../src/domain/shared/domain-error.js';
 import { isVirtualDevice } from '../../src/domain/hardware/virtual-device.js';
 import { latitude, macbook } from '../support/mothers.js';
 
@@ -10,6 +11,13 @@ describe('Screening devices before import', () => {
 
   it('skips a device without serial (Autopilot-only registration)', () => {
     expect(screenDevice(latitude({ serialNumber: '' }))).to.include({ kind: 'skipped', reason: 'no-serial' });
+  });
+
+  it('refuses a reported value longer than 1,000 characters, naming the field, and takes one of 1,000', () => {
+    expect(() => screenDevice(latitude({ model: 'M'.repeat(1_001) }))).to.throw(DomainError, /^model is 1,001 characters long; the register takes reported values of at most 1,000\. Correct the value in the MDM/)
+      .with.property('field', 'model');
+    expect(() => screenDevice(latitude({ specifications: { imei: '9'.repeat(5_000) } }))).to.throw(DomainError, /^specifications\.imei is 5,000 characters long/);
+    expect(screenDevice(latitude({ model: 'M'.repeat(1_000) }))).to.include({ kind: 'importable' });
   });
 
   it('skips a placeholder serial instead of merging every such device into one record', () => {

@@ -26,6 +26,8 @@ export interface HostileMode {
   badEntries?: boolean;
   /** The first page holds this many entries, each the number 0. */
   floodEntries?: number;
+  /** The first device of the first page reports a model this many characters long. */
+  longModel?: number;
   /** The page with this 0-based index never answers. */
   hangPage?: number;
   /** The page with this 0-based index sends its headers and the start of its body, then stalls. */

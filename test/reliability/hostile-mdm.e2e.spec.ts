@@ -156,6 +156,20 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
     }
   });
 
+  describe('a value longer than any real one is that device\'s error, not part of the register', () => {
+    for (const source of ['intune', 'jamf'] as const) {
+      it(`${source}: a model of 1,000,000 characters fails that device, naming the field; the rest is imported`, async () => {
+        const reply = await under(source, { longModel: 1_000_000 }, () => importFrom(source));
+        expect(reply.status, reply.text).to.equal(200);
+        expect(reply.body.counts.errors).to.equal(1);
+        const [failed] = reply.body.failedDevices as Array<{ reason: string; detail: string }>;
+        expect(failed).to.include({ reason: 'field-too-long' });
+        expect(failed!.detail).to.match(/model is 1,000,000 characters long; the register takes reported values of at most 1,000/);
+        expect(reply.body.counts.unchanged + reply.body.counts.created + reply.body.counts.updated).to.be.greaterThan(0);
+      });
+    }
+  });
+
   describe('a page of many more entries than any MDM sends is not read entry by entry', () => {
     for (const [source, pattern] of [['intune', /Microsoft Graph sent 10,001 entries in one page, where a page holds up to 1,000; over 10,000 is not read/], ['jamf', /Jamf Pro sent 10,001 entries in one page of the computers inventory, where a page holds up to 2,000; over 10,000 is not read/]] as const) {
       it(`${source}: 10,001 entries fail the run instead of becoming 10,001 reported errors`, async () => {

@@ -1,4 +1,5 @@
 import { readSerial } from './serial-number.js';
+import { checkReportedLengths } from './reported-lengths.js';
 import { isVirtualDevice } from './virtual-device.js';
 import type { MdmDevice } from './mdm-device.js';
 
@@ -13,6 +14,7 @@ export type Screening =
  * virtual machines are not asset-trackable: they are skipped and counted, never merged.
  */
 export function screenDevice(device: MdmDevice): Screening {
+  checkReportedLengths(device);
   const serial = readSerial(device.serialNumber);
   if (serial.kind === 'missing') {
     return { kind: 'skipped', reason: 'no-serial', detail: 'the MDM reports no serial number' };

@@ -210,6 +210,10 @@ export class JamfEmulator extends HostileHost {
       let results: unknown[] = items.slice(page * size, page * size + size).map(view).map(garble);
       if (h.badEntries && page === 0 && records === this.computers) results = [...BAD_ENTRIES, ...results];
       if (h.floodEntries && page === 0 && records === this.computers) results = new Array<number>(h.floodEntries).fill(0);
+      if (h.longModel && page === 0 && records === this.computers && results[0]) {
+        const first = results[0] as JamfRecord;
+        results[0] = { ...first, hardware: { ...(first.hardware as object), model: 'M'.repeat(h.longModel) } };
+      }
       const totalCount = h.totalCount ?? items.length;
       if (h.oddJson === 'no-array') return { status: 200, pretty: true, body: { totalCount, result: results } };
       return { status: 200, pretty: true, body: { totalCount, results: h.oddJson === 'object-for-array' ? { computers: results } : results } };
