@@ -4,11 +4,6 @@ import type { MdmDevice } from './mdm-device.js';
 /** The longest value of one reported field the register takes; real ones are tens of characters. */
 export const MAX_REPORTED_LENGTH = 1_000;
 
-const TEXT_FIELDS = [
-  'deviceName', 'manufacturer', 'model', 'modelIdentifier', 'operatingSystem', 'osVersion',
-  'wifiMacAddress', 'ethernetMacAddress', 'userEmail', 'lastSyncedAt',
-] as const;
-
 function tooLong(field: string, length: number): DomainError {
   return new DomainError(
     'field-too-long',
@@ -23,11 +18,24 @@ function tooLong(field: string, length: number): DomainError {
  * it is neither cut short in silence nor written into every event and record of the device.
  */
 export function checkReportedLengths(device: MdmDevice): void {
-  for (const field of TEXT_FIELDS) {
-    const value = device[field];
-    if (typeof value === 'string' && value.length > MAX_REPORTED_LENGTH) throw tooLong(field, value.length);
-  }
-  for (const [key, value] of Object.entries(device.specifications)) {
+  // Each field by name: a loop over their names, or Object.entries, cost a first import about 2 %.
+  within('deviceName', device.deviceName);
+  within('manufacturer', device.manufacturer);
+  within('model', device.model);
+  within('modelIdentifier', device.modelIdentifier);
+  within('operatingSystem', device.operatingSystem);
+  within('osVersion', device.osVersion);
+  within('wifiMacAddress', device.wifiMacAddress);
+  within('ethernetMacAddress', device.ethernetMacAddress);
+  within('userEmail', device.userEmail);
+  within('lastSyncedAt', device.lastSyncedAt);
+  const specifications = device.specifications;
+  for (const key in specifications) {
+    const value = specifications[key];
     if (typeof value === 'string' && value.length > MAX_REPORTED_LENGTH) throw tooLong(`specifications.${key}`, value.length);
   }
+}
+
+function within(field: string, value: unknown): void {
+  if (typeof value === 'string' && value.length > MAX_REPORTED_LENGTH) throw tooLong(field, value.length);
 }
