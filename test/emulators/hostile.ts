@@ -44,6 +44,8 @@ export interface HostileMode {
   throttleTimes?: number;
   /** The data pages answer this many bytes of JSON: more than the client reads of one answer. */
   oversizedPageBytes?: number;
+  /** Not hostile: the data pages are sent gzip-compressed, as Microsoft and Jamf Cloud send them. */
+  compressPages?: boolean;
   /** The data pages answer gzip that unpacks to this many bytes of JSON: small on the wire, large once read. */
   gzipBombPageBytes?: number;
   /** The data pages redirect to the foreign listener. */

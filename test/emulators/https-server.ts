@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { EmulatorTls } from './tls.js';
@@ -13,6 +14,8 @@ export interface Reply {
   stallBody?: boolean;
   /** Bytes sent as they are, instead of `body` (a compressed answer). */
   raw?: Buffer;
+  /** Send `body` gzip-compressed, as Microsoft and Jamf Cloud do when asked. */
+  gzip?: boolean;
 }
 
 export type Handler = (request: IncomingMessage, url: URL, body: string) => Promise<Reply> | Reply;
@@ -41,7 +44,11 @@ export async function startHttpsServer(tls: EmulatorTls, handler: Handler, port 
       try {
         const url = new URL(request.url ?? '/', `https://${request.headers.host ?? '127.0.0.1'}`);
         const reply = await handler(request, url, Buffer.concat(chunks).toString('utf8'));
-        const payload = reply.raw ?? (reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : reply.pretty ? jacksonJson(reply.body) : JSON.stringify(reply.body));
+        let payload: string | Buffer = reply.raw ?? (reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : reply.pretty ? jacksonJson(reply.body) : JSON.stringify(reply.body));
+        if (reply.gzip) {
+          payload = gzipSync(payload);
+          reply.headers = { ...reply.headers, 'content-encoding': 'gzip' };
+        }
         response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
         if (reply.stallBody) response.write(payload);
         else response.end(payload);

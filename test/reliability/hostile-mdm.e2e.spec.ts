@@ -239,6 +239,14 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
         failedRun(reply, /127\.0\.0\.1:\d+ sent an answer larger than 8 MiB; it was not read/);
       });
 
+      it(`${source}: compressed pages, as the real services send them, import as usual`, async () => {
+        const reply = await under(source, { compressPages: true }, () => importFrom(source));
+        expect(reply.status, reply.text).to.equal(200);
+        expect(reply.body).to.include({ status: 'completed' });
+        expect(reply.body.counts.errors).to.equal(0);
+        expect(reply.body.counts.unchanged + reply.body.counts.created + reply.body.counts.updated).to.equal(source === 'intune' ? 2500 : 400);
+      });
+
       it(`${source}: a compressed answer that unpacks to over MDM_MAX_RESPONSE_MIB is refused, naming the host and the bound`, async () => {
         const reply = await under(source, { gzipBombPageBytes: 9 * 1024 * 1024 }, () => importFrom(source));
         failedRun(reply, /127\.0\.0\.1:\d+ sent an answer larger than 8 MiB; it was not read/);

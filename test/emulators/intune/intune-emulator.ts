@@ -237,7 +237,7 @@ export class IntuneEmulator extends HostileHost {
     }
     if (h.oddJson === 'no-array') body.values = value;
     else body.value = h.oddJson === 'object-for-array' ? { devices: value } : value;
-    return { status: 200, body };
+    return { status: 200, body, gzip: !!h.compressPages };
   }
 
   private hostilePage(pageIndex: number, url: URL): Promise<Reply> | Reply | null {

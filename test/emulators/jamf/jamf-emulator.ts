@@ -216,7 +216,7 @@ export class JamfEmulator extends HostileHost {
       }
       const totalCount = h.totalCount ?? items.length;
       if (h.oddJson === 'no-array') return { status: 200, pretty: true, body: { totalCount, result: results } };
-      return { status: 200, pretty: true, body: { totalCount, results: h.oddJson === 'object-for-array' ? { computers: results } : results } };
+      return { status: 200, pretty: true, gzip: !!h.compressPages, body: { totalCount, results: h.oddJson === 'object-for-array' ? { computers: results } : results } };
     } finally {
       this.stats.inFlight -= 1;
     }

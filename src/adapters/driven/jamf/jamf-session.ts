@@ -44,7 +44,10 @@ export class JamfSession {
       baseURL: settings.tenantUrl,
       allowAbsoluteUrls: false,
       adapter: 'fetch',
-      env: { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init).then((response) => boundUnpackedAnswer(response, input instanceof Request ? input.url : String(input), limits)) },
+      env: {
+        fetch: async (input: RequestInfo | URL, init?: RequestInit) =>
+          boundUnpackedAnswer(await fetch(input, init), input instanceof Request ? input.url : String(input), limits),
+      },
       fetchOptions: { dispatcher, redirect: 'manual' },
       maxRedirects: 0,
       timeout: limits.responseTimeoutMs + limits.connectTimeoutMs,
