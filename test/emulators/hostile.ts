@@ -21,7 +21,7 @@ export interface HostileMode {
   /** The data pages answer 200 with an HTML sign-in page. */
   htmlPage?: boolean;
   /** The data pages answer JSON of the wrong shape. */
-  oddJson?: 'no-array' | 'object-for-array';
+  oddJson?: 'no-array' | 'object-for-array' | 'cut-short';
   /** Some entries of the first page are not device records (null, a number, a wrong-typed id). */
   badEntries?: boolean;
   /** The first page holds this many entries, each the number 0. */

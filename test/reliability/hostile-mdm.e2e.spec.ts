@@ -148,6 +148,8 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
       ['JSON without the results array', 'jamf', { oddJson: 'no-array' }, /no "results" array/],
       ['an object where the array belongs (Intune)', 'intune', { oddJson: 'object-for-array' }, /without a "value" array/],
       ['an object where the array belongs (Jamf)', 'jamf', { oddJson: 'object-for-array' }, /no "results" array/],
+      ['JSON cut short (Intune)', 'intune', { oddJson: 'cut-short' }, /Microsoft Graph answered with JSON that does not parse \(.+\): cut short on the way, or not Graph's\. Run the import again/],
+      ['JSON cut short (Jamf)', 'jamf', { oddJson: 'cut-short' }, /Jamf Pro answered the computers inventory with JSON that does not parse: cut short on the way, or not Jamf's\. Run the import again/],
     ];
     for (const [what, source, mode, pattern] of cases) {
       it(`${what}`, async () => {

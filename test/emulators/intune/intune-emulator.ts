@@ -237,6 +237,7 @@ export class IntuneEmulator extends HostileHost {
     }
     if (h.oddJson === 'no-array') body.values = value;
     else body.value = h.oddJson === 'object-for-array' ? { devices: value } : value;
+    if (h.oddJson === 'cut-short') return { status: 200, body: JSON.stringify(body).slice(0, 200) };
     return { status: 200, body, gzip: !!h.compressPages };
   }
 

@@ -215,6 +215,7 @@ export class JamfEmulator extends HostileHost {
         results[0] = { ...first, hardware: { ...(first.hardware as object), model: 'M'.repeat(h.longModel) } };
       }
       const totalCount = h.totalCount ?? items.length;
+      if (h.oddJson === 'cut-short') return { status: 200, body: JSON.stringify({ totalCount, results }).slice(0, 200) };
       if (h.oddJson === 'no-array') return { status: 200, pretty: true, body: { totalCount, result: results } };
       return { status: 200, pretty: true, gzip: !!h.compressPages, body: { totalCount, results: h.oddJson === 'object-for-array' ? { computers: results } : results } };
     } finally {

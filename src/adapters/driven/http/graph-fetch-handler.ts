@@ -21,6 +21,8 @@ function namingBodyFailures(response: Response, onFailure: (error: unknown) => n
   return response;
 }
 
+const CUT_SHORT_FIX = 'Run the import again; if it comes back, check the Graph base URL in Settings → Integrations and any proxy between this server and Microsoft.';
+
 type GraphClientErrorClass = new (message?: string) => Error;
 
 /**
@@ -56,7 +58,10 @@ export function graphFetchHandler(dispatcher: Dispatcher, limits: TransportLimit
       }
       context.response = namingBodyFailures(response, (error) => {
         const failure = named(error);
-        throw failure ? fail(failure) : error;
+        if (failure) fail(failure);
+        // A 2xx JSON answer that does not parse was cut short on the way, or is not Graph's.
+        if (error instanceof SyntaxError && response.ok) fail(new MdmSourceFailure('intune', `Microsoft Graph answered with JSON that does not parse (${error.message}): cut short on the way, or not Graph's.`, CUT_SHORT_FIX));
+        throw error;
       });
     },
   };

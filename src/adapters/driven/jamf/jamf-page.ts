@@ -12,6 +12,10 @@ const FIX = 'Check the Tenant URL in Settings → Integrations: https and the Ja
 /** A Jamf Pro search page, or a failure that says what came instead: never an empty "success". */
 export function readJamfPage(body: unknown, what: string): SearchResults {
   if (typeof body === 'string') {
+    // axios hands over the text of a JSON answer it could not parse.
+    if (/^\s*[[{]/.test(body)) {
+      throw new MdmSourceFailure('jamf', `Jamf Pro answered ${what} with JSON that does not parse: cut short on the way, or not Jamf's.`, 'Run the import again; if it comes back, check the Tenant URL in Settings → Integrations and any proxy between this server and Jamf Pro.');
+    }
     const html = /^\s*</.test(body);
     throw new MdmSourceFailure('jamf', `Jamf Pro answered ${what} with ${html ? 'an HTML page' : 'text'}, not device data.`, FIX);
   }
