@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { createServer, type AddressInfo } from 'node:net';
 import type { HostileMode } from '../emulators/hostile.js';
 import type { Reply, ServerProcess } from './support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from './support/world.js';
@@ -47,7 +48,7 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
 
   before(async () => {
     world = await startReliabilityWorld(['--intune-devices', '2500', '--jamf-computers', '300', '--jamf-mobiles', '100', '--clean']);
-    server = await world.start(world.dataFile('hostile'), { MDM_RESPONSE_TIMEOUT_SECONDS: '2', MDM_MAX_PAGES: '20', MDM_MAX_RESPONSE_MIB: '8' });
+    server = await world.start(world.dataFile('hostile'), { MDM_CONNECT_TIMEOUT_SECONDS: '2', MDM_RESPONSE_TIMEOUT_SECONDS: '2', MDM_MAX_PAGES: '20', MDM_MAX_RESPONSE_MIB: '8' });
     expect((await server.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() })).status).to.equal(200);
     expect((await server.call('PUT', '/api/admin/integrations/jamf', { body: world.jamfSettings() })).status).to.equal(200);
     foreign = { intune: String((await world.stats('intune')).foreignUrl), jamf: String((await world.stats('jamf')).foreignUrl) };
@@ -202,6 +203,24 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
       failedRun(reply, /127\.0\.0\.1:\d+ did not answer within 2 s/);
       expect(reply.body.detail).to.not.match(/login\.microsoftonline\.com/);
       expect(Date.now() - started).to.be.below(20_000);
+    });
+
+    it('a Jamf server that accepts the connection but never completes it fails the test and the run in seconds', async () => {
+      const silent = createServer(() => undefined);
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const tenantUrl = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      try {
+        expect((await server.call('PUT', '/api/admin/integrations/jamf', { body: world.jamfSettings({ tenantUrl }) })).status).to.equal(200);
+        const started = Date.now();
+        const test = await server.call('POST', '/api/admin/integrations/jamf/test');
+        expect(test.body).to.include({ ok: false, cause: 'timeout' });
+        expect(test.body.message).to.match(/127\.0\.0\.1:\d+ did not accept a connection within 2 s \(UND_ERR_CONNECT_TIMEOUT\)/);
+        failedRun(await importFrom('jamf'), /127\.0\.0\.1:\d+ did not accept a connection within 2 s/);
+        expect(Date.now() - started).to.be.below(20_000);
+      } finally {
+        expect((await server.call('PUT', '/api/admin/integrations/jamf', { body: world.jamfSettings() })).status).to.equal(200);
+        silent.close();
+      }
     });
 
     it('a Jamf page that never answers ends the run in seconds, naming the Jamf host', async () => {
