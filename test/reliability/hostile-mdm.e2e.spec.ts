@@ -205,23 +205,27 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
       expect(Date.now() - started).to.be.below(20_000);
     });
 
-    it('a Jamf server that accepts the connection but never completes it fails the test and the run in seconds', async () => {
-      const silent = createServer(() => undefined);
-      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-      const tenantUrl = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
-      try {
-        expect((await server.call('PUT', '/api/admin/integrations/jamf', { body: world.jamfSettings({ tenantUrl }) })).status).to.equal(200);
-        const started = Date.now();
-        const test = await server.call('POST', '/api/admin/integrations/jamf/test');
-        expect(test.body).to.include({ ok: false, cause: 'timeout' });
-        expect(test.body.message).to.match(/127\.0\.0\.1:\d+ did not accept a connection within 2 s \(UND_ERR_CONNECT_TIMEOUT\)/);
-        failedRun(await importFrom('jamf'), /127\.0\.0\.1:\d+ did not accept a connection within 2 s/);
-        expect(Date.now() - started).to.be.below(20_000);
-      } finally {
-        expect((await server.call('PUT', '/api/admin/integrations/jamf', { body: world.jamfSettings() })).status).to.equal(200);
-        silent.close();
-      }
-    });
+    const silentServers = [['jamf', 'tenantUrl', 'a Jamf server'], ['intune', 'authorityHost', 'an Entra ID authority']] as const;
+    for (const [source, field, what] of silentServers) {
+      it(`${what} that accepts the connection but never completes it fails the test and the run in seconds`, async () => {
+        const settings = (overrides = {}) => (source === 'jamf' ? world.jamfSettings(overrides) : world.intuneSettings(overrides));
+        const silent = createServer(() => undefined);
+        await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+        try {
+          const address = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+          expect((await server.call('PUT', `/api/admin/integrations/${source}`, { body: settings({ [field]: address }) })).status).to.equal(200);
+          const started = Date.now();
+          const test = await server.call('POST', `/api/admin/integrations/${source}/test`);
+          expect(test.body).to.include({ ok: false, cause: 'timeout' });
+          expect(test.body.message).to.match(/127\.0\.0\.1:\d+ did not accept a connection within 2 s \(UND_ERR_CONNECT_TIMEOUT\)/);
+          failedRun(await importFrom(source), /127\.0\.0\.1:\d+ did not accept a connection within 2 s/);
+          expect(Date.now() - started).to.be.below(20_000);
+        } finally {
+          expect((await server.call('PUT', `/api/admin/integrations/${source}`, { body: settings() })).status).to.equal(200);
+          silent.close();
+        }
+      });
+    }
 
     it('a Jamf page that never answers ends the run in seconds, naming the Jamf host', async () => {
       const reply = await under('jamf', { hangPage: 0 }, () => importFrom('jamf'));
