@@ -44,12 +44,10 @@ export async function startHttpsServer(tls: EmulatorTls, handler: Handler, port 
       try {
         const url = new URL(request.url ?? '/', `https://${request.headers.host ?? '127.0.0.1'}`);
         const reply = await handler(request, url, Buffer.concat(chunks).toString('utf8'));
-        let payload: string | Buffer = reply.raw ?? (reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : reply.pretty ? jacksonJson(reply.body) : JSON.stringify(reply.body));
-        if (reply.gzip) {
-          payload = gzipSync(payload);
-          reply.headers = { ...reply.headers, 'content-encoding': 'gzip' };
-        }
-        response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...reply.headers });
+        const text = reply.raw ?? (reply.body === undefined ? '' : typeof reply.body === 'string' ? reply.body : reply.pretty ? jacksonJson(reply.body) : JSON.stringify(reply.body));
+        const payload = reply.gzip ? gzipSync(text) : text;
+        const encoding = reply.gzip ? { 'content-encoding': 'gzip' } : {};
+        response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...encoding, ...reply.headers });
         if (reply.stallBody) response.write(payload);
         else response.end(payload);
       } catch (error) {
