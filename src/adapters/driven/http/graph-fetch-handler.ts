@@ -3,7 +3,7 @@ import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
 import { classifyTransportError, type OutboundFailure } from './outbound-failure.js';
 import type { TransportLimits } from './outbound.js';
-import { boundUnpackedAnswer } from './unpacked-bound.js';
+import { fetchWithinBound } from './unpacked-bound.js';
 
 const BODY_READERS = ['json', 'text', 'arrayBuffer', 'blob'] as const;
 
@@ -42,7 +42,7 @@ export function graphFetchHandler(dispatcher: Dispatcher, limits: TransportLimit
       const named = (error: unknown): OutboundFailure | null => classifyTransportError(error, url, limits);
       let response: Response;
       try {
-        response = boundUnpackedAnswer(await fetch(context.request as string, { ...context.options, redirect: 'manual', dispatcher } as RequestInit), url, limits);
+        response = await fetchWithinBound(context.request as string, { ...context.options, redirect: 'manual', dispatcher } as RequestInit, limits);
       } catch (error) {
         const failure = named(error);
         onAnswer(failure?.problem ?? 'network');

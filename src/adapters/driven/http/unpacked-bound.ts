@@ -9,7 +9,7 @@ const NULL_BODY_STATUSES = new Set([204, 205, 304]);
  * that count, and a few kilobytes of gzip can unpack to gigabytes. So a compressed answer's unpacked
  * bytes are counted as well, against the same bound; one sent as it is pays for no second count.
  */
-export function boundUnpackedAnswer(response: Response, url: string, limits: TransportLimits): Response {
+function boundUnpackedAnswer(response: Response, url: string, limits: TransportLimits): Response {
   const encoding = response.headers.get('content-encoding')?.trim().toLowerCase();
   if (!encoding || encoding === 'identity' || !response.body || NULL_BODY_STATUSES.has(response.status)) return response;
   let unpacked = 0;
@@ -23,4 +23,10 @@ export function boundUnpackedAnswer(response: Response, url: string, limits: Tra
     }),
   );
   return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** fetch, with a compressed answer's unpacked bytes held to `limits` (every MDM call goes through this). */
+export async function fetchWithinBound(input: RequestInfo | URL, init: RequestInit, limits: TransportLimits): Promise<Response> {
+  const url = input instanceof Request ? input.url : String(input);
+  return boundUnpackedAnswer(await fetch(input, init), url, limits);
 }

@@ -2,7 +2,7 @@ import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-
 import type { Dispatcher } from 'undici';
 import { classifyTransportError } from '../http/outbound-failure.js';
 import type { TransportLimits } from '../http/outbound.js';
-import { boundUnpackedAnswer } from '../http/unpacked-bound.js';
+import { fetchWithinBound } from '../http/unpacked-bound.js';
 
 /**
  * The transport @azure/identity uses for Entra ID: the connectors' own dispatcher, so that token
@@ -24,14 +24,14 @@ export function entraHttpClient(
       }
       let response: Response;
       try {
-        response = boundUnpackedAnswer(await fetch(request.url, {
+        response = await fetchWithinBound(request.url, {
           method: request.method,
           headers: Object.fromEntries(request.headers),
           body: body ?? undefined,
           signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
           redirect: 'manual',
           dispatcher,
-        } as RequestInit), request.url, limits);
+        } as RequestInit, limits);
       } catch (error) {
         const failure = classifyTransportError(error, request.url, limits);
         onAnswer(failure?.problem ?? 'network');

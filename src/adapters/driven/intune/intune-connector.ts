@@ -8,7 +8,7 @@ import type { ConnectionCheck, MdmConnector } from '../../../application/ports/m
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
 import type { MdmPage } from '../../../application/ports/mdm-source.js';
 import { outboundDispatcher, transportLimits, type OutboundOptions, type TransportLimits } from '../http/outbound.js';
-import { boundUnpackedAnswer } from '../http/unpacked-bound.js';
+import { fetchWithinBound } from '../http/unpacked-bound.js';
 import { graphFetchHandler } from '../http/graph-fetch-handler.js';
 import { NO_OUTBOUND_METRICS, type OutboundMetrics } from '../http/outbound-metrics.js';
 import { SessionCache } from '../http/session-cache.js';
@@ -229,7 +229,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
     const authority = settings.authorityHost ?? PUBLIC_AUTHORITY;
     const url = `${authority}/${encodeURIComponent(settings.tenantId)}/v2.0/.well-known/openid-configuration`;
     try {
-      const response = boundUnpackedAnswer(await fetch(url, { dispatcher: this.dispatcher, redirect: 'manual' } as RequestInit), url, this.limits);
+      const response = await fetchWithinBound(url, { dispatcher: this.dispatcher, redirect: 'manual' } as RequestInit, this.limits);
       if (response.ok) return null;
       return describeIntuneFailure(new Error(await response.text()));
     } catch (error) {

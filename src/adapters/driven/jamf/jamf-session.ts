@@ -4,7 +4,7 @@ import type { JamfSettings } from '../../../domain/connectors/connector-settings
 import { parseRetryAfter, withRetries, type RetryPolicy, type RetryVerdict } from '../http/retry.js';
 import { classifyTransportError } from '../http/outbound-failure.js';
 import type { TransportLimits } from '../http/outbound.js';
-import { boundUnpackedAnswer } from '../http/unpacked-bound.js';
+import { fetchWithinBound } from '../http/unpacked-bound.js';
 import { NO_OUTBOUND_METRICS, type OutboundMetrics } from '../http/outbound-metrics.js';
 import { NoJamfApiHere, NotAJamfToken } from './jamf-failures.js';
 
@@ -44,10 +44,7 @@ export class JamfSession {
       baseURL: settings.tenantUrl,
       allowAbsoluteUrls: false,
       adapter: 'fetch',
-      env: {
-        fetch: async (input: RequestInfo | URL, init?: RequestInit) =>
-          boundUnpackedAnswer(await fetch(input, init), input instanceof Request ? input.url : String(input), limits),
-      },
+      env: { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetchWithinBound(input, init ?? {}, limits) },
       fetchOptions: { dispatcher, redirect: 'manual' },
       maxRedirects: 0,
       timeout: limits.responseTimeoutMs + limits.connectTimeoutMs,
