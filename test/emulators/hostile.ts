@@ -16,8 +16,10 @@ export interface HostileMode {
   nextLinkLoop?: boolean;
   /** Graph: empty pages, each with a link to one more. */
   emptyPagesForever?: boolean;
-  /** Jamf: the totalCount announced on every page. */
-  totalCount?: number;
+  /** Jamf: the totalCount announced on every page (a string here is a lie of another type). */
+  totalCount?: number | string;
+  /** Jamf: the totalCount announced on every page is an array nested this deep. */
+  totalCountDepth?: number;
   /** The data pages answer 200 with an HTML sign-in page. */
   htmlPage?: boolean;
   /** The data pages answer JSON of the wrong shape. */
@@ -48,6 +50,8 @@ export interface HostileMode {
   compressPages?: boolean;
   /** The data pages answer gzip that unpacks to this many bytes of JSON: small on the wire, large once read. */
   gzipBombPageBytes?: number;
+  /** The data pages answer with this status and this text as the body, sent as it is (JSON an MDM might send on a failure). */
+  errorAnswer?: { status: number; text: string };
   /** The data pages redirect to the foreign listener. */
   redirectToForeign?: boolean;
   /** In listings (not when fetched by id), these devices' serial numbers arrive garbled, so they fail (Graph ids; Jamf computer-N / mobile-N). */
@@ -99,6 +103,11 @@ export function oversizedReply(bytes: number): Reply {
 /** A 200 answer, gzip-compressed, that unpacks to `bytes` bytes of well-formed JSON. */
 export function gzipBombReply(bytes: number): Reply {
   return { status: 200, headers: { 'content-encoding': 'gzip' }, raw: gzipSync(oversizedReply(bytes).body as string) };
+}
+
+/** JSON text of an array nested `depth` deep: cheap to send, and more than a recursive walk of it survives. */
+export function nestedJson(depth: number): string {
+  return '['.repeat(depth) + ']'.repeat(depth);
 }
 
 /** A 200 answer whose body stops after its first bytes. */

@@ -159,6 +159,51 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
     }
   });
 
+  describe('what an MDM answers is quoted in a failure or warning, never carried whole', () => {
+    const MEGA = 1_000_000;
+    const DEEP = 100_000;
+    /** The run's answer and its place in the history both say it in a few lines. */
+    async function shortlyTold(source: 'intune' | 'jamf', said: string, pattern: RegExp) {
+      expect(said, said.slice(0, 300)).to.match(pattern);
+      expect(said.length).to.be.below(1_000);
+      const [run] = (await server.call('GET', `/api/admin/bulk-import/mdm/runs?source=${source}&limit=1`)).body;
+      expect(JSON.stringify(run).length).to.be.below(3_000);
+    }
+    const failures: Array<['intune' | 'jamf', { status: number; text: string }, RegExp]> = [
+      ['intune', { status: 400, text: JSON.stringify({ error: { code: 'BadRequest', message: 'x'.repeat(MEGA) } }) }, /Microsoft returned an unexpected error: x+/],
+      ['jamf', { status: 403, text: JSON.stringify({ httpStatus: 403, errors: [{ code: 'C'.repeat(MEGA), description: 'refused' }] }) }, /Jamf Pro refused \/api\/v\d\/computers-inventory\S* \(403 C+…\)/],
+      ['jamf', { status: 400, text: JSON.stringify({ httpStatus: 400, errors: [{ code: 'INVALID_FIELD', description: 'd'.repeat(MEGA) }] }) }, /Jamf Pro answered 400 for \S+: \{"httpStatus":400,"errors":\[\{"code":"INVALID_FIELD","description":"d+…/],
+      ['intune', { status: 200, text: JSON.stringify({ ['k'.repeat(MEGA)]: 1 }) }, /without a "value" array of devices \(it has k+…\)/],
+      ['jamf', { status: 200, text: JSON.stringify({ ['k'.repeat(MEGA)]: 1 }) }, /no "results" array \(it has k+…\)/],
+    ];
+    for (const [source, answer, pattern] of failures) {
+      it(`${source}: a ${answer.status} answer holding ${MEGA.toLocaleString('en-US')} characters fails the run with a quote of it`, async () => {
+        const reply = await under(source, { errorAnswer: answer }, () => importFrom(source));
+        failedRun(reply, pattern);
+        await shortlyTold(source, reply.body.detail, pattern);
+      });
+    }
+    for (const source of ['intune', 'jamf'] as const) {
+      it(`${source}: an error answer nested ${DEEP.toLocaleString('en-US')} deep fails the run naming the status, not the parser's stack`, async () => {
+        const pattern = source === 'intune' ? /Microsoft returned an unexpected error/ : /Jamf Pro answered 400 for \S+: \[\[\[/;
+        const reply = await under(source, { errorAnswer: { status: 400, text: '['.repeat(DEEP) + ']'.repeat(DEEP) } }, () => importFrom(source));
+        failedRun(reply, pattern);
+        expect(reply.body.detail).not.to.match(/call stack/i);
+        await shortlyTold(source, reply.body.detail, pattern);
+      });
+    }
+    for (const [lie, mode, pattern] of [
+      [`a text of ${MEGA.toLocaleString('en-US')} characters`, { totalCount: 'n'.repeat(MEGA) }, /Jamf Pro announced "n+…" as the number of computers, which is not a count; 300 were read/],
+      [`an array nested ${DEEP.toLocaleString('en-US')} deep`, { totalCountDepth: DEEP }, /Jamf Pro announced an array as the number of computers, which is not a count; 300 were read/],
+    ] as const) {
+      it(`a Jamf totalCount of ${lie} ends the run with what was served and a warning that quotes it`, async () => {
+        const reply = await under('jamf', mode, () => importFrom('jamf'));
+        expect(reply.status, reply.text.slice(0, 300)).to.equal(200);
+        await shortlyTold('jamf', reply.body.warnings.join(' '), pattern);
+      });
+    }
+  });
+
   describe('a value longer than any real one is that device\'s error, not part of the register', () => {
     for (const source of ['intune', 'jamf'] as const) {
       it(`${source}: a model of 1,000,000 characters fails that device, naming the field; the rest is imported`, async () => {

@@ -250,6 +250,7 @@ export class IntuneEmulator extends HostileHost {
     if (h.htmlPage) return htmlReply();
     if (h.oversizedPageBytes) return oversizedReply(h.oversizedPageBytes);
     if (h.gzipBombPageBytes) return gzipBombReply(h.gzipBombPageBytes);
+    if (h.errorAnswer) return { status: h.errorAnswer.status, body: h.errorAnswer.text };
     if (h.redirectToForeign) return { status: 302, headers: { location: `${this.foreign.url}${url.pathname}${url.search}` }, body: '' };
     return null;
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { mintTls, type EmulatorTls } from '../tls.js';
 import { delay, startHttpsServer, type Reply, type RunningServer } from '../https-server.js';
-import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, gzipBombReply, never, stalledReply, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
+import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, gzipBombReply, nestedJson, never, stalledReply, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
 import type { JamfRecord } from './apple-fleet.js';
 
 export interface JamfApiClient {
@@ -216,6 +216,7 @@ export class JamfEmulator extends HostileHost {
       }
       const totalCount = h.totalCount ?? items.length;
       if (h.oddJson === 'cut-short') return { status: 200, body: JSON.stringify({ totalCount, results }).slice(0, 200) };
+      if (h.totalCountDepth) return { status: 200, body: `{"totalCount":${nestedJson(h.totalCountDepth)},"results":${JSON.stringify(results)}}` };
       if (h.oddJson === 'no-array') return { status: 200, pretty: true, body: { totalCount, result: results } };
       return { status: 200, pretty: true, gzip: !!h.compressPages, body: { totalCount, results: h.oddJson === 'object-for-array' ? { computers: results } : results } };
     } finally {
@@ -232,6 +233,7 @@ export class JamfEmulator extends HostileHost {
     if (h.htmlPage) return htmlReply();
     if (h.oversizedPageBytes) return oversizedReply(h.oversizedPageBytes);
     if (h.gzipBombPageBytes) return gzipBombReply(h.gzipBombPageBytes);
+    if (h.errorAnswer) return { status: h.errorAnswer.status, body: h.errorAnswer.text };
     if (h.redirectToForeign) return { status: 302, headers: { location: `${this.foreign.url}${url.pathname}${url.search}` }, body: '' };
     return null;
   }

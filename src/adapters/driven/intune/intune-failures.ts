@@ -2,6 +2,7 @@ import type { ConnectionCheck } from '../../../application/ports/mdm-connector.j
 import { causeChain, errorCodes, isTlsCode, NETWORK_CODES } from '../http/error-chain.js';
 import { findOutboundFailure, type OutboundProblem } from '../http/outbound-failure.js';
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
+import { remoteText } from '../remote-quote.js';
 
 type Failure = Extract<ConnectionCheck, { ok: false }>;
 
@@ -64,7 +65,7 @@ export function describeIntuneFailure(error: unknown): Failure {
   const status = (error as { statusCode?: number }).statusCode;
   if (status !== undefined && status >= 300 && status < 400) {
     const location = (error as { headers?: Headers }).headers?.get?.('location');
-    return { ok: false, cause: 'redirect', message: `Microsoft answered with a redirect (${status}${location ? ` to ${location}` : ''}); it was not followed.`, fix: 'Check the authority host and Graph base URL: they must be the service itself, not a sign-in page or proxy.' };
+    return { ok: false, cause: 'redirect', message: `Microsoft answered with a redirect (${status}${location ? ` to ${remoteText(location, 200)}` : ''}); it was not followed.`, fix: 'Check the authority host and Graph base URL: they must be the service itself, not a sign-in page or proxy.' };
   }
   if (status === 403) {
     return {

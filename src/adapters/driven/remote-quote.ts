@@ -1,0 +1,70 @@
+/**
+ * How a failure or warning quotes what an MDM answered. The answer is untrusted: a field may hold
+ * megabytes (which would then be kept in the run's history), and JSON may nest deeper than
+ * `JSON.stringify` can recurse. A quote is short, and making one never throws.
+ */
+
+/** How many characters of a remote value a message quotes by default. */
+export const QUOTE_CHARS = 120;
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** Remote text as it is (a code, a header), cut to `max` characters; anything else as `quoteRemote` shows it. */
+export function remoteText(value: unknown, max: number = QUOTE_CHARS): string {
+  return typeof value === 'string' ? cut(value, max) : quoteRemote(value, max);
+}
+
+interface Open {
+  container: unknown[] | Record<string, unknown>;
+  keys: string[] | null;
+  next: number;
+}
+
+/**
+ * The first `max` characters of a remote value written as JSON, with "…" where it was cut. Written
+ * with a stack of its own rather than by recursion, and it stops at `max`: a page of megabytes, or
+ * an array nested a hundred thousand deep, costs only the part that is quoted.
+ */
+export function quoteRemote(value: unknown, max: number = QUOTE_CHARS): string {
+  if (typeof value === 'string') return JSON.stringify(cut(value, max));
+  let out = '';
+  const open: Open[] = [];
+  let pending: { value: unknown } | null = { value };
+  while (out.length <= max) {
+    if (pending) {
+      const v = pending.value;
+      pending = null;
+      if (Array.isArray(v)) {
+        out += '[';
+        open.push({ container: v, keys: null, next: 0 });
+      } else if (v !== null && typeof v === 'object') {
+        out += '{';
+        open.push({ container: v as Record<string, unknown>, keys: Object.keys(v), next: 0 });
+      } else {
+        // A string longer than what is left still shows past the cut, so the cut gets its "…".
+        out += typeof v === 'string' ? JSON.stringify(v.slice(0, max + 1)) : String(v);
+      }
+      continue;
+    }
+    const top = open.at(-1);
+    if (!top) break;
+    const length = top.keys ? top.keys.length : (top.container as unknown[]).length;
+    if (top.next >= length) {
+      out += top.keys ? '}' : ']';
+      open.pop();
+      continue;
+    }
+    if (top.next > 0) out += ',';
+    if (top.keys) {
+      const key = top.keys[top.next]!;
+      out += `${JSON.stringify(key.slice(0, max + 1))}:`;
+      pending = { value: (top.container as Record<string, unknown>)[key] };
+    } else {
+      pending = { value: (top.container as unknown[])[top.next] };
+    }
+    top.next += 1;
+  }
+  return cut(out, max);
+}
