@@ -52,6 +52,8 @@ export interface HostileMode {
   gzipBombPageBytes?: number;
   /** The data pages answer with this status and this text as the body, sent as it is (JSON an MDM might send on a failure). */
   errorAnswer?: { status: number; text: string };
+  /** Jamf: every inventory answer sets this many new cookies (Set-Cookie), each under a name not used before. */
+  cookieFlood?: number;
   /** The data pages redirect to the foreign listener. */
   redirectToForeign?: boolean;
   /** In listings (not when fetched by id), these devices' serial numbers arrive garbled, so they fail (Graph ids; Jamf computer-N / mobile-N). */

@@ -7,7 +7,7 @@ import type { EmulatorTls } from './tls.js';
 export interface Reply {
   status: number;
   body?: unknown;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | string[]>;
   /** Jamf pretty-prints with Jackson's "key" : value; Microsoft sends compact JSON. */
   pretty?: boolean;
   /** Send the headers and the body's start, then nothing more: an answer that stalls halfway. */

@@ -204,6 +204,20 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
     }
   });
 
+  it('Jamf: a server that sets 60 new cookies on every page gets at most 50 back, the sticky session\'s among them', async () => {
+    const counts = async () => {
+      const stats = await world.stats('jamf');
+      return { calls: Number(stats.inventoryCalls), sticky: Number(stats.withStickyCookie), most: Number(stats.mostCookiesSent) };
+    };
+    const before = await counts();
+    const reply = await under('jamf', { cookieFlood: 60 }, () => importFrom('jamf'));
+    expect(reply.status, reply.text.slice(0, 300)).to.equal(200);
+    const after = await counts();
+    expect(after.calls - before.calls).to.be.at.least(2);
+    expect(after.most).to.be.within(2, 50);
+    expect(after.sticky - before.sticky).to.equal(after.calls - before.calls);
+  });
+
   describe('a value longer than any real one is that device\'s error, not part of the register', () => {
     for (const source of ['intune', 'jamf'] as const) {
       it(`${source}: a model of 1,000,000 characters fails that device, naming the field; the rest is imported`, async () => {

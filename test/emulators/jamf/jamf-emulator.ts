@@ -64,7 +64,7 @@ export class JamfEmulator extends HostileHost {
   mobiles: JamfRecord[] = [];
   readonly clients = new Map<string, JamfApiClient>();
   faults: JamfFaults = {};
-  readonly stats = { tokenRequests: 0, inventoryCalls: 0, detailCalls: 0, withStickyCookie: 0, inFlight: 0, maxInFlight: 0, versionsAsked: [] as string[] };
+  readonly stats = { tokenRequests: 0, inventoryCalls: 0, detailCalls: 0, withStickyCookie: 0, mostCookiesSent: 0, inFlight: 0, maxInFlight: 0, versionsAsked: [] as string[] };
   private readonly tokens = new Map<string, Issued>();
 
   private constructor(server: RunningServer, tls: EmulatorTls, foreign: ForeignListener) {
@@ -178,6 +178,7 @@ export class JamfEmulator extends HostileHost {
     try {
       const call = ++this.stats.inventoryCalls;
       if ((request.headers.cookie ?? '').includes('APIBALANCEID=')) this.stats.withStickyCookie += 1;
+      this.stats.mostCookiesSent = Math.max(this.stats.mostCookiesSent, (request.headers.cookie ?? '').split(';').filter((c) => c.includes('=')).length);
       const denied = this.refused(request, privilege);
       if (denied) return denied;
       if (this.faults.slowPageMs) await delay(this.faults.slowPageMs);
@@ -218,7 +219,8 @@ export class JamfEmulator extends HostileHost {
       if (h.oddJson === 'cut-short') return { status: 200, body: JSON.stringify({ totalCount, results }).slice(0, 200) };
       if (h.totalCountDepth) return { status: 200, body: `{"totalCount":${nestedJson(h.totalCountDepth)},"results":${JSON.stringify(results)}}` };
       if (h.oddJson === 'no-array') return { status: 200, pretty: true, body: { totalCount, result: results } };
-      return { status: 200, pretty: true, gzip: !!h.compressPages, body: { totalCount, results: h.oddJson === 'object-for-array' ? { computers: results } : results } };
+      const flood: Record<string, string[]> = h.cookieFlood ? { 'Set-Cookie': Array.from({ length: h.cookieFlood }, (_, i) => `flood-${call}-${i}=${'c'.repeat(64)}; Path=/`) } : {};
+      return { status: 200, pretty: true, gzip: !!h.compressPages, headers: flood, body: { totalCount, results: h.oddJson === 'object-for-array' ? { computers: results } : results } };
     } finally {
       this.stats.inFlight -= 1;
     }

@@ -10,6 +10,8 @@ import { NoJamfApiHere, NotAJamfToken } from './jamf-failures.js';
 
 const TOKEN_PATHS = ['/api/v1/oauth/token', '/api/oauth/token'] as const;
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+const MAX_COOKIES = 50;
+const MAX_COOKIE_BYTES = 4096;
 
 interface Token {
   value: string;
@@ -69,12 +71,19 @@ export class JamfSession {
     );
   }
 
+  /**
+   * Keeps what Set-Cookie asks for, within RFC 6265's minimums (50 cookies, 4,096 bytes each): every
+   * request sends them all back, so a server that sets new ones on every page would otherwise grow
+   * each request of the run. Cookies already kept (the sticky session's, set with the token) stay.
+   */
   private keepCookies(setCookie: unknown): void {
     const lines = Array.isArray(setCookie) ? setCookie : typeof setCookie === 'string' ? setCookie.split(/,(?=\s*[^;,=\s]+=)/) : [];
     for (const line of lines) {
       const [pair] = String(line).split(';');
       const eq = pair!.indexOf('=');
-      if (eq > 0) this.cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+      if (eq <= 0 || pair!.length > MAX_COOKIE_BYTES) continue;
+      const name = pair!.slice(0, eq).trim();
+      if (this.cookies.has(name) || this.cookies.size < MAX_COOKIES) this.cookies.set(name, pair!.slice(eq + 1).trim());
     }
   }
 
