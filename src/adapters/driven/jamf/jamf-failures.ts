@@ -2,7 +2,7 @@ import { AxiosError } from 'axios';
 import type { ConnectionCheck } from '../../../application/ports/mdm-connector.js';
 import { DNS_CODES, errorCodes, isTlsCode, NETWORK_CODES } from '../http/error-chain.js';
 import { findOutboundFailure } from '../http/outbound-failure.js';
-import { quoteRemote, remoteText } from '../remote-quote.js';
+import { remoteText } from '../remote-quote.js';
 
 type Failure = Extract<ConnectionCheck, { ok: false }>;
 
@@ -69,7 +69,7 @@ export function describeJamfFailure(error: unknown): Failure {
     }
     if (status === 404) return { ok: false, cause: 'wrong-tenant-url', message: `Jamf Pro answered 404 for ${path}.`, fix: URL_FIX };
     if (status === 429) return { ok: false, cause: 'throttled', message: 'Jamf Pro kept answering 429 Too Many Requests.', fix: 'Wait a few minutes and run the import again.' };
-    return { ok: false, cause: 'unexpected', message: `Jamf Pro answered ${status} for ${path}: ${typeof data === 'string' ? remoteText(data, 200) : quoteRemote(data, 200)}`, fix: 'Try again; if it persists, check the Jamf Pro server.' };
+    return { ok: false, cause: 'unexpected', message: `Jamf Pro answered ${status} for ${path}: ${remoteText(data, 200)}`, fix: 'Try again; if it persists, check the Jamf Pro server.' };
   }
   return { ok: false, cause: 'unexpected', message: `Jamf Pro could not be read: ${error instanceof Error ? error.message : String(error)}`, fix: 'Try again; if it persists, check the Tenant URL and the server.' };
 }

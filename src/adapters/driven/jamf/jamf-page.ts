@@ -37,7 +37,7 @@ export function readJamfPage(body: unknown, what: string): SearchResults {
 /** What the result must say when the listing and the announced total disagree. */
 export function totalWarning(what: string, announced: unknown, served: number): string | null {
   if (typeof announced !== 'number' || !Number.isSafeInteger(announced) || announced < 0) {
-    return `Jamf Pro announced ${Array.isArray(announced) ? 'an array' : quoteRemote(announced, 60)} as the number of ${what}, which is not a count; ${served} were read.`;
+    return `Jamf Pro announced ${quoteRemote(announced, 60)} as the number of ${what}, which is not a count; ${served} were read.`;
   }
   if (served < announced) return `Jamf Pro announced ${announced} ${what} but sent ${served}; the rest could not be read. Re-run the import later.`;
   if (served > announced) return `Jamf Pro announced ${announced} ${what} but sent ${served}.`;
