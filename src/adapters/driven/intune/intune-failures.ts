@@ -100,5 +100,10 @@ export function describeIntuneFailure(error: unknown): Failure {
   if (status === 429) {
     return { ok: false, cause: 'throttled', message: 'Microsoft Graph kept throttling the requests (429).', fix: 'Wait a few minutes and run the import again.' };
   }
-  return { ok: false, cause: 'unexpected', message: `Microsoft returned an unexpected error: ${text.slice(0, 300)}`, fix: 'Try again; if it persists, check the app registration in Microsoft Entra.' };
+  // The error's own text, cut: it is the remote answer's message, and may be megabytes or nothing.
+  const said = text.trim() ? remoteText(text.trim(), 300) : null;
+  const message = status !== undefined
+    ? `Microsoft answered ${status}${said ? `: ${said}` : ' without an error message'}.`
+    : `Microsoft returned an unexpected error: ${said ?? 'no message'}.`;
+  return { ok: false, cause: 'unexpected', message, fix: 'Try again; if it persists, check the app registration in Microsoft Entra.' };
 }
