@@ -16,6 +16,22 @@ const QUERY_VALUES = ['abc', '-1', '1e309', '99999999999999999999', '', '%E0%A4%
 
 const DEEP = '['.repeat(30_000) + ']'.repeat(30_000);
 
+/**
+ * Every field a route reads, each holding an array nested deeper than JSON.stringify can recurse
+ * (about 4,000 here), five to a body to stay under the 64 KB limit: a message that quotes the bad
+ * value must not throw.
+ */
+const FIELDS = [
+  'name', 'status', 'condition', 'category', 'purchasePrice', 'purchaseDate', 'cpu', 'ram', 'storage', 'serial', 'assetTag', 'assignee', 'email', 'note', 'reason',
+  'enabled', 'tenantId', 'clientId', 'clientSecret', 'tenantUrl', 'authorityHost', 'graphBaseUrl', 'apple', 'other', 'kind', 'hours', 'at', 'timeZone', 'prefix', 'schedule',
+  'serials', 'devices', 'source', 'runId', 'manufacturer', 'model', 'operatingSystem', 'osVersion', 'macAddress', 'from', 'to', 'limit', 'missingFrom', 'q',
+];
+const FIELD_DEEP = '['.repeat(6_000) + ']'.repeat(6_000);
+const DEEP_FIELDS = Array.from({ length: Math.ceil(FIELDS.length / 5) }, (_, i) => FIELDS.slice(i * 5, i * 5 + 5)).map((names) => ({
+  label: `deep nesting in ${names.join(', ')}`,
+  body: `{${names.map((name) => `"${name}":${FIELD_DEEP}`).join(',')}}`,
+}));
+
 /** Bodies a careless or hostile client sends, with the headers they come with. */
 const BODIES: Array<{ label: string; body?: string | Buffer; headers?: Record<string, string> }> = [
   { label: 'no body' },
@@ -29,6 +45,7 @@ const BODIES: Array<{ label: string; body?: string | Buffer; headers?: Record<st
   { label: 'a body over the limit', body: JSON.stringify({ name: 'x'.repeat(70_000) }) },
   { label: 'prototype pollution keys', body: '{"__proto__":{"role":"admin","isAdmin":true},"constructor":{"prototype":{"polluted":true}},"prototype":{"x":1}}' },
   { label: 'deep nesting', body: DEEP },
+  ...DEEP_FIELDS,
   { label: 'JSON as text/plain', body: '{"enabled":true}', headers: { 'content-type': 'text/plain' } },
   { label: 'a lying gzip', body: '{"enabled":true}', headers: { 'content-encoding': 'gzip' } },
   { label: 'real gzip of garbage', body: gzipSync('{"enabled":'), headers: { 'content-encoding': 'gzip' } },
