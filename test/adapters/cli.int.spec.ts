@@ -121,6 +121,19 @@ describe('CLI', () => {
     expect((await app.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).findActiveByEmails(['ok@acme.example'])).size).to.equal(0);
   });
 
+  it('refuses a JSON users file whose values nest 6,000 deep, naming the row and the field, not the parser\'s stack', async () => {
+    const deep = '['.repeat(6_000) + ']'.repeat(6_000);
+    for (const [row, pattern] of [
+      [`{"email":"ok@acme.example","active":${deep}}`, /deep\.json, item 1: active \[{120}… is not true or false/],
+      [`{"email":${deep}}`, /deep\.json, item 1: email \[{120}… is not an email address/],
+    ] as const) {
+      const json = join(dir, 'deep.json');
+      writeFileSync(json, `[${row}]`);
+      expect(await cli('users', 'load', json)).to.equal(1);
+      expect(err.at(-1)).to.match(pattern);
+    }
+  });
+
   it('explains usage mistakes with exit code 2', async () => {
     expect(await cli('import', 'kandji')).to.equal(2);
     expect(err[0]).to.match(/Source "kandji" is not one of intune, jamf/);

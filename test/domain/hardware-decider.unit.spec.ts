@@ -281,6 +281,9 @@ describe('Hardware decider', () => {
       expect(() => given(imported(macbook())).when(edit({ purchaseDate: '2024-02-30' })).events())
         .to.throw(DomainError, /purchaseDate.*YYYY-MM-DD/);
       expect(() => given(imported(macbook())).when(edit({ status: 'stolen' as never })).events()).to.throw(DomainError, /status/);
+      // A value nested deeper than JSON.stringify can recurse is quoted too, cut.
+      const deep = JSON.parse('['.repeat(6_000) + ']'.repeat(6_000)) as never;
+      expect(() => given(imported(macbook())).when(edit({ cpu: deep })).events()).to.throw(DomainError, /^cpu \[{120}… is not valid/);
     });
 
     it('refuses to edit hardware that does not exist', () => given().when(edit({ cpu: 'x' })).thenThrows(HardwareNotFound));

@@ -50,6 +50,7 @@ describe('Source precedence for a device in both MDMs', () => {
   it('accepts intune or jamf per platform, and names the field otherwise', () => {
     expect(validatePrecedence({ apple: 'intune', other: 'jamf' })).to.deep.equal({ apple: 'intune', other: 'jamf' });
     expect(() => validatePrecedence({ apple: 'kandji', other: 'intune' })).to.throw(DomainError, /apple is "kandji", not an MDM\. Choose intune or jamf/);
+    expect(() => validatePrecedence({ apple: JSON.parse('['.repeat(6_000) + ']'.repeat(6_000)), other: 'intune' })).to.throw(DomainError, /apple is \[{120}…, not an MDM/);
     expect(DEFAULT_PRECEDENCE).to.deep.equal({ apple: 'jamf', other: 'intune' });
   });
 });

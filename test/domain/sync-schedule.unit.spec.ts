@@ -30,6 +30,7 @@ describe('Sync schedule', () => {
       refused({ kind: 'daily', at: '24:00', timeZone: 'UTC' }, 'at', /HH:MM on a 24-hour clock/);
       refused({ kind: 'daily', at: '02:00', timeZone: 'Mars/Olympus' }, 'timeZone', /IANA time zone name/);
       refused({ kind: 'weekly' }, 'kind', /off, every .* or daily/);
+      refused({ kind: 'daily', at: JSON.parse('['.repeat(6_000) + ']'.repeat(6_000)) as string, timeZone: 'UTC' }, 'at', /^\[{120}… is not a time of day/);
     });
   });
 

@@ -1,6 +1,6 @@
 import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
 import type { RejectedEntry } from '../../application/ports/mdm-source.js';
-import { quoteRemote } from './remote-quote.js';
+import { quote } from '../../domain/shared/quote.js';
 
 /**
  * Graph pages hold up to 1,000 devices and Jamf clamps a page to 2,000. A page with many more entries
@@ -20,7 +20,7 @@ export class InvalidEntry extends Error {
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${quoteRemote(value, 60)}`;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${quote(value, 60)}`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
+import { quote } from '../shared/quote.js';
 
 /** When a source is imported without anyone asking: never, every N hours, or daily at a time in a named zone. */
 export type SyncSchedule =
@@ -38,20 +39,20 @@ export function validateSchedule(input: ScheduleInput, now: string): SyncSchedul
     case 'every': {
       const { hours } = input;
       if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 1 || hours > MAX_HOURS) {
-        throw new InvalidSchedule('hours', `Every ${JSON.stringify(hours ?? null)} hours is not a schedule.`, `Give a whole number of hours from 1 to ${MAX_HOURS}.`);
+        throw new InvalidSchedule('hours', `Every ${quote(hours ?? null)} hours is not a schedule.`, `Give a whole number of hours from 1 to ${MAX_HOURS}.`);
       }
       return { kind: 'every', hours, savedAt: now };
     }
     case 'daily': {
       const { at, timeZone } = input;
-      if (typeof at !== 'string' || !TIME.test(at)) throw new InvalidSchedule('at', `${JSON.stringify(at ?? null)} is not a time of day.`, 'Give the time as HH:MM on a 24-hour clock, e.g. 02:30.');
+      if (typeof at !== 'string' || !TIME.test(at)) throw new InvalidSchedule('at', `${quote(at ?? null)} is not a time of day.`, 'Give the time as HH:MM on a 24-hour clock, e.g. 02:30.');
       if (typeof timeZone !== 'string' || !knownTimeZone(timeZone)) {
-        throw new InvalidSchedule('timeZone', `${JSON.stringify(timeZone ?? null)} is not a time zone.`, 'Give an IANA time zone name, e.g. Europe/Paris or America/New_York.');
+        throw new InvalidSchedule('timeZone', `${quote(timeZone ?? null)} is not a time zone.`, 'Give an IANA time zone name, e.g. Europe/Paris or America/New_York.');
       }
       return { kind: 'daily', at, timeZone, savedAt: now };
     }
     default:
-      throw new InvalidSchedule('kind', `${JSON.stringify(input.kind)} is not a kind of schedule.`, 'Choose off, every (with hours) or daily (with at and timeZone).');
+      throw new InvalidSchedule('kind', `${quote(input.kind)} is not a kind of schedule.`, 'Choose off, every (with hours) or daily (with at and timeZone).');
   }
 }
 

@@ -1,4 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
+import { quote } from '../shared/quote.js';
 import { isCategory, type Category } from './category.js';
 
 export const STATUSES = ['available', 'assigned', 'in_repair', 'retired', 'lost'] as const;
@@ -22,7 +23,7 @@ export interface HandMaintained {
 export type DetailsEdit = Partial<HandMaintained>;
 
 function invalid(field: string, value: unknown, fix: string): DomainError {
-  return new DomainError('invalid-details', `${field} ${JSON.stringify(value)} is not valid.`, field, fix);
+  return new DomainError('invalid-details', `${field} ${quote(value)} is not valid.`, field, fix);
 }
 
 /** Checks one hand edit against the register's rules; returns it unchanged when valid. */

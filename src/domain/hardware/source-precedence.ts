@@ -1,4 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
+import { quote } from '../shared/quote.js';
 import type { Identity } from './identity.js';
 import { isMdmSource, sourceDisplayName, type MdmSourceName } from './mdm-source.js';
 
@@ -26,7 +27,7 @@ export function validatePrecedence(input: Partial<Record<string, unknown>>): Sou
   for (const platform of ['apple', 'other'] as const) {
     const value = input[platform];
     if (!isMdmSource(value)) {
-      throw new DomainError('invalid-precedence', `${platform} is ${JSON.stringify(value ?? null)}, not an MDM.`, platform, `Choose intune or jamf (${sourceDisplayName('intune')} or ${sourceDisplayName('jamf')}).`);
+      throw new DomainError('invalid-precedence', `${platform} is ${quote(value ?? null)}, not an MDM.`, platform, `Choose intune or jamf (${sourceDisplayName('intune')} or ${sourceDisplayName('jamf')}).`);
     }
     checked[platform] = value;
   }

@@ -2,7 +2,7 @@ import type { ConnectionCheck } from '../../../application/ports/mdm-connector.j
 import { causeChain, errorCodes, isTlsCode, NETWORK_CODES } from '../http/error-chain.js';
 import { findOutboundFailure, type OutboundProblem } from '../http/outbound-failure.js';
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
-import { remoteText } from '../remote-quote.js';
+import { excerpt } from '../../../domain/shared/quote.js';
 
 type Failure = Extract<ConnectionCheck, { ok: false }>;
 
@@ -65,7 +65,7 @@ export function describeIntuneFailure(error: unknown): Failure {
   const status = (error as { statusCode?: number }).statusCode;
   if (status !== undefined && status >= 300 && status < 400) {
     const location = (error as { headers?: Headers }).headers?.get?.('location');
-    return { ok: false, cause: 'redirect', message: `Microsoft answered with a redirect (${status}${location ? ` to ${remoteText(location, 200)}` : ''}); it was not followed.`, fix: 'Check the authority host and Graph base URL: they must be the service itself, not a sign-in page or proxy.' };
+    return { ok: false, cause: 'redirect', message: `Microsoft answered with a redirect (${status}${location ? ` to ${excerpt(location, 200)}` : ''}); it was not followed.`, fix: 'Check the authority host and Graph base URL: they must be the service itself, not a sign-in page or proxy.' };
   }
   if (status === 403) {
     return {
@@ -101,7 +101,7 @@ export function describeIntuneFailure(error: unknown): Failure {
     return { ok: false, cause: 'throttled', message: 'Microsoft Graph kept throttling the requests (429).', fix: 'Wait a few minutes and run the import again.' };
   }
   // The error's own text, cut: it is the remote answer's message, and may be megabytes or nothing.
-  const said = text.trim() ? remoteText(text.trim(), 300) : null;
+  const said = text.trim() ? excerpt(text.trim(), 300) : null;
   const message = status !== undefined
     ? `Microsoft answered ${status}${said ? `: ${said}` : ' without an error message'}.`
     : `Microsoft returned an unexpected error: ${said ?? 'no message'}.`;

@@ -2,7 +2,7 @@ import { AxiosError } from 'axios';
 import type { ConnectionCheck } from '../../../application/ports/mdm-connector.js';
 import { DNS_CODES, errorCodes, isTlsCode, NETWORK_CODES } from '../http/error-chain.js';
 import { findOutboundFailure } from '../http/outbound-failure.js';
-import { remoteText } from '../remote-quote.js';
+import { excerpt } from '../../../domain/shared/quote.js';
 
 type Failure = Extract<ConnectionCheck, { ok: false }>;
 
@@ -56,20 +56,20 @@ export function describeJamfFailure(error: unknown): Failure {
       return {
         ok: false,
         cause: 'bad-credentials',
-        message: `Jamf Pro rejected the client ID or secret (${status}${body?.error ? ` ${remoteText(body.error, 60)}` : ''}).`,
+        message: `Jamf Pro rejected the client ID or secret (${status}${body?.error ? ` ${excerpt(body.error, 60)}` : ''}).`,
         fix: 'Confirm the client ID and secret in Settings → API roles and clients; Jamf shows a secret only once, so generate a new one if in doubt and save it here.',
       };
     }
     if (status >= 300 && status < 400) {
       const location = error.response.headers?.location as unknown;
-      return { ok: false, cause: 'redirect', message: `Jamf Pro answered ${path} with a redirect (${status}${location ? ` to ${remoteText(location, 200)}` : ''}); it was not followed.`, fix: URL_FIX };
+      return { ok: false, cause: 'redirect', message: `Jamf Pro answered ${path} with a redirect (${status}${location ? ` to ${excerpt(location, 200)}` : ''}); it was not followed.`, fix: URL_FIX };
     }
     if (status === 403) {
-      return { ok: false, cause: 'missing-privilege', message: `Jamf Pro refused ${path} (403 ${remoteText(body?.errors?.[0]?.code ?? 'INVALID_PRIVILEGE', 60)}).`, fix: "Add the missing privilege to the API client's role in Jamf Pro." };
+      return { ok: false, cause: 'missing-privilege', message: `Jamf Pro refused ${path} (403 ${excerpt(body?.errors?.[0]?.code ?? 'INVALID_PRIVILEGE', 60)}).`, fix: "Add the missing privilege to the API client's role in Jamf Pro." };
     }
     if (status === 404) return { ok: false, cause: 'wrong-tenant-url', message: `Jamf Pro answered 404 for ${path}.`, fix: URL_FIX };
     if (status === 429) return { ok: false, cause: 'throttled', message: 'Jamf Pro kept answering 429 Too Many Requests.', fix: 'Wait a few minutes and run the import again.' };
-    return { ok: false, cause: 'unexpected', message: `Jamf Pro answered ${status} for ${path}: ${remoteText(data, 200)}`, fix: 'Try again; if it persists, check the Jamf Pro server.' };
+    return { ok: false, cause: 'unexpected', message: `Jamf Pro answered ${status} for ${path}: ${excerpt(data, 200)}`, fix: 'Try again; if it persists, check the Jamf Pro server.' };
   }
   return { ok: false, cause: 'unexpected', message: `Jamf Pro could not be read: ${error instanceof Error ? error.message : String(error)}`, fix: 'Try again; if it persists, check the Tenant URL and the server.' };
 }

@@ -1,6 +1,6 @@
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
 import { MAX_PAGE_ENTRIES } from '../mdm-entries.js';
-import { quoteRemote, remoteText } from '../remote-quote.js';
+import { excerpt, quote } from '../../../domain/shared/quote.js';
 
 export interface SearchResults {
   /** The total the server announced; null when it sent none that is a count. */
@@ -25,7 +25,7 @@ export function readJamfPage(body: unknown, what: string): SearchResults {
   }
   const { totalCount, results } = body as Record<string, unknown>;
   if (!Array.isArray(results)) {
-    throw new MdmSourceFailure('jamf', `Jamf Pro answered ${what} with JSON that has no "results" array (it has ${Object.keys(body).slice(0, 5).map((key) => remoteText(key, 40)).join(', ') || 'no fields'}).`, FIX);
+    throw new MdmSourceFailure('jamf', `Jamf Pro answered ${what} with JSON that has no "results" array (it has ${Object.keys(body).slice(0, 5).map((key) => excerpt(key, 40)).join(', ') || 'no fields'}).`, FIX);
   }
   if (results.length > MAX_PAGE_ENTRIES) {
     throw new MdmSourceFailure('jamf', `Jamf Pro sent ${results.length.toLocaleString('en-US')} entries in one page of ${what}, where a page holds up to 2,000; over ${MAX_PAGE_ENTRIES.toLocaleString('en-US')} is not read.`, FIX);
@@ -37,7 +37,7 @@ export function readJamfPage(body: unknown, what: string): SearchResults {
 /** What the result must say when the listing and the announced total disagree. */
 export function totalWarning(what: string, announced: unknown, served: number): string | null {
   if (typeof announced !== 'number' || !Number.isSafeInteger(announced) || announced < 0) {
-    return `Jamf Pro announced ${quoteRemote(announced, 60)} as the number of ${what}, which is not a count; ${served} were read.`;
+    return `Jamf Pro announced ${quote(announced, 60)} as the number of ${what}, which is not a count; ${served} were read.`;
   }
   if (served < announced) return `Jamf Pro announced ${announced} ${what} but sent ${served}; the rest could not be read. Re-run the import later.`;
   if (served > announced) return `Jamf Pro announced ${announced} ${what} but sent ${served}.`;

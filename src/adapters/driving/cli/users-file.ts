@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import type { UserRow } from '../../driven/sqlite/sqlite-user-directory.js';
 import { parse } from 'csv-parse/sync';
 import { normaliseEmail } from '../../../domain/hardware/email-address.js';
+import { quote } from '../../../domain/shared/quote.js';
 
 function jsonRows(text: string, file: string): Array<{ row: Record<string, unknown>; where: string }> {
   let rows: unknown;
@@ -52,10 +53,10 @@ function parseCsv(text: string, file: string): CsvRow[] {
 function activeFlag(raw: unknown, file: string, where: string): boolean {
   if (raw === undefined || raw === '' || raw === null) return true;
   if (typeof raw === 'boolean') return raw;
-  const text = String(raw).trim().toLowerCase();
-  if (['true', 'yes', '1', 'active'].includes(text)) return true;
-  if (['false', 'no', '0', 'inactive'].includes(text)) return false;
-  throw new UsersFileError(file, where, `active ${JSON.stringify(raw)} is not true or false. Write true/false (or yes/no).`);
+  const text = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim().toLowerCase() : null;
+  if (text !== null && ['true', 'yes', '1', 'active'].includes(text)) return true;
+  if (text !== null && ['false', 'no', '0', 'inactive'].includes(text)) return false;
+  throw new UsersFileError(file, where, `active ${quote(raw)} is not true or false. Write true/false (or yes/no).`);
 }
 
 /**
@@ -74,7 +75,7 @@ export function readUsersFile(file: string): UserRow[] {
   const rows: Array<{ row: Record<string, unknown>; where: string }> = json ? jsonRows(text, file) : parseCsv(text, file).map(({ row, line }) => ({ row, where: `line ${line}` }));
   return rows.map(({ row, where }) => {
     const email = normaliseEmail(typeof row.email === 'string' ? row.email : null);
-    if (!email) throw new UsersFileError(file, where, `email ${JSON.stringify(row.email ?? '')} is not an email address. Give the address users sign in with.`);
+    if (!email) throw new UsersFileError(file, where, `email ${quote(row.email ?? '')} is not an email address. Give the address users sign in with.`);
     const displayName = typeof row.displayName === 'string' && row.displayName.trim() ? row.displayName.trim() : null;
     const id = typeof row.id === 'string' && row.id.trim() ? row.id.trim() : email;
     return { id, email, displayName, active: activeFlag(row.active, file, where) };

@@ -1,19 +1,20 @@
 /**
- * How a failure or warning quotes what an MDM answered. The answer is untrusted: a field may hold
- * megabytes (which would then be kept in the run's history), and JSON may nest deeper than
- * `JSON.stringify` can recurse. A quote is short, and making one never throws.
+ * How a message quotes a value it did not make: what an MDM answered, a request's field, a row of an
+ * operator's file. Such a value may hold megabytes (which a failure would then carry into the run's
+ * history), and parsed JSON may nest deeper than `JSON.stringify` can recurse. A quote is short, and
+ * making one never throws.
  */
 
-/** How many characters of a remote value a message quotes by default. */
+/** How many characters of a value a message quotes by default. */
 export const QUOTE_CHARS = 120;
 
 function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-/** Remote text as it is (a code, a header), cut to `max` characters; anything else as `quoteRemote` shows it. */
-export function remoteText(value: unknown, max: number = QUOTE_CHARS): string {
-  return typeof value === 'string' ? cut(value, max) : quoteRemote(value, max);
+/** Text as it is (a code, a header), cut to `max` characters; anything else as `quote` shows it. */
+export function excerpt(value: unknown, max: number = QUOTE_CHARS): string {
+  return typeof value === 'string' ? cut(value, max) : quote(value, max);
 }
 
 interface Open {
@@ -23,11 +24,11 @@ interface Open {
 }
 
 /**
- * The first `max` characters of a remote value written as JSON, with "…" where it was cut. Written
+ * The first `max` characters of a value written as JSON, with "…" where it was cut. Written
  * with a stack of its own rather than by recursion, and it stops at `max`: a page of megabytes, or
  * an array nested a hundred thousand deep, costs only the part that is quoted.
  */
-export function quoteRemote(value: unknown, max: number = QUOTE_CHARS): string {
+export function quote(value: unknown, max: number = QUOTE_CHARS): string {
   if (typeof value === 'string') return JSON.stringify(cut(value, max));
   let out = '';
   const open: Open[] = [];
