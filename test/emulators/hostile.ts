@@ -28,6 +28,8 @@ export interface HostileMode {
   badEntries?: boolean;
   /** The first page holds this many entries, each the number 0. */
   floodEntries?: number;
+  /** Every page of the listing (Jamf: of computers) holds this many entries, each the number 0, and paging goes on as usual. */
+  unreadablePages?: number;
   /** The first device of the first page reports a model this many characters long. */
   longModel?: number;
   /** The page with this 0-based index never answers. */

@@ -240,6 +240,19 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
     }
   });
 
+  describe('a listing of more unreadable entries than any real one is stopped, not recorded entry by entry', () => {
+    for (const [source, mode, pattern] of [
+      ['intune', { unreadablePages: 5_000 }, /Microsoft Graph sent over 10,000 entries that are not device records in one listing; it was not read further/],
+      ['jamf', { unreadablePages: 5_000, totalCount: 1e9 }, /Jamf Pro sent over 10,000 entries that are not device records in the computers listing; it was not read further/],
+    ] as const) {
+      it(`${source}: pages of 5,000 entries that are not devices fail the run past 10,000, keeping what was recorded`, async () => {
+        const reply = await under(source, mode, () => importFrom(source));
+        failedRun(reply, pattern);
+        expect(reply.body.result.counts.errors).to.be.within(1, 10_000);
+      });
+    }
+  });
+
   describe('one bad entry is that device\'s error; the rest goes on', () => {
     for (const source of ['intune', 'jamf'] as const) {
       it(`${source}: null, a number, text and a wrong-typed id are reported by position`, async () => {

@@ -5,12 +5,21 @@ import { MdmSourceFailure } from '../../application/ports/mdm-source.js';
 export const DEFAULT_MAX_PAGES = 1000;
 
 /**
+ * Entries that are not device records, in one listing, before it is taken for something other than a
+ * device listing. Each one is recorded in the run as a device's error, so a server that pages on
+ * with nothing but such entries would otherwise have millions recorded.
+ */
+export const MAX_UNREADABLE_ENTRIES = 10_000;
+
+/**
  * Keeps a listing finite and at home: a paging link is followed only on the configured origin, never
- * twice, and never past the page bound.
+ * twice, and never past the page bound; and it stops once more entries than any real listing has
+ * could not be read as devices.
  */
 export class PagingGuard {
   private readonly followed = new Set<string>();
   pages = 1;
+  private unreadable = 0;
 
   constructor(
     private readonly product: string,
@@ -49,6 +58,17 @@ export class PagingGuard {
     this.pages += 1;
     if (this.pages > this.maxPages) {
       throw this.stop(`${this.product} kept serving full pages past ${this.maxPages} pages.`, 'Check the tenant in the MDM; raise MDM_MAX_PAGES only if the fleet really is that large.');
+    }
+  }
+
+  /** Counts a page's entries that were not device records; past the bound the listing stops. */
+  unreadableEntries(count: number, what: string): void {
+    this.unreadable += count;
+    if (this.unreadable > MAX_UNREADABLE_ENTRIES) {
+      throw this.stop(
+        `${this.product} sent over ${MAX_UNREADABLE_ENTRIES.toLocaleString('en-US')} entries that are not device records in ${what}; it was not read further.`,
+        'Check the address is the MDM itself (Settings → Integrations); the entries read before are listed in the run by position.',
+      );
     }
   }
 

@@ -225,6 +225,7 @@ export class IntuneEmulator extends HostileHost {
     let value: unknown[] = h.emptyPagesForever ? [] : matching.slice(offset, offset + top).map((d) => project(garbled.has(String(d.id)) ? { ...d, serialNumber: `${d.serialNumber}\u0007` } : d, select));
     if (h.badEntries && pageIndex === 0) value = [...BAD_ENTRIES, ...value];
     if (h.floodEntries && pageIndex === 0) value = new Array<number>(h.floodEntries).fill(0);
+    if (h.unreadablePages) value = new Array<number>(h.unreadablePages).fill(0);
     if (h.longModel && pageIndex === 0 && value[0]) value[0] = { ...(value[0] as object), model: 'M'.repeat(h.longModel) };
     const context = `${this.url}/v1.0/$metadata#deviceManagement/managedDevices${select ? `(${select.join(',')})` : ''}`;
     const body: Record<string, unknown> = { '@odata.context': context, '@odata.count': value.length };

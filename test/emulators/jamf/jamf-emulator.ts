@@ -211,6 +211,7 @@ export class JamfEmulator extends HostileHost {
       let results: unknown[] = items.slice(page * size, page * size + size).map(view).map(garble);
       if (h.badEntries && page === 0 && records === this.computers) results = [...BAD_ENTRIES, ...results];
       if (h.floodEntries && page === 0 && records === this.computers) results = new Array<number>(h.floodEntries).fill(0);
+      if (h.unreadablePages && records === this.computers) results = new Array<number>(h.unreadablePages).fill(0);
       if (h.longModel && page === 0 && records === this.computers && results[0]) {
         const first = results[0] as JamfRecord;
         results[0] = { ...first, hardware: { ...(first.hardware as object), model: 'M'.repeat(h.longModel) } };

@@ -198,6 +198,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
         pending = (await startPrefetch(() => this.page(session, next))).pending;
       }
       const entries = mapEntries(page.value, position, fromManagedDevice, 'the Microsoft Graph listing');
+      guard.unreadableEntries(entries.rejected.length, 'one listing');
       position += page.value.length;
       yield { ...entries, warnings };
     }

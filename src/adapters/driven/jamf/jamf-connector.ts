@@ -131,6 +131,7 @@ export class JamfConnector implements MdmConnector<'jamf'> {
     for (let page = 0; ; page += 1) {
       const { count, page: mapped } = await current;
       if (count === 0) break;
+      guard.unreadableEntries(mapped.rejected?.length ?? 0, `the ${listing.what} listing`);
       // Short of a full page, or the announced total reached: the last page, without asking for another.
       const announced = listing.first.totalCount;
       const last = count < pageSize || (announced !== null && served + count >= announced);
