@@ -12,6 +12,8 @@ import type { Reply, RunningServer } from './https-server.js';
 export interface HostileMode {
   /** Graph: the second page's nextLink points at another origin (same host name, other port; or another host name). */
   foreignNextLink?: 'other-port' | 'other-host';
+  /** Graph: the first page's nextLink, on the right origin, is this many characters long. */
+  longNextLink?: number;
   /** Graph: every page links to itself. */
   nextLinkLoop?: boolean;
   /** Graph: empty pages, each with a link to one more. */

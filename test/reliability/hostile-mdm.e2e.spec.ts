@@ -116,6 +116,10 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
   });
 
   describe('paging always ends', () => {
+    it('a nextLink of 100,000 characters is not followed (nor kept), and the run says so', async () => {
+      failedRun(await under('intune', { longNextLink: 100_000 }, () => importFrom('intune')), /Microsoft Graph sent a paging link of 100,000 characters; one over 8,192 is not followed/);
+    });
+
     it('a nextLink that points back at its own page ends the run, saying it would never end', async () => {
       failedRun(await under('intune', { nextLinkLoop: true }, () => importFrom('intune')), /linked back to a page it had already sent/);
     });

@@ -12,6 +12,12 @@ export const DEFAULT_MAX_PAGES = 1000;
 export const MAX_UNREADABLE_ENTRIES = 10_000;
 
 /**
+ * The longest paging link followed. Graph's are a few hundred characters; every link followed is kept
+ * to refuse a second visit, and each would go out as a request line.
+ */
+export const MAX_LINK_CHARS = 8_192;
+
+/**
  * Keeps a listing finite and at home: a paging link is followed only on the configured origin, never
  * twice, and never past the page bound; and it stops once more entries than any real listing has
  * could not be read as devices.
@@ -30,6 +36,12 @@ export class PagingGuard {
 
   /** The link to fetch next, or a failure that stops the run and says why. */
   follow(link: string): string {
+    if (link.length > MAX_LINK_CHARS) {
+      throw this.stop(
+        `${this.product} sent a paging link of ${link.length.toLocaleString('en-US')} characters; one over ${MAX_LINK_CHARS.toLocaleString('en-US')} is not followed.`,
+        'Run the import again; if it repeats, check the address is the MDM itself and report it to the MDM vendor.',
+      );
+    }
     let url: URL;
     try {
       url = new URL(link);

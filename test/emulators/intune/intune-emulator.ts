@@ -235,6 +235,7 @@ export class IntuneEmulator extends HostileHost {
       const foreignOrigin = h.foreignNextLink === 'other-port' ? this.foreign.url : h.foreignNextLink === 'other-host' ? `https://localhost:${this.foreign.port}` : null;
       if (h.nextLinkLoop) body['@odata.nextLink'] = `${this.url}${url.pathname}${url.search}`;
       else body['@odata.nextLink'] = `${foreignOrigin && pageIndex === 0 ? foreignOrigin : this.url}${path}`;
+      if (h.longNextLink && pageIndex === 0) body['@odata.nextLink'] = `${this.url}${path}&$filler=${'x'.repeat(Math.max(0, h.longNextLink - this.url.length - path.length - 9))}`;
     }
     if (h.oddJson === 'no-array') body.values = value;
     else body.value = h.oddJson === 'object-for-array' ? { devices: value } : value;
