@@ -40,6 +40,8 @@ export interface HostileMode {
   stallBodyPage?: number;
   /** Intune: Entra ID's token answer stalls after its headers and first bytes, or is gzip that unpacks past the bound (9 MiB). */
   tokenAnswer?: 'stalls' | 'unpacks-too-large';
+  /** Intune: the authority's metadata names a token endpoint on the foreign listener. */
+  foreignTokenEndpoint?: boolean;
   /** Intune: the authority's metadata answers 400 with gzip that unpacks past the bound (9 MiB). */
   metadataUnpacksTooLarge?: boolean;
   /** Serve a certificate from a CA nobody trusts. */

@@ -116,6 +116,18 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
   });
 
   describe('paging always ends', () => {
+    it('Entra ID metadata that names a token endpoint on another origin gets no client secret sent there (run and test)', async () => {
+      const pattern = /Entra ID's metadata named a token endpoint on another origin \(https:\/\/127\.0\.0\.1:\d+\), not the configured authority https:\/\/127\.0\.0\.1:\d+; the client secret was not sent there/;
+      const hits = await foreignHitsDuring('intune', async () => {
+        failedRun(await under('intune', { foreignTokenEndpoint: true }, () => importFrom('intune')), pattern);
+        const test = await under('intune', { foreignTokenEndpoint: true }, () => server.call('POST', '/api/admin/integrations/intune/test'));
+        expect(test.status).to.equal(200);
+        expect(test.body).to.include({ ok: false, cause: 'token-endpoint-elsewhere' });
+        expect(test.body.message).to.match(pattern);
+      });
+      expect(hits).to.deep.equal([]);
+    });
+
     it('a nextLink of 100,000 characters is not followed (nor kept), and the run says so', async () => {
       failedRun(await under('intune', { longNextLink: 100_000 }, () => importFrom('intune')), /Microsoft Graph sent a paging link of 100,000 characters; one over 8,192 is not followed/);
     });

@@ -143,7 +143,7 @@ export class IntuneEmulator extends HostileHost {
     return {
       status: 200,
       body: {
-        token_endpoint: `${base}/oauth2/v2.0/token`,
+        token_endpoint: `${this.hostile.foreignTokenEndpoint ? `${this.foreign.url}/${tenantId}` : base}/oauth2/v2.0/token`,
         authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
         issuer: `${base}/v2.0`,
         jwks_uri: `${base}/discovery/v2.0/keys`,

@@ -80,6 +80,8 @@ class GraphSession {
   }
 
   credential!: ClientSecretCredential;
+  /** Set when the transport refused to send the secret where the authority's metadata pointed. */
+  refusal: MdmSourceFailure | null = null;
 
   get scope(): string {
     return `${this.origin}/.default`;
@@ -92,7 +94,7 @@ class GraphSession {
     this.credential = new ClientSecretCredential(this.settings.tenantId, this.settings.clientId, this.settings.clientSecret ?? '', {
       authorityHost,
       disableInstanceDiscovery: !KNOWN_AUTHORITIES.has(authorityHost),
-      httpClient: entraHttpClient(this.dispatcher, this.sdk.createHttpHeaders, this.limits, (status) => this.metrics.answered('entra', status)),
+      httpClient: entraHttpClient(this.dispatcher, this.sdk.createHttpHeaders, this.limits, (status) => this.metrics.answered('entra', status), new URL(authorityHost).origin, (refusal) => (this.refusal = refusal)),
       retryOptions: { maxRetries: 2 },
     });
     // Our own chain: the bearer, then one fetch. No redirect or retry handler of the SDK's: a redirect is
@@ -161,7 +163,8 @@ export class IntuneConnector implements MdmConnector<'intune'> {
     return withRetries(() => session.client.api(path).get(), verdict, this.retry, (ms) => this.metrics.backedOff('graph', ms / 1000));
   }
 
-  private async failure(error: unknown, settings: IntuneSettings): Promise<MdmSourceFailure> {
+  private async failure(error: unknown, settings: IntuneSettings, session: GraphSession | null): Promise<MdmSourceFailure> {
+    if (session?.refusal) return session.refusal;
     const own = causeChain(error).find((e): e is MdmSourceFailure => e instanceof MdmSourceFailure);
     if (own) return own;
     const exhausted = error instanceof RetriesExhausted;
@@ -186,7 +189,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
       try {
         page = await pending;
       } catch (error) {
-        throw await this.failure(error, settings);
+        throw await this.failure(error, settings, session);
       }
       const warnings: string[] = [];
       pending = null;
@@ -218,7 +221,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
     try {
       yield* pagesById(ids, fetchOne, fromManagedDevice, 'the Microsoft Graph answer', (id) => `Microsoft Intune no longer has device ${id} (wiped, retired or removed); it was not imported again.`);
     } catch (error) {
-      throw await this.failure(error, settings);
+      throw await this.failure(error, settings, session);
     }
   }
 
@@ -246,6 +249,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
       await session.credential.getToken(session.scope);
       await this.page(session, '/deviceManagement/managedDevices?$top=1&$select=id');
     } catch (error) {
+      if (session.refusal) return { ok: false, cause: 'token-endpoint-elsewhere', message: session.refusal.reason, fix: session.refusal.fix ?? '' };
       return describeIntuneFailure(error instanceof RetriesExhausted ? error.cause : error);
     }
     return { ok: true, message: `Connected to Microsoft Intune: the app registration can read managed devices (${PUBLIC_GRAPH === session.origin ? 'public cloud' : session.origin}).` };
@@ -261,7 +265,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
       return mapEntries(page.value, 0, fromManagedDevice, 'the Microsoft Graph answer')
         .devices.filter((device) => device.serialNumber?.trim().toUpperCase() === wanted);
     } catch (error) {
-      throw await this.failure(error, settings);
+      throw await this.failure(error, settings, session);
     }
   }
 }

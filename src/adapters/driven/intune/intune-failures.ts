@@ -102,7 +102,8 @@ export function describeIntuneFailure(error: unknown): Failure {
   }
   // The error's own text, cut: it is the remote answer's message, and may be megabytes or nothing.
   const said = text.trim() ? excerpt(text.trim(), 300) : null;
-  const message = status !== undefined
+  // Azure's errors carry statusCode -1 when no answer came: only an HTTP status is named as one.
+  const message = status !== undefined && status >= 100 && status < 600
     ? `Microsoft answered ${status}${said ? `: ${said}` : ' without an error message'}.`
     : `Microsoft returned an unexpected error: ${said ?? 'no message'}.`;
   return { ok: false, cause: 'unexpected', message, fix: 'Try again; if it persists, check the app registration in Microsoft Entra.' };
