@@ -91,6 +91,7 @@ class GraphSession {
   renew(): void {
     const authorityHost = this.settings.authorityHost ?? PUBLIC_AUTHORITY;
     const { ClientSecretCredential, Client, TokenCredentialAuthenticationProvider, AuthenticationHandler, GraphClientError } = this.sdk;
+    this.refusal = null;
     this.credential = new ClientSecretCredential(this.settings.tenantId, this.settings.clientId, this.settings.clientSecret ?? '', {
       authorityHost,
       disableInstanceDiscovery: !KNOWN_AUTHORITIES.has(authorityHost),
