@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import type { HostileMode } from '../emulators/hostile.js';
 import type { Reply, ServerProcess } from './support/server-process.js';
@@ -397,5 +398,16 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
       expect(reply.body.status).to.equal('completed');
     }
     expect(server.lines.filter((l) => /"status":500|Internal Server Error/.test(l))).to.deep.equal([]);
+  });
+
+  it('after every hostile case, neither client secret is in the log or, unsealed, in the store file', async () => {
+    const secrets = [world.intuneSettings().clientSecret, world.jamfSettings().clientSecret] as string[];
+    const file = world.dataFile('hostile');
+    const stored = [file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('');
+    for (const secret of secrets) {
+      expect(secret).to.have.length.above(8);
+      expect(server.lines.filter((line) => line.includes(secret))).to.deep.equal([]);
+      expect(stored.includes(secret), 'the secret in the store file in plain text').to.equal(false);
+    }
   });
 });
