@@ -16,6 +16,8 @@ export interface Config {
   mdmMaxPages: number;
   /** On SIGTERM: how long requests in flight (a running import) may take before runs are recorded as interrupted. */
   drainTimeoutMs: number;
+  /** The longest wait for one answer of MongoDB (its socket timeout); EventStoreDB's client bounds each call itself. */
+  storeTimeoutMs: number;
   /** How often the sync schedules are checked (SCHEDULE_CHECK_SECONDS); 0 turns scheduled imports off in this process. */
   scheduleCheckMs: number;
   /** SECRETS_KEY_PREVIOUS: opens secrets sealed before a key rotation; they are re-sealed with SECRETS_KEY. */
@@ -80,6 +82,7 @@ export function loadConfig(env: Env = process.env): Config {
     mdmMaxResponseBytes: integer(env, 'MDM_MAX_RESPONSE_MIB', 64, 1, 1024) * 1024 * 1024,
     mdmMaxPages: integer(env, 'MDM_MAX_PAGES', 1000, 2, 100_000),
     drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_SECONDS', 25, 1, 600) * 1000,
+    storeTimeoutMs: integer(env, 'STORE_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
     scheduleCheckMs: integer(env, 'SCHEDULE_CHECK_SECONDS', 30, 0, 3600) * 1000,
     secretsKeyPrevious: env.SECRETS_KEY_PREVIOUS?.trim() || null,
     port: integer(env, 'PORT', 3000, 0, 65535),

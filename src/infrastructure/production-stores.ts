@@ -42,7 +42,13 @@ async function driverClients(config: Config): Promise<ProductionClients> {
   const [{ EventStoreDBClient }, { MongoClient }] = await Promise.all([import('@eventstore/db-client'), import('mongodb')]);
   return {
     esdb: EventStoreDBClient.connectionString(config.eventStoreConnectionString!),
-    mongo: new MongoClient(config.mongodbUri!, { serverSelectionTimeoutMS: 5_000, appName: 'ontrackio-mdm-import' }),
+    // Without a socket timeout, a MongoDB that stops answering once connected holds a call, and the run,
+    // forever. One given in MONGODB_URI is the operator's and stays.
+    mongo: new MongoClient(config.mongodbUri!, {
+      serverSelectionTimeoutMS: 5_000,
+      ...(/[?&]socketTimeoutMS=/i.test(config.mongodbUri!) ? {} : { socketTimeoutMS: config.storeTimeoutMs }),
+      appName: 'ontrackio-mdm-import',
+    }),
   };
 }
 
