@@ -63,7 +63,7 @@ async function connect(config: Config, secrets: SecretBox, closers: Array<() => 
   const { esdb, mongo } = await clients(config);
   closers.push(() => mongo.close(), () => esdb.dispose());
   const db = mongo.db(mongoDatabaseName(config.mongodbUri!, config.mongodbDatabase));
-  const store = new EsdbEventStore(esdb as EventStoreDBClient);
+  const store = new EsdbEventStore(esdb as EventStoreDBClient, { readDeadlineMs: config.storeTimeoutMs });
   const readModels = new MongoReadModels(db);
   try {
     await mongo.connect();

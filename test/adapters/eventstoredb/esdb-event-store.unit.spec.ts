@@ -102,4 +102,33 @@ describe('EventStoreDB adapter (no server: the client is stubbed)', () => {
     expect(error).to.be.instanceOf(DependencyUnavailable);
     expect((error as Error).message).to.match(/EventStoreDB cannot be reached/);
   });
+
+  /** A read the server never answers: it ends only when cancelled, as the client's gRPC reads do. */
+  function hangingRead(yielded: unknown[] = []) {
+    let cancelled: (error: Error) => void = () => undefined;
+    const ended = new Promise<never>((_, reject) => (cancelled = reject));
+    return {
+      cancel: sinon.spy(async () => cancelled(Object.assign(new Error('1 CANCELLED: Cancelled on client'), { code: 1 }))),
+      async *[Symbol.asyncIterator]() {
+        yield* yielded;
+        await ended;
+      },
+    };
+  }
+
+  for (const [what, call, read] of [
+    ['a stream read', (store: EsdbEventStore) => store.readStream('hardware-X'), 'readStream'],
+    ['a read of $all', (store: EsdbEventStore) => store.readAll({ after: 0, maxCount: 10 }), 'readAll'],
+  ] as const) {
+    it(`${what} the server stops answering is cancelled after STORE_TIMEOUT_SECONDS and fails as unavailable (the client sets no deadline on reads)`, async () => {
+      const hanging = hangingRead();
+      const store = new EsdbEventStore(fakeClient({ [read]: sinon.stub().returns(hanging) }), { readDeadlineMs: 50 });
+      const started = Date.now();
+      const error = await call(store).then(() => null, (e: unknown) => e);
+      expect(error).to.be.instanceOf(DependencyUnavailable);
+      expect((error as Error).message).to.match(/EventStoreDB did not answer a read within 0\.05 s/);
+      expect(hanging.cancel.calledOnce).to.equal(true);
+      expect(Date.now() - started).to.be.below(1_000);
+    });
+  }
 });

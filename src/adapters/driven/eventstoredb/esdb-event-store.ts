@@ -7,6 +7,7 @@ import type {
 } from '../../../application/ports/event-store.js';
 import { DependencyUnavailable, StreamConflict } from '../../../application/ports/errors.js';
 import { eventIdFor } from './event-ids.js';
+import { withinDeadline } from './read-deadline.js';
 
 /**
  * Streams read or appended side by side for one page. Each is a round trip, so the page costs about
@@ -74,7 +75,12 @@ async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T
  * are derived from stream and revision, so a retried append is recognised and not doubled.
  */
 export class EsdbEventStore implements EventStore {
-  constructor(private readonly client: EventStoreDBClient) {}
+  private readonly readDeadlineMs: number;
+
+  /** `readDeadlineMs`: the longest wait for the next event of a read (STORE_TIMEOUT_SECONDS). */
+  constructor(private readonly client: EventStoreDBClient, options: { readDeadlineMs?: number } = {}) {
+    this.readDeadlineMs = options.readDeadlineMs ?? 60_000;
+  }
 
   /** EventStoreDB cannot filter a stream read by type on the server: the filter is applied here. */
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -85,7 +91,8 @@ export class EsdbEventStore implements EventStore {
       const fromRevision = options.fromRevision !== undefined ? BigInt(options.fromRevision) : options.backwards ? END : START;
       // With no type filter the server can stop at maxCount; with one, the loop stops as soon as it has them.
       const serverMax = wanted ? undefined : options.maxCount;
-      for await (const resolved of this.client.readStream(stream, { direction, fromRevision, ...(serverMax !== undefined ? { maxCount: serverMax } : {}) })) {
+      const read = this.client.readStream(stream, { direction, fromRevision, ...(serverMax !== undefined ? { maxCount: serverMax } : {}) });
+      for await (const resolved of withinDeadline(read, this.readDeadlineMs)) {
         if (wanted && !wanted.has(resolved.event?.type ?? '')) continue;
         const recorded = toRecorded(resolved);
         if (recorded) events.push(recorded);
@@ -156,7 +163,7 @@ export class EsdbEventStore implements EventStore {
     const batch = Math.max(maxCount, 500);
     try {
       const from = after > 0 ? { commit: BigInt(after), prepare: BigInt(after) } : START;
-      for await (const resolved of this.client.readAll({ fromPosition: from, maxCount: batch, direction: FORWARDS })) {
+      for await (const resolved of withinDeadline(this.client.readAll({ fromPosition: from, maxCount: batch, direction: FORWARDS }), this.readDeadlineMs)) {
         scanned += 1;
         const commit = resolved.event?.position.commit;
         if (commit === undefined || Number(commit) <= after) continue;
@@ -213,7 +220,7 @@ export class EsdbEventStore implements EventStore {
   /** Fails fast with a clear message when the server does not answer. */
   async ping(): Promise<void> {
     try {
-      for await (const _ of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 })) break;
+      for await (const _ of withinDeadline(this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: 1 }), this.readDeadlineMs)) break;
     } catch (error) {
       throw new DependencyUnavailable('EventStoreDB', `EventStoreDB does not answer: ${(error as Error).message}. Check EVENTSTORE_CONNECTION_STRING and that the server is up.`, error);
     }
