@@ -16,7 +16,7 @@ export interface Config {
   mdmMaxPages: number;
   /** On SIGTERM: how long requests in flight (a running import) may take before runs are recorded as interrupted. */
   drainTimeoutMs: number;
-  /** The longest wait for one answer of MongoDB (its socket timeout); EventStoreDB's client bounds each call itself. */
+  /** STORE_TIMEOUT_SECONDS: the longest wait for one MongoDB answer (its socket timeout) and for the next event of an EventStoreDB read. */
   storeTimeoutMs: number;
   /** How often the sync schedules are checked (SCHEDULE_CHECK_SECONDS); 0 turns scheduled imports off in this process. */
   scheduleCheckMs: number;
