@@ -1,6 +1,6 @@
 import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
 import type { RejectedEntry } from '../../application/ports/mdm-source.js';
-import { quote } from '../../domain/shared/quote.js';
+import { excerpt, quote } from '../../domain/shared/quote.js';
 
 /**
  * Graph pages hold up to 1,000 devices and Jamf clamps a page to 2,000. A page with many more entries
@@ -15,6 +15,11 @@ export class InvalidEntry extends Error {
     super(message);
     this.name = 'InvalidEntry';
   }
+}
+
+/** The first few field names of an answer that is not the expected shape, each cut short, for its failure to name. */
+export function fieldNames(body: object): string {
+  return Object.keys(body).slice(0, 5).map((key) => excerpt(key, 40)).join(', ') || 'no fields';
 }
 
 function describeValue(value: unknown): string {

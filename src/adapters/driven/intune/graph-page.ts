@@ -1,6 +1,5 @@
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
-import { MAX_PAGE_ENTRIES } from '../mdm-entries.js';
-import { excerpt } from '../../../domain/shared/quote.js';
+import { fieldNames, MAX_PAGE_ENTRIES } from '../mdm-entries.js';
 
 export interface GraphPage {
   value: unknown[];
@@ -21,7 +20,7 @@ export function readGraphPage(body: unknown): GraphPage {
   }
   const { value, '@odata.nextLink': next } = body as Record<string, unknown>;
   if (!Array.isArray(value)) {
-    throw new MdmSourceFailure('intune', `Microsoft Graph answered JSON without a "value" array of devices (it has ${Object.keys(body).slice(0, 5).map((key) => excerpt(key, 40)).join(', ') || 'no fields'}).`, fix);
+    throw new MdmSourceFailure('intune', `Microsoft Graph answered JSON without a "value" array of devices (it has ${fieldNames(body)}).`, fix);
   }
   if (value.length > MAX_PAGE_ENTRIES) {
     throw new MdmSourceFailure('intune', `Microsoft Graph sent ${value.length.toLocaleString('en-US')} entries in one page, where a page holds up to 1,000; over ${MAX_PAGE_ENTRIES.toLocaleString('en-US')} is not read.`, fix);

@@ -1,6 +1,6 @@
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
-import { MAX_PAGE_ENTRIES } from '../mdm-entries.js';
-import { excerpt, quote } from '../../../domain/shared/quote.js';
+import { fieldNames, MAX_PAGE_ENTRIES } from '../mdm-entries.js';
+import { quote } from '../../../domain/shared/quote.js';
 
 export interface SearchResults {
   /** The total the server announced; null when it sent none that is a count. */
@@ -25,7 +25,7 @@ export function readJamfPage(body: unknown, what: string): SearchResults {
   }
   const { totalCount, results } = body as Record<string, unknown>;
   if (!Array.isArray(results)) {
-    throw new MdmSourceFailure('jamf', `Jamf Pro answered ${what} with JSON that has no "results" array (it has ${Object.keys(body).slice(0, 5).map((key) => excerpt(key, 40)).join(', ') || 'no fields'}).`, FIX);
+    throw new MdmSourceFailure('jamf', `Jamf Pro answered ${what} with JSON that has no "results" array (it has ${fieldNames(body)}).`, FIX);
   }
   if (results.length > MAX_PAGE_ENTRIES) {
     throw new MdmSourceFailure('jamf', `Jamf Pro sent ${results.length.toLocaleString('en-US')} entries in one page of ${what}, where a page holds up to 2,000; over ${MAX_PAGE_ENTRIES.toLocaleString('en-US')} is not read.`, FIX);
