@@ -12,6 +12,8 @@ export interface Config {
   /** Outbound MDM calls: connect and per-response timeouts, the largest answer read, and the page bound of one listing. */
   mdmConnectTimeoutMs: number;
   mdmResponseTimeoutMs: number;
+  /** MDM_ANSWER_DEADLINE_SECONDS: the longest an MDM's whole answer may take to arrive. */
+  mdmAnswerDeadlineMs: number;
   mdmMaxResponseBytes: number;
   mdmMaxPages: number;
   /** On SIGTERM: how long requests in flight (a running import) may take before runs are recorded as interrupted. */
@@ -79,6 +81,7 @@ export function loadConfig(env: Env = process.env): Config {
     runLeaseMs: integer(env, 'RUN_LEASE_SECONDS', 45, 2, 3600) * 1000,
     mdmConnectTimeoutMs: integer(env, 'MDM_CONNECT_TIMEOUT_SECONDS', 10, 1, 120) * 1000,
     mdmResponseTimeoutMs: integer(env, 'MDM_RESPONSE_TIMEOUT_SECONDS', 30, 1, 300) * 1000,
+    mdmAnswerDeadlineMs: integer(env, 'MDM_ANSWER_DEADLINE_SECONDS', 120, 1, 3600) * 1000,
     mdmMaxResponseBytes: integer(env, 'MDM_MAX_RESPONSE_MIB', 64, 1, 1024) * 1024 * 1024,
     mdmMaxPages: integer(env, 'MDM_MAX_PAGES', 1000, 2, 100_000),
     drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_SECONDS', 25, 1, 600) * 1000,

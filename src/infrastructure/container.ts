@@ -85,7 +85,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind(TOKENS.Metrics).toConstantValue(metrics);
   container.bind<MdmConnectors>(TOKENS.MdmConnectors).toConstantValue(
     buildConnectors({
-      limits: { connectTimeoutMs: config.mdmConnectTimeoutMs, responseTimeoutMs: config.mdmResponseTimeoutMs, maxResponseBytes: config.mdmMaxResponseBytes },
+      limits: { connectTimeoutMs: config.mdmConnectTimeoutMs, responseTimeoutMs: config.mdmResponseTimeoutMs, answerDeadlineMs: config.mdmAnswerDeadlineMs, maxResponseBytes: config.mdmMaxResponseBytes },
       maxPages: config.mdmMaxPages,
       metrics,
       ...overrides.connectors,

@@ -38,8 +38,10 @@ export interface HostileMode {
   hangPage?: number;
   /** The page with this 0-based index sends its headers and the start of its body, then stalls. */
   stallBodyPage?: number;
-  /** Intune: Entra ID's token answer stalls after its headers and first bytes, or is gzip that unpacks past the bound (9 MiB). */
-  tokenAnswer?: 'stalls' | 'unpacks-too-large';
+  /** The page with this 0-based index sends its headers and the start of its body, then a byte every 300 ms, never ending. */
+  tricklePage?: number;
+  /** Intune: Entra ID's token answer stalls after its headers and first bytes, trickles as `tricklePage` does, or is gzip that unpacks past the bound (9 MiB). */
+  tokenAnswer?: 'stalls' | 'trickles' | 'unpacks-too-large';
   /** Intune: the authority's metadata names a token endpoint on the foreign listener. */
   foreignTokenEndpoint?: boolean;
   /** Intune: the authority's metadata answers 400 with gzip that unpacks past the bound (9 MiB). */
@@ -121,6 +123,11 @@ export function nestedJson(depth: number): string {
 /** A 200 answer whose body stops after its first bytes. */
 export function stalledReply(): Reply {
   return { status: 200, body: '{"value":[{"id":"', stallBody: true };
+}
+
+/** A 200 answer that sends its first bytes, then a space every 300 ms for as long as the client listens. */
+export function tricklingReply(): Reply {
+  return { status: 200, body: '{"value":[', trickleMs: 300 };
 }
 
 /** A page that never answers: the request stays open until the client gives up. */

@@ -12,6 +12,8 @@ export interface Reply {
   pretty?: boolean;
   /** Send the headers and the body's start, then nothing more: an answer that stalls halfway. */
   stallBody?: boolean;
+  /** Send the headers and the body's start, then one more space every `trickleMs`, never ending. */
+  trickleMs?: number;
   /** Bytes sent as they are, instead of `body` (a compressed answer). */
   raw?: Buffer;
   /** Send `body` gzip-compressed, as Microsoft and Jamf Cloud do when asked. */
@@ -49,6 +51,7 @@ export async function startHttpsServer(tls: EmulatorTls, handler: Handler, port 
         const encoding = reply.gzip ? { 'content-encoding': 'gzip' } : {};
         response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', ...encoding, ...reply.headers });
         if (reply.stallBody) response.write(payload);
+        else if (reply.trickleMs) trickle(response, payload, reply.trickleMs);
         else response.end(payload);
       } catch (error) {
         response.writeHead(500, { 'content-type': 'application/json' });
@@ -72,6 +75,13 @@ export async function startHttpsServer(tls: EmulatorTls, handler: Handler, port 
       server.close(() => resolve());
     }),
   };
+}
+
+/** Writes `start`, then a space every `everyMs` until the client goes away: never idle long enough to time out. */
+function trickle(response: ServerResponse, start: string | Buffer, everyMs: number): void {
+  response.write(start);
+  const timer = setInterval(() => response.write(' '), everyMs);
+  response.on('close', () => clearInterval(timer));
 }
 
 export function delay(ms: number): Promise<void> {

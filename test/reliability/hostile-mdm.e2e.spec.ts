@@ -49,7 +49,7 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
 
   before(async () => {
     world = await startReliabilityWorld(['--intune-devices', '2500', '--jamf-computers', '300', '--jamf-mobiles', '100', '--clean']);
-    server = await world.start(world.dataFile('hostile'), { MDM_CONNECT_TIMEOUT_SECONDS: '2', MDM_RESPONSE_TIMEOUT_SECONDS: '2', MDM_MAX_PAGES: '20', MDM_MAX_RESPONSE_MIB: '8' });
+    server = await world.start(world.dataFile('hostile'), { MDM_CONNECT_TIMEOUT_SECONDS: '2', MDM_RESPONSE_TIMEOUT_SECONDS: '2', MDM_ANSWER_DEADLINE_SECONDS: '5', MDM_MAX_PAGES: '20', MDM_MAX_RESPONSE_MIB: '8' });
     expect((await server.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() })).status).to.equal(200);
     expect((await server.call('PUT', '/api/admin/integrations/jamf', { body: world.jamfSettings() })).status).to.equal(200);
     foreign = { intune: String((await world.stats('intune')).foreignUrl), jamf: String((await world.stats('jamf')).foreignUrl) };
@@ -328,6 +328,14 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
         failedRun(reply, /127\.0\.0\.1:\d+ did not answer within 2 s \(UND_ERR_BODY_TIMEOUT\)/);
         expect(Date.now() - started).to.be.below(20_000);
       });
+
+      // Each byte comes before the 2 s a pause may last, so only a bound on the whole answer ends it.
+      it(`${source}: a page that trickles in a byte at a time, never pausing long enough to time out, ends the run in seconds, naming the host`, async () => {
+        const started = Date.now();
+        const reply = await under(source, { tricklePage: 0 }, () => importFrom(source));
+        failedRun(reply, /127\.0\.0\.1:\d+ did not send its whole answer within 5 s \(MDM_ANSWER_DEADLINE_SECONDS\)/);
+        expect(Date.now() - started).to.be.below(20_000);
+      });
     }
 
     it('Intune test: an authority whose error answer unpacks past MDM_MAX_RESPONSE_MIB is named, not read', async () => {
@@ -338,8 +346,9 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
     });
 
     // MSAL keeps only "network_error" of what its transport threw, so the host is not named here.
-    for (const tokenAnswer of ['stalls', 'unpacks-too-large'] as const) {
-      it(`a token answer from Entra ID that ${tokenAnswer === 'stalls' ? 'stalls halfway' : 'unpacks past MDM_MAX_RESPONSE_MIB'} ends the run in seconds, as unreachable`, async () => {
+    const tokenAnswers = { stalls: 'stalls halfway', trickles: 'trickles in a byte at a time', 'unpacks-too-large': 'unpacks past MDM_MAX_RESPONSE_MIB' } as const;
+    for (const tokenAnswer of Object.keys(tokenAnswers) as (keyof typeof tokenAnswers)[]) {
+      it(`a token answer from Entra ID that ${tokenAnswers[tokenAnswer]} ends the run in seconds, as unreachable`, async () => {
         const started = Date.now();
         const reply = await under('intune', { tokenAnswer }, () => importFrom('intune'));
         failedRun(reply, /Microsoft could not be reached \(network error\)\. Check the server can reach login\.microsoftonline\.com/);

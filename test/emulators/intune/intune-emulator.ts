@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { mintTls, type EmulatorTls } from '../tls.js';
 import { delay, startHttpsServer, type Reply, type RunningServer } from '../https-server.js';
-import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, gzipBombReply, never, stalledReply, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
+import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, gzipBombReply, never, stalledReply, tricklingReply, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
 import type { GraphDevice } from './graph-fleet.js';
 
 export interface EmulatedClient {
@@ -126,6 +126,7 @@ export class IntuneEmulator extends HostileHost {
     const token = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     if (token && request.method === 'POST') {
       if (this.hostile.tokenAnswer === 'stalls') return stalledReply();
+      if (this.hostile.tokenAnswer === 'trickles') return tricklingReply();
       if (this.hostile.tokenAnswer === 'unpacks-too-large') return gzipBombReply(9 * 1024 * 1024);
       return this.token(token[1]!, new URLSearchParams(body));
     }
@@ -247,6 +248,7 @@ export class IntuneEmulator extends HostileHost {
     const h = this.hostile;
     if (h.hangPage === pageIndex) return never();
     if (h.stallBodyPage === pageIndex) return stalledReply();
+    if (h.tricklePage === pageIndex) return tricklingReply();
     if (throttleNow(h)) return graphError(429, 'TooManyRequests', 'Too many requests.', { 'Retry-After': '0' });
     if (h.retryAfterSeconds !== undefined) return graphError(429, 'TooManyRequests', 'Too many requests.', { 'Retry-After': String(h.retryAfterSeconds) });
     if (h.htmlPage) return htmlReply();

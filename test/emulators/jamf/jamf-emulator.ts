@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { mintTls, type EmulatorTls } from '../tls.js';
 import { delay, startHttpsServer, type Reply, type RunningServer } from '../https-server.js';
-import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, gzipBombReply, nestedJson, never, stalledReply, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
+import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, gzipBombReply, nestedJson, never, stalledReply, tricklingReply, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
 import type { JamfRecord } from './apple-fleet.js';
 
 export interface JamfApiClient {
@@ -231,6 +231,7 @@ export class JamfEmulator extends HostileHost {
     const h = this.hostile;
     if (h.hangPage === page) return never();
     if (h.stallBodyPage === page) return stalledReply();
+    if (h.tricklePage === page) return tricklingReply();
     if (throttleNow(h)) return { ...apiError(429, 'TOO_MANY_REQUESTS', 'Too Many Requests'), headers: { 'Retry-After': '0' } };
     if (h.retryAfterSeconds !== undefined) return { ...apiError(429, 'TOO_MANY_REQUESTS', 'Too Many Requests'), headers: { 'Retry-After': String(h.retryAfterSeconds) } };
     if (h.htmlPage) return htmlReply();

@@ -37,6 +37,13 @@ export function answerTooLarge(url: string, limits: TransportLimits, cause?: unk
   return new OutboundFailure(origin, 'too-large', `${host} sent an answer larger than ${Math.round(limits.maxResponseBytes / 1048576)} MiB; it was not read.`, cause);
 }
 
+/** An answer from `url` that was still arriving at the deadline for a whole answer. */
+export function answerTooSlow(url: string, limits: TransportLimits): OutboundFailure {
+  const origin = originOf(url);
+  const host = origin.replace(/^https?:\/\//, '');
+  return new OutboundFailure(origin, 'timeout', `${host} did not send its whole answer within ${seconds(limits.answerDeadlineMs)} (MDM_ANSWER_DEADLINE_SECONDS).`);
+}
+
 /** Names what happened to a call to `url` that got no answer; null when the error is not a transport failure. */
 export function classifyTransportError(error: unknown, url: string, limits: TransportLimits): OutboundFailure | null {
   const named = findOutboundFailure(error);

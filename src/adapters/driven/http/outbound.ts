@@ -3,16 +3,21 @@ import { readFileSync } from 'node:fs';
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import type { OutboundMetrics } from './outbound-metrics.js';
 
-/** Every outbound call ends: a connection within `connectTimeoutMs`, each answer within `responseTimeoutMs`. */
+/**
+ * Every outbound call ends: a connection within `connectTimeoutMs`, each answer started and never
+ * paused longer than `responseTimeoutMs`, and whole within `answerDeadlineMs`.
+ */
 export interface TransportLimits {
   connectTimeoutMs: number;
   /** Longest wait for the response headers, and between two chunks of its body. */
   responseTimeoutMs: number;
+  /** Longest time from sending a request to having its whole answer: a body sent a byte at a time is never paused long enough to time out. */
+  answerDeadlineMs: number;
   /** A larger answer is refused unread: an MDM page is untrusted input. */
   maxResponseBytes: number;
 }
 
-export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = { connectTimeoutMs: 10_000, responseTimeoutMs: 30_000, maxResponseBytes: 64 * 1024 * 1024 };
+export const DEFAULT_TRANSPORT_LIMITS: TransportLimits = { connectTimeoutMs: 10_000, responseTimeoutMs: 30_000, answerDeadlineMs: 120_000, maxResponseBytes: 64 * 1024 * 1024 };
 
 export interface OutboundOptions {
   /** PEM certificates to trust besides the system's (an emulator's CA, a private CA). */

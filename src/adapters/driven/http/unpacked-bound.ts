@@ -1,4 +1,4 @@
-import { answerTooLarge } from './outbound-failure.js';
+import { answerTooLarge, answerTooSlow } from './outbound-failure.js';
 import type { TransportLimits } from './outbound.js';
 
 /** Statuses whose answer has no body: a Response cannot be built with one. */
@@ -25,8 +25,23 @@ function boundUnpackedAnswer(response: Response, url: string, limits: TransportL
   return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
-/** fetch, with a compressed answer's unpacked bytes held to `limits` (every MDM call goes through this). */
+/**
+ * The request and the reading of its whole answer are cancelled at `answerDeadlineMs`; the body
+ * is read after fetch returns, so the signal stays on it. A timer that fires once the answer has been
+ * read cancels nothing.
+ */
+function deadlineSignal(url: string, limits: TransportLimits, caller: AbortSignal | null | undefined): AbortSignal {
+  const deadline = new AbortController();
+  setTimeout(() => deadline.abort(answerTooSlow(url, limits)), limits.answerDeadlineMs).unref();
+  return caller ? AbortSignal.any([caller, deadline.signal]) : deadline.signal;
+}
+
+/**
+ * fetch, with the answer whole within `limits.answerDeadlineMs` and a compressed answer's unpacked
+ * bytes held to `limits.maxResponseBytes` (every MDM call goes through this).
+ */
 export async function fetchWithinBound(input: RequestInfo | URL, init: RequestInit, limits: TransportLimits): Promise<Response> {
   const url = input instanceof Request ? input.url : String(input);
-  return boundUnpackedAnswer(await fetch(input, init), url, limits);
+  const signal = deadlineSignal(url, limits, init.signal ?? (input instanceof Request ? input.signal : undefined));
+  return boundUnpackedAnswer(await fetch(input, { ...init, signal }), url, limits);
 }

@@ -49,7 +49,8 @@ export class JamfSession {
       env: { fetch: (input: RequestInfo | URL, init?: RequestInit) => fetchWithinBound(input, init ?? {}, limits) },
       fetchOptions: { dispatcher, redirect: 'manual' },
       maxRedirects: 0,
-      timeout: limits.responseTimeoutMs + limits.connectTimeoutMs,
+      // No timeout of axios's own: the dispatcher bounds the connection and each pause of an answer,
+      // and fetchWithinBound the whole answer, each failure named after the host.
       // No maxContentLength: the dispatcher refuses a larger answer (limits.maxResponseBytes) as it
       // arrives, and axios's own count re-streams every page through JavaScript to make it.
       headers: { Accept: 'application/json' },
