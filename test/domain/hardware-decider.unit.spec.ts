@@ -241,6 +241,13 @@ describe('Hardware decider', () => {
       expect(apply(current, stale)).to.have.nested.property('mdmRecords.jamf.sourceDeviceId', '101');
     });
 
+    it('takes a check-in time that does not read as a time as not reported: the entry with a real one wins, in either order', () => {
+      const unreadable = macbook({ sourceDeviceId: '300', osVersion: '15.1', lastSyncedAt: 'yesterday' });
+      expect(() => decide(importDevice(unreadable), stateAfter(imported(current)))).to.throw(SupersededEntry);
+      expect(decide(importDevice(current), stateAfter(imported(unreadable)))).to.have.length(1);
+      expect(stateAfter(imported(unreadable))).to.have.nested.property('mdmRecords.jamf.lastSyncedAt', null);
+    });
+
     it('breaks a tie in sync time by the larger device id, so the outcome never depends on order', () => {
       const a = macbook({ sourceDeviceId: '200', lastSyncedAt: '2026-11-26T08:00:00.000Z' });
       const b = macbook({ sourceDeviceId: '300', lastSyncedAt: '2026-11-26T08:00:00.000Z', osVersion: '15.1' });

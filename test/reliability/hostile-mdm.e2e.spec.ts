@@ -235,6 +235,29 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
     expect(after.sticky - before.sticky).to.equal(after.calls - before.calls);
   });
 
+  describe('a value of a type no real device reports is left out, and the device is imported', () => {
+    for (const source of ['intune', 'jamf'] as const) {
+      it(`${source}: a check-in time that is not a time (and, from Jamf, a disk that is null) is not recorded; the device is imported without an error`, async () => {
+        const checkIns = async () => {
+          const times: Array<string | null> = [];
+          for (let offset = 0; ; offset += 1000) {
+            const page = await server.call('GET', `/api/hardware?limit=1000&offset=${offset}&source=${source}`);
+            const items = page.body.items as Array<{ sources: Array<{ source: string; lastSyncedAt: string | null }> }>;
+            if (items.length === 0) return times;
+            for (const link of items.flatMap((r) => r.sources)) if (link.source === source) times.push(link.lastSyncedAt);
+          }
+        };
+        const unknownBefore = (await checkIns()).filter((t) => t === null).length;
+        const reply = await under(source, { oddlyTypedDevice: true }, () => importFrom(source));
+        expect(reply.status, reply.text.slice(0, 300)).to.equal(200);
+        expect(reply.body.counts.errors, JSON.stringify(reply.body.failedDevices)).to.equal(0);
+        const after = await checkIns();
+        expect(after).not.to.include('yesterday');
+        expect(after.filter((t) => t === null)).to.have.length(unknownBefore + 1);
+      });
+    }
+  });
+
   describe('a value longer than any real one is that device\'s error, not part of the register', () => {
     for (const source of ['intune', 'jamf'] as const) {
       it(`${source}: a model of 1,000,000 characters fails that device, naming the field; the rest is imported`, async () => {

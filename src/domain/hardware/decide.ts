@@ -1,5 +1,5 @@
 import { UnknownCommand } from '../shared/domain-error.js';
-import { reported } from '../shared/text.js';
+import { reported, reportedTime } from '../shared/text.js';
 import { inferCategory } from './category.js';
 import { lastListed } from './listing.js';
 import type { EditDetails, HardwareCommand, ImportDevice, MarkMissingFromMdm, RegisterHardware } from './commands.js';
@@ -38,7 +38,7 @@ function serialOf({ data: { device } }: ImportDevice): string {
 }
 
 function linkOf({ data: { device } }: ImportDevice): SourceLink {
-  return { source: device.source, sourceDeviceId: device.sourceDeviceId, lastSyncedAt: reported(device.lastSyncedAt) };
+  return { source: device.source, sourceDeviceId: device.sourceDeviceId, lastSyncedAt: reportedTime(device.lastSyncedAt) };
 }
 
 function importNew(command: ImportDevice): HardwareEvent[] {

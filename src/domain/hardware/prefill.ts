@@ -1,4 +1,4 @@
-import { reported } from '../shared/text.js';
+import { reported, reportedTime } from '../shared/text.js';
 import { inferCategory, type Category } from './category.js';
 import { normaliseEmail } from './email-address.js';
 import { identityOf, type Identity } from './identity.js';
@@ -28,6 +28,6 @@ export function prefillFrom(device: MdmDevice): HardwarePrefill {
     specifications: device.specifications,
     source: device.source,
     sourceDeviceId: device.sourceDeviceId,
-    lastSyncedAt: reported(device.lastSyncedAt),
+    lastSyncedAt: reportedTime(device.lastSyncedAt),
   };
 }

@@ -41,7 +41,8 @@ export function fromComputer(raw: Raw): MdmDevice {
   const alternate = { mac: text(hardware, 'altMacAddress'), type: text(hardware, 'altNetworkAdapterType') };
   const wifi = isWifi(primary.type) ? primary : isWifi(alternate.type) ? alternate : null;
   const ethernet = wifi === primary ? alternate : primary;
-  const disks = Array.isArray(storage.disks) ? (storage.disks as Raw[]) : [];
+  // A disk that is not a record (null, a number) is not one the device has.
+  const disks = Array.isArray(storage.disks) ? (storage.disks as unknown[]).filter((d): d is Raw => !!d && typeof d === 'object') : [];
   const diskMb = disks.reduce((sum, d) => sum + (number(d, 'sizeMegabytes') ?? 0), 0);
   return {
     source: 'jamf',
