@@ -32,8 +32,11 @@ export interface HostileMode {
   floodEntries?: number;
   /** Every page of the listing (Jamf: of computers) holds this many entries, each the number 0, and paging goes on as usual. */
   unreadablePages?: number;
-  /** The first device of the first page reports a check-in time that is not a time; Jamf's also lists a disk that is null. */
-  oddlyTypedDevice?: boolean;
+  /**
+   * The first device of the first page is listed again right after itself, under another id, with a
+   * check-in time that is not a time ('yesterday'); from Jamf that twin also lists a disk that is null.
+   */
+  oddlyTypedTwin?: boolean;
   /** The first device of the first page reports a model this many characters long. */
   longModel?: number;
   /** The page with this 0-based index never answers. */

@@ -228,7 +228,10 @@ export class IntuneEmulator extends HostileHost {
     if (h.floodEntries && pageIndex === 0) value = new Array<number>(h.floodEntries).fill(0);
     if (h.unreadablePages) value = new Array<number>(h.unreadablePages).fill(0);
     if (h.longModel && pageIndex === 0 && value[0]) value[0] = { ...(value[0] as object), model: 'M'.repeat(h.longModel) };
-    if (h.oddlyTypedDevice && pageIndex === 0 && value[0]) value[0] = { ...(value[0] as object), lastSyncDateTime: 'yesterday' };
+    if (h.oddlyTypedTwin && pageIndex === 0 && value[0]) {
+      const first = value[0] as { id: string };
+      value.splice(1, 0, { ...first, id: `${first.id}-twin`, lastSyncDateTime: 'yesterday' });
+    }
     const context = `${this.url}/v1.0/$metadata#deviceManagement/managedDevices${select ? `(${select.join(',')})` : ''}`;
     const body: Record<string, unknown> = { '@odata.context': context, '@odata.count': value.length };
     if (offset + top < matching.length || h.emptyPagesForever || h.nextLinkLoop) {

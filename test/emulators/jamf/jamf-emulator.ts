@@ -216,14 +216,16 @@ export class JamfEmulator extends HostileHost {
         const first = results[0] as JamfRecord;
         results[0] = { ...first, hardware: { ...(first.hardware as object), model: 'M'.repeat(h.longModel) } };
       }
-      if (h.oddlyTypedDevice && page === 0 && records === this.computers && results[0]) {
+      if (h.oddlyTypedTwin && page === 0 && records === this.computers && results[0]) {
         const first = results[0] as JamfRecord;
         const storage = first.storage as { disks?: unknown[] } | undefined;
-        results[0] = {
+        results = [...results];
+        results.splice(1, 0, {
           ...first,
+          id: '999999',
           general: { ...(first.general as object), lastContact: 'yesterday', lastContactTime: 'yesterday', reportDate: 'yesterday' },
           storage: { ...storage, disks: [null, ...(storage?.disks ?? [])] },
-        };
+        });
       }
       const totalCount = h.totalCount ?? items.length;
       if (h.oddJson === 'cut-short') return { status: 200, body: JSON.stringify({ totalCount, results }).slice(0, 200) };
