@@ -47,6 +47,8 @@ export interface HostileMode {
   tricklePage?: number;
   /** Intune: Entra ID's token answer stalls after its headers and first bytes, trickles as `tricklePage` does, or is gzip that unpacks past the bound (9 MiB). */
   tokenAnswer?: 'stalls' | 'trickles' | 'unpacks-too-large';
+  /** The token answer's access_token is not a bearer token: a line break and a header follow the token. */
+  tokenNotBearer?: boolean;
   /** Intune: the authority's metadata names a token endpoint on the foreign listener. */
   foreignTokenEndpoint?: boolean;
   /** Intune: the authority's metadata answers 400 with gzip that unpacks past the bound (9 MiB). */

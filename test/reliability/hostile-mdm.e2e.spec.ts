@@ -367,6 +367,21 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
       expect(test.body.message).to.match(/127\.0\.0\.1:\d+ sent an answer larger than 8 MiB; it was not read/);
     });
 
+    for (const source of ['intune', 'jamf'] as const) {
+      it(`${source}: a token answer whose access_token is not a bearer token (a line break, a header) fails the run and the test without quoting it`, async () => {
+        const { reply, test } = await under(source, { tokenNotBearer: true }, async () => ({
+          reply: await importFrom(source),
+          test: await server.call('POST', `/api/admin/integrations/${source}/test`),
+        }));
+        const said = source === 'intune' ? /Entra ID answered with an access token that is not a bearer token/ : /answered with an access_token that is not a bearer token/;
+        failedRun(reply, said);
+        expect(reply.body.detail).not.to.match(/X-Injected|Bearer |eyJ/);
+        expect(test.body).to.include({ ok: false });
+        expect(test.body.message).to.match(said);
+        expect(JSON.stringify(test.body)).not.to.match(/X-Injected|Bearer |eyJ/);
+      });
+    }
+
     // MSAL keeps only "network_error" of what its transport threw, so the host is not named here.
     const tokenAnswers = { stalls: 'stalls halfway', trickles: 'trickles in a byte at a time', 'unpacks-too-large': 'unpacks past MDM_MAX_RESPONSE_MIB' } as const;
     for (const tokenAnswer of Object.keys(tokenAnswers) as (keyof typeof tokenAnswers)[]) {

@@ -169,7 +169,8 @@ export class IntuneEmulator extends HostileHost {
     const roles = client.consented === false ? [] : [PERMISSION];
     const accessToken = fakeJwt({ aud: 'https://graph.microsoft.com', tid: tenantId, appid: clientId, roles, exp: Math.floor(Date.now() / 1000) + lifetime });
     this.tokens.set(accessToken, { tenantId, clientId, roles, expiresAt: Date.now() + lifetime * 1000, calls: 0 });
-    return { status: 200, body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken } };
+    const sent = this.hostile.tokenNotBearer ? `${accessToken}\r\nX-Injected: yes` : accessToken;
+    return { status: 200, body: { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: sent } };
   }
 
   /** The bearer and permission check of every Graph call: the caller's token, or the refusal. */

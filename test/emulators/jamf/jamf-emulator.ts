@@ -123,7 +123,7 @@ export class JamfEmulator extends HostileHost {
     return {
       status: 200,
       headers: { 'Set-Cookie': `APIBALANCEID=api.node${1 + (this.stats.tokenRequests % 3)}; Path=/; Secure; HttpOnly` },
-      body: { access_token: value, scope: 'api-role:2', token_type: 'Bearer', expires_in: lifetime },
+      body: { access_token: this.hostile.tokenNotBearer ? `${value}\r\nX-Injected: yes` : value, scope: 'api-role:2', token_type: 'Bearer', expires_in: lifetime },
     };
   }
 

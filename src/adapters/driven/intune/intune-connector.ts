@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { ClientSecretCredential } from '@azure/identity';
+import type { AccessToken, TokenCredential } from '@azure/identity';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Dispatcher } from 'undici';
 import type { IntuneSettings } from '../../../domain/connectors/connector-settings.js';
@@ -14,6 +14,7 @@ import { NO_OUTBOUND_METRICS, type OutboundMetrics } from '../http/outbound-metr
 import { SessionCache } from '../http/session-cache.js';
 import { classifyTransportError } from '../http/outbound-failure.js';
 import { causeChain } from '../http/error-chain.js';
+import { isBearerToken } from '../http/bearer-token.js';
 import { entraHttpClient } from './entra-http-client.js';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, RetriesExhausted, withRetries, type RetryPolicy, type RetryVerdict } from '../http/retry.js';
 import { startPrefetch } from '../http/prefetch.js';
@@ -63,6 +64,18 @@ type Sdks = Awaited<ReturnType<typeof loadSdks>>;
 let sdks: Promise<Sdks> | null = null;
 const microsoftSdks = (): Promise<Sdks> => (sdks ??= loadSdks());
 
+/** A token from Entra ID goes into an Authorization header only when it is a bearer token. */
+function bearerOnly(token: AccessToken | null): AccessToken | null {
+  if (token && !isBearerToken(token.token)) {
+    throw new MdmSourceFailure(
+      'intune',
+      'Entra ID answered with an access token that is not a bearer token; it was not used.',
+      "Check the authority host in Settings → Integrations: it must be Entra ID itself (leave it empty for the public cloud, or your national cloud's).",
+    );
+  }
+  return token;
+}
+
 /** One credential and Graph client for one run; renewed once when Graph says the token is no longer valid. */
 class GraphSession {
   client!: Client;
@@ -79,7 +92,7 @@ class GraphSession {
     this.renew();
   }
 
-  credential!: ClientSecretCredential;
+  credential!: TokenCredential;
   /** Set when the transport refused to send the secret where the authority's metadata pointed. */
   refusal: MdmSourceFailure | null = null;
 
@@ -92,12 +105,13 @@ class GraphSession {
     const authorityHost = this.settings.authorityHost ?? PUBLIC_AUTHORITY;
     const { ClientSecretCredential, Client, TokenCredentialAuthenticationProvider, AuthenticationHandler, GraphClientError } = this.sdk;
     this.refusal = null;
-    this.credential = new ClientSecretCredential(this.settings.tenantId, this.settings.clientId, this.settings.clientSecret ?? '', {
+    const credential = new ClientSecretCredential(this.settings.tenantId, this.settings.clientId, this.settings.clientSecret ?? '', {
       authorityHost,
       disableInstanceDiscovery: !KNOWN_AUTHORITIES.has(authorityHost),
       httpClient: entraHttpClient(this.dispatcher, this.sdk.createHttpHeaders, this.limits, (status) => this.metrics.answered('entra', status), new URL(authorityHost).origin, (refusal) => (this.refusal = refusal)),
       retryOptions: { maxRetries: 2 },
     });
+    this.credential = { getToken: async (scopes, options) => bearerOnly(await credential.getToken(scopes, options)) };
     // Our own chain: the bearer, then one fetch. No redirect or retry handler of the SDK's: a redirect is
     // never followed, and retries are the run's (bounded wait, renewal on 401).
     const chain = new AuthenticationHandler(new TokenCredentialAuthenticationProvider(this.credential, { scopes: [this.scope] }));

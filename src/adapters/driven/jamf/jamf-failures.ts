@@ -16,8 +16,8 @@ export class NoJamfApiHere extends Error {
 
 /** The token path answered 2xx, but not with an OAuth token: whatever answers there is not Jamf Pro. */
 export class NotAJamfToken extends Error {
-  constructor(readonly tenantUrl: string, path: string) {
-    super(`${tenantUrl}${path} answered without an access_token: it is not a Jamf Pro token endpoint.`);
+  constructor(readonly tenantUrl: string, path: string, what = 'without an access_token') {
+    super(`${tenantUrl}${path} answered ${what}: it is not a Jamf Pro token endpoint.`);
     this.name = 'NotAJamfToken';
   }
 }

@@ -6,6 +6,7 @@ import { classifyTransportError } from '../http/outbound-failure.js';
 import type { TransportLimits } from '../http/outbound.js';
 import { fetchWithinBound } from '../http/unpacked-bound.js';
 import { NO_OUTBOUND_METRICS, type OutboundMetrics } from '../http/outbound-metrics.js';
+import { isBearerToken } from '../http/bearer-token.js';
 import { NoJamfApiHere, NotAJamfToken } from './jamf-failures.js';
 
 const TOKEN_PATHS = ['/api/v1/oauth/token', '/api/oauth/token'] as const;
@@ -101,7 +102,8 @@ export class JamfSession {
         this.keepCookies(response.headers['set-cookie']);
         this.tokenPath = path;
         const { access_token: value, expires_in: expiresIn } = (response.data ?? {}) as { access_token?: unknown; expires_in?: unknown };
-        if (typeof value !== 'string' || value.trim() === '' || value.length > 8192) throw new NotAJamfToken(this.settings.tenantUrl, path);
+        if (typeof value !== 'string' || value.trim() === '') throw new NotAJamfToken(this.settings.tenantUrl, path);
+        if (!isBearerToken(value)) throw new NotAJamfToken(this.settings.tenantUrl, path, 'with an access_token that is not a bearer token');
         const lifetimeMs = Math.min(Math.max(1, Number(expiresIn) || 60), 86_400) * 1000;
         return { value, renewAt: Date.now() + Math.min(lifetimeMs * 0.8, lifetimeMs - 5_000) };
       } catch (error) {
