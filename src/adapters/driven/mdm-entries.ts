@@ -7,7 +7,14 @@ import { excerpt, quote } from '../../domain/shared/quote.js';
  * is not a listing: read entry by entry, each bad one would become a reported error, millions of them
  * from one answer.
  */
-export const MAX_PAGE_ENTRIES = 10_000;
+const MAX_PAGE_ENTRIES = 10_000;
+
+/** Why a page of `count` entries is not read, when it holds more than `MAX_PAGE_ENTRIES`; null when it is a page. */
+export function overfullPage(product: string, count: number, page: string, realMax: number): string | null {
+  if (count <= MAX_PAGE_ENTRIES) return null;
+  const n = (value: number) => value.toLocaleString('en-US');
+  return `${product} sent ${n(count)} entries in ${page}, where a page holds up to ${n(realMax)}; over ${n(MAX_PAGE_ENTRIES)} is not read.`;
+}
 
 /** An MDM entry that is not a usable device record; the message says what is wrong with it. */
 export class InvalidEntry extends Error {

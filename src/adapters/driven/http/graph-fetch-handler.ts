@@ -3,7 +3,7 @@ import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
 import { classifyTransportError, type OutboundFailure } from './outbound-failure.js';
 import type { TransportLimits } from './outbound.js';
-import { fetchWithinBound } from './unpacked-bound.js';
+import { fetchWithinBound } from './bounded-fetch.js';
 
 const BODY_READERS = ['json', 'text', 'arrayBuffer', 'blob'] as const;
 

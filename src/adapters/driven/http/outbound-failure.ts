@@ -22,25 +22,26 @@ function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function originOf(url: string): string {
+/** The origin a failure is about, and the host (with its port) its message names. */
+function whereOf(url: string): { origin: string; host: string } {
+  let origin: string;
   try {
-    return new URL(url).origin;
+    origin = new URL(url).origin;
   } catch {
-    return url;
+    origin = url;
   }
+  return { origin, host: origin.replace(/^https?:\/\//, '') };
 }
 
 /** An answer from `url` over the size bound, counted on the wire or once unpacked. */
 export function answerTooLarge(url: string, limits: TransportLimits, cause?: unknown): OutboundFailure {
-  const origin = originOf(url);
-  const host = origin.replace(/^https?:\/\//, '');
+  const { origin, host } = whereOf(url);
   return new OutboundFailure(origin, 'too-large', `${host} sent an answer larger than ${Math.round(limits.maxResponseBytes / 1048576)} MiB; it was not read.`, cause);
 }
 
 /** An answer from `url` that was still arriving at the deadline for a whole answer. */
 export function answerTooSlow(url: string, limits: TransportLimits): OutboundFailure {
-  const origin = originOf(url);
-  const host = origin.replace(/^https?:\/\//, '');
+  const { origin, host } = whereOf(url);
   return new OutboundFailure(origin, 'timeout', `${host} did not send its whole answer within ${seconds(limits.answerDeadlineMs)} (MDM_ANSWER_DEADLINE_SECONDS).`);
 }
 
@@ -48,8 +49,7 @@ export function answerTooSlow(url: string, limits: TransportLimits): OutboundFai
 export function classifyTransportError(error: unknown, url: string, limits: TransportLimits): OutboundFailure | null {
   const named = findOutboundFailure(error);
   if (named) return named;
-  const origin = originOf(url);
-  const host = origin.replace(/^https?:\/\//, '');
+  const { origin, host } = whereOf(url);
   const codes = errorCodes(error);
   const timedOut = (error as { name?: string }).name === 'TimeoutError' || /timeout of \d+ms exceeded/.test(String((error as Error)?.message));
   if (codes.includes('UND_ERR_CONNECT_TIMEOUT')) {

@@ -2,7 +2,7 @@ import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-
 import type { Dispatcher } from 'undici';
 import { classifyTransportError } from '../http/outbound-failure.js';
 import type { TransportLimits } from '../http/outbound.js';
-import { fetchWithinBound } from '../http/unpacked-bound.js';
+import { fetchWithinBound } from '../http/bounded-fetch.js';
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
 
 /**

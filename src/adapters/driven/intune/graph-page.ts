@@ -1,5 +1,5 @@
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
-import { fieldNames, MAX_PAGE_ENTRIES } from '../mdm-entries.js';
+import { fieldNames, overfullPage } from '../mdm-entries.js';
 
 export interface GraphPage {
   value: unknown[];
@@ -22,9 +22,8 @@ export function readGraphPage(body: unknown): GraphPage {
   if (!Array.isArray(value)) {
     throw new MdmSourceFailure('intune', `Microsoft Graph answered JSON without a "value" array of devices (it has ${fieldNames(body)}).`, fix);
   }
-  if (value.length > MAX_PAGE_ENTRIES) {
-    throw new MdmSourceFailure('intune', `Microsoft Graph sent ${value.length.toLocaleString('en-US')} entries in one page, where a page holds up to 1,000; over ${MAX_PAGE_ENTRIES.toLocaleString('en-US')} is not read.`, fix);
-  }
+  const overfull = overfullPage('Microsoft Graph', value.length, 'one page', 1000);
+  if (overfull) throw new MdmSourceFailure('intune', overfull, fix);
   if (next !== undefined && next !== null && typeof next !== 'string') {
     throw new MdmSourceFailure('intune', 'Microsoft Graph sent a paging link that is not text.', fix);
   }

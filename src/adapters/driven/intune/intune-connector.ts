@@ -5,7 +5,7 @@ import type { ConnectionCheck, MdmConnector } from '../../../application/ports/m
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
 import type { MdmPage } from '../../../application/ports/mdm-source.js';
 import { outboundDispatcher, transportLimits, type OutboundOptions, type TransportLimits } from '../http/outbound.js';
-import { fetchWithinBound } from '../http/unpacked-bound.js';
+import { fetchWithinBound } from '../http/bounded-fetch.js';
 import { NO_OUTBOUND_METRICS, type OutboundMetrics } from '../http/outbound-metrics.js';
 import { SessionCache } from '../http/session-cache.js';
 import { classifyTransportError } from '../http/outbound-failure.js';

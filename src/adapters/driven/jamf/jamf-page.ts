@@ -1,5 +1,5 @@
 import { MdmSourceFailure } from '../../../application/ports/mdm-source.js';
-import { fieldNames, MAX_PAGE_ENTRIES } from '../mdm-entries.js';
+import { fieldNames, overfullPage } from '../mdm-entries.js';
 import { quote } from '../../../domain/shared/quote.js';
 
 export interface SearchResults {
@@ -27,9 +27,8 @@ export function readJamfPage(body: unknown, what: string): SearchResults {
   if (!Array.isArray(results)) {
     throw new MdmSourceFailure('jamf', `Jamf Pro answered ${what} with JSON that has no "results" array (it has ${fieldNames(body)}).`, FIX);
   }
-  if (results.length > MAX_PAGE_ENTRIES) {
-    throw new MdmSourceFailure('jamf', `Jamf Pro sent ${results.length.toLocaleString('en-US')} entries in one page of ${what}, where a page holds up to 2,000; over ${MAX_PAGE_ENTRIES.toLocaleString('en-US')} is not read.`, FIX);
-  }
+  const overfull = overfullPage('Jamf Pro', results.length, `one page of ${what}`, 2000);
+  if (overfull) throw new MdmSourceFailure('jamf', overfull, FIX);
   const count = typeof totalCount === 'number' && Number.isSafeInteger(totalCount) && totalCount >= 0 ? totalCount : null;
   return { totalCount: count, results };
 }

@@ -4,7 +4,7 @@ import type { JamfSettings } from '../../../domain/connectors/connector-settings
 import { parseRetryAfter, withRetries, type RetryPolicy, type RetryVerdict } from '../http/retry.js';
 import { classifyTransportError } from '../http/outbound-failure.js';
 import type { TransportLimits } from '../http/outbound.js';
-import { fetchWithinBound } from '../http/unpacked-bound.js';
+import { fetchWithinBound } from '../http/bounded-fetch.js';
 import { NO_OUTBOUND_METRICS, type OutboundMetrics } from '../http/outbound-metrics.js';
 import { isBearerToken } from '../http/bearer-token.js';
 import { NoJamfApiHere, NotAJamfToken } from './jamf-failures.js';

@@ -28,12 +28,12 @@ function boundUnpackedAnswer(response: Response, url: string, limits: TransportL
 /**
  * The request and the reading of its whole answer are cancelled at `answerDeadlineMs`; the body
  * is read after fetch returns, so the signal stays on it. A timer that fires once the answer has been
- * read cancels nothing.
+ * read cancels nothing; one whose request failed before an answer is cleared.
  */
-function deadlineSignal(url: string, limits: TransportLimits, caller: AbortSignal | null | undefined): AbortSignal {
-  const deadline = new AbortController();
-  setTimeout(() => deadline.abort(answerTooSlow(url, limits)), limits.answerDeadlineMs).unref();
-  return caller ? AbortSignal.any([caller, deadline.signal]) : deadline.signal;
+function deadline(url: string, limits: TransportLimits, caller: AbortSignal | null | undefined): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(answerTooSlow(url, limits)), limits.answerDeadlineMs).unref();
+  return { signal: caller ? AbortSignal.any([caller, controller.signal]) : controller.signal, clear: () => clearTimeout(timer) };
 }
 
 /**
@@ -42,6 +42,13 @@ function deadlineSignal(url: string, limits: TransportLimits, caller: AbortSigna
  */
 export async function fetchWithinBound(input: RequestInfo | URL, init: RequestInit, limits: TransportLimits): Promise<Response> {
   const url = input instanceof Request ? input.url : String(input);
-  const signal = deadlineSignal(url, limits, init.signal ?? (input instanceof Request ? input.signal : undefined));
-  return boundUnpackedAnswer(await fetch(input, { ...init, signal }), url, limits);
+  const bound = deadline(url, limits, init.signal ?? (input instanceof Request ? input.signal : undefined));
+  let response: Response;
+  try {
+    response = await fetch(input, { ...init, signal: bound.signal });
+  } catch (error) {
+    bound.clear();
+    throw error;
+  }
+  return boundUnpackedAnswer(response, url, limits);
 }
