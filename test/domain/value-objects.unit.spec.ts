@@ -31,6 +31,19 @@ describe('Serial number', () => {
       .to.throw(DomainError, /serialNumber .*at most 64 printable characters.*Correct the serial number in the MDM/)
       .with.property('field', 'serialNumber');
   });
+
+  it('refuses a serial holding half of a character (cut or mis-encoded text), which no store keeps as sent', () => {
+    expect(() => readSerial('C02XK1J\ud800'))
+      .to.throw(DomainError, /^serialNumber "C02XK1J\\ud800" is not a usable serial \(it holds half of a character/)
+      .with.property('field', 'serialNumber');
+    expect(readSerial('C02XK1J\u{1F4BB}')).to.deep.equal({ kind: 'serial', serial: 'C02XK1J\u{1F4BB}' });
+  });
+
+  it('names the field it was given when the serial is not read from an MDM', () => {
+    expect(() => readSerial('HAND\u0007', { field: 'serial', fix: 'Give the serial printed on the device.' }))
+      .to.throw(DomainError, /^serial "HAND\\u0007" is not a usable serial/)
+      .with.property('fix', 'Give the serial printed on the device.');
+  });
 });
 
 describe('MAC address', () => {

@@ -222,6 +222,14 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(again.status).to.equal(409);
     });
 
+    it('refuses a serial typed by hand that is not whole printable text, naming serial and the fix', async () => {
+      for (const serial of ['HAND-002\ud800', 'HAND-002\u0007']) {
+        const refused = await call('POST', '/api/hardware', { body: { serial, name: 'x', category: 'other' } });
+        expect(refused.status, refused.text).to.equal(422);
+        expect(refused.body).to.include({ field: 'serial', fix: 'Give the serial printed on the device.' });
+      }
+    });
+
     it('exports the filtered register as CSV, every row, with formula-like values defused', async () => {
       await call('POST', '/api/hardware', { body: { serial: 'FORMULA-1', name: '=HYPERLINK("http://evil.example","click")', category: 'other' } });
       const total = (await call('GET', '/api/hardware?limit=1')).body.total as number;
@@ -255,6 +263,9 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(body.outcome).to.be.oneOf(['found', 'ambiguous']);
       expect((await call('GET', '/api/hardware?limit=1')).body.total).to.equal(before);
       expect((await call('GET', '/api/hardware/lookup?source=intune&serial=NOPE9999')).body.outcome).to.equal('not-found');
+      const placeholder = await call('GET', '/api/hardware/lookup?source=intune&serial=N%2FA');
+      expect(placeholder.status, placeholder.text).to.equal(422);
+      expect(placeholder.body).to.include({ field: 'serial' });
     });
   });
 

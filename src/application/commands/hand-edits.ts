@@ -35,7 +35,7 @@ export class HandEdits {
   }
 
   async register(input: RegisterHardwareInput, by: string): Promise<HardwareRecord> {
-    const reading = readSerial(input.serial);
+    const reading = readSerial(input.serial, { field: 'serial', fix: 'Give the serial printed on the device.' });
     if (reading.kind !== 'serial') {
       throw new DomainError('serial-required', 'serial is missing or a placeholder.', 'serial', 'Give the serial printed on the device.');
     }

@@ -20,7 +20,7 @@ export class LookupBySerial {
   ) {}
 
   async lookup(source: MdmSourceName, rawSerial: string): Promise<SerialLookup> {
-    const reading = readSerial(rawSerial);
+    const reading = readSerial(rawSerial, { field: 'serial', fix: 'Type the serial printed on the device.' });
     if (reading.kind !== 'serial') {
       throw new DomainError('serial-required', `serial ${JSON.stringify(rawSerial)} is empty or a placeholder.`, 'serial', 'Type the serial printed on the device.');
     }

@@ -26,8 +26,20 @@ function squash(value: string): string {
   return value.toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
+/** Where a serial was read from: the field an unusable one is reported under, and how to correct it. */
+export interface SerialOrigin {
+  field: string;
+  fix: string;
+}
+
+const FROM_MDM: SerialOrigin = { field: 'serialNumber', fix: 'Correct the serial number in the MDM, then re-run the import.' };
+
+function unusable(value: string, why: string, { field, fix }: SerialOrigin): DomainError {
+  return new DomainError('invalid-serial', `${field} ${JSON.stringify(value.slice(0, 80))} is not a usable serial (${why}).`, field, fix);
+}
+
 /** The serial is the register's dedup key: trimmed and upper-cased so every source spells it alike. */
-export function readSerial(raw: string | null | undefined): SerialReading {
+export function readSerial(raw: string | null | undefined, origin: SerialOrigin = FROM_MDM): SerialReading {
   const value = reported(raw);
   if (value === null) return { kind: 'missing' };
   const squashed = squash(value);
@@ -35,13 +47,10 @@ export function readSerial(raw: string | null | undefined): SerialReading {
     return { kind: 'placeholder', raw: value };
   }
   const serial = value.toUpperCase();
-  if (serial.length > MAX_LENGTH || /[\u0000-\u001f\u007f]/.test(serial)) {
-    throw new DomainError(
-      'invalid-serial',
-      `serialNumber ${JSON.stringify(value.slice(0, 80))} is not a usable serial (at most ${MAX_LENGTH} printable characters).`,
-      'serialNumber',
-      'Correct the serial number in the MDM, then re-run the import.',
-    );
-  }
+  if (serial.length > MAX_LENGTH || /[\u0000-\u001f\u007f]/.test(serial)) throw unusable(value, `at most ${MAX_LENGTH} printable characters`, origin);
+  // Half of a UTF-16 surrogate pair (a value cut mid-character, or mis-encoded) is no character: no store
+  // keeps it as sent (SQLite reads back other text, MongoDB and EventStoreDB write U+FFFD), so the key
+  // would stop matching its own record.
+  if (/\p{Surrogate}/u.test(serial)) throw unusable(value, 'it holds half of a character: the text was cut or mis-encoded', origin);
   return { kind: 'serial', serial };
 }

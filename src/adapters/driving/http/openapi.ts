@@ -293,7 +293,7 @@ const described = {
         parameters: [query('serial', { type: 'string' }), query('assetTag', { type: 'string' }), query('assignee', { type: 'string' }), query('status', { enum: [...STATUSES] }), query('category', { enum: [...CATEGORIES] }), query('source', { enum: [...MDM_SOURCES] }), query('missingFrom', { enum: [...MDM_SOURCES] }, 'Records this source reported and its complete listings now leave out'), query('q', { type: 'string' }, 'Free text'), query('offset', { type: 'integer' }), query('after', { type: 'string' }, 'Keyset paging: the next value of the page before (same sort and order); not with offset'), query('limit', { type: 'integer' }), query('sort', { enum: [...REGISTER_SORTS] }, 'Column to sort by; ties by asset tag'), query('order', { enum: ['asc', 'desc'] })],
         responses: { '200': json(ref('HardwarePage')), '401': common['401'] },
       },
-      post: { summary: 'Register a device by hand', security: admin, requestBody: { required: true, content: { 'application/json': { schema: ref('RegisterHardware') } } }, responses: { '201': json(ref('Hardware')), '400': problem('Malformed'), '409': problem('Serial already registered'), ...common } },
+      post: { summary: 'Register a device by hand', security: admin, requestBody: { required: true, content: { 'application/json': { schema: ref('RegisterHardware') } } }, responses: { '201': json(ref('Hardware')), '400': problem('Malformed'), '409': problem('Serial already registered'), '422': problem('A value breaks a rule of the register: a serial that is a placeholder or not whole printable text (field and fix say which)'), ...common } },
     },
     '/api/hardware/export.csv': {
       get: {
@@ -304,7 +304,7 @@ const described = {
       },
     },
     '/api/hardware/lookup': {
-      get: { summary: 'Look up by serial in the MDM to prefill the Hardware form (writes nothing)', security: admin, parameters: [{ ...query('source', { enum: [...MDM_SOURCES] }), required: true }, { ...query('serial', { type: 'string' }), required: true }], responses: { '200': json(ref('SerialLookup')), '409': problem('Source not configured'), ...common } },
+      get: { summary: 'Look up by serial in the MDM to prefill the Hardware form (writes nothing)', security: admin, parameters: [{ ...query('source', { enum: [...MDM_SOURCES] }), required: true }, { ...query('serial', { type: 'string' }), required: true }], responses: { '200': json(ref('SerialLookup')), '409': problem('Source not configured'), '422': problem('The serial is empty, a placeholder, or not whole printable text'), ...common } },
     },
     '/api/hardware/{id}': {
       get: { summary: 'One device', security: admin, parameters: [id], responses: { '200': json(ref('Hardware')), '404': problem('Unknown id'), '401': common['401'] } },
