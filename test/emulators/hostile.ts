@@ -37,6 +37,8 @@ export interface HostileMode {
    * check-in time that is not a time ('yesterday'); from Jamf that twin also lists a disk that is null.
    */
   oddlyTypedTwin?: boolean;
+  /** The first device of the first page reports these fields ending in half of a character (a lone surrogate, `\ud800` in the JSON). */
+  halfCharacterIn?: Array<'serialNumber' | 'id'>;
   /** The first device of the first page reports a model this many characters long. */
   longModel?: number;
   /** The page with this 0-based index never answers. */

@@ -271,6 +271,38 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
     }
   });
 
+  describe('a serial or an id that is not whole text is that device\'s error, on every run', () => {
+    for (const source of ['intune', 'jamf'] as const) {
+      it(`${source}: a serial ending in half of a character fails that device, naming serialNumber, on the first run and the next`, async () => {
+        const records = async () => (await server.call('GET', '/api/hardware?limit=1')).body.total as number;
+        expect((await importFrom(source)).status).to.equal(200);
+        const before = await records();
+        for (const run of ['first', 'next']) {
+          const reply = await under(source, { halfCharacterIn: ['serialNumber'] }, () => importFrom(source));
+          expect(reply.status, reply.text.slice(0, 300)).to.equal(200);
+          expect(reply.body.counts, `${run} run: ${JSON.stringify(reply.body.failedDevices)}`).to.include({ errors: 1, created: 0, missing: 0 });
+          const [failed] = reply.body.failedDevices as Array<{ reason: string; detail: string }>;
+          expect(failed, `${run} run`).to.include({ reason: 'invalid-serial' });
+          expect(failed!.detail).to.match(/^serialNumber ".*\\ud800" is not a usable serial \(it holds half of a character/);
+        }
+        expect(await records(), 'no record for the broken serial').to.equal(before);
+      });
+
+      it(`${source}: an id ending in half of a character makes the entry unreadable, named by position, and the run goes on`, async () => {
+        expect((await importFrom(source)).status).to.equal(200);
+        const reply = await under(source, { halfCharacterIn: ['id', 'serialNumber'] }, () => importFrom(source));
+        expect(reply.status, reply.text.slice(0, 300)).to.equal(200);
+        expect(reply.body.counts, JSON.stringify(reply.body.failedDevices)).to.include({ errors: 1, created: 0, missing: 0 });
+        const [failed] = reply.body.failedDevices as Array<{ sourceDeviceId: string; detail: string }>;
+        expect(failed!.sourceDeviceId).to.equal('#1');
+        expect(failed!.detail).to.match(/^Entry 1 of .*: its id is string ".*\\ud800", not an identifier\./);
+        // Its id is not kept: a retry could not ask the MDM for it (a URL cannot carry half a character).
+        const retried = await server.call('POST', `/api/admin/bulk-import/mdm/runs/${reply.body.runId}/retry`, WAIT_FOR_RESULT);
+        expect(retried.status, retried.text.slice(0, 300)).to.equal(422);
+      });
+    }
+  });
+
   describe('a page of many more entries than any MDM sends is not read entry by entry', () => {
     for (const [source, pattern] of [['intune', /Microsoft Graph sent 10,001 entries in one page, where a page holds up to 1,000; over 10,000 is not read/], ['jamf', /Jamf Pro sent 10,001 entries in one page of the computers inventory, where a page holds up to 2,000; over 10,000 is not read/]] as const) {
       it(`${source}: 10,001 entries fail the run instead of becoming 10,001 reported errors`, async () => {

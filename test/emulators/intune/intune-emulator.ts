@@ -229,6 +229,10 @@ export class IntuneEmulator extends HostileHost {
     if (h.floodEntries && pageIndex === 0) value = new Array<number>(h.floodEntries).fill(0);
     if (h.unreadablePages) value = new Array<number>(h.unreadablePages).fill(0);
     if (h.longModel && pageIndex === 0 && value[0]) value[0] = { ...(value[0] as object), model: 'M'.repeat(h.longModel) };
+    if (h.halfCharacterIn && pageIndex === 0 && value[0]) {
+      const first = value[0] as Record<string, unknown>;
+      value[0] = { ...first, ...Object.fromEntries(h.halfCharacterIn.map((field) => [field, `${String(first[field])}\ud800`])) };
+    }
     if (h.oddlyTypedTwin && pageIndex === 0 && value[0]) {
       const first = value[0] as { id: string };
       value.splice(1, 0, { ...first, id: `${first.id}-twin`, lastSyncDateTime: 'yesterday' });

@@ -216,6 +216,11 @@ export class JamfEmulator extends HostileHost {
         const first = results[0] as JamfRecord;
         results[0] = { ...first, hardware: { ...(first.hardware as object), model: 'M'.repeat(h.longModel) } };
       }
+      if (h.halfCharacterIn && page === 0 && records === this.computers && results[0]) {
+        const first = results[0] as JamfRecord;
+        const cut = (field: 'serialNumber' | 'id', value: unknown) => (h.halfCharacterIn!.includes(field) ? `${String(value)}\ud800` : value);
+        results[0] = { ...first, id: cut('id', first.id), hardware: { ...(first.hardware as object), serialNumber: cut('serialNumber', get(first, 'hardware.serialNumber')) } };
+      }
       if (h.oddlyTypedTwin && page === 0 && records === this.computers && results[0]) {
         const first = results[0] as JamfRecord;
         const storage = first.storage as { disks?: unknown[] } | undefined;
