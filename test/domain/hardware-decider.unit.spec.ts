@@ -248,6 +248,15 @@ describe('Hardware decider', () => {
       expect(stateAfter(imported(unreadable))).to.have.nested.property('mdmRecords.jamf.lastSyncedAt', null);
     });
 
+    it('reads only an ISO 8601 check-in time as a time: "12/31/2099" is not reported, and does not win', () => {
+      const guessed = macbook({ sourceDeviceId: '300', osVersion: '15.1', lastSyncedAt: '12/31/2099' });
+      expect(() => decide(importDevice(guessed), stateAfter(imported(current)))).to.throw(SupersededEntry);
+      expect(stateAfter(imported(guessed))).to.have.nested.property('mdmRecords.jamf.lastSyncedAt', null);
+      for (const iso of ['2026-11-26T08:00:00Z', '2026-11-26T08:00:00.307+02:00', '2026-11-26']) {
+        expect(stateAfter(imported(macbook({ lastSyncedAt: iso })))).to.have.nested.property('mdmRecords.jamf.lastSyncedAt', iso);
+      }
+    });
+
     it('breaks a tie in sync time by the larger device id, so the outcome never depends on order', () => {
       const a = macbook({ sourceDeviceId: '200', lastSyncedAt: '2026-11-26T08:00:00.000Z' });
       const b = macbook({ sourceDeviceId: '300', lastSyncedAt: '2026-11-26T08:00:00.000Z', osVersion: '15.1' });

@@ -33,10 +33,10 @@ export interface HostileMode {
   /** Every page of the listing (Jamf: of computers) holds this many entries, each the number 0, and paging goes on as usual. */
   unreadablePages?: number;
   /**
-   * The first device of the first page is listed again right after itself, under another id, with a
-   * check-in time that is not a time ('yesterday'); from Jamf that twin also lists a disk that is null.
+   * The first device of the first page is listed again right after itself, under another id, with this
+   * as its check-in time (one that is not an ISO 8601 time); from Jamf that twin also lists a disk that is null.
    */
-  oddlyTypedTwin?: boolean;
+  oddlyTypedTwin?: string;
   /** The first device of the first page reports these fields ending in half of a character (a lone surrogate, `\ud800` in the JSON). */
   halfCharacterIn?: Array<'serialNumber' | 'id'>;
   /** The first device of the first page reports a model this many characters long. */

@@ -5,8 +5,14 @@ export function reported(value: string | null | undefined): string | null {
   return trimmed === '' ? null : trimmed;
 }
 
-/** A reported point in time, as the MDM wrote it; a value that does not read as a time is not reported. */
+/**
+ * An ISO 8601 date, or date and time (Graph and Jamf send RFC 3339 date-times). Date.parse alone also
+ * reads "1", "June 5" or "12/31/2099" as dates, in the local time zone or a guessed year.
+ */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/** A reported point in time, as the MDM wrote it; a value that does not read as an ISO 8601 time is not reported. */
 export function reportedTime(value: string | null | undefined): string | null {
   const text = reported(value);
-  return text !== null && !Number.isNaN(Date.parse(text)) ? text : null;
+  return text !== null && ISO_TIME.test(text) && !Number.isNaN(Date.parse(text)) ? text : null;
 }

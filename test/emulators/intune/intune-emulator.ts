@@ -235,7 +235,7 @@ export class IntuneEmulator extends HostileHost {
     }
     if (h.oddlyTypedTwin && pageIndex === 0 && value[0]) {
       const first = value[0] as { id: string };
-      value.splice(1, 0, { ...first, id: `${first.id}-twin`, lastSyncDateTime: 'yesterday' });
+      value.splice(1, 0, { ...first, id: `${first.id}-twin`, lastSyncDateTime: h.oddlyTypedTwin });
     }
     const context = `${this.url}/v1.0/$metadata#deviceManagement/managedDevices${select ? `(${select.join(',')})` : ''}`;
     const body: Record<string, unknown> = { '@odata.context': context, '@odata.count': value.length };

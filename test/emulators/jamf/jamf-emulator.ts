@@ -228,7 +228,7 @@ export class JamfEmulator extends HostileHost {
         results.splice(1, 0, {
           ...first,
           id: '999999',
-          general: { ...(first.general as object), lastContact: 'yesterday', lastContactTime: 'yesterday', reportDate: 'yesterday' },
+          general: { ...(first.general as object), lastContact: h.oddlyTypedTwin, lastContactTime: h.oddlyTypedTwin, reportDate: h.oddlyTypedTwin },
           storage: { ...storage, disks: [null, ...(storage?.disks ?? [])] },
         });
       }
