@@ -12,7 +12,7 @@ import type { SecretBox } from '../application/ports/secret-box.js';
 import type { ComponentHealth, StoreHealth } from '../application/ports/store-health.js';
 import type { EventStore } from '../application/ports/event-store.js';
 import type { ReadModelStore } from '../application/ports/read-models.js';
-import type { Config } from './config.js';
+import { ConfigurationError, type Config } from './config.js';
 import type { Logger } from './logger.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { TOKENS } from '../application/tokens.js';
@@ -32,9 +32,31 @@ function writeProbe(db: SqliteDatabase, dataFile: string): ComponentHealth {
   }
 }
 
+/**
+ * The store file opened, or why it cannot be, in terms of DATA_FILE: SQLite's own words ("file is not a
+ * database", "unable to open database file") name neither the file nor what to do.
+ */
+function openStoreFile(dataFile: string): SqliteDatabase {
+  try {
+    return openDatabase(dataFile);
+  } catch (error) {
+    const code = String((error as { code?: unknown })?.code ?? '');
+    const said = `SQLite: ${error instanceof Error ? error.message : String(error)} (${code})`;
+    if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+      throw new ConfigurationError('DATA_FILE', `${dataFile} cannot be read as a store (${said}).`, 'Point DATA_FILE at the store file. To start with an empty store, move this file aside, and keep it: it may be a damaged store to recover.');
+    }
+    if (code.startsWith('SQLITE_CANTOPEN')) {
+      throw new ConfigurationError('DATA_FILE', `${dataFile} could not be opened (${said}): it is a folder, or its folder cannot be made or written.`, 'Set DATA_FILE to the path of a file, in a folder this process can write.');
+    }
+    const unavailable = storeUnavailable(error);
+    if (unavailable) throw new ConfigurationError('DATA_FILE', unavailable.message, unavailable.fix);
+    throw error;
+  }
+}
+
 /** The zero-setup default: event store, read models, users and sequences in one SQLite file. */
 export function bindEmbeddedStore(container: Container, config: Config, secrets: SecretBox): void {
-  const db = openDatabase(config.dataFile);
+  const db = openStoreFile(config.dataFile);
   const closers = container.get<Array<() => Promise<void> | void>>(TOKENS.Closers);
   closers.push(() => {
     db.close();

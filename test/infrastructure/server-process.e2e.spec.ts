@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +32,29 @@ describe('npm start as a process', function () {
       expect(stdout).to.not.match(/listening|Sign-in token/);
     } finally {
       taken.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start on a DATA_FILE that is not a store, or is a folder, naming DATA_FILE and the fix, and leaves the file as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ontrackio-datafile-'));
+    try {
+      const notAStore = join(dir, 'notes.txt');
+      const bytes = randomBytes(20_000);
+      writeFileSync(notAStore, bytes);
+      for (const [dataFile, said] of [
+        [notAStore, /^DATA_FILE: .*notes\.txt cannot be read as a store \(SQLite: file is not a database \(SQLITE_NOTADB\)\)\. Point DATA_FILE at the store file\./m],
+        [dir, /^DATA_FILE: .* could not be opened \(SQLite: unable to open database file \(SQLITE_CANTOPEN\)\): it is a folder, .* Set DATA_FILE to the path of a file/m],
+      ] as const) {
+        const child = spawn(process.execPath, [SERVER], { env: { ...process.env, DATA_FILE: dataFile, PORT: '0', HOST: '127.0.0.1', API_TOKENS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (c) => (stderr += c));
+        const [code] = await once(child, 'exit');
+        expect(code).to.equal(1);
+        expect(stderr).to.match(said);
+      }
+      expect(readFileSync(notAStore).equals(bytes), 'the file is untouched').to.equal(true);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
