@@ -1,6 +1,7 @@
 import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
 import type { RejectedEntry } from '../../application/ports/mdm-source.js';
 import { excerpt, quote } from '../../domain/shared/quote.js';
+import { holdsControlCharacter, holdsHalfCharacter } from '../../domain/shared/text.js';
 
 /**
  * Graph pages hold up to 1,000 devices and Jamf clamps a page to 2,000. A page with many more entries
@@ -63,16 +64,10 @@ export function mapEntries(
   return { devices, rejected };
 }
 
-/**
- * Printable text: no control character, and no half of a UTF-16 surrogate pair (text cut mid-character),
- * which the stores cannot keep as sent and a URL cannot carry.
- */
-const NOT_TEXT = /[\u0000-\u001f\u007f]|\p{Surrogate}/u;
-
 /** An id the MDM gives as text (or, for Jamf, a number); anything else makes the entry unusable. */
 export function entryId(raw: Record<string, unknown>, field: string, numbersAllowed: boolean): string {
   const value = raw[field];
-  if (typeof value === 'string' && value.trim() !== '' && value.length <= 200 && !NOT_TEXT.test(value)) return value;
+  if (typeof value === 'string' && value.trim() !== '' && value.length <= 200 && !holdsControlCharacter(value) && !holdsHalfCharacter(value)) return value;
   if (numbersAllowed && typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   throw new InvalidEntry(`its ${field} is ${describeValue(value)}, not an identifier.`);
 }

@@ -1,5 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
-import { reported } from '../shared/text.js';
+import { holdsControlCharacter, holdsHalfCharacter, reported } from '../shared/text.js';
 
 /**
  * Values that firmware, OEM images and hypervisors put where a serial belongs. Compared after
@@ -47,10 +47,8 @@ export function readSerial(raw: string | null | undefined, origin: SerialOrigin 
     return { kind: 'placeholder', raw: value };
   }
   const serial = value.toUpperCase();
-  if (serial.length > MAX_LENGTH || /[\u0000-\u001f\u007f]/.test(serial)) throw unusable(value, `at most ${MAX_LENGTH} printable characters`, origin);
-  // Half of a UTF-16 surrogate pair (a value cut mid-character, or mis-encoded) is no character: no store
-  // keeps it as sent (SQLite reads back other text, MongoDB and EventStoreDB write U+FFFD), so the key
-  // would stop matching its own record.
-  if (/\p{Surrogate}/u.test(serial)) throw unusable(value, 'it holds half of a character: the text was cut or mis-encoded', origin);
+  if (serial.length > MAX_LENGTH || holdsControlCharacter(serial)) throw unusable(value, `at most ${MAX_LENGTH} printable characters`, origin);
+  // Kept as the stores write it, such a key would stop matching its own record.
+  if (holdsHalfCharacter(serial)) throw unusable(value, 'it holds half of a character: the text was cut or mis-encoded', origin);
   return { kind: 'serial', serial };
 }

@@ -16,3 +16,16 @@ export function reportedTime(value: string | null | undefined): string | null {
   const text = reported(value);
   return text !== null && ISO_TIME.test(text) && !Number.isNaN(Date.parse(text)) ? text : null;
 }
+
+/** A control character (C0 or DEL): no identifier or key holds one. */
+export function holdsControlCharacter(value: string): boolean {
+  return /[\u0000-\u001f\u007f]/.test(value);
+}
+
+/**
+ * Half of a UTF-16 surrogate pair: text cut mid-character, or mis-encoded. No store keeps it as sent
+ * (SQLite reads back other text, MongoDB and EventStoreDB write U+FFFD) and a URL cannot carry it.
+ */
+export function holdsHalfCharacter(value: string): boolean {
+  return /\p{Surrogate}/u.test(value);
+}
