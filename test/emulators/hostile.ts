@@ -39,6 +39,8 @@ export interface HostileMode {
   oddlyTypedTwin?: string;
   /** The first device of the first page reports these fields ending in half of a character (a lone surrogate, `\ud800` in the JSON). */
   halfCharacterIn?: Array<'serialNumber' | 'id'>;
+  /** Listings ignore their filter (a serial lookup's) and answer every device, as Graph does with a filter it cannot apply. */
+  ignoresFilter?: boolean;
   /** The first device of the first page reports a model this many characters long. */
   longModel?: number;
   /** The page with this 0-based index never answers. */

@@ -303,6 +303,21 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
     }
   });
 
+  describe('a lookup by serial shows only the devices that report that serial', () => {
+    for (const source of ['intune', 'jamf'] as const) {
+      it(`${source}: an MDM that ignores the serial filter and answers every device still gives the one device asked for`, async () => {
+        expect((await importFrom(source)).status).to.equal(200);
+        // The source's first record made: its device is on the listing's first page, the one a lookup reads.
+        const { items } = (await server.call('GET', `/api/hardware?limit=1&source=${source}&sort=assetTag`)).body as { items: Array<{ serial: string }> };
+        const serial = items[0]!.serial;
+        const reply = await under(source, { ignoresFilter: true }, () => server.call('GET', `/api/hardware/lookup?source=${source}&serial=${encodeURIComponent(serial.toLowerCase())}`));
+        expect(reply.status, reply.text.slice(0, 300)).to.equal(200);
+        expect(reply.body.outcome, reply.text.slice(0, 300)).to.equal('found');
+        expect(reply.body.device.serial).to.equal(serial);
+      });
+    }
+  });
+
   describe('a page of many more entries than any MDM sends is not read entry by entry', () => {
     for (const [source, pattern] of [['intune', /Microsoft Graph sent 10,001 entries in one page, where a page holds up to 1,000; over 10,000 is not read/], ['jamf', /Jamf Pro sent 10,001 entries in one page of the computers inventory, where a page holds up to 2,000; over 10,000 is not read/]] as const) {
       it(`${source}: 10,001 entries fail the run instead of becoming 10,001 reported errors`, async () => {

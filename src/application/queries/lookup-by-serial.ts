@@ -1,6 +1,6 @@
 import { readiness, type ConnectorSettings } from '../../domain/connectors/connector-settings.js';
 import { prefillFrom, type HardwarePrefill } from '../../domain/hardware/prefill.js';
-import { readSerial } from '../../domain/hardware/serial-number.js';
+import { readSerial, reportsSerial } from '../../domain/hardware/serial-number.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { ConnectorSettingsStore } from '../ports/connector-settings-store.js';
@@ -28,7 +28,9 @@ export class LookupBySerial {
     const ready = readiness(source, saved);
     if (!ready.configured || !saved) throw new SourceNotConfigured(source, ready.missing);
     const connector = this.connectors[source] as { lookupBySerial(s: ConnectorSettings, serial: string): ReturnType<MdmConnectors[MdmSourceName]['lookupBySerial']> };
-    const devices = (await connector.lookupBySerial(saved, reading.serial)).map(prefillFrom);
+    // Only the devices that report this serial: Graph answers every device to a filter it cannot apply,
+    // and a Jamf Pro that does not know the filter may do the same.
+    const devices = (await connector.lookupBySerial(saved, reading.serial)).filter((d) => reportsSerial(d.serialNumber, reading.serial)).map(prefillFrom);
     const name = source === 'intune' ? 'Microsoft Intune' : 'Jamf Pro';
     if (devices.length === 0) return { outcome: 'not-found', serial: reading.serial, message: `${name} has no device with serial ${reading.serial}.` };
     if (devices.length > 1) {

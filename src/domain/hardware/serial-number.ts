@@ -52,3 +52,8 @@ export function readSerial(raw: string | null | undefined, origin: SerialOrigin 
   if (holdsHalfCharacter(serial)) throw unusable(value, 'it holds half of a character: the text was cut or mis-encoded', origin);
   return { kind: 'serial', serial };
 }
+
+/** Whether a serial an MDM reports is `serial` (one already read): trimmed and upper-cased, as readSerial reads it. */
+export function reportsSerial(raw: string | null | undefined, serial: string): boolean {
+  return reported(raw)?.toUpperCase() === serial;
+}

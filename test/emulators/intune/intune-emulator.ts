@@ -220,7 +220,7 @@ export class IntuneEmulator extends HostileHost {
     const h = this.hostile;
 
     // Graph honours this one filter on managed devices; other filters are silently ignored.
-    const serial = filter ? /^serialNumber eq '((?:[^']|'')*)'$/.exec(filter.trim())?.[1]?.replace(/''/g, "'") : undefined;
+    const serial = filter && !this.hostile.ignoresFilter ? /^serialNumber eq '((?:[^']|'')*)'$/.exec(filter.trim())?.[1]?.replace(/''/g, "'") : undefined;
     const listed = this.listed(tenant.devices, (d) => d.serialNumber);
     const matching = serial !== undefined ? listed.filter((d) => String(d.serialNumber ?? '').toLowerCase() === serial.toLowerCase()) : listed;
     const garbled = new Set(h.garbledSerialIds ?? []);

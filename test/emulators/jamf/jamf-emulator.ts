@@ -187,7 +187,7 @@ export class JamfEmulator extends HostileHost {
 
       let items = this.listed(records, (r) => get(r, 'hardware.serialNumber'));
       const filter = url.searchParams.get('filter');
-      if (filter) {
+      if (filter && !this.hostile.ignoresFilter) {
         const rsql = rsqlEquals(filter);
         if (!rsql) return apiError(400, 'INVALID_RSQL_FILTER', `Invalid filter: ${filter}`);
         items = items.filter((item) => String(get(filterable(item), rsql.field) ?? '') === rsql.value);

@@ -179,10 +179,7 @@ export class IntuneConnector implements MdmConnector<'intune'> {
     const quoted = serial.trim().replace(/'/g, "''");
     try {
       const page = await this.page(session, `/deviceManagement/managedDevices?$filter=${encodeURIComponent(`serialNumber eq '${quoted}'`)}&$select=${MANAGED_DEVICE_FIELDS.join(',')}`);
-      // Graph ignores a filter it cannot apply and returns every device: keep only true matches.
-      const wanted = serial.trim().toUpperCase();
-      return mapEntries(page.value, 0, fromManagedDevice, 'the Microsoft Graph answer')
-        .devices.filter((device) => device.serialNumber?.trim().toUpperCase() === wanted);
+      return mapEntries(page.value, 0, fromManagedDevice, 'the Microsoft Graph answer').devices;
     } catch (error) {
       throw await this.failure(error, settings, session);
     }
