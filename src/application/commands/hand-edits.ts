@@ -11,8 +11,11 @@ import type { IdGenerator } from '../ports/id-generator.js';
 import type { Projections } from '../ports/projections.js';
 import type { HardwareRecord, HardwareRegisterQueries } from '../ports/read-models.js';
 import type { WorkspaceSettings } from '../ports/workspace-settings.js';
-import { readSerial } from '../../domain/hardware/serial-number.js';
+import { readSerial, type SerialOrigin } from '../../domain/hardware/serial-number.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
+
+/** The serial as typed when a device is registered by hand. */
+const TYPED: SerialOrigin = { field: 'serial', fix: 'Give the serial printed on the device.' };
 
 export interface HandEditDeps {
   store: EventStore;
@@ -35,9 +38,9 @@ export class HandEdits {
   }
 
   async register(input: RegisterHardwareInput, by: string): Promise<HardwareRecord> {
-    const reading = readSerial(input.serial, { field: 'serial', fix: 'Give the serial printed on the device.' });
+    const reading = readSerial(input.serial, TYPED);
     if (reading.kind !== 'serial') {
-      throw new DomainError('serial-required', 'serial is missing or a placeholder.', 'serial', 'Give the serial printed on the device.');
+      throw new DomainError('serial-required', 'serial is missing or a placeholder.', TYPED.field, TYPED.fix);
     }
     const loaded = await this.hardware.load(reading.serial);
     const assetTag = loaded.state.exists ? '' : formatAssetTag(validateConvention(await this.deps.settings.assetTagConvention()), await this.deps.tags.reserve(1));

@@ -1,11 +1,15 @@
 import { readiness, type ConnectorSettings } from '../../domain/connectors/connector-settings.js';
 import { prefillFrom, type HardwarePrefill } from '../../domain/hardware/prefill.js';
-import { readSerial, reportsSerial } from '../../domain/hardware/serial-number.js';
+import { readSerial, type SerialOrigin } from '../../domain/hardware/serial-number.js';
+import { quote } from '../../domain/shared/quote.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { ConnectorSettingsStore } from '../ports/connector-settings-store.js';
 import type { MdmConnectors } from '../ports/mdm-connector.js';
 import { SourceNotConfigured } from '../ports/mdm-source.js';
+
+/** The serial as typed on the Hardware form. */
+const TYPED: SerialOrigin = { field: 'serial', fix: 'Type the serial printed on the device.' };
 
 export type SerialLookup =
   | { outcome: 'found'; device: HardwarePrefill }
@@ -20,9 +24,9 @@ export class LookupBySerial {
   ) {}
 
   async lookup(source: MdmSourceName, rawSerial: string): Promise<SerialLookup> {
-    const reading = readSerial(rawSerial, { field: 'serial', fix: 'Type the serial printed on the device.' });
+    const reading = readSerial(rawSerial, TYPED);
     if (reading.kind !== 'serial') {
-      throw new DomainError('serial-required', `serial ${JSON.stringify(rawSerial)} is empty or a placeholder.`, 'serial', 'Type the serial printed on the device.');
+      throw new DomainError('serial-required', `serial ${quote(rawSerial)} is empty or a placeholder.`, TYPED.field, TYPED.fix);
     }
     const saved = await this.settings.get(source);
     const ready = readiness(source, saved);
@@ -30,7 +34,7 @@ export class LookupBySerial {
     const connector = this.connectors[source] as { lookupBySerial(s: ConnectorSettings, serial: string): ReturnType<MdmConnectors[MdmSourceName]['lookupBySerial']> };
     // Only the devices that report this serial: Graph answers every device to a filter it cannot apply,
     // and a Jamf Pro that does not know the filter may do the same.
-    const devices = (await connector.lookupBySerial(saved, reading.serial)).filter((d) => reportsSerial(d.serialNumber, reading.serial)).map(prefillFrom);
+    const devices = (await connector.lookupBySerial(saved, reading.serial)).map(prefillFrom).filter((device) => device.serial === reading.serial);
     const name = source === 'intune' ? 'Microsoft Intune' : 'Jamf Pro';
     if (devices.length === 0) return { outcome: 'not-found', serial: reading.serial, message: `${name} has no device with serial ${reading.serial}.` };
     if (devices.length > 1) {

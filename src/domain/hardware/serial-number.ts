@@ -1,4 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
+import { quote } from '../shared/quote.js';
 import { holdsControlCharacter, holdsHalfCharacter, reported } from '../shared/text.js';
 
 /**
@@ -35,7 +36,7 @@ export interface SerialOrigin {
 const FROM_MDM: SerialOrigin = { field: 'serialNumber', fix: 'Correct the serial number in the MDM, then re-run the import.' };
 
 function unusable(value: string, why: string, { field, fix }: SerialOrigin): DomainError {
-  return new DomainError('invalid-serial', `${field} ${JSON.stringify(value.slice(0, 80))} is not a usable serial (${why}).`, field, fix);
+  return new DomainError('invalid-serial', `${field} ${quote(value, 80)} is not a usable serial (${why}).`, field, fix);
 }
 
 /** The serial is the register's dedup key: trimmed and upper-cased so every source spells it alike. */
@@ -51,9 +52,4 @@ export function readSerial(raw: string | null | undefined, origin: SerialOrigin 
   // Kept as the stores write it, such a key would stop matching its own record.
   if (holdsHalfCharacter(serial)) throw unusable(value, 'it holds half of a character: the text was cut or mis-encoded', origin);
   return { kind: 'serial', serial };
-}
-
-/** Whether a serial an MDM reports is `serial` (one already read): trimmed and upper-cased, as readSerial reads it. */
-export function reportsSerial(raw: string | null | undefined, serial: string): boolean {
-  return reported(raw)?.toUpperCase() === serial;
 }
