@@ -39,6 +39,27 @@ describe('Serial number', () => {
     expect(readSerial('C02XK1J\u{1F4BB}')).to.deep.equal({ kind: 'serial', serial: 'C02XK1J\u{1F4BB}' });
   });
 
+  const invisible: Array<[string, string, string]> = [
+    ['C02XK1\u200bJHJGH5', 'U+200B', 'a zero-width space'],
+    ['C02XK1\u00a0JHJGH5', 'U+00A0', 'a no-break space'],
+    ['C02XK1\u00adJHJGH5', 'U+00AD', 'a soft hyphen'],
+    ['\u200eC02XK1JHJGH5', 'U+200E', 'a left-to-right mark'],
+    ['C02XK1\u0085JHJGH5', 'U+0085', 'a C1 control'],
+    ['\u{1F4BB}C02\u3000XK1', 'U+3000', 'an ideographic space'],
+  ];
+  for (const [raw, codePoint, what] of invisible) {
+    it(`refuses a serial holding ${what}, which would look like the serial without it`, () => {
+      const position = [...raw].findIndex((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` === codePoint) + 1;
+      expect(() => readSerial(raw))
+        .to.throw(DomainError, new RegExp(`is not a usable serial \\(it holds an invisible character, ${codePoint.replace('+', '\\+')} at character ${position},`))
+        .with.property('field', 'serialNumber');
+    });
+  }
+
+  it('keeps the spaces between the parts of a serial, and refuses none of the letters, marks or symbols a serial may hold', () => {
+    for (const raw of ['PF 2ABCDE', 'SN-Ä1B2', 'C02XK1J\u{1F4BB}']) expect(readSerial(raw).kind, raw).to.equal('serial');
+  });
+
   it('names the field it was given when the serial is not read from an MDM', () => {
     expect(() => readSerial('HAND\u0007', { field: 'serial', fix: 'Give the serial printed on the device.' }))
       .to.throw(DomainError, /^serial "HAND\\u0007" is not a usable serial/)

@@ -39,6 +39,8 @@ export interface HostileMode {
   oddlyTypedTwin?: string;
   /** The first device of the first page reports these fields ending in half of a character (a lone surrogate, `\ud800` in the JSON). */
   halfCharacterIn?: Array<'serialNumber' | 'id'>;
+  /** The first device of the first page reports its serial with this (invisible) character after the third: it looks as before. */
+  invisibleInSerial?: string;
   /** Listings ignore their filter (a serial lookup's) and answer every device, as Graph does with a filter it cannot apply. */
   ignoresFilter?: boolean;
   /** The first device of the first page reports a model this many characters long. */
@@ -107,6 +109,11 @@ export async function startForeignListener(tls: EmulatorTls, reply: (url: URL) =
       server.close(() => resolve());
     }),
   };
+}
+
+/** A serial with `character` after its third character. */
+export function withInvisible(serial: string, character: string): string {
+  return `${serial.slice(0, 3)}${character}${serial.slice(3)}`;
 }
 
 export const HTML_SIGN_IN = '<!DOCTYPE html><html><head><title>Sign in</title></head><body><form action="/login"></form></body></html>';

@@ -222,8 +222,8 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(again.status).to.equal(409);
     });
 
-    it('refuses a serial typed by hand that is not whole printable text, naming serial and the fix', async () => {
-      for (const serial of ['HAND-002\ud800', 'HAND-002\u0007']) {
+    it('refuses a serial typed by hand that holds a control, an invisible or half a character, naming serial and the fix', async () => {
+      for (const serial of ['HAND-002\ud800', 'HAND-002\u0007', 'HAND\u200b-002', 'HAND\u00a0002']) {
         const refused = await call('POST', '/api/hardware', { body: { serial, name: 'x', category: 'other' } });
         expect(refused.status, refused.text).to.equal(422);
         expect(refused.body).to.include({ field: 'serial', fix: 'Give the serial printed on the device.' });
@@ -266,6 +266,10 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       const placeholder = await call('GET', '/api/hardware/lookup?source=intune&serial=N%2FA');
       expect(placeholder.status, placeholder.text).to.equal(422);
       expect(placeholder.body).to.include({ field: 'serial' });
+      const pasted = await call('GET', `/api/hardware/lookup?source=intune&serial=${encodeURIComponent(`\u200b${device.serial}`)}`);
+      expect(pasted.status, pasted.text).to.equal(422);
+      expect(pasted.body).to.include({ field: 'serial' });
+      expect(pasted.body.detail).to.include('U+200B at character 1');
     });
   });
 

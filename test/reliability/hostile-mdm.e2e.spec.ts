@@ -288,6 +288,19 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
         expect(await records(), 'no record for the broken serial').to.equal(before);
       });
 
+      it(`${source}: a serial that looks like a record's own but holds a zero-width space fails that device, naming the character; no look-alike record is made`, async () => {
+        const records = async () => (await server.call('GET', '/api/hardware?limit=1')).body.total as number;
+        expect((await importFrom(source)).status).to.equal(200);
+        const before = await records();
+        const reply = await under(source, { invisibleInSerial: '\u200b' }, () => importFrom(source));
+        expect(reply.status, reply.text.slice(0, 300)).to.equal(200);
+        expect(reply.body.counts, JSON.stringify(reply.body.failedDevices)).to.include({ errors: 1, created: 0, missing: 0 });
+        const [failed] = reply.body.failedDevices as Array<{ reason: string; field: string; detail: string }>;
+        expect(failed).to.include({ reason: 'invalid-serial' });
+        expect(failed!.detail).to.match(/^serialNumber ".{3}\u200b.*" is not a usable serial \(it holds an invisible character, U\+200B at character 4,/);
+        expect(await records(), 'no second record that reads the same').to.equal(before);
+      });
+
       it(`${source}: an id ending in half of a character makes the entry unreadable, named by position, and the run goes on`, async () => {
         expect((await importFrom(source)).status).to.equal(200);
         const reply = await under(source, { halfCharacterIn: ['id', 'serialNumber'] }, () => importFrom(source));

@@ -1,6 +1,6 @@
 import { DomainError } from '../shared/domain-error.js';
 import { quote } from '../shared/quote.js';
-import { holdsControlCharacter, holdsHalfCharacter, reported } from '../shared/text.js';
+import { holdsControlCharacter, holdsHalfCharacter, invisibleCharacterIn, reported } from '../shared/text.js';
 
 /**
  * Values that firmware, OEM images and hypervisors put where a serial belongs. Compared after
@@ -51,5 +51,8 @@ export function readSerial(raw: string | null | undefined, origin: SerialOrigin 
   if (serial.length > MAX_LENGTH || holdsControlCharacter(serial)) throw unusable(value, `at most ${MAX_LENGTH} printable characters`, origin);
   // Kept as the stores write it, such a key would stop matching its own record.
   if (holdsHalfCharacter(serial)) throw unusable(value, 'it holds half of a character: the text was cut or mis-encoded', origin);
+  // Shown, such a serial is the serial without it: a second record that looks like the first.
+  const invisible = invisibleCharacterIn(value);
+  if (invisible) throw unusable(value, `it holds an invisible character, ${invisible.codePoint} at character ${invisible.position}, and would look like another serial`, origin);
   return { kind: 'serial', serial };
 }

@@ -29,3 +29,18 @@ export function holdsControlCharacter(value: string): boolean {
 export function holdsHalfCharacter(value: string): boolean {
   return /\p{Surrogate}/u.test(value);
 }
+
+/**
+ * Characters that show as nothing, or as a plain space: C1 controls, format characters (zero-width
+ * space and joiners, direction marks, soft hyphen, byte order mark), line and paragraph separators,
+ * and every space but U+0020 (no-break, ideographic…). Text holding one looks like text without it.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|(?! )\p{Zs}/u;
+
+/** The first invisible character of `value` as U+XXXX, with its 1-based position in characters; null when it holds none. */
+export function invisibleCharacterIn(value: string): { codePoint: string; position: number } | null {
+  const match = INVISIBLE.exec(value);
+  if (!match) return null;
+  const codePoint = `U+${match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return { codePoint, position: [...value.slice(0, match.index)].length + 1 };
+}

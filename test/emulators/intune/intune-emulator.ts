@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { mintTls, type EmulatorTls } from '../tls.js';
 import { delay, startHttpsServer, type Reply, type RunningServer } from '../https-server.js';
-import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, gzipBombReply, never, stalledReply, tricklingReply, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
+import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, gzipBombReply, never, stalledReply, tricklingReply, startForeignListener, throttleNow, withInvisible, type ForeignListener } from '../hostile.js';
 import type { GraphDevice } from './graph-fleet.js';
 
 export interface EmulatedClient {
@@ -232,6 +232,10 @@ export class IntuneEmulator extends HostileHost {
     if (h.halfCharacterIn && pageIndex === 0 && value[0]) {
       const first = value[0] as Record<string, unknown>;
       value[0] = { ...first, ...Object.fromEntries(h.halfCharacterIn.map((field) => [field, `${String(first[field])}\ud800`])) };
+    }
+    if (h.invisibleInSerial && pageIndex === 0 && value[0]) {
+      const first = value[0] as { serialNumber: string };
+      value[0] = { ...first, serialNumber: withInvisible(first.serialNumber, h.invisibleInSerial) };
     }
     if (h.oddlyTypedTwin && pageIndex === 0 && value[0]) {
       const first = value[0] as { id: string };

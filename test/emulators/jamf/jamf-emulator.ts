@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { mintTls, type EmulatorTls } from '../tls.js';
 import { delay, startHttpsServer, type Reply, type RunningServer } from '../https-server.js';
-import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, gzipBombReply, nestedJson, never, stalledReply, tricklingReply, startForeignListener, throttleNow, type ForeignListener } from '../hostile.js';
+import { BAD_ENTRIES, HostileHost, htmlReply, oversizedReply, gzipBombReply, nestedJson, never, stalledReply, tricklingReply, startForeignListener, throttleNow, withInvisible, type ForeignListener } from '../hostile.js';
 import type { JamfRecord } from './apple-fleet.js';
 
 export interface JamfApiClient {
@@ -220,6 +220,10 @@ export class JamfEmulator extends HostileHost {
         const first = results[0] as JamfRecord;
         const cut = (field: 'serialNumber' | 'id', value: unknown) => (h.halfCharacterIn!.includes(field) ? `${String(value)}\ud800` : value);
         results[0] = { ...first, id: cut('id', first.id), hardware: { ...(first.hardware as object), serialNumber: cut('serialNumber', get(first, 'hardware.serialNumber')) } };
+      }
+      if (h.invisibleInSerial && page === 0 && records === this.computers && results[0]) {
+        const first = results[0] as JamfRecord;
+        results[0] = { ...first, hardware: { ...(first.hardware as object), serialNumber: withInvisible(String(get(first, 'hardware.serialNumber')), h.invisibleInSerial) } };
       }
       if (h.oddlyTypedTwin && page === 0 && records === this.computers && results[0]) {
         const first = results[0] as JamfRecord;
