@@ -48,11 +48,19 @@ export function readSerial(raw: string | null | undefined, origin: SerialOrigin 
     return { kind: 'placeholder', raw: value };
   }
   const serial = value.toUpperCase();
-  if (serial.length > MAX_LENGTH || holdsControlCharacter(serial)) throw unusable(value, `at most ${MAX_LENGTH} printable characters`, origin);
+  if (serial.length > MAX_LENGTH) throw unusable(value, `at most ${MAX_LENGTH} printable characters`, origin);
+  if (!PRINTABLE_ASCII.test(value)) refuseUnseenCharacters(value, origin);
+  return { kind: 'serial', serial };
+}
+
+/** What nearly every serial is: nothing below needs checking. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+function refuseUnseenCharacters(value: string, origin: SerialOrigin): void {
+  if (holdsControlCharacter(value)) throw unusable(value, `at most ${MAX_LENGTH} printable characters`, origin);
   // Kept as the stores write it, such a key would stop matching its own record.
-  if (holdsHalfCharacter(serial)) throw unusable(value, 'it holds half of a character: the text was cut or mis-encoded', origin);
+  if (holdsHalfCharacter(value)) throw unusable(value, 'it holds half of a character: the text was cut or mis-encoded', origin);
   // Shown, such a serial is the serial without it: a second record that looks like the first.
   const invisible = invisibleCharacterIn(value);
   if (invisible) throw unusable(value, `it holds an invisible character, ${invisible.codePoint} at character ${invisible.position}, and would look like another serial`, origin);
-  return { kind: 'serial', serial };
 }
