@@ -8,11 +8,13 @@ import { SqliteUserDirectory } from '../adapters/driven/sqlite/sqlite-user-direc
 import { SqliteConnectorSettings } from '../adapters/driven/sqlite/sqlite-connector-settings.js';
 import { SqliteStreamSnapshots } from '../adapters/driven/sqlite/sqlite-stream-snapshots.js';
 import { WalCheckpointer } from '../adapters/driven/sqlite/wal-checkpointer.js';
+import { guardStoreFile, type StoreFileGone } from '../adapters/driven/sqlite/store-file-guard.js';
 import type { SecretBox } from '../application/ports/secret-box.js';
 import type { ComponentHealth, StoreHealth } from '../application/ports/store-health.js';
 import type { EventStore } from '../application/ports/event-store.js';
 import type { ReadModelStore } from '../application/ports/read-models.js';
 import { ConfigurationError, type Config } from './config.js';
+import { restoreKeyFile } from './secrets-key.js';
 import type { Logger } from './logger.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { TOKENS } from '../application/tokens.js';
@@ -54,6 +56,20 @@ function openStoreFile(dataFile: string): SqliteDatabase {
   }
 }
 
+/** Said at once, and again when the copy is saved (or could not be): the operator's way back. */
+async function reportStoreFileGone(gone: StoreFileGone, config: Config, logger: Logger): Promise<void> {
+  const restored = (() => {
+    try {
+      return restoreKeyFile(config);
+    } catch (error) {
+      return `not written again (${error instanceof Error ? error.message : String(error)})`;
+    }
+  })();
+  logger.error('embedded store', { detail: gone.message, fix: gone.fix, ...(restored ? { secretsKeyFile: restored } : {}) });
+  await gone.rescue.done;
+  logger.error('embedded store', { detail: gone.message, fix: gone.fix, rescue: gone.rescue.state });
+}
+
 /** The zero-setup default: event store, read models, users and sequences in one SQLite file. */
 export function bindEmbeddedStore(container: Container, config: Config, secrets: SecretBox): void {
   const db = openStoreFile(config.dataFile);
@@ -62,6 +78,7 @@ export function bindEmbeddedStore(container: Container, config: Config, secrets:
     db.close();
   });
   if (config.dataFile !== ':memory:') {
+    guardStoreFile(db, config.dataFile, (gone) => void reportStoreFileGone(gone, config, container.get<Logger>(TOKENS.Logger)));
     const checkpointer = new WalCheckpointer(db, config.dataFile, (detail) => container.get<Logger>(TOKENS.Logger).warn('embedded store', { detail }));
     closers.push(() => checkpointer.stop());
   }

@@ -15,10 +15,34 @@ export function secretBoxFor(config: Config): AesGcmSecretBox {
     throw new ConfigurationError('SECRETS_KEY', 'is required when EventStoreDB and MongoDB are configured.', 'Set it to 32 random bytes in base64, kept in your secret manager.');
   }
   if (config.dataFile === ':memory:') return new AesGcmSecretBox(randomBytes(32));
-  const file = join(dirname(config.dataFile), 'secrets.key');
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
-  }
-  return new AesGcmSecretBox(parseSecretsKey(readFileSync(file, 'utf8')), previous);
+  const file = keyFileOf(config);
+  if (!existsSync(file)) writeKeyFile(file, randomBytes(32).toString('base64'));
+  const text = readFileSync(file, 'utf8');
+  keysRead.set(file, text);
+  return new AesGcmSecretBox(parseSecretsKey(text), previous);
+}
+
+/** Key files this process read, by path: what sealed the secrets of the store beside each. */
+const keysRead = new Map<string, string>();
+
+function keyFileOf(config: Config): string {
+  return join(dirname(config.dataFile), 'secrets.key');
+}
+
+function writeKeyFile(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text, { mode: 0o600 });
+}
+
+/**
+ * Writes the key file again when it was removed while the server ran (with the store's folder, say):
+ * without it, the store's saved copy would open with every connector secret unreadable. Its path when
+ * written, else null.
+ */
+export function restoreKeyFile(config: Config): string | null {
+  const file = keyFileOf(config);
+  const text = keysRead.get(file);
+  if (text === undefined || existsSync(file)) return null;
+  writeKeyFile(file, text);
+  return file;
 }

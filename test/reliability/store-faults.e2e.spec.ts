@@ -5,7 +5,9 @@ import { SqliteEventStore } from '../../src/adapters/driven/sqlite/sqlite-event-
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runCliProcess, type ServerProcess } from './support/server-process.js';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { logRecords, runCliProcess, type ServerProcess } from './support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from './support/world.js';
 import './support/tally.js';
 import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
@@ -161,6 +163,79 @@ describe('Reliability: the embedded store under contention and faults (real proc
       await sleep(3000); // one 2 s lease, and the sweep after it
       const next = await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
       expect(next.status, next.text).to.equal(200);
+    });
+  });
+
+  describe('a store file removed or replaced under the running server', () => {
+    const notWritable = async (server: ServerProcess, detail: RegExp) => {
+      const { items } = (await server.call('GET', '/api/hardware?limit=1')).body as { items: Array<{ id: string }> };
+      const edit = await server.call('PATCH', `/api/hardware/${items[0]!.id}`, { body: { name: `Renamed ${randomUUID()}` } });
+      expect(edit.status, edit.text.slice(0, 300)).to.equal(503);
+      expect(edit.headers.get('content-type')).to.match(PROBLEM);
+      const ready = await server.call('GET', '/readyz', { token: null });
+      expect(ready.status).to.equal(503);
+      expect(ready.body.components[0].detail).to.match(detail);
+      expect((await server.call('GET', '/api/hardware?limit=5')).status, 'reads go on').to.equal(200);
+      return ready.body.components[0].detail as string;
+    };
+
+    it('its folder removed: writes are refused with a problem that says what to do, and everything it held is saved to put back', async () => {
+      const dataFile = world.dataFile('removed');
+      const server = await world.start(dataFile);
+      let rescued: string;
+      try {
+        await server.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() });
+        expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)).status).to.equal(200);
+        expect((await editNames(server, 1))[0]).to.equal(200);
+        const records = (await server.call('GET', '/api/hardware?limit=1')).body.total as number;
+        rmSync(dirname(dataFile), { recursive: true });
+
+        const imported = await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
+        expect(imported.status, imported.text.slice(0, 300)).to.equal(503);
+        expect(imported.headers.get('content-type')).to.match(PROBLEM);
+        expect(imported.body.detail).to.match(/^DATA_FILE \(.*\) was removed while the server had it open/);
+        expect(imported.body.fix).to.match(/everything it holds to .*ontrackio\.sqlite\.rescued-.* Stop the server, move .* to .*, and start it again\./);
+        for (let i = 0; i < 100 && !(await notWritable(server, /^not writable: DATA_FILE/)).includes('The server saved'); i += 1) await sleep(50);
+        const detail = await notWritable(server, /The server saved everything it holds to /);
+        rescued = /to (\S+ontrackio\.sqlite\.rescued-\S+?)\. Stop/.exec(detail)![1]!;
+        expect(logRecords(server).filter((l) => l.level === 'error' && /was removed while the server had it open/.test(String(l.detail))).length, 'logged when found, and when saved').to.equal(2);
+        expect(existsSync(dataFile), 'no empty store made in its place').to.equal(false);
+        await server.kill('SIGTERM');
+        renameSync(rescued, dataFile);
+        const restarted = await world.start(dataFile);
+        try {
+          expect((await restarted.call('GET', '/api/hardware?limit=1')).body.total, 'nothing lost').to.equal(records);
+          expect((await restarted.call('GET', '/api/hardware?limit=1')).body.items[0]).to.include({ name: 'Edited 0' });
+          const again = await restarted.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
+          expect(again.status, again.text.slice(0, 300)).to.equal(200);
+        } finally {
+          await restarted.kill('SIGTERM');
+        }
+      } finally {
+        await server.kill('SIGTERM');
+      }
+    });
+
+    it('another file put in its place: that file is left as it is, and moving the server\'s own back lets it write again', async () => {
+      const dataFile = world.dataFile('replaced');
+      const server = await world.start(dataFile);
+      try {
+        expect((await server.call('POST', '/api/hardware', { body: { serial: 'REPLACED-1', name: 'x', category: 'other' } })).status).to.equal(201);
+        renameSync(dataFile, `${dataFile}.aside`);
+        copyFileSync(`${dataFile}.aside`, dataFile);
+        const before = readFileSync(dataFile);
+        const refused = await server.call('POST', '/api/hardware', { body: { serial: 'REPLACED-2', name: 'x', category: 'other' } });
+        expect(refused.status, refused.text.slice(0, 300)).to.equal(503);
+        expect(refused.body.detail).to.match(/is no longer the file the server opened: another file was put in its place/);
+        expect(refused.body.fix).to.match(/put at .* the store you mean to keep/);
+        await notWritable(server, /^not writable: DATA_FILE/);
+        expect(readFileSync(dataFile).equals(before), 'the file put in its place is untouched').to.equal(true);
+        renameSync(`${dataFile}.aside`, dataFile);
+        expect((await server.call('POST', '/api/hardware', { body: { serial: 'REPLACED-2', name: 'x', category: 'other' } })).status).to.equal(201);
+        expect((await server.call('GET', '/readyz', { token: null })).status).to.equal(200);
+      } finally {
+        await server.kill('SIGTERM');
+      }
     });
   });
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { checkStoreFile } from './store-file-guard.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -35,9 +36,10 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) 
 /**
  * Runs `work` as one write transaction that takes the write lock first (BEGIN IMMEDIATE): a writer that
  * must wait for another process then waits out busy_timeout, where a deferred one that read first would
- * fail at once with "database is locked".
+ * fail at once with "database is locked". Nothing is written once the store's file was removed or replaced.
  */
 export function writeTransaction<T>(db: SqliteDatabase, work: () => T): T {
+  checkStoreFile(db);
   const result = db.transaction(work).immediate();
   committed.get(db)?.();
   return result;

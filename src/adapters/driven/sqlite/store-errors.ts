@@ -1,9 +1,12 @@
 import { DependencyUnavailable } from '../../../application/ports/errors.js';
+import { StoreFileGone } from './store-file-guard.js';
 
 const STORE = 'embedded store';
 
-/** SQLite's answer when the file cannot be written, in an operator's terms; null for any other error. */
+/** SQLite's answer (or the guard's) when the file cannot be written, in an operator's terms; null for any other error. */
 export function storeUnavailable(error: unknown): DependencyUnavailable | null {
+  // Retrying cannot help: only a restart on the right file can.
+  if (error instanceof StoreFileGone) return new DependencyUnavailable(STORE, error.message, error, error.fix, 300);
   const code = (error as { code?: unknown })?.code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
   const say = (message: string, fix: string, retryAfterSeconds: number) => new DependencyUnavailable(STORE, `${message.replace(/\.$/, '')} (${code}).`, error, fix, retryAfterSeconds);
