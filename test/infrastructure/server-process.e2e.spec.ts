@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { baseEnv, logRecords, startServerProcess } from '../reliability/support/server-process.js';
+import { baseEnv, logRecords, runCliProcess, startServerProcess } from '../reliability/support/server-process.js';
 
 const SERVER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'infrastructure', 'server-main.js');
 
@@ -54,6 +54,36 @@ describe('npm start as a process', function () {
         expect(stderr).to.match(said);
       }
       expect(readFileSync(notAStore).equals(bytes), 'the file is untouched').to.equal(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the CLI makes no store: on a DATA_FILE that is not there it refuses, naming DATA_FILE, except to load users; help needs no store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ontrackio-cli-nostore-'));
+    try {
+      const dataFile = join(dir, 'typo', 'ontrackio.sqlite');
+      const env = { ...process.env, DATA_FILE: dataFile } as Record<string, string>;
+      delete env.EVENTSTORE_CONNECTION_STRING;
+      delete env.MONGODB_URI;
+      for (const args of [['history'], ['register', '--json'], ['rebuild'], ['import', 'intune']]) {
+        const run = await runCliProcess(args, env);
+        expect(run.code, `${args.join(' ')}: ${run.stdout}${run.stderr}`).to.equal(1);
+        expect(run.stderr).to.match(/^DATA_FILE: .*typo.ontrackio\.sqlite does not exist: there is no store there, and the CLI makes none\. Set DATA_FILE to the store file the server uses/);
+      }
+      for (const args of [['--help'], ['history', '--help'], []]) {
+        const run = await runCliProcess(args, env);
+        expect(`${run.stdout}${run.stderr}`, args.join(' ')).to.match(/Usage: ontrackio-mdm/);
+      }
+      expect(existsSync(dirname(dataFile)), 'no store, nor its folder, was made').to.equal(false);
+      const users = join(dir, 'users.csv');
+      writeFileSync(users, 'email,displayName,active\nalice@acme.example,Alice,true\n');
+      const loaded = await runCliProcess(['users', 'load', users], env);
+      expect(loaded.code, loaded.stderr).to.equal(0);
+      expect(existsSync(dataFile), 'users load makes the store: people come before the first import').to.equal(true);
+      const history = await runCliProcess(['history', '--json'], env);
+      expect(history.code, history.stderr).to.equal(0);
+      expect(JSON.parse(history.stdout)).to.deep.equal([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
