@@ -8,7 +8,8 @@ import { SqliteUserDirectory } from '../adapters/driven/sqlite/sqlite-user-direc
 import { SqliteConnectorSettings } from '../adapters/driven/sqlite/sqlite-connector-settings.js';
 import { SqliteStreamSnapshots } from '../adapters/driven/sqlite/sqlite-stream-snapshots.js';
 import { WalCheckpointer } from '../adapters/driven/sqlite/wal-checkpointer.js';
-import { guardStoreFile, type StoreFileGone } from '../adapters/driven/sqlite/store-file-guard.js';
+import { guardStoreFile, rescuedCopiesOf, type StoreFileGone } from '../adapters/driven/sqlite/store-file-guard.js';
+import { existsSync } from 'node:fs';
 import type { SecretBox } from '../application/ports/secret-box.js';
 import type { ComponentHealth, StoreHealth } from '../application/ports/store-health.js';
 import type { EventStore } from '../application/ports/event-store.js';
@@ -35,10 +36,26 @@ function writeProbe(db: SqliteDatabase, dataFile: string): ComponentHealth {
 }
 
 /**
+ * A restart after the store was removed under the server would otherwise make a new, empty store at
+ * DATA_FILE, and the copy the server saved would sit beside it unread.
+ */
+function refuseBesideRescuedCopy(dataFile: string): void {
+  if (dataFile === ':memory:' || existsSync(dataFile)) return;
+  const copy = rescuedCopiesOf(dataFile).at(-1);
+  if (!copy) return;
+  throw new ConfigurationError(
+    'DATA_FILE',
+    `${dataFile} does not exist, but ${copy} does: the copy a server saved when the store was removed under it. Starting now would make a new, empty store.`,
+    `Move that copy to ${dataFile} and start again. To start with an empty store on purpose, move the copy out of that folder first.`,
+  );
+}
+
+/**
  * The store file opened, or why it cannot be, in terms of DATA_FILE: SQLite's own words ("file is not a
  * database", "unable to open database file") name neither the file nor what to do.
  */
 function openStoreFile(dataFile: string): SqliteDatabase {
+  refuseBesideRescuedCopy(dataFile);
   try {
     return openDatabase(dataFile);
   } catch (error) {

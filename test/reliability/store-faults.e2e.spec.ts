@@ -201,6 +201,9 @@ describe('Reliability: the embedded store under contention and faults (real proc
         expect(logRecords(server).filter((l) => l.level === 'error' && /was removed while the server had it open/.test(String(l.detail))).length, 'logged when found, and when saved').to.equal(2);
         expect(existsSync(dataFile), 'no empty store made in its place').to.equal(false);
         await server.kill('SIGTERM');
+        const restartedAsIs = await world.start(dataFile).then((s) => s.kill('SIGTERM').then(() => 'started'), (error: Error) => error.message);
+        expect(restartedAsIs, 'a restart before the copy is put back').to.match(/DATA_FILE: .* does not exist, but .*\.rescued-.* does: the copy a server saved .* Move that copy to /);
+        expect(existsSync(dataFile), 'and no empty store was made').to.equal(false);
         renameSync(rescued, dataFile);
         const restarted = await world.start(dataFile);
         try {

@@ -1,5 +1,5 @@
-import { mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { SqliteDatabase } from './database.js';
 
 /** The copy of the store a guard saved when its file went: where, and how far it got. */
@@ -24,7 +24,7 @@ export class StoreFileGone extends Error {
     super(
       how === 'removed'
         ? `DATA_FILE (${file}) was removed while the server had it open. Whatever it wrote now would be lost at its next start, so it writes nothing more.`
-        : `DATA_FILE (${file}) is no longer the file the server opened: another file was put in its place. Whatever it wrote now would go to neither, so it writes nothing more.`,
+        : `DATA_FILE (${file}) is no longer the file the server opened: another file was put in its place. Whatever it wrote now would go to the file it opened, no longer at DATA_FILE, so it writes nothing more.`,
     );
     this.name = 'StoreFileGone';
   }
@@ -38,6 +38,17 @@ export class StoreFileGone extends Error {
 }
 
 const guards = new WeakMap<SqliteDatabase, StoreFileGuard>();
+const RESCUED = '.rescued-';
+
+/** Copies a guard saved of the store at `file`, newest last (their names sort by time). */
+export function rescuedCopiesOf(file: string): string[] {
+  const prefix = `${basename(file)}${RESCUED}`;
+  try {
+    return readdirSync(dirname(file)).filter((name) => name.startsWith(prefix)).sort().map((name) => join(dirname(file), name));
+  } catch {
+    return [];
+  }
+}
 
 class StoreFileGuard {
   private rescue: StoreRescue | null = null;
@@ -61,7 +72,7 @@ class StoreFileGuard {
 
   /** SQLite's online backup reads through this connection, write-ahead log included: all that was committed. */
   private saveCopy(): StoreRescue {
-    const path = `${this.file}.rescued-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    const path = `${this.file}${RESCUED}${new Date().toISOString().replace(/[:.]/g, '-')}`;
     const rescue: StoreRescue = { path, state: 'saving', failure: null, done: Promise.resolve() };
     rescue.done = (async () => {
       try {
