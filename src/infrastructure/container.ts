@@ -25,7 +25,7 @@ import type { ConnectorSettingsStore } from '../application/ports/connector-sett
 import type { UserDirectory } from '../application/ports/user-directory.js';
 import type { WorkspaceSettings } from '../application/ports/workspace-settings.js';
 import type { Config } from './config.js';
-import { bindEmbeddedStore } from './embedded-store.js';
+import { bindEmbeddedStore, refuseBesideRescuedCopy } from './embedded-store.js';
 import type { KnownHardware } from '../application/ports/known-hardware.js';
 import type { StreamSnapshots } from '../application/ports/stream-snapshots.js';
 import { bindProductionStores, type ProductionClients } from './production-stores.js';
@@ -80,7 +80,10 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     sourcePrecedence: () => container.get<ConnectorSettingsStore>(TOKENS.ConnectorSettings).precedence(),
   });
   if (config.eventStoreConnectionString && config.mongodbUri) bindProductionStores(container, config, secretBoxFor(config), overrides.productionClients);
-  else bindEmbeddedStore(container, config, secretBoxFor(config));
+  else {
+    refuseBesideRescuedCopy(config.dataFile);
+    bindEmbeddedStore(container, config, secretBoxFor(config));
+  }
   const metrics = new PrometheusMetrics(() => container.get<ProjectionRunner>(TOKENS.Projections).lag());
   container.bind(TOKENS.Metrics).toConstantValue(metrics);
   container.bind<MdmConnectors>(TOKENS.MdmConnectors).toConstantValue(

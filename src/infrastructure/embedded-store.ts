@@ -37,9 +37,10 @@ function writeProbe(db: SqliteDatabase, dataFile: string): ComponentHealth {
 
 /**
  * A restart after the store was removed under the server would otherwise make a new, empty store at
- * DATA_FILE, and the copy the server saved would sit beside it unread.
+ * DATA_FILE (and a new secrets key beside it), and the copy the server saved would sit there unread.
+ * Checked before anything is made.
  */
-function refuseBesideRescuedCopy(dataFile: string): void {
+export function refuseBesideRescuedCopy(dataFile: string): void {
   if (dataFile === ':memory:' || existsSync(dataFile)) return;
   const copy = rescuedCopiesOf(dataFile).at(-1);
   if (!copy) return;
@@ -55,7 +56,6 @@ function refuseBesideRescuedCopy(dataFile: string): void {
  * database", "unable to open database file") name neither the file nor what to do.
  */
 function openStoreFile(dataFile: string): SqliteDatabase {
-  refuseBesideRescuedCopy(dataFile);
   try {
     return openDatabase(dataFile);
   } catch (error) {

@@ -5,8 +5,8 @@ import { SqliteEventStore } from '../../src/adapters/driven/sqlite/sqlite-event-
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { logRecords, runCliProcess, type ServerProcess } from './support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from './support/world.js';
 import './support/tally.js';
@@ -188,6 +188,7 @@ describe('Reliability: the embedded store under contention and faults (real proc
         expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)).status).to.equal(200);
         expect((await editNames(server, 1))[0]).to.equal(200);
         const records = (await server.call('GET', '/api/hardware?limit=1')).body.total as number;
+        const key = readFileSync(join(dirname(dataFile), 'secrets.key'));
         rmSync(dirname(dataFile), { recursive: true });
 
         const imported = await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
@@ -201,9 +202,14 @@ describe('Reliability: the embedded store under contention and faults (real proc
         expect(logRecords(server).filter((l) => l.level === 'error' && /was removed while the server had it open/.test(String(l.detail))).length, 'logged when found, and when saved').to.equal(2);
         expect(existsSync(dataFile), 'no empty store made in its place').to.equal(false);
         await server.kill('SIGTERM');
-        const restartedAsIs = await world.start(dataFile).then((s) => s.kill('SIGTERM').then(() => 'started'), (error: Error) => error.message);
-        expect(restartedAsIs, 'a restart before the copy is put back').to.match(/DATA_FILE: .* does not exist, but .*\.rescued-.* does: the copy a server saved .* Move that copy to /);
+        const tryStart = () => world.start(dataFile).then((s) => s.kill('SIGTERM').then(() => 'started'), (error: Error) => error.message);
+        expect(await tryStart(), 'a restart before the copy is put back').to.match(/DATA_FILE: .* does not exist, but .*\.rescued-.* does: the copy a server saved .* Move that copy to /);
         expect(existsSync(dataFile), 'and no empty store was made').to.equal(false);
+        expect(readFileSync(join(dirname(dataFile), 'secrets.key')).equals(key), 'the server wrote the secrets key back').to.equal(true);
+        rmSync(join(dirname(dataFile), 'secrets.key'));
+        expect(await tryStart(), 'nor without its key').to.match(/does not exist, but .*\.rescued-/);
+        expect(existsSync(join(dirname(dataFile), 'secrets.key')), 'nor a new secrets key').to.equal(false);
+        writeFileSync(join(dirname(dataFile), 'secrets.key'), key);
         renameSync(rescued, dataFile);
         const restarted = await world.start(dataFile);
         try {
