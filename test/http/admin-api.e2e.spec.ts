@@ -6,6 +6,7 @@ import { startHttpWorld, TOKENS_BY_ROLE, type HttpWorld } from '../support/http-
 import { CLIENT, SECRET, TENANT } from '../support/intune-world.js';
 import { JAMF_CLIENT, JAMF_SECRET } from '../support/jamf-world.js';
 import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
+import { TYPED_SERIAL } from '../../src/domain/hardware/serial-number.js';
 
 const intuneBody = (world: HttpWorld, overrides: Record<string, unknown> = {}) => ({
   enabled: true, tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, authorityHost: world.intune.url, graphBaseUrl: world.intune.url, ...overrides,
@@ -226,7 +227,7 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       for (const serial of ['HAND-002\ud800', 'HAND-002\u0007', 'HAND\u200b-002', 'HAND\u00a0002']) {
         const refused = await call('POST', '/api/hardware', { body: { serial, name: 'x', category: 'other' } });
         expect(refused.status, refused.text).to.equal(422);
-        expect(refused.body).to.include({ field: 'serial', fix: 'Give the serial printed on the device.' });
+        expect(refused.body).to.include({ field: 'serial', fix: TYPED_SERIAL.fix });
       }
     });
 

@@ -11,12 +11,10 @@ import type { IdGenerator } from '../ports/id-generator.js';
 import type { Projections } from '../ports/projections.js';
 import type { HardwareRecord, HardwareRegisterQueries } from '../ports/read-models.js';
 import type { WorkspaceSettings } from '../ports/workspace-settings.js';
-import { readSerial, type SerialOrigin } from '../../domain/hardware/serial-number.js';
+import { readSerial, TYPED_SERIAL } from '../../domain/hardware/serial-number.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 
 /** The serial as typed when a device is registered by hand. */
-const TYPED: SerialOrigin = { field: 'serial', fix: 'Give the serial printed on the device.' };
-
 export interface HandEditDeps {
   store: EventStore;
   register: HardwareRegisterQueries;
@@ -38,9 +36,9 @@ export class HandEdits {
   }
 
   async register(input: RegisterHardwareInput, by: string): Promise<HardwareRecord> {
-    const reading = readSerial(input.serial, TYPED);
+    const reading = readSerial(input.serial, TYPED_SERIAL);
     if (reading.kind !== 'serial') {
-      throw new DomainError('serial-required', 'serial is missing or a placeholder.', TYPED.field, TYPED.fix);
+      throw new DomainError('serial-required', 'serial is missing or a placeholder.', TYPED_SERIAL.field, TYPED_SERIAL.fix);
     }
     const loaded = await this.hardware.load(reading.serial);
     const assetTag = loaded.state.exists ? '' : formatAssetTag(validateConvention(await this.deps.settings.assetTagConvention()), await this.deps.tags.reserve(1));

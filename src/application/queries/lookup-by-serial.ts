@@ -1,6 +1,6 @@
 import { readiness, type ConnectorSettings } from '../../domain/connectors/connector-settings.js';
 import { prefillFrom, type HardwarePrefill } from '../../domain/hardware/prefill.js';
-import { readSerial, type SerialOrigin } from '../../domain/hardware/serial-number.js';
+import { readSerial, TYPED_SERIAL } from '../../domain/hardware/serial-number.js';
 import { quote } from '../../domain/shared/quote.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
@@ -9,8 +9,6 @@ import type { MdmConnectors } from '../ports/mdm-connector.js';
 import { SourceNotConfigured } from '../ports/mdm-source.js';
 
 /** The serial as typed on the Hardware form. */
-const TYPED: SerialOrigin = { field: 'serial', fix: 'Type the serial printed on the device.' };
-
 export type SerialLookup =
   | { outcome: 'found'; device: HardwarePrefill }
   | { outcome: 'not-found'; serial: string; message: string }
@@ -24,9 +22,9 @@ export class LookupBySerial {
   ) {}
 
   async lookup(source: MdmSourceName, rawSerial: string): Promise<SerialLookup> {
-    const reading = readSerial(rawSerial, TYPED);
+    const reading = readSerial(rawSerial, TYPED_SERIAL);
     if (reading.kind !== 'serial') {
-      throw new DomainError('serial-required', `serial ${quote(rawSerial)} is empty or a placeholder.`, TYPED.field, TYPED.fix);
+      throw new DomainError('serial-required', `serial ${quote(rawSerial)} is empty or a placeholder.`, TYPED_SERIAL.field, TYPED_SERIAL.fix);
     }
     const saved = await this.settings.get(source);
     const ready = readiness(source, saved);

@@ -35,6 +35,9 @@ export interface SerialOrigin {
 
 const FROM_MDM: SerialOrigin = { field: 'serialNumber', fix: 'Correct the serial number in the MDM, then re-run the import.' };
 
+/** A serial an admin typed (or pasted): the Hardware form, Look up by serial. */
+export const TYPED_SERIAL: SerialOrigin = { field: 'serial', fix: 'Type the serial as printed on the device.' };
+
 function unusable(value: string, why: string, { field, fix }: SerialOrigin): DomainError {
   return new DomainError('invalid-serial', `${field} ${quote(value, 80)} is not a usable serial (${why}).`, field, fix);
 }
