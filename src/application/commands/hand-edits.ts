@@ -14,7 +14,6 @@ import type { WorkspaceSettings } from '../ports/workspace-settings.js';
 import { readSerial, TYPED_SERIAL } from '../../domain/hardware/serial-number.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 
-/** The serial as typed when a device is registered by hand. */
 export interface HandEditDeps {
   store: EventStore;
   register: HardwareRegisterQueries;

@@ -8,7 +8,6 @@ import type { ConnectorSettingsStore } from '../ports/connector-settings-store.j
 import type { MdmConnectors } from '../ports/mdm-connector.js';
 import { SourceNotConfigured } from '../ports/mdm-source.js';
 
-/** The serial as typed on the Hardware form. */
 export type SerialLookup =
   | { outcome: 'found'; device: HardwarePrefill }
   | { outcome: 'not-found'; serial: string; message: string }
