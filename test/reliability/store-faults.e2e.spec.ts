@@ -5,7 +5,7 @@ import { SqliteEventStore } from '../../src/adapters/driven/sqlite/sqlite-event-
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { logRecords, runCliProcess, type ServerProcess } from './support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from './support/world.js';
@@ -22,6 +22,21 @@ function limitFileSize(pid: number, bytes: number | 'unlimited'): void {
 async function editNames(server: ServerProcess, count: number): Promise<number[]> {
   const { items } = (await server.call('GET', `/api/hardware?limit=${count}`)).body as { items: Array<{ id: string }> };
   return Promise.all(items.map((r, i) => server.call('PATCH', `/api/hardware/${r.id}`, { body: { name: `Edited ${i}` } }).then((reply) => reply.status)));
+}
+
+/** Overwrites one page of `table` in the middle of the store file, as a failing disk would. */
+function damageOnePageOf(dataFile: string, table: string): void {
+  const db = new Database(dataFile, { readonly: true });
+  const pages = db.prepare<[string], { pageno: number }>("SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno").all(table);
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  db.close();
+  const victim = pages[Math.floor(pages.length / 2)]!.pageno;
+  const fd = openSync(dataFile, 'r+');
+  try {
+    writeSync(fd, Buffer.alloc(pageSize, 0x5a), 0, pageSize, (victim - 1) * pageSize);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Runs `work` while this process holds the store's write lock, as a process stuck inside a write would. */
@@ -246,6 +261,32 @@ describe('Reliability: the embedded store under contention and faults (real proc
         await server.kill('SIGTERM');
       }
     });
+  });
+
+  it('a page of the store damaged on disk: the requests that meet it get a 503 problem that says what to do, not a 500', async () => {
+    const dataFile = world.dataFile('damaged');
+    const first = await world.start(dataFile);
+    try {
+      await first.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() });
+      expect((await first.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)).status).to.equal(200);
+    } finally {
+      await first.kill('SIGTERM');
+    }
+    damageOnePageOf(dataFile, 'register');
+    const server = await world.start(dataFile);
+    try {
+      const search = await server.call('GET', '/api/hardware?q=mac');
+      expect(search.status, search.text.slice(0, 300)).to.equal(503);
+      expect(search.headers.get('content-type')).to.match(PROBLEM);
+      expect(search.body.detail).to.match(/^The embedded store \(DATA_FILE\) is damaged: .* \(SQLITE_CORRUPT\)\.$/);
+      expect(search.body.fix).to.match(/keep a copy of DATA_FILE .* restore DATA_FILE from a backup, or recover what can be read/);
+      expect((await server.call('GET', '/healthz', { token: null })).status, 'the process itself is fine').to.equal(200);
+    } finally {
+      await server.kill('SIGTERM');
+    }
+    const cli = await runCliProcess(['register', '--text', 'mac'], world.env(dataFile));
+    expect(cli.code, cli.stderr).to.equal(1);
+    expect(cli.stderr).to.match(/^The embedded store \(DATA_FILE\) is damaged: .* Stop the server and keep a copy of DATA_FILE/);
   });
 
   describe('secrets key rotation', () => {

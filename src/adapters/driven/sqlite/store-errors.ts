@@ -13,6 +13,14 @@ export function storeUnavailable(error: unknown): DependencyUnavailable | null {
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return say('The embedded store is busy: another process held its write lock for too long.', 'Try again in a few seconds; if it persists, look for a process stuck on DATA_FILE.', 5);
   }
+  // Found by a query, not at open: a page deep in the file that does not read as SQLite wrote it.
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return say(
+      'The embedded store (DATA_FILE) is damaged: part of the file does not read as SQLite wrote it (a failing disk, or another program writing to it).',
+      'Stop the server and keep a copy of DATA_FILE and its -wal file. Then restore DATA_FILE from a backup, or recover what can be read (sqlite3 DATA_FILE .recover | sqlite3 recovered.sqlite) and point DATA_FILE at the result.',
+      300,
+    );
+  }
   if (code === 'SQLITE_FULL') return say('The disk that holds the embedded store (DATA_FILE) is full.', 'Free space on that disk, then try again: nothing already recorded was lost.', 30);
   if (code.startsWith('SQLITE_READONLY')) return say('The embedded store (DATA_FILE) is read-only.', "Make the file and its folder writable by the server's user, then try again.", 30);
   if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN') {

@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { ImportFromMdm } from '../../../application/commands/import-from-mdm.js';
 import { ImportRunFailed } from '../../../application/commands/import-result.js';
+import { DependencyUnavailable } from '../../../application/ports/errors.js';
 import { PreviewFailed, type PreviewImport } from '../../../application/commands/preview-import.js';
 import type { ImportHistory } from '../../../application/queries/import-history.js';
 import type { Projections } from '../../../application/ports/projections.js';
@@ -176,6 +177,8 @@ export async function runCli(argv: string[], services: CliServices, io: CliIo): 
       return error.exitCode === 0 ? 0 : asJson ? fail(2, error.message) : 2;
     }
     if (error instanceof UsageError) return fail(2, error.message);
+    // A store that cannot answer says what to do about it, as the HTTP API's problem does.
+    if (error instanceof DependencyUnavailable) return fail(1, `${error.message} ${error.fix}`);
     return fail(1, error instanceof Error ? error.message : String(error));
   }
 }
