@@ -56,6 +56,23 @@ describe('Serial number', () => {
     });
   }
 
+  const otherForms: Array<[string, string, number, string]> = [
+    ['ＡＢ１２３ＸＹ', 'U+FF21', 1, 'full-width letters and digits'],
+    ['C02XK1J²', 'U+00B2', 8, 'a superscript two'],
+    ['SN-A\u0308B2', 'U+0308', 5, 'a combining mark written apart from its letter'],
+  ];
+  for (const [raw, codePoint, position, what] of otherForms) {
+    it(`refuses a serial holding ${what}, another form of a plainer character`, () => {
+      expect(() => readSerial(raw, { field: 'serial', fix: 'Type it.' }))
+        .to.throw(DomainError, new RegExp(`it holds ${codePoint.replace('+', '\\+')} at character ${position}, another form of a plainer character`))
+        .with.property('field', 'serial');
+    });
+  }
+
+  it('reads a full-width placeholder as the placeholder it looks like', () => {
+    expect(readSerial('ＮＯＮＥ').kind).to.equal('placeholder');
+  });
+
   it('keeps the spaces between the parts of a serial, and refuses none of the letters, marks or symbols a serial may hold', () => {
     for (const raw of ['PF 2ABCDE', 'SN-Ä1B2', 'C02XK1J\u{1F4BB}']) expect(readSerial(raw).kind, raw).to.equal('serial');
   });

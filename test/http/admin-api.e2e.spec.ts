@@ -223,12 +223,16 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(again.status).to.equal(409);
     });
 
-    it('refuses a serial typed by hand that holds a control, an invisible or half a character, naming serial and the fix', async () => {
+    it('refuses a serial typed by hand that holds a control, an invisible, a full-width or half a character, naming serial and the fix', async () => {
       for (const serial of ['HAND-002\ud800', 'HAND-002\u0007', 'HAND\u200b-002', 'HAND\u00a0002']) {
         const refused = await call('POST', '/api/hardware', { body: { serial, name: 'x', category: 'other' } });
         expect(refused.status, refused.text).to.equal(422);
         expect(refused.body).to.include({ field: 'serial', fix: TYPED_SERIAL.fix });
       }
+      // Typed in full-width (an input method left so): not taken for a missing serial, and said why.
+      const wide = await call('POST', '/api/hardware', { body: { serial: 'ＨＡＮＤ－００２', name: 'x', category: 'other' } });
+      expect(wide.status, wide.text).to.equal(422);
+      expect(wide.body.detail).to.match(/^serial "ＨＡＮＤ－００２" is not a usable serial \(it holds U\+FF28 at character 1, another form of a plainer character/);
     });
 
     it('exports the filtered register as CSV, every row, with formula-like values defused', async () => {

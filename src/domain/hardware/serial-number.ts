@@ -1,6 +1,9 @@
 import { DomainError } from '../shared/domain-error.js';
 import { quote } from '../shared/quote.js';
-import { holdsControlCharacter, holdsHalfCharacter, invisibleCharacterIn, reported } from '../shared/text.js';
+import { holdsControlCharacter, holdsHalfCharacter, invisibleCharacterIn, otherFormIn, reported } from '../shared/text.js';
+
+/** What nearly every serial is: none of the character checks below is needed. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * Values that firmware, OEM images and hypervisors put where a serial belongs. Compared after
@@ -13,18 +16,20 @@ const PLACEHOLDERS = new Set(
     'Base Board Serial Number', 'Default string', 'Not Specified', 'Not Available', 'Not Applicable',
     'None', 'N/A', 'NA', 'Null', 'Unknown', 'Invalid', 'Empty', 'Serial', 'Serial Number', 'SN',
     'Default', 'No Serial', '123456789', '1234567890', '0123456789', '1234567', '12345678', '12345',
-  ].map(squash),
+  ].map((placeholder) => squash(placeholder, true)),
 );
 
 const MAX_LENGTH = 64;
+
 
 export type SerialReading =
   | { kind: 'serial'; serial: string }
   | { kind: 'missing' }
   | { kind: 'placeholder'; raw: string };
 
-function squash(value: string): string {
-  return value.toUpperCase().replace(/[^A-Z0-9]/g, '');
+/** Full-width and other forms read as their plain letters here, so "ＮＯＮＥ" is the placeholder it looks like. */
+function squash(value: string, ascii = PRINTABLE_ASCII.test(value)): string {
+  return (ascii ? value : value.normalize('NFKC')).toUpperCase().replace(/[^A-Z0-9]/g, '');
 }
 
 /** Where a serial was read from: the field an unusable one is reported under, and how to correct it. */
@@ -46,18 +51,16 @@ function unusable(value: string, why: string, { field, fix }: SerialOrigin): Dom
 export function readSerial(raw: string | null | undefined, origin: SerialOrigin = FROM_MDM): SerialReading {
   const value = reported(raw);
   if (value === null) return { kind: 'missing' };
-  const squashed = squash(value);
+  const ascii = PRINTABLE_ASCII.test(value);
+  const squashed = squash(value, ascii);
   if (squashed === '' || PLACEHOLDERS.has(squashed) || /^(.)\1*$/.test(squashed)) {
     return { kind: 'placeholder', raw: value };
   }
   const serial = value.toUpperCase();
   if (serial.length > MAX_LENGTH) throw unusable(value, `at most ${MAX_LENGTH} printable characters`, origin);
-  if (!PRINTABLE_ASCII.test(value)) refuseUnseenCharacters(value, origin);
+  if (!ascii) refuseUnseenCharacters(value, origin);
   return { kind: 'serial', serial };
 }
-
-/** What nearly every serial is: nothing below needs checking. */
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 function refuseUnseenCharacters(value: string, origin: SerialOrigin): void {
   if (holdsControlCharacter(value)) throw unusable(value, `at most ${MAX_LENGTH} printable characters`, origin);
@@ -66,4 +69,6 @@ function refuseUnseenCharacters(value: string, origin: SerialOrigin): void {
   // Shown, such a serial is the serial without it: a second record that looks like the first.
   const invisible = invisibleCharacterIn(value);
   if (invisible) throw unusable(value, `it holds an invisible character, ${invisible.codePoint} at character ${invisible.position}, and would look like another serial`, origin);
+  const other = otherFormIn(value);
+  if (other) throw unusable(value, `it holds ${other.codePoint} at character ${other.position}, another form of a plainer character (full-width, say), and would look like another serial`, origin);
 }

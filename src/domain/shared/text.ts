@@ -41,6 +41,22 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|(?! )\p{Zs}/u;
 export function invisibleCharacterIn(value: string): { codePoint: string; position: number } | null {
   const match = INVISIBLE.exec(value);
   if (!match) return null;
-  const codePoint = `U+${match[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-  return { codePoint, position: [...value.slice(0, match.index)].length + 1 };
+  return { codePoint: codePointOf(match[0]), position: [...value.slice(0, match.index)].length + 1 };
+}
+
+/** U+XXXX, as the Unicode charts name a code point. */
+function codePointOf(character: string): string {
+  return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * The first character that is another way of writing a plainer one: a full-width or other
+ * compatibility form (`Ａ` for `A`, `²` for `2`), or a combining mark written apart from its letter
+ * (`A` + U+0308 for `Ä`). Text holding one reads like its plain spelling; null when it holds none.
+ */
+export function otherFormIn(value: string): { codePoint: string; position: number } | null {
+  if (value.normalize('NFKC') === value) return null;
+  const characters = [...value];
+  const index = characters.findIndex((c) => c.normalize('NFKC') !== c || /\p{M}/u.test(c));
+  return index < 0 ? null : { codePoint: codePointOf(characters[index]!), position: index + 1 };
 }
