@@ -21,7 +21,6 @@ const PLACEHOLDERS = new Set(
 
 const MAX_LENGTH = 64;
 
-
 export type SerialReading =
   | { kind: 'serial'; serial: string }
   | { kind: 'missing' }
