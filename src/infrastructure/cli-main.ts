@@ -1,4 +1,5 @@
-import { runCli, type CliServices } from '../adapters/driving/cli/cli.js';
+import type { Container } from 'inversify';
+import { runCli, type CliServices, type OpenServices } from '../adapters/driving/cli/cli.js';
 import { progressBar, progressLines } from '../adapters/driving/cli/progress.js';
 import { existsSync } from 'node:fs';
 import { ConfigurationError, loadConfig, type Config } from './config.js';
@@ -21,9 +22,8 @@ function usersLoader(directory: unknown): CliServices['users'] {
  * loaded before the first import). On a DATA_FILE that is not there (a typo, another folder), a new
  * empty store would answer "no runs" and "no records" as if that were the truth.
  */
-function refuseMissingStore(command: string | undefined, config: Config): void {
-  if (command === 'users' || config.dataFile === ':memory:' || (config.eventStoreConnectionString && config.mongodbUri)) return;
-  if (existsSync(config.dataFile)) return;
+function refuseMissingStore(config: Config): void {
+  if (config.dataFile === ':memory:' || (config.eventStoreConnectionString && config.mongodbUri) || existsSync(config.dataFile)) return;
   throw new ConfigurationError(
     'DATA_FILE',
     `${config.dataFile} does not exist: there is no store there, and the CLI makes none.`,
@@ -31,54 +31,31 @@ function refuseMissingStore(command: string | undefined, config: Config): void {
   );
 }
 
-/** Only a command that exists, asked for without --help, needs the store: help and mistakes need none. */
-function needsStore(command: string | undefined, argv: string[]): boolean {
-  return command !== undefined && STORE_COMMANDS.has(command) && !argv.includes('--help') && !argv.includes('-h');
-}
-const STORE_COMMANDS = new Set(['import', 'history', 'register', 'rebuild', 'users']);
-
-/** What runCli is handed when the command needs no store: commander answers before any of it is used. */
-const NO_STORE = new Proxy({} as CliServices, {
-  get: () => {
-    throw new Error('This command does not read the store.');
-  },
-});
-
-/** Process start-up for the CLI: configuration, composition root, one command, clean shutdown. */
+/** Process start-up for the CLI: one command, the store opened only if the command uses it, clean shutdown. */
 export async function main(argv: string[]): Promise<number> {
-  let container;
+  let container: Container | undefined;
   boundHeapGrowth();
-  const io = {
-    out: (text: string) => process.stdout.write(`${text}\n`),
-    err: (text: string) => process.stderr.write(`${text}\n`),
-    progress: () => (process.stderr.isTTY ? progressBar(process.stderr) : progressLines((line) => process.stderr.write(`${line}\n`))),
-  };
-  const command = argv.find((arg) => !arg.startsWith('-'));
-  if (!needsStore(command, argv)) return runCli(argv, NO_STORE, io);
-  try {
+  const open: OpenServices = async ({ mayCreateStore }) => {
     const config = loadConfig();
-    refuseMissingStore(command, config);
+    if (!mayCreateStore) refuseMissingStore(config);
     container = buildContainer(config);
     await checkStartup(container);
-  } catch (error) {
-    if (container) await closeContainer(container);
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
-  }
+    return {
+      importer: container.get(TOKENS.ImportFromMdm),
+      previewer: container.get(TOKENS.PreviewImport),
+      history: container.get(TOKENS.ImportHistory),
+      register: container.get(TOKENS.HardwareRegisterQueries),
+      projections: container.get(TOKENS.Projections),
+      users: usersLoader(container.get(TOKENS.UserDirectory)),
+    };
+  };
   try {
-    return await runCli(
-      argv,
-      {
-        importer: container.get(TOKENS.ImportFromMdm),
-        previewer: container.get(TOKENS.PreviewImport),
-        history: container.get(TOKENS.ImportHistory),
-        register: container.get(TOKENS.HardwareRegisterQueries),
-        projections: container.get(TOKENS.Projections),
-        users: usersLoader(container.get(TOKENS.UserDirectory)),
-      },
-      io,
-    );
+    return await runCli(argv, open, {
+      out: (text) => process.stdout.write(`${text}\n`),
+      err: (text) => process.stderr.write(`${text}\n`),
+      progress: () => (process.stderr.isTTY ? progressBar(process.stderr) : progressLines((line) => process.stderr.write(`${line}\n`))),
+    });
   } finally {
-    await closeContainer(container);
+    if (container) await closeContainer(container);
   }
 }

@@ -17,7 +17,7 @@ describe('CLI', () => {
   let out: string[];
   let err: string[];
   let progress: string[];
-  const cli = (...args: string[]) => runCli(args, services(), { out: (t) => out.push(t), err: (t) => err.push(t), progress: () => progressLines((t) => progress.push(t)) });
+  const cli = (...args: string[]) => runCli(args, async () => services(), { out: (t) => out.push(t), err: (t) => err.push(t), progress: () => progressLines((t) => progress.push(t)) });
   const services = (): CliServices => ({
     importer: app.importer,
     previewer: app.previewer,

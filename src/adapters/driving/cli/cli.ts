@@ -26,6 +26,14 @@ export interface CliServices {
   users: Pick<SqliteUserDirectory, 'upsert'>;
 }
 
+/**
+ * Opens the store a command works on, when the command runs: help and a mistake in the call open
+ * none. Only a command that fills the store (`users load`) may make a new one.
+ */
+export type OpenServices = (purpose: { mayCreateStore: boolean }) => Promise<CliServices>;
+
+const EXISTING_STORE = { mayCreateStore: false };
+
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
@@ -35,6 +43,9 @@ export interface CliIo {
 
 /** A mistake in how the command was called: exit 2. */
 class UsageError extends Error {}
+
+/** The store could not be opened: said on stderr, --json or not, as a program that cannot start says it. */
+class StoreNotOpened extends Error {}
 
 function osAccount(): string {
   try {
@@ -72,7 +83,7 @@ async function checked<T extends object>(Dto: new () => T, values: Record<string
   }
 }
 
-function program(services: CliServices, io: CliIo, done: (code: number, human: string, data: unknown) => void): Command {
+function program(open: OpenServices, io: CliIo, done: (code: number, human: string, data: unknown) => void): Command {
   const root = new Command('ontrackio-mdm')
     .description('Import managed devices from Microsoft Intune and Jamf Pro into the hardware register, and read what was done.')
     .exitOverride()
@@ -87,7 +98,7 @@ function program(services: CliServices, io: CliIo, done: (code: number, human: s
       const triggeredBy = operatorIdentity(options.by);
       if (options.dryRun) {
         try {
-          const result = await services.previewer.execute({ source: name, triggeredBy });
+          const result = await (await open(EXISTING_STORE)).previewer.execute({ source: name, triggeredBy });
           return done(0, previewReport(result), result);
         } catch (error) {
           if (!(error instanceof PreviewFailed)) throw error;
@@ -96,7 +107,7 @@ function program(services: CliServices, io: CliIo, done: (code: number, human: s
       }
       const display = options.json ? undefined : io.progress?.();
       try {
-        const result = await services.importer.execute({ source: name, triggeredBy }, display);
+        const result = await (await open(EXISTING_STORE)).importer.execute({ source: name, triggeredBy }, display);
         display?.stop();
         done(0, banner(result), result);
       } catch (error) {
@@ -112,12 +123,12 @@ function program(services: CliServices, io: CliIo, done: (code: number, human: s
     .option('--to <iso>', 'runs started at or before')
     .action(async (runId: string | undefined, options: { source?: string; from?: string; to?: string }) => {
       if (runId) {
-        const run = await services.history.run(runId);
+        const run = await (await open(EXISTING_STORE)).history.run(runId);
         if (!run) throw new UsageError(`No import run ${runId} in the event stream. List runs with: ontrackio-mdm history`);
         return done(0, runDetail(run), run);
       }
       const filter = await checked(RunsQueryDto, { source: options.source, from: options.from, to: options.to });
-      const runs = await services.history.runs(filter);
+      const runs = await (await open(EXISTING_STORE)).history.runs(filter);
       done(0, runsTable(runs), runs);
     });
 
@@ -133,25 +144,26 @@ function program(services: CliServices, io: CliIo, done: (code: number, human: s
     .option('--offset <n>')
     .action(async (options: Record<string, string | undefined>) => {
       const q = await checked(HardwareQueryDto, { serial: options.serial, q: options.text, assignee: options.assignee, status: options.status, category: options.category, source: options.source, missingFrom: options.missingFrom, limit: options.limit, offset: options.offset }, ['limit', 'offset']);
-      const page = await services.register.search({ serial: q.serial, text: q.q, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, missingFrom: q.missingFrom, limit: q.limit, offset: q.offset });
+      const page = await (await open(EXISTING_STORE)).register.search({ serial: q.serial, text: q.q, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, missingFrom: q.missingFrom, limit: q.limit, offset: q.offset });
       done(0, registerTable(page), page);
     });
 
   json(root.command('rebuild').description('replay every event into fresh read models, then swap them in')).action(async () => {
-    const report = await services.projections.rebuild();
+    const report = await (await open(EXISTING_STORE)).projections.rebuild();
     done(0, `Rebuilt the register and audit log from ${report.events} events in ${report.durationMs} ms.`, report);
   });
 
   const users = root.command('users').description('the users that assignment matches');
   json(users.command('load').description('load users from a CSV (email, displayName, active, id) or JSON export').argument('<file>')).action(async (file: string) => {
-    const loaded = services.users.upsert(readUsersFile(file));
+    const rows = readUsersFile(file);
+    const loaded = (await open({ mayCreateStore: true })).users.upsert(rows);
     done(0, `Loaded ${loaded} users from ${file}.`, { loaded, file });
   });
   return root;
 }
 
 /** Runs one CLI command; returns the process exit code (0 done, 1 failed, 2 called wrongly). */
-export async function runCli(argv: string[], services: CliServices, io: CliIo): Promise<number> {
+export async function runCli(argv: string[], open: OpenServices, io: CliIo): Promise<number> {
   const asJson = argv.includes('--json');
   let code = 0;
   const done = (exit: number, human: string, data: unknown) => {
@@ -163,7 +175,14 @@ export async function runCli(argv: string[], services: CliServices, io: CliIo): 
     else io.err(message);
     return exit;
   };
-  const root = program(services, io, done);
+  const opening: OpenServices = async (purpose) => {
+    try {
+      return await open(purpose);
+    } catch (error) {
+      throw new StoreNotOpened(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const root = program(opening, io, done);
   if (argv.length === 0) {
     io.err(root.helpInformation().trimEnd());
     return 2;
@@ -177,6 +196,10 @@ export async function runCli(argv: string[], services: CliServices, io: CliIo): 
       return error.exitCode === 0 ? 0 : asJson ? fail(2, error.message) : 2;
     }
     if (error instanceof UsageError) return fail(2, error.message);
+    if (error instanceof StoreNotOpened) {
+      io.err(error.message);
+      return 1;
+    }
     // A store that cannot answer says what to do about it, as the HTTP API's problem does.
     if (error instanceof DependencyUnavailable) return fail(1, `${error.message} ${error.fix}`);
     return fail(1, error instanceof Error ? error.message : String(error));
