@@ -65,6 +65,14 @@ function routes(): Array<{ method: Method; template: string; query: string[] }> 
   return list;
 }
 
+/** A refusal a person can act on: a fix, or each field at fault with what is wrong with it. */
+function saysWhatToDo(body: Reply['body']): boolean {
+  const problem = body as { fix?: unknown; errors?: unknown } | undefined;
+  if (typeof problem?.fix === 'string' && problem.fix.length > 0) return true;
+  const errors = problem?.errors;
+  return Array.isArray(errors) && errors.length > 0 && errors.every((e: { field?: unknown; message?: unknown }) => typeof e.field === 'string' && e.field.length > 0 && typeof e.message === 'string');
+}
+
 function raw(port: number, request: string): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1', () => socket.write(request));
@@ -94,7 +102,7 @@ describe('Reliability: the HTTP edge under a route fuzzer (real server process)'
     if (reply.status >= 500) failures.push(`${label} → ${reply.status} ${reply.text.slice(0, 160)}`);
     else if (reply.status >= 400 && (!type.startsWith('application/problem+json') || typeof reply.body?.detail !== 'string' || reply.body.status !== reply.status)) {
       failures.push(`${label} → ${reply.status} without a problem+json body (${type}: ${reply.text.slice(0, 80)})`);
-    }
+    } else if (reply.status >= 400 && !saysWhatToDo(reply.body)) failures.push(`${label} → ${reply.status} says neither a fix nor the fields at fault: ${reply.text.slice(0, 200)}`);
   }
 
   before(async () => {
@@ -147,6 +155,42 @@ describe('Reliability: the HTTP edge under a route fuzzer (real server process)'
       expect(answer).to.match(/Content-Type: application\/problem\+json/);
       sent += 1;
     }
+  });
+
+  it('a body that is not a JSON object is refused saying what was sent, and a refused sign-in says why', async () => {
+    const registered = await server.call('POST', '/api/hardware', { body: { serial: 'FORM-0001', name: 'Spare laptop', category: 'laptop' } });
+    expect(registered.status).to.equal(201);
+    const id = (registered.body as { id: string }).id;
+    const form = await server.call('PATCH', `/api/hardware/${id}`, { rawBody: 'name=Front+desk', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect([form.status, form.body?.detail, form.body?.fix]).to.deep.equal([
+      415,
+      'The body was sent as application/x-www-form-urlencoded; this API reads application/json only.',
+      'Send the body as a JSON object with Content-Type: application/json.',
+    ]);
+    const untyped = await server.call('PATCH', `/api/hardware/${id}`, { rawBody: '{"name":"Front desk"}', headers: { 'content-type': '' } });
+    expect([untyped.status, untyped.body?.detail]).to.deep.equal([415, 'The body was sent without a Content-Type; this API reads application/json only.']);
+    for (const [rawBody, detail] of [
+      ['null', 'The body must be a JSON object, not null.'],
+      ['"Front desk"', 'The body must be a JSON object, not a string.'],
+      ['7', 'The body must be a JSON object, not a number.'],
+      ['[{"name":"Front desk"}]', 'The body must be a JSON object, not an array.'],
+    ] as const) {
+      const reply = await server.call('PATCH', `/api/hardware/${id}`, { rawBody, headers: { 'content-type': 'application/json' } });
+      expect([reply.status, reply.body?.detail, reply.body?.fix], rawBody).to.deep.equal([400, detail, 'Send a JSON object, such as {"name": "…"}, with Content-Type: application/json.']);
+    }
+    expect((await server.call('PATCH', `/api/hardware/${id}`)).body?.detail).to.equal('The request has no body; this one needs a JSON object.');
+    expect((await server.call('GET', `/api/hardware/${id}`)).body).to.not.have.property('name', 'Front desk');
+
+    const unsigned = await server.call('GET', '/api/hardware', { token: null });
+    const basic = await server.call('GET', '/api/hardware', { token: null, headers: { authorization: 'Basic b3BzOnB3' } });
+    const unknown = await server.call('GET', '/api/hardware', { token: 'not-a-token-this-server-gave-out' });
+    expect([unsigned, basic, unknown].map((r) => [r.status, r.body?.detail])).to.deep.equal([
+      [401, 'The request has no Authorization header.'],
+      [401, 'The Authorization header does not hold a bearer token.'],
+      [401, 'The bearer token is not one this server knows: mistyped, or no longer issued.'],
+    ]);
+    expect(unknown.body?.fix).to.match(/^Send "Authorization: Bearer <token>"/);
+    expect((await server.call('PATCH', `/api/hardware/${id}`, { token: MEMBER_TOKEN, body: { name: 'x' } })).body?.fix).to.equal('Sign in as an admin, or ask one to give you one of those roles.');
   });
 
   it('the server is unchanged afterwards: still up, nothing polluted, a member still not an admin', async () => {

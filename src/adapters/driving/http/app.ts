@@ -13,6 +13,7 @@ import { IntegrationsController } from './controllers/integrations.controller.js
 import { openApiDocument } from './openapi.js';
 import { problemMiddleware, sendProblem } from './problem.js';
 import { Drain } from './drain.js';
+import { jsonBody } from './json-body.js';
 
 export interface HttpAppOptions {
   rateLimitPerMinute: number;
@@ -70,7 +71,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   // browser fetch the page's own script and stylesheet over https, where nothing answers.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   // Bodies are read only after sign-in: nobody without a token makes the server inflate or parse anything.
-  const body = express.json({ limit: '64kb' });
+  const body = jsonBody();
 
   app.get('/healthz', (_request, response) => response.json({ status: 'ok' }));
   app.get('/readyz', async (_request: Request, response: Response) => {

@@ -14,7 +14,7 @@ const common = {
   '403': problem('The role does not allow this'),
   '503': problem('The store cannot be written right now (disk full, read-only, locked); Retry-After says when to retry'),
 };
-const bodyErrors = { '413': problem('Body over 64 KB'), '415': problem('Unsupported Content-Encoding or charset') };
+const bodyErrors = { '413': problem('Body over 64 KB'), '415': problem('A body that is not JSON, or an unsupported Content-Encoding or charset') };
 const admin = [{ bearerAuth: [] }];
 const runIdParam = { name: 'runId', in: 'path', required: true, schema: { type: 'string' } };
 const nullableString = { type: ['string', 'null'] };

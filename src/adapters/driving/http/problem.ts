@@ -21,6 +21,7 @@ export class BadRequest extends Error {
     message: string,
     readonly errors: FieldProblem[] = [],
     readonly status = 400,
+    readonly fix?: string,
   ) {
     super(message);
     this.name = 'BadRequest';
@@ -50,7 +51,9 @@ const type = (code: string) => `https://ontrackio.dev/problems/${code}`;
 
 /** Maps what went wrong to an RFC 9457 problem: the field at fault and the fix, never a stack trace. */
 export function toProblem(error: unknown): Problem {
-  if (error instanceof BadRequest) return { type: type('invalid-request'), title: 'The request is not valid', status: error.status, detail: error.message, errors: error.errors };
+  if (error instanceof BadRequest) {
+    return { type: type('invalid-request'), title: 'The request is not valid', status: error.status, detail: error.message, errors: error.errors, ...(error.fix ? { fix: error.fix } : {}) };
+  }
   // detail says what is wrong and fix what to do, each once (a DomainError's message carries both).
   if (error instanceof HardwareNotFound) return { type: type(error.code), title: 'Not found', status: 404, detail: error.reason, fix: error.fix };
   if (error instanceof ImportAlreadyRunning || error instanceof SerialAlreadyRegistered) {

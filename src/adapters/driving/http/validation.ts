@@ -10,11 +10,27 @@ function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   ]);
 }
 
+const JSON_OBJECT_FIX = 'Send a JSON object, such as {"name": "…"}, with Content-Type: application/json.';
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}
+
+/** The refusal of a body that is not a JSON object (none at all, an array, null, a string…), or null when it is one. */
+export function notAnObjectBody(body: unknown): BadRequest | null {
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) return null;
+  const detail = body === undefined ? 'The request has no body; this one needs a JSON object.' : `The body must be a JSON object, not ${describe(body)}.`;
+  return new BadRequest(detail, [], 400, JSON_OBJECT_FIX);
+}
+
 /** Copies a JSON body onto a DTO (own, safe keys only) and validates it; unknown fields are refused. */
 export async function parseBody<T extends object>(Dto: new () => T, body: unknown): Promise<T> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new BadRequest('The body must be a JSON object.');
+  const notAnObject = notAnObjectBody(body);
+  if (notAnObject) throw notAnObject;
   const dto = new Dto();
-  for (const [key, value] of Object.entries(body)) if (!UNSAFE_KEYS.has(key)) (dto as Record<string, unknown>)[key] = value;
+  for (const [key, value] of Object.entries(body as object)) if (!UNSAFE_KEYS.has(key)) (dto as Record<string, unknown>)[key] = value;
   const errors = flatten(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
   if (errors.length > 0) throw new BadRequest(`${errors.map((e) => e.message).join('; ')}.`, errors);
   return dto;
