@@ -193,6 +193,18 @@ describe('Reliability: the HTTP edge under a route fuzzer (real server process)'
     expect((await server.call('PATCH', `/api/hardware/${id}`, { token: MEMBER_TOKEN, body: { name: 'x' } })).body?.fix).to.equal('Sign in as an admin, or ask one to give you one of those roles.');
   });
 
+  it('a query value that is not valid percent-encoding is refused, naming the parameter', async () => {
+    const search = await server.call('GET', '/api/hardware?q=%E0%A4%A');
+    expect([search.status, search.body?.errors]).to.deep.equal([400, [{ field: 'q', message: 'q is not valid percent-encoding ("%E0%A4%A")' }]]);
+    expect(search.body?.fix).to.match(/%XX/);
+    const lookup = await server.call('GET', '/api/hardware/lookup?source=intune&serial=C02%ZZ');
+    expect([lookup.status, lookup.body?.detail]).to.deep.equal([400, 'serial is not valid percent-encoding ("C02%ZZ").']);
+    const name = await server.call('GET', '/api/admin/bulk-import/mdm/runs?%E0=1');
+    expect([name.status, name.body?.errors?.[0]?.field]).to.deep.equal([400, '%E0']);
+    const fine = await server.call('GET', `/api/hardware?q=${encodeURIComponent('Zoë 50% ')}+x`);
+    expect(fine.status).to.equal(200);
+  });
+
   it('the server is unchanged afterwards: still up, nothing polluted, a member still not an admin', async () => {
     expect((await server.call('GET', '/healthz', { token: null })).status).to.equal(200);
     expect((await server.call('GET', '/api/admin/integrations', { token: MEMBER_TOKEN })).status).to.equal(403);

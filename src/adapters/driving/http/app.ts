@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi.js';
 import { problemMiddleware, sendProblem } from './problem.js';
 import { Drain } from './drain.js';
 import { jsonBody } from './json-body.js';
+import { parseQueryString } from './query-string.js';
 
 export interface HttpAppOptions {
   rateLimitPerMinute: number;
@@ -66,7 +67,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   app.use(drain.track);
   app.use(requestId);
   if (options.requestLog) app.use(options.requestLog);
-  app.set('query parser', 'simple');
+  app.set('query parser', parseQueryString);
   // No upgrade-insecure-requests: served as http://host:3000 (what docker-compose publishes), it made the
   // browser fetch the page's own script and stylesheet over https, where nothing answers.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));

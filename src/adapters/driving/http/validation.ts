@@ -1,5 +1,6 @@
 import { validate, type ValidationError } from 'class-validator';
 import { BadRequest, type FieldProblem } from './problem.js';
+import { UNDECODABLE } from './query-string.js';
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -38,6 +39,8 @@ export async function parseBody<T extends object>(Dto: new () => T, body: unknow
 
 /** Query strings carry text; numbers are converted where the DTO expects them, then validated the same way. */
 export function parseQuery<T extends object>(Dto: new () => T, query: Record<string, unknown>, numeric: readonly string[] = []): Promise<T> {
+  const undecodable = (query as Record<symbol, unknown>)[UNDECODABLE];
+  if (undecodable) return Promise.reject(undecodable as Error);
   const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query)) {
     if (Array.isArray(value)) throw new BadRequest(`${key} is given more than once.`, [{ field: key, message: `${key} must be given once` }]);
