@@ -114,7 +114,13 @@ describe('Sync: imports as background runs with live progress (real server proce
     expect(second.status).to.equal(409);
     expect(second.body.detail).to.match(/already running/);
     await readEvents(server, `${first.headers.get('location')}/stream`);
-    expect((await server.call('GET', '/api/admin/bulk-import/mdm/runs/no-such-run')).status).to.equal(404);
-    expect((await server.call('GET', '/api/admin/bulk-import/mdm/runs/no-such-run/stream')).status).to.equal(404);
+    for (const path of ['/api/admin/bulk-import/mdm/runs/no-such-run', '/api/admin/bulk-import/mdm/runs/no-such-run/stream']) {
+      const unknown = await server.call('GET', path);
+      expect([unknown.status, unknown.body.type, unknown.body.title, unknown.body.fix]).to.deep.equal([
+        404, 'https://ontrackio.dev/problems/not-found', 'Not found', 'Use a runId from GET /api/admin/bulk-import/mdm/runs.',
+      ]);
+    }
+    const source = await server.call('POST', '/api/admin/bulk-import/mdm/intunes');
+    expect([source.status, source.body.title, source.body.detail]).to.deep.equal([404, 'Not found', 'Source "intunes" is not intune or jamf.']);
   });
 });

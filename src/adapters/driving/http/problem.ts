@@ -52,7 +52,8 @@ const type = (code: string) => `https://ontrackio.dev/problems/${code}`;
 /** Maps what went wrong to an RFC 9457 problem: the field at fault and the fix, never a stack trace. */
 export function toProblem(error: unknown): Problem {
   if (error instanceof BadRequest) {
-    return { type: type('invalid-request'), title: 'The request is not valid', status: error.status, detail: error.message, errors: error.errors, ...(error.fix ? { fix: error.fix } : {}) };
+    const [code, title] = error.status === 404 ? ['not-found', 'Not found'] : ['invalid-request', 'The request is not valid'];
+    return { type: type(code), title, status: error.status, detail: error.message, errors: error.errors, ...(error.fix ? { fix: error.fix } : {}) };
   }
   // detail says what is wrong and fix what to do, each once (a DomainError's message carries both).
   if (error instanceof HardwareNotFound) return { type: type(error.code), title: 'Not found', status: 404, detail: error.reason, fix: error.fix };

@@ -19,7 +19,8 @@ import { streamRunEvents } from '../run-events.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 function unknownRun(runId: string): BadRequest {
-  return new BadRequest(`No import run ${runId} in the event stream.`, [{ field: 'runId', message: 'unknown run: list runs with GET /api/admin/bulk-import/mdm/runs' }], 404);
+  const message = 'unknown run: list runs with GET /api/admin/bulk-import/mdm/runs';
+  return new BadRequest(`No import run ${JSON.stringify(runId.slice(0, 100))} in the event stream.`, [{ field: 'runId', message }], 404, 'Use a runId from GET /api/admin/bulk-import/mdm/runs.');
 }
 
 /** Admin → Bulk import, the import history auditors read, the audit log, and rebuild. */

@@ -10,7 +10,9 @@ import { parseBody } from '../validation.js';
 
 export function sourceParam(request: Request): MdmSourceName {
   const source = request.params.source;
-  if (!isMdmSource(source)) throw new BadRequest(`Source ${JSON.stringify(source)} is not intune or jamf.`, [{ field: 'source', message: 'source must be intune or jamf' }], 404);
+  if (!isMdmSource(source)) {
+    throw new BadRequest(`Source ${JSON.stringify(String(source).slice(0, 100))} is not intune or jamf.`, [{ field: 'source', message: 'source must be intune or jamf' }], 404, 'Use intune or jamf in the address.');
+  }
   return source;
 }
 
