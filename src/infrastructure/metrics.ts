@@ -1,13 +1,14 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ImportMetrics } from '../application/ports/import-metrics.js';
 import type { OutboundMetrics, Product } from '../adapters/driven/http/outbound-metrics.js';
+import type { ExportOutcome, RegisterExportMetrics } from '../adapters/driving/http/register-csv.js';
 import type { MdmSourceName } from '../domain/hardware/mdm-source.js';
 import type { RunCounts } from '../domain/import-run/outcome.js';
 
 const OUTCOMES: ReadonlyArray<keyof RunCounts> = ['created', 'updated', 'unchanged', 'skipped', 'errors'];
 
-/** /metrics in Prometheus's format: import runs and devices, the MDM calls, and how far projections lag. */
-export class PrometheusMetrics implements ImportMetrics, OutboundMetrics {
+/** /metrics in Prometheus's format: import runs and devices, the MDM calls, how far projections lag, and register exports. */
+export class PrometheusMetrics implements ImportMetrics, OutboundMetrics, RegisterExportMetrics {
   readonly registry = new Registry();
   private readonly runs = new Counter({ name: 'ontrackio_import_runs_total', help: 'Import runs ended, by source and status', labelNames: ['source', 'status'], registers: [this.registry] });
   private readonly devices = new Counter({ name: 'ontrackio_import_devices_total', help: 'Devices processed by import runs, by source and outcome', labelNames: ['source', 'outcome'], registers: [this.registry] });
@@ -21,6 +22,7 @@ export class PrometheusMetrics implements ImportMetrics, OutboundMetrics {
   private readonly requests = new Counter({ name: 'ontrackio_mdm_requests_total', help: 'Calls to Entra ID, Graph and Jamf, by HTTP status or transport failure', labelNames: ['product', 'status'], registers: [this.registry] });
   private readonly throttles = new Counter({ name: 'ontrackio_mdm_throttled_total', help: 'Answers of 429 Too Many Requests from the MDMs', labelNames: ['product'], registers: [this.registry] });
   private readonly backoff = new Counter({ name: 'ontrackio_mdm_backoff_seconds_total', help: 'Seconds spent waiting before retrying an MDM call', labelNames: ['product'], registers: [this.registry] });
+  private readonly exports = new Counter({ name: 'ontrackio_register_exports_total', help: 'CSV exports of the register ended, by outcome: complete, cut-off (the client went away) or failed', labelNames: ['outcome'], registers: [this.registry] });
 
   constructor(projectionLag: () => Promise<number>) {
     new Gauge({
@@ -55,5 +57,9 @@ export class PrometheusMetrics implements ImportMetrics, OutboundMetrics {
 
   backedOff(product: Product, seconds: number): void {
     this.backoff.inc({ product }, seconds);
+  }
+
+  exportEnded(outcome: ExportOutcome): void {
+    this.exports.inc({ outcome });
   }
 }

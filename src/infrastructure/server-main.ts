@@ -34,7 +34,7 @@ export interface RunningServer {
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'public');
 
 function prometheus(metrics: PrometheusMetrics) {
-  return { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() };
+  return { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics(), exports: metrics };
 }
 
 /** One line per request through the process's pino, health probes aside; headers are not logged. */

@@ -45,6 +45,8 @@ export interface HostileMode {
   ignoresFilter?: boolean;
   /** The first device of the first page reports a model this many characters long. */
   longModel?: number;
+  /** Intune: every device reports a model this many characters long (a register whose CSV outgrows a socket's buffers). */
+  modelLength?: number;
   /** The page with this 0-based index never answers. */
   hangPage?: number;
   /** The page with this 0-based index sends its headers and the start of its body, then stalls. */

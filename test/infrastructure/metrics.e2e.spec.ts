@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import type { ServerProcess } from '../reliability/support/server-process.js';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ADMIN_TOKEN, type ServerProcess } from '../reliability/support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from '../reliability/support/world.js';
 import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
 
@@ -51,5 +53,53 @@ describe('GET /metrics on the real server process', function () {
     expect(sample(text, 'ontrackio_mdm_backoff_seconds_total', { product: 'graph' })).to.equal(0);
     expect(sample(text, 'ontrackio_projection_lag_events')).to.equal(0);
     expect(sample(text, 'process_resident_memory_bytes')).to.be.greaterThan(0);
+  });
+});
+
+/** Asks for the CSV export on a raw socket, reads its first bytes, stops reading for a while, then hangs up. */
+function cutOffExport(url: string, token: string): Promise<number> {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET /api/hardware/export.csv HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\n\r\n`));
+    socket.once('error', reject);
+    socket.once('data', (chunk) => {
+      socket.pause();
+      setTimeout(() => {
+        socket.destroy();
+        resolve(chunk.length);
+      }, 500);
+    });
+  });
+}
+
+describe('GET /metrics counts the register\'s CSV exports (real server process)', function () {
+  this.timeout(60_000);
+  let world: ReliabilityWorld;
+  let server: ServerProcess;
+
+  before(async () => {
+    world = await startReliabilityWorld(['--intune-devices', '8000', '--jamf-computers', '0', '--jamf-mobiles', '0', '--clean']);
+    server = await world.start(world.dataFile('exports'));
+    await server.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() });
+    // Rows of about 1 KB: 8 MB of CSV, more than the sockets on both ends hold, so the server must wait for its client.
+    await world.hostile('intune', { modelLength: 900 });
+    expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)).body.counts.created).to.equal(8000);
+  });
+  after(async () => world?.close());
+
+  const exports = async () => {
+    const text = (await server.call('GET', '/metrics', { token: null })).text;
+    return { complete: sample(text, 'ontrackio_register_exports_total', { outcome: 'complete' }), cutOff: sample(text, 'ontrackio_register_exports_total', { outcome: 'cut-off' }) };
+  };
+
+  it('an export read to the end is complete; one whose client hangs up while the server waits for it is cut off, and ends', async () => {
+    const whole = await server.call('GET', '/api/hardware/export.csv');
+    expect(whole.text.trimEnd().split('\r\n')).to.have.length(8001);
+    expect(await exports()).to.deep.equal({ complete: 1, cutOff: null });
+
+    expect(await cutOffExport(server.url, ADMIN_TOKEN)).to.be.greaterThan(0);
+    const until = Date.now() + 10_000;
+    while ((await exports()).cutOff === null && Date.now() < until) await sleep(100);
+    expect(await exports()).to.deep.equal({ complete: 1, cutOff: 1 });
   });
 });

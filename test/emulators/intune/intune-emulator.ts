@@ -228,6 +228,7 @@ export class IntuneEmulator extends HostileHost {
     if (h.badEntries && pageIndex === 0) value = [...BAD_ENTRIES, ...value];
     if (h.floodEntries && pageIndex === 0) value = new Array<number>(h.floodEntries).fill(0);
     if (h.unreadablePages) value = new Array<number>(h.unreadablePages).fill(0);
+    if (h.modelLength) value = value.map((device) => ({ ...(device as object), model: `${String((device as { model?: unknown }).model ?? '')} `.padEnd(h.modelLength!, 'x') }));
     if (h.longModel && pageIndex === 0 && value[0]) value[0] = { ...(value[0] as object), model: 'M'.repeat(h.longModel) };
     if (h.halfCharacterIn && pageIndex === 0 && value[0]) {
       const first = value[0] as Record<string, unknown>;

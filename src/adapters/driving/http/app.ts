@@ -12,6 +12,7 @@ import { HardwareController } from './controllers/hardware.controller.js';
 import { IntegrationsController } from './controllers/integrations.controller.js';
 import { openApiDocument } from './openapi.js';
 import { problemMiddleware, sendProblem } from './problem.js';
+import type { RegisterExportMetrics } from './register-csv.js';
 import { Drain } from './drain.js';
 import { jsonBody } from './json-body.js';
 import { parseQueryString } from './query-string.js';
@@ -27,8 +28,8 @@ export interface HttpAppOptions {
   drain?: Drain;
   /** One log line per request (pino-http), after the request id is set. */
   requestLog?: RequestHandler;
-  /** GET /metrics, for Prometheus to scrape. */
-  metrics?: { contentType: string; render(): Promise<string> };
+  /** GET /metrics, for Prometheus to scrape, and where the register's exports are counted. */
+  metrics?: { contentType: string; render(): Promise<string>; exports?: RegisterExportMetrics };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -62,6 +63,7 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
 
   const drain = options.drain ?? new Drain();
   imports.stopping = () => drain.draining;
+  hardware.exportMetrics = options.metrics?.exports;
   const app = express();
   app.disable('x-powered-by');
   app.use(drain.track);

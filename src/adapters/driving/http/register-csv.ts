@@ -33,19 +33,52 @@ export function csvCell(value: unknown): string {
 
 const PAGE = 1000;
 
-/** Streams the filtered register as CSV, a page at a time, waiting whenever the client reads slower. */
-export async function streamRegisterCsv(register: HardwareRegisterQueries, filter: RegisterFilter, response: Response): Promise<void> {
+export type ExportOutcome = 'complete' | 'cut-off' | 'failed';
+
+/** Where each export's end is counted: a client or proxy that cuts long exports short shows there. */
+export interface RegisterExportMetrics {
+  exportEnded(outcome: ExportOutcome): void;
+}
+
+/** Resolves when the client has read enough to write again, or has gone: then nothing will drain. */
+function drainedOrGone(response: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}
+
+/**
+ * Streams the filtered register as CSV, a page at a time, waiting whenever the client reads slower.
+ * A client that goes away ends the export at once: a write to a closed response never drains.
+ */
+export async function streamRegisterCsv(register: HardwareRegisterQueries, filter: RegisterFilter, response: Response, metrics?: RegisterExportMetrics): Promise<void> {
   response.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="hardware-register.csv"');
-  const write = async (line: string) => {
-    if (!response.write(`${line}\r\n`)) await new Promise((resolve) => response.once('drain', resolve));
+  /** False once the client has gone. */
+  const write = async (line: string): Promise<boolean> => {
+    if (response.destroyed) return false;
+    if (!response.write(`${line}\r\n`) && !response.destroyed) await drainedOrGone(response);
+    return !response.destroyed;
   };
-  await write(COLUMNS.map(([label]) => csvCell(label)).join(','));
-  // By keyset, not offset: each page costs the same, so 100,000 rows stream in linear time.
-  for (let after: RegisterPosition | undefined; ;) {
-    const page = await register.search({ ...filter, limit: PAGE, ...(after ? { after } : {}) });
-    for (const record of page.items) await write(COLUMNS.map(([, value]) => csvCell(value(record))).join(','));
-    if (page.items.length < PAGE || response.destroyed) break;
-    after = positionOf(page.items.at(-1)!, filter.sort);
+  let open: boolean;
+  try {
+    open = await write(COLUMNS.map(([label]) => csvCell(label)).join(','));
+    // By keyset, not offset: each page costs the same, so 100,000 rows stream in linear time.
+    for (let after: RegisterPosition | undefined; open; ) {
+      const page = await register.search({ ...filter, limit: PAGE, ...(after ? { after } : {}) });
+      for (const record of page.items) if (!(open = await write(COLUMNS.map(([, value]) => csvCell(value(record))).join(',')))) break;
+      if (page.items.length < PAGE) break;
+      after = positionOf(page.items.at(-1)!, filter.sort);
+    }
+  } catch (error) {
+    metrics?.exportEnded('failed');
+    throw error;
   }
-  response.end();
+  if (open) response.end();
+  metrics?.exportEnded(open ? 'complete' : 'cut-off');
 }

@@ -5,7 +5,7 @@ import type { HardwareHistory } from '../../../../application/queries/hardware-h
 import type { LookupBySerial } from '../../../../application/queries/lookup-by-serial.js';
 import type { RegisterView } from '../../../../application/queries/register-view.js';
 import type { HardwareRegisterQueries, RegisterFilter } from '../../../../application/ports/read-models.js';
-import { streamRegisterCsv } from '../register-csv.js';
+import { streamRegisterCsv, type RegisterExportMetrics } from '../register-csv.js';
 import { nextCursor, positionAfter } from '../register-cursor.js';
 import { HardwareNotFound } from '../../../../domain/hardware/errors.js';
 import { TOKENS } from '../../../../application/tokens.js';
@@ -35,10 +35,12 @@ export class HardwareController {
     response.json({ ...page, next: nextCursor(page, filter) });
   };
 
+  exportMetrics?: RegisterExportMetrics;
+
   /** The filtered register as CSV, every row (no offset or limit), streamed. */
   exportCsv = async (request: Request, response: Response) => {
     const { offset: _offset, limit: _limit, after: _after, ...filter } = await registerFilter(request);
-    await streamRegisterCsv(this.register, filter, response);
+    await streamRegisterCsv(this.register, filter, response, this.exportMetrics);
   };
 
   one = async (request: Request, response: Response) => {
