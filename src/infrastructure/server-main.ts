@@ -58,7 +58,10 @@ function listenFailure(error: Error, config: Config): Error {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') return new ConfigurationError('PORT', `port ${config.port} on ${config.host} is in use.`, 'Stop what uses it, or set PORT to a free port.');
   if (code === 'EACCES') return new ConfigurationError('PORT', `port ${config.port} needs privileges this process does not have.`, 'Set PORT to 1024 or above.');
-  if (code === 'EADDRNOTAVAIL') return new ConfigurationError('HOST', `${config.host} is not an address of this machine.`, 'Set HOST to 127.0.0.1, 0.0.0.0 or one of its addresses.');
+  const ownAddressFix = 'Set HOST to 127.0.0.1, 0.0.0.0 or one of its addresses.';
+  if (code === 'EADDRNOTAVAIL') return new ConfigurationError('HOST', `${config.host} is not an address of this machine.`, ownAddressFix);
+  // A HOST that is neither an address nor a name the resolver knows (a typo, a stray space or URL).
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL') return new ConfigurationError('HOST', `${JSON.stringify(config.host)} is not an address, nor a name this machine can resolve (${code}).`, ownAddressFix);
   return error;
 }
 

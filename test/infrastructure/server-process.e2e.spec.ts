@@ -36,6 +36,23 @@ describe('npm start as a process', function () {
     }
   });
 
+  it('refuses to start on a HOST that is no address or name, naming HOST and the fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ontrackio-host-'));
+    try {
+      for (const host of ['http://0.0.0.0', 'not a host.invalid']) {
+        const child = spawn(process.execPath, [SERVER], { env: { ...process.env, DATA_FILE: join(dir, 'store.sqlite'), PORT: '0', HOST: host, API_TOKENS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (c) => (stderr += c));
+        const [code] = await once(child, 'exit');
+        expect(code, stderr).to.equal(1);
+        expect(stderr).to.include(`HOST: ${JSON.stringify(host)} is not an address, nor a name this machine can resolve (`);
+        expect(stderr).to.include('Set HOST to 127.0.0.1, 0.0.0.0 or one of its addresses.');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to start on a DATA_FILE that is not a store, or is a folder, naming DATA_FILE and the fix, and leaves the file as it was', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ontrackio-datafile-'));
     try {
