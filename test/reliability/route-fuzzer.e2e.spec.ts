@@ -205,6 +205,15 @@ describe('Reliability: the HTTP edge under a route fuzzer (real server process)'
     expect(fine.status).to.equal(200);
   });
 
+  it('a value of the wrong type is refused as such, not also as too long or out of range', async () => {
+    const limit = await server.call('GET', '/api/hardware?limit=abc');
+    expect(limit.body?.errors).to.deep.equal([{ field: 'limit', message: 'limit must be an integer number' }]);
+    const edit = await server.call('POST', '/api/hardware', { body: { serial: 'TYPE-0001', name: 7, category: 'laptop' } });
+    expect(edit.body?.errors).to.deep.equal([{ field: 'name', message: 'name must be a string' }]);
+    const long = await server.call('POST', '/api/hardware', { body: { serial: 'TYPE-0001', name: 'n'.repeat(201), category: 'laptop' } });
+    expect(long.body?.errors).to.deep.equal([{ field: 'name', message: 'name must be shorter than or equal to 200 characters' }]);
+  });
+
   it('the server is unchanged afterwards: still up, nothing polluted, a member still not an admin', async () => {
     expect((await server.call('GET', '/healthz', { token: null })).status).to.equal(200);
     expect((await server.call('GET', '/api/admin/integrations', { token: MEMBER_TOKEN })).status).to.equal(403);

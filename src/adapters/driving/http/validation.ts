@@ -4,9 +4,18 @@ import { UNDECODABLE } from './query-string.js';
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** Checks of a value's type: when one fails, the value's length or range says nothing more. */
+const TYPE_CHECKS = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isIso8601']);
+
+/** What is wrong with one field: its type alone when that is wrong ("abc" is not "over 1000" but not a number). */
+function messagesOf(constraints: Record<string, string>): string[] {
+  const typeWrong = Object.entries(constraints).filter(([name]) => TYPE_CHECKS.has(name));
+  return (typeWrong.length > 0 ? typeWrong : Object.entries(constraints)).map(([, message]) => message);
+}
+
 function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((e) => [
-    ...Object.values(e.constraints ?? {}).map((message) => ({ field: `${prefix}${e.property}`, message })),
+    ...messagesOf(e.constraints ?? {}).map((message) => ({ field: `${prefix}${e.property}`, message })),
     ...flatten(e.children ?? [], `${prefix}${e.property}.`),
   ]);
 }
