@@ -57,6 +57,17 @@ describe('Sync schedule', () => {
       expect(nextScheduledRun(paris, '2026-10-24T02:00:00.000Z'), 'Sunday 25 October: back to UTC+1').to.equal('2026-10-25T03:00:00.000Z');
     });
 
+    it('a time the clocks skip runs as late as the jump, and a time they repeat runs at its first coming, east and west of UTC alike', () => {
+      const daily = (at: string, timeZone: string, savedAt: string) => validateSchedule({ kind: 'daily', at, timeZone }, savedAt);
+      expect(nextScheduledRun(daily('02:30', 'Europe/Berlin', '2027-03-27T12:00:00.000Z'), null), 'Berlin 02:00→03:00: 03:30 CEST').to.equal('2027-03-28T01:30:00.000Z');
+      expect(nextScheduledRun(daily('02:30', 'America/New_York', '2027-03-13T12:00:00.000Z'), null), 'New York 02:00→03:00: 03:30 EDT').to.equal('2027-03-14T07:30:00.000Z');
+      expect(nextScheduledRun(daily('02:15', 'Australia/Lord_Howe', '2026-10-03T12:00:00.000Z'), null), 'Lord Howe 02:00→02:30: 02:45').to.equal('2026-10-03T15:45:00.000Z');
+      expect(nextScheduledRun(daily('02:30', 'Europe/Berlin', '2026-10-24T12:00:00.000Z'), null), 'Berlin 02:30 twice: the CEST one').to.equal('2026-10-25T00:30:00.000Z');
+      expect(nextScheduledRun(daily('01:30', 'America/New_York', '2026-10-31T12:00:00.000Z'), null), 'New York 01:30 twice: the EDT one').to.equal('2026-11-01T05:30:00.000Z');
+      const berlin = daily('02:30', 'Europe/Berlin', '2026-10-24T12:00:00.000Z');
+      expect(nextScheduledRun(berlin, '2026-10-25T00:30:00.000Z'), 'and not again an hour later').to.equal('2026-10-26T01:30:00.000Z');
+    });
+
     it('runs once after downtime, not once per missed slot', () => {
       const daily = validateSchedule({ kind: 'daily', at: '02:00', timeZone: 'UTC' }, '2026-11-01T00:00:00.000Z');
       const lastRun = '2026-11-20T02:00:05.000Z';

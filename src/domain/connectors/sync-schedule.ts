@@ -66,12 +66,19 @@ function zoneOffset(instant: number, timeZone: string): number {
   return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!) - Math.floor(instant / 1000) * 1000;
 }
 
-/** The instant a wall-clock time of a day has in the zone (twice corrected, for days that change the offset). */
+const DAY = 86_400_000;
+
+/**
+ * The instant a wall-clock time of a day has in the zone. On the day clocks go back, a time that
+ * comes twice is its first coming; on the day they go forward, a time the clocks skip is taken as
+ * the clock would read it had it not jumped (02:30 in a 02:00→03:00 jump is 03:30), in every zone.
+ */
 function zoned(year: number, month: number, day: number, hour: number, minute: number, timeZone: string): number {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
-  let instant = wall - zoneOffset(wall, timeZone);
-  instant = wall - zoneOffset(instant, timeZone);
-  return instant;
+  const before = zoneOffset(wall - DAY, timeZone);
+  const after = zoneOffset(wall + DAY, timeZone);
+  const real = [wall - before, wall - after].filter((instant) => wall - zoneOffset(instant, timeZone) === instant);
+  return real.length > 0 ? Math.min(...real) : wall - before;
 }
 
 /** The zone's calendar date at this instant. */
