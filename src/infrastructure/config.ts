@@ -18,6 +18,8 @@ export interface Config {
   mdmMaxPages: number;
   /** On SIGTERM: how long requests in flight (a running import) may take before runs are recorded as interrupted. */
   drainTimeoutMs: number;
+  /** HTTP_KEEP_ALIVE_SECONDS: how long an idle client connection is kept; above a load balancer's own idle timeout. */
+  httpKeepAliveMs: number;
   /** STORE_TIMEOUT_SECONDS: the longest wait for one MongoDB answer (its socket timeout) and for the next event of an EventStoreDB read. */
   storeTimeoutMs: number;
   /** How often the sync schedules are checked (SCHEDULE_CHECK_SECONDS); 0 turns scheduled imports off in this process. */
@@ -85,6 +87,7 @@ export function loadConfig(env: Env = process.env): Config {
     mdmMaxResponseBytes: integer(env, 'MDM_MAX_RESPONSE_MIB', 64, 1, 1024) * 1024 * 1024,
     mdmMaxPages: integer(env, 'MDM_MAX_PAGES', 1000, 2, 100_000),
     drainTimeoutMs: integer(env, 'DRAIN_TIMEOUT_SECONDS', 25, 1, 600) * 1000,
+    httpKeepAliveMs: integer(env, 'HTTP_KEEP_ALIVE_SECONDS', 65, 1, 3600) * 1000,
     storeTimeoutMs: integer(env, 'STORE_TIMEOUT_SECONDS', 60, 1, 3600) * 1000,
     scheduleCheckMs: integer(env, 'SCHEDULE_CHECK_SECONDS', 30, 0, 3600) * 1000,
     secretsKeyPrevious: env.SECRETS_KEY_PREVIOUS?.trim() || null,

@@ -115,6 +115,10 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
   const scheduler = config.scheduleCheckMs > 0
     ? startScheduler(container.get<ScheduledImports>(TOKENS.ScheduledImports), config.scheduleCheckMs, logger, () => drain.draining)
     : null;
+  // Node closes an idle connection after 5 s, while load balancers keep theirs for 60 s: a request sent
+  // on a connection the server is closing fails as a 502. The server must be the last to let go.
+  server.keepAliveTimeout = config.httpKeepAliveMs;
+  server.headersTimeout = Math.max(server.headersTimeout, config.httpKeepAliveMs + 1000);
   answerMalformedRequests(server);
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : config.port}`;

@@ -7,7 +7,7 @@ describe('Configuration', () => {
     const config = loadConfig({});
     expect(config.eventStoreConnectionString).to.equal(null);
     expect(config.dataFile).to.match(/data\/ontrackio\.sqlite$/);
-    expect(config).to.include({ assetTagPrefix: 'HW-', assetTagDigits: 5, port: 3000, host: '127.0.0.1', mdmMaxResponseBytes: 64 * 1024 * 1024 });
+    expect(config).to.include({ assetTagPrefix: 'HW-', assetTagDigits: 5, port: 3000, host: '127.0.0.1', mdmMaxResponseBytes: 64 * 1024 * 1024, httpKeepAliveMs: 65_000 });
   });
 
   it('chooses the production stores only when both are set, and says which one is missing', () => {
@@ -21,6 +21,7 @@ describe('Configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).to.throw(ConfigurationError, /PORT: "eighty" is not a whole number/);
     expect(() => loadConfig({ ASSET_TAG_DIGITS: '40' })).to.throw(ConfigurationError, /ASSET_TAG_DIGITS/);
     expect(() => loadConfig({ MDM_MAX_RESPONSE_MIB: '0' })).to.throw(ConfigurationError, /MDM_MAX_RESPONSE_MIB/);
+    expect(() => loadConfig({ HTTP_KEEP_ALIVE_SECONDS: '0' })).to.throw(ConfigurationError, /HTTP_KEEP_ALIVE_SECONDS: "0" is not a whole number from 1 to 3600/);
   });
 
   it('takes the MongoDB database from the URI, else "ontrackio"', () => {

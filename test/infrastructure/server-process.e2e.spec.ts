@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -135,6 +135,32 @@ describe('npm start as a process', function () {
     try {
       const started = logRecords(server).find((l) => l.message === 'OnTrackio MDM import listening');
       expect(started).to.deep.include({ heapGrowthPercent: 50 });
+    } finally {
+      await server.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps an idle connection for HTTP_KEEP_ALIVE_SECONDS, then closes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ontrackio-keepalive-'));
+    const server = await startServerProcess(baseEnv(join(dir, 'store.sqlite'), join(dir, 'none.pem'), { HTTP_KEEP_ALIVE_SECONDS: '2' }));
+    try {
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+      let answers = '';
+      socket.on('data', (chunk) => (answers += chunk));
+      const closed = once(socket, 'close');
+      const ask = async () => {
+        const before = answers.length;
+        socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+        while (!answers.slice(before).includes('{"status":"ok"}')) await sleep(10);
+      };
+      await ask();
+      await sleep(1_200);
+      await ask();
+      expect(answers.match(/HTTP\/1\.1 200/g), 'two answers on one connection').to.have.length(2);
+      expect(answers).to.include('Keep-Alive: timeout=2');
+      const closedWithin = await Promise.race([closed.then(() => true), sleep(3_000).then(() => false)]);
+      expect(closedWithin, 'closed by the server after 2 s idle').to.equal(true);
     } finally {
       await server.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
