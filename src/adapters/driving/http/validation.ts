@@ -22,7 +22,7 @@ function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
 
 const JSON_OBJECT_FIX = 'Send a JSON object, such as {"name": "…"}, with Content-Type: application/json.';
 
-function describe(value: unknown): string {
+function kindOfJson(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return `a ${typeof value}`;
@@ -31,7 +31,7 @@ function describe(value: unknown): string {
 /** The refusal of a body that is not a JSON object (none at all, an array, null, a string…), or null when it is one. */
 export function notAnObjectBody(body: unknown): BadRequest | null {
   if (body !== null && typeof body === 'object' && !Array.isArray(body)) return null;
-  const detail = body === undefined ? 'The request has no body; this one needs a JSON object.' : `The body must be a JSON object, not ${describe(body)}.`;
+  const detail = body === undefined ? 'The request has no body; this one needs a JSON object.' : `The body must be a JSON object, not ${kindOfJson(body)}.`;
   return new BadRequest(detail, [], 400, JSON_OBJECT_FIX);
 }
 
