@@ -31,6 +31,8 @@ export class ProjectionRunner implements Projections {
   /** The position each projection was caught up to by this process, by its store. */
   private positions = new WeakMap<object, number>();
   private retry: { timer: NodeJS.Timeout | null; delayMs: number } = { timer: null, delayMs: RETRY_MS[0] };
+  /** Told of each catch-up that failed and when it is tried again, so that a stalled register is seen. */
+  private report: (error: unknown, retryInMs: number) => void = () => undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -87,18 +89,19 @@ export class ProjectionRunner implements Projections {
    * that refuses the first catch-up (another process holds its write lock, the disk is full) does not
    * keep the process from starting: what is projected is served, and the catch-up is tried again.
    */
-  async start(): Promise<void> {
-    let caughtUp = true;
+  async start(report?: (error: unknown, retryInMs: number) => void): Promise<void> {
+    if (report) this.report = report;
+    let failure: unknown = null;
     try {
       await this.catchUp();
     } catch (error) {
       if (!(error instanceof DependencyUnavailable)) throw error;
-      caughtUp = false;
+      failure = error;
     }
     const after = Math.min(...(await Promise.all(bindings(this.readModels).map((b) => b.target.checkpoint()))));
     // The subscription is only a wake-up: it must not wait for each catch-up before reading on.
     this.subscription = await this.store.subscribe({ after }, async () => this.catchUpOrRetry());
-    if (!caughtUp) this.retryLater();
+    if (failure) this.retryLater(failure);
   }
 
   async stop(): Promise<void> {
@@ -113,13 +116,14 @@ export class ProjectionRunner implements Projections {
   private catchUpOrRetry(): void {
     this.catchUp().then(
       () => (this.retry.delayMs = RETRY_MS[0]),
-      () => this.retryLater(),
+      (error: unknown) => this.retryLater(error),
     );
   }
 
-  private retryLater(): void {
+  private retryLater(error: unknown): void {
     if (this.retry.timer || !this.subscription) return;
     const delayMs = this.retry.delayMs;
+    this.report(error, delayMs);
     this.retry.delayMs = Math.min(delayMs * 2, RETRY_MS[1]);
     this.retry.timer = setTimeout(() => {
       this.retry.timer = null;

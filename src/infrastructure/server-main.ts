@@ -97,7 +97,12 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
     vendor: browserModules(),
     onServerError: (error, request) => logger.error('request failed', { method: request.method, path: request.path, error }),
   });
-  await container.get<ProjectionRunner>(TOKENS.Projections).start();
+  await container.get<ProjectionRunner>(TOKENS.Projections).start((error, retryInMs) =>
+    logger.warn('the register and audit log could not catch up with the events; trying again', {
+      error: error instanceof Error ? error.message : String(error),
+      retryInSeconds: retryInMs / 1000,
+    }),
+  );
   // Runs left behind by a crash are closed before the first request can be refused by them.
   const sweeper = container.get<RunLeaseSweeper>(TOKENS.RunLeaseSweeper);
   await sweeper.start();

@@ -60,6 +60,19 @@ describe('Reliability: the embedded store under contention and faults (real proc
   });
   after(async () => world?.close());
 
+  /** A store that holds one Intune import, its server stopped. */
+  async function importedStore(name: string): Promise<string> {
+    const dataFile = world.dataFile(name);
+    const server = await world.start(dataFile);
+    try {
+      await server.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() });
+      expect((await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)).status).to.equal(200);
+    } finally {
+      await server.kill('SIGTERM');
+    }
+    return dataFile;
+  }
+
   describe('two processes on one file', () => {
     // Its own emulators, answering at once, so the two processes' write transactions really overlap.
     let fast: ReliabilityWorld;
@@ -264,14 +277,7 @@ describe('Reliability: the embedded store under contention and faults (real proc
   });
 
   it('a page of the store damaged on disk: the requests that meet it get a 503 problem that says what to do, not a 500', async () => {
-    const dataFile = world.dataFile('damaged');
-    const first = await world.start(dataFile);
-    try {
-      await first.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() });
-      expect((await first.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)).status).to.equal(200);
-    } finally {
-      await first.kill('SIGTERM');
-    }
+    const dataFile = await importedStore('damaged');
     damageOnePageOf(dataFile, 'register');
     const server = await world.start(dataFile);
     try {
@@ -287,6 +293,45 @@ describe('Reliability: the embedded store under contention and faults (real proc
     const cli = await runCliProcess(['register', '--text', 'mac'], world.env(dataFile));
     expect(cli.code, cli.stderr).to.equal(1);
     expect(cli.stderr).to.match(/^The embedded store \(DATA_FILE\) is damaged: .* Stop the server and keep a copy of DATA_FILE/);
+  });
+
+  it('an event whose stored data was damaged: what meets it gets a 503 naming the event, and the server still starts when its projections must read it', async () => {
+    const dataFile = await importedStore('damaged-event');
+    // Bytes changed under SQLite's checks: its pages read well, the event's JSON does not.
+    const db = new Database(dataFile);
+    const victim = db.prepare<[], { position: number; stream: string; revision: number }>("SELECT position, stream, revision FROM events WHERE category = 'hardware' ORDER BY position LIMIT 1 OFFSET 100").get()!;
+    db.prepare('UPDATE events SET data = substr(data, 1, 100) WHERE position = ?').run(victim.position);
+    db.close();
+    const said = `The embedded store (DATA_FILE) is damaged: event ${victim.revision} of stream ${victim.stream} holds data that is not JSON`;
+    const serial = victim.stream.slice('hardware-'.length);
+
+    const server = await world.start(dataFile);
+    try {
+      const record = ((await server.call('GET', `/api/hardware?serial=${encodeURIComponent(serial)}`)).body as { items: Array<{ id: string }> }).items[0]!;
+      for (const [method, path] of [['GET', `/api/hardware/${record.id}/events`], ['POST', '/api/admin/register/rebuild']] as const) {
+        const reply = await server.call(method, path);
+        expect([reply.status, reply.body.detail?.startsWith(said)], `${method} ${path}: ${reply.text.slice(0, 300)}`).to.deep.equal([503, true]);
+        expect(reply.body.fix).to.match(/keep a copy of DATA_FILE and its -wal file, and restore DATA_FILE from a backup/);
+      }
+      expect((await server.call('GET', '/api/hardware?limit=1')).status, 'the register it holds is served').to.equal(200);
+    } finally {
+      await server.kill('SIGTERM');
+    }
+
+    // As after an upgrade that drops the register to project it again: the catch-up meets the event.
+    const reset = new Database(dataFile);
+    reset.exec('DELETE FROM checkpoints');
+    reset.close();
+    const again = await world.start(dataFile);
+    try {
+      await sleep(1_500);
+      expect((await again.call('GET', '/healthz', { token: null })).status, 'up, not crashed by its subscription').to.equal(200);
+      expect((await again.call('GET', '/api/hardware?limit=1')).status).to.equal(200);
+      const warned = logRecords(again).find((r) => r.message === 'the register and audit log could not catch up with the events; trying again');
+      expect(String(warned?.error)).to.include(said);
+    } finally {
+      await again.kill('SIGTERM');
+    }
   });
 
   describe('secrets key rotation', () => {

@@ -7,6 +7,7 @@ import type {
 import { StreamConflict } from '../../../application/ports/errors.js';
 import { categoryOf } from '../../../application/streams.js';
 import { writeTransaction, type SqliteDatabase } from './database.js';
+import { DamagedEvent } from './store-errors.js';
 
 interface EventRow {
   position: number;
@@ -19,6 +20,15 @@ interface EventRow {
   recorded_at: string;
 }
 
+/** An event's stored JSON, parsed; text that does not parse is a damaged file, said as such. */
+function storedJson<T>(text: string, stream: string, revision: number, column: 'data' | 'metadata'): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new DamagedEvent(stream, revision, column);
+  }
+}
+
 function toRecorded(row: EventRow): RecordedEvent {
   return {
     eventId: row.event_id,
@@ -26,8 +36,8 @@ function toRecorded(row: EventRow): RecordedEvent {
     revision: row.revision,
     position: row.position,
     type: row.type,
-    data: JSON.parse(row.data),
-    metadata: JSON.parse(row.metadata),
+    data: storedJson(row.data, row.stream, row.revision, 'data'),
+    metadata: storedJson(row.metadata, row.stream, row.revision, 'metadata'),
     recordedAt: row.recorded_at,
   };
 }
@@ -40,6 +50,8 @@ function matches(expected: ExpectedRevision, actual: number | undefined): boolea
 
 /** How often a subscriber looks for events written by another process on the same file. */
 const POLL_MS = 250;
+/** A subscription whose read failed tries again after these waits, the last repeating. */
+const RETRY_MS = [250, 1_000, 5_000, 30_000];
 /**
  * The most this process keeps of what it appended last: a count, and the size of the events' data as
  * written (a recorded import page carries every device's outcome, ~200 KB). Trimmed to these once
@@ -118,7 +130,7 @@ export class SqliteEventStore implements EventStore {
         currentStream = stream;
         result.set(stream, current);
       }
-      current.push({ revision, type, data: JSON.parse(data) });
+      current.push({ revision, type, data: storedJson(data, stream, revision, 'data') });
     }
     return result;
   }
@@ -130,7 +142,7 @@ export class SqliteEventStore implements EventStore {
     for (const [stream, revision, type, data] of this.statements.readStreamsAfter.all(JSON.stringify(from))) {
       let events = result.get(stream);
       if (!events) result.set(stream, (events = []));
-      if (data !== null) events.push({ revision, type, data: JSON.parse(data) });
+      if (data !== null) events.push({ revision, type, data: storedJson(data, stream, revision, 'data') });
     }
     // The join walks each stream's index range in revision order; the contract does not rest on it.
     for (const events of result.values()) events.sort((a, b) => a.revision - b.revision);
@@ -245,21 +257,33 @@ export class SqliteEventStore implements EventStore {
     let wake: (() => void) | null = null;
     const notify = () => wake?.();
     this.appended.on('appended', notify);
+    /** Waits this long, or until an append (or close) wakes the subscription. */
+    const pause = async (ms: number) => {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+    };
     const loop = (async () => {
-      while (!closed) {
-        const page = await this.readAll({ ...options, after, maxCount: 1000 });
-        if (page.events.length > 0) await onEvents(page);
-        after = page.lastPosition;
-        if (page.isEnd && !closed) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, POLL_MS);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wake = null;
+      for (let failures = 0; !closed; ) {
+        let page: ReadAllPage;
+        try {
+          page = await this.readAll({ ...options, after, maxCount: 1000 });
+          if (page.events.length > 0) await onEvents(page);
+          failures = 0;
+        } catch {
+          // A store that cannot be read right now (locked, damaged, its disk failing) is read again
+          // from the same place, later: the subscription must outlive it, not take the process down.
+          failures += 1;
+          await pause(RETRY_MS[Math.min(failures, RETRY_MS.length) - 1]!);
+          continue;
         }
+        after = page.lastPosition;
+        if (page.isEnd && !closed) await pause(POLL_MS);
       }
     })();
     return {

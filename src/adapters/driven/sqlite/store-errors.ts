@@ -3,10 +3,34 @@ import { StoreFileGone } from './store-file-guard.js';
 
 const STORE = 'embedded store';
 
+/**
+ * An event whose stored JSON does not parse. SQLite's own checks passed, so the bytes were changed
+ * under it: a failing disk, or another program writing to the file.
+ */
+export class DamagedEvent extends Error {
+  constructor(
+    readonly stream: string,
+    readonly revision: number,
+    readonly column: 'data' | 'metadata',
+  ) {
+    super(`event ${revision} of stream ${stream} holds ${column} that is not JSON`);
+    this.name = 'DamagedEvent';
+  }
+}
+
 /** SQLite's answer (or the guard's) when the file cannot be written, in an operator's terms; null for any other error. */
 export function storeUnavailable(error: unknown): DependencyUnavailable | null {
   // Retrying cannot help: only a restart on the right file can.
   if (error instanceof StoreFileGone) return new DependencyUnavailable(STORE, error.message, error, error.fix, 300);
+  if (error instanceof DamagedEvent) {
+    return new DependencyUnavailable(
+      STORE,
+      `The embedded store (DATA_FILE) is damaged: ${error.message} (a failing disk, or another program writing to the file).`,
+      error,
+      'Stop the server, keep a copy of DATA_FILE and its -wal file, and restore DATA_FILE from a backup: the history cannot be mended in place, and the register is rebuilt from it.',
+      300,
+    );
+  }
   const code = (error as { code?: unknown })?.code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
   const say = (message: string, fix: string, retryAfterSeconds: number) => new DependencyUnavailable(STORE, `${message.replace(/\.$/, '')} (${code}).`, error, fix, retryAfterSeconds);
