@@ -334,6 +334,25 @@ describe('Reliability: the embedded store under contention and faults (real proc
     }
   });
 
+  it('a register document damaged on disk: a 503 that says to rebuild, and the rebuild mends it from the events', async () => {
+    const dataFile = await importedStore('damaged-document');
+    const db = new Database(dataFile);
+    const { serial } = db.prepare<[], { serial: string }>('SELECT serial FROM register ORDER BY asset_tag LIMIT 1 OFFSET 10').get()!;
+    db.prepare('UPDATE register SET doc = substr(doc, 1, 50) WHERE serial = ?').run(serial);
+    db.close();
+    const server = await world.start(dataFile);
+    try {
+      const damaged = await server.call('GET', `/api/hardware?serial=${encodeURIComponent(serial)}`);
+      expect([damaged.status, damaged.body.detail]).to.deep.equal([503, 'The embedded store (DATA_FILE) is damaged: a document of the register, the audit log or the settings does not read as JSON.']);
+      expect(damaged.body.fix).to.match(/^Rebuild the register and audit log from the events \(POST \/api\/admin\/register\/rebuild/);
+      expect((await server.call('POST', '/api/admin/register/rebuild')).status).to.equal(200);
+      const mended = await server.call('GET', `/api/hardware?serial=${encodeURIComponent(serial)}`);
+      expect([mended.status, mended.body.items?.[0]?.serial]).to.deep.equal([200, serial]);
+    } finally {
+      await server.kill('SIGTERM');
+    }
+  });
+
   describe('secrets key rotation', () => {
     const keyA = randomBytes(32).toString('base64');
     const keyB = randomBytes(32).toString('base64');

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DependencyUnavailable } from '../../../src/application/ports/errors.js';
 import { guardStore, storeUnavailable } from '../../../src/adapters/driven/sqlite/store-errors.js';
+import { openDatabase } from '../../../src/adapters/driven/sqlite/database.js';
+import { SqliteStreamSnapshots } from '../../../src/adapters/driven/sqlite/sqlite-stream-snapshots.js';
 
 /** Real SQLite failures, made on purpose, and what the embedded store's adapters answer for each. */
 describe('Embedded store failures become the port\'s DependencyUnavailable', () => {
@@ -73,5 +75,15 @@ describe('Embedded store failures become the port\'s DependencyUnavailable', () 
     expect(await adapter.writeLater().then(() => null, (e: unknown) => e)).to.be.instanceOf(DependencyUnavailable);
     expect(() => adapter.other()).to.throw(RangeError);
     db.close();
+  });
+
+  it('a snapshot damaged on disk is read as none: the stream is then read whole, and nothing fails', async () => {
+    const db = openDatabase(join(dir, 'snapshots.sqlite'));
+    const snapshots = new SqliteStreamSnapshots(db);
+    await snapshots.save([{ stream: 'hardware-A', revision: 40, state: { serial: 'A' } }, { stream: 'hardware-B', revision: 40, state: { serial: 'B' } }], 1);
+    db.prepare("UPDATE snapshots SET state = substr(state, 1, 5) WHERE stream = 'hardware-A'").run();
+    const loaded = await snapshots.load(['hardware-A', 'hardware-B'], 1);
+    db.close();
+    expect([...loaded.keys()]).to.deep.equal(['hardware-B']);
   });
 });

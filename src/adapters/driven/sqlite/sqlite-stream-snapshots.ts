@@ -7,6 +7,14 @@ import { writeTransaction, type SqliteDatabase } from './database.js';
  * register: a WITHOUT ROWID table keeps each row in its key's b-tree, and a state (650 bytes and more,
  * with a second source or an assignee) is near the size that overflows there on older 4 KB-page files.
  */
+function parsedOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 export class SqliteStreamSnapshots implements StreamSnapshots {
   private readonly statements: {
     any: Database.Statement<[], number>;
@@ -36,7 +44,9 @@ export class SqliteStreamSnapshots implements StreamSnapshots {
     // Until some stream is long enough to have one, a page's look-up (about 0.6 ms) finds nothing.
     if (streams.length === 0 || !this.statements.any.get()) return found;
     for (const [stream, revision, state] of this.statements.load.all(JSON.stringify(streams), version)) {
-      found.set(stream, { stream, revision, state: JSON.parse(state) });
+      const parsed = parsedOrNull(state);
+      // A snapshot only saves reading events: one that no longer reads is as good as none.
+      if (parsed !== null) found.set(stream, { stream, revision, state: parsed });
     }
     return found;
   }

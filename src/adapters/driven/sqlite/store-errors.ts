@@ -31,6 +31,16 @@ export function storeUnavailable(error: unknown): DependencyUnavailable | null {
       300,
     );
   }
+  // Only stored text is parsed inside the store's adapters: a document the file no longer holds as written.
+  if (error instanceof SyntaxError) {
+    return new DependencyUnavailable(
+      STORE,
+      'The embedded store (DATA_FILE) is damaged: a document of the register, the audit log or the settings does not read as JSON.',
+      error,
+      'Rebuild the register and audit log from the events (POST /api/admin/register/rebuild, or ontrackio-mdm rebuild): they hold nothing the events do not. If it persists, stop the server, keep a copy of DATA_FILE and its -wal file, and restore DATA_FILE from a backup.',
+      300,
+    );
+  }
   const code = (error as { code?: unknown })?.code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
   const say = (message: string, fix: string, retryAfterSeconds: number) => new DependencyUnavailable(STORE, `${message.replace(/\.$/, '')} (${code}).`, error, fix, retryAfterSeconds);
