@@ -106,6 +106,32 @@ describe('npm start as a process', function () {
     }
   });
 
+  it('users load reads a UTF-16 export, and refuses a workbook, another encoding or a file with no users, saying how to save it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ontrackio-users-file-'));
+    try {
+      const env = { ...process.env, DATA_FILE: join(dir, 'store.sqlite') } as Record<string, string>;
+      delete env.EVENTSTORE_CONNECTION_STRING;
+      delete env.MONGODB_URI;
+      const file = (name: string, bytes: Buffer) => (writeFileSync(join(dir, name), bytes), join(dir, name));
+      const unicodeText = file('unicode.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('email,displayName\r\nzoe@acme.example,Zoë Martin\r\n', 'utf16le')]));
+      const loaded = await runCliProcess(['users', 'load', unicodeText], env);
+      expect([loaded.code, loaded.stdout.trim()], loaded.stderr).to.deep.equal([0, `Loaded 1 users from ${unicodeText}.`]);
+
+      for (const [name, bytes, said] of [
+        ['users.xlsx', Buffer.concat([Buffer.from('PK\x03\x04\x14\x00\x06\x00', 'latin1'), randomBytes(200)]), 'is a spreadsheet workbook (.xlsx, .ods), not CSV.'],
+        ['latin1.csv', Buffer.from('email,displayName\nzoe@acme.example,Zo\xeb Martin\n', 'latin1'), 'is not text in UTF-8 or UTF-16 (Excel\'s plain "CSV" writes another encoding).'],
+        ['empty.csv', Buffer.from('email,displayName\r\n'), 'holds no users. Give an export with a header row and at least one user.'],
+      ] as const) {
+        const path = file(name, bytes);
+        const refused = await runCliProcess(['users', 'load', path], env);
+        expect([refused.code, refused.stdout], name).to.deep.equal([1, '']);
+        expect(refused.stderr, name).to.include(`${path}, the file: ${said}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('logs one JSON line per request with its id, echoes X-Request-Id, and puts the id in every problem', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ontrackio-reqid-'));
     const server = await startServerProcess(baseEnv(join(dir, 'store.sqlite'), join(dir, 'none.pem')));

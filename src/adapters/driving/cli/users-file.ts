@@ -59,20 +59,43 @@ function activeFlag(raw: unknown, file: string, where: string): boolean {
   throw new UsersFileError(file, where, `active ${quote(raw)} is not true or false. Write true/false (or yes/no).`);
 }
 
+const SAVE_AS_CSV = 'Save it as CSV UTF-8 (in Excel: File → Save As → CSV UTF-8), or export the users as JSON.';
+
+/**
+ * The file's text: UTF-8, or UTF-16 with its byte-order mark (Excel's "Unicode Text"). A workbook or
+ * any other binary is refused here, where it can be named, instead of parsing as no users at all.
+ */
+function textOf(bytes: Buffer, file: string): string {
+  if (bytes.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
+    throw new UsersFileError(file, 'the file', `is a spreadsheet workbook (.xlsx, .ods), not CSV. ${SAVE_AS_CSV}`);
+  }
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : null;
+  let text: string;
+  try {
+    text = new TextDecoder(utf16 ?? 'utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new UsersFileError(file, 'the file', `is not text in UTF-8 or UTF-16 (Excel's plain "CSV" writes another encoding). ${SAVE_AS_CSV}`);
+  }
+  if (text.includes('\u0000')) throw new UsersFileError(file, 'the file', `is not text (it holds NUL bytes). ${SAVE_AS_CSV}`);
+  return text;
+}
+
 /**
  * Reads users from CSV (header: email, displayName, active, id) or a JSON array of the same fields.
  * Every row is checked before anything is written, so a bad file loads nothing.
  */
 export function readUsersFile(file: string): UserRow[] {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsersFileError(file, 'the file', code === 'ENOENT' ? 'no such file. Give the path of a CSV or JSON export.' : `cannot be read (${code}).`);
   }
+  const text = textOf(bytes, file);
   const json = extname(file).toLowerCase() === '.json';
   const rows: Array<{ row: Record<string, unknown>; where: string }> = json ? jsonRows(text, file) : parseCsv(text, file).map(({ row, line }) => ({ row, where: `line ${line}` }));
+  if (rows.length === 0) throw new UsersFileError(file, 'the file', `holds no users. Give an export with ${json ? 'at least one user' : 'a header row and at least one user'}.`);
   return rows.map(({ row, where }) => {
     const email = normaliseEmail(typeof row.email === 'string' ? row.email : null);
     if (!email) throw new UsersFileError(file, where, `email ${quote(row.email ?? '')} is not an email address. Give the address users sign in with.`);
