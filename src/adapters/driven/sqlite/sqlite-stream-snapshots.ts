@@ -2,11 +2,6 @@ import type Database from 'better-sqlite3';
 import type { StreamSnapshot, StreamSnapshots } from '../../../application/ports/stream-snapshots.js';
 import { writeTransaction, type SqliteDatabase } from './database.js';
 
-/**
- * Snapshots in the store's file, one row per stream. A rowid table with a unique stream, like the
- * register: a WITHOUT ROWID table keeps each row in its key's b-tree, and a state (650 bytes and more,
- * with a second source or an assignee) is near the size that overflows there on older 4 KB-page files.
- */
 function parsedOrNull(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -15,6 +10,11 @@ function parsedOrNull(text: string): unknown {
   }
 }
 
+/**
+ * Snapshots in the store's file, one row per stream. A rowid table with a unique stream, like the
+ * register: a WITHOUT ROWID table keeps each row in its key's b-tree, and a state (650 bytes and more,
+ * with a second source or an assignee) is near the size that overflows there on older 4 KB-page files.
+ */
 export class SqliteStreamSnapshots implements StreamSnapshots {
   private readonly statements: {
     any: Database.Statement<[], number>;
