@@ -39,4 +39,6 @@ export const TOKENS = {
   RunLeaseSweeper: Symbol('RunLeaseSweeper'),
   Shutdown: Symbol('Shutdown'),
   Metrics: Symbol('Metrics'),
+  /** Told of each import run as it ends: the metrics, and in the server also its log. */
+  ImportMetrics: Symbol('ImportMetrics'),
 } as const;

@@ -41,6 +41,7 @@ import { processRunOwner } from './process-run-owner.js';
 import type { RunOwner } from '../application/ports/run-owner.js';
 import { RunLeaseSweeper } from '../application/run-lease-sweeper.js';
 import { PrometheusMetrics } from './metrics.js';
+import type { ImportMetrics } from '../application/ports/import-metrics.js';
 import type { ProjectionRunner } from './projection-runner.js';
 import { TOKENS } from '../application/tokens.js';
 
@@ -86,6 +87,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   }
   const metrics = new PrometheusMetrics(() => container.get<ProjectionRunner>(TOKENS.Projections).lag());
   container.bind(TOKENS.Metrics).toConstantValue(metrics);
+  container.bind<ImportMetrics>(TOKENS.ImportMetrics).toConstantValue(metrics);
   container.bind<MdmConnectors>(TOKENS.MdmConnectors).toConstantValue(
     buildConnectors({
       limits: { connectTimeoutMs: config.mdmConnectTimeoutMs, responseTimeoutMs: config.mdmResponseTimeoutMs, answerDeadlineMs: config.mdmAnswerDeadlineMs, maxResponseBytes: config.mdmMaxResponseBytes },
@@ -118,7 +120,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     leaseMs: config.runLeaseMs,
     owner: ctx.get<RunOwner>(TOKENS.RunOwner),
     shutdown: ctx.get<AbortController>(TOKENS.Shutdown).signal,
-    metrics,
+    metrics: ctx.get<ImportMetrics>(TOKENS.ImportMetrics),
   });
   container.bind(TOKENS.ImportFromMdm).toDynamicValue((ctx) => new ImportFromMdm(importDeps(ctx)));
   container.bind(TOKENS.PreviewImport).toDynamicValue((ctx) => new PreviewImport(importDeps(ctx)));

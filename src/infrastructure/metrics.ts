@@ -1,8 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { ImportMetrics } from '../application/ports/import-metrics.js';
+import type { EndedRun, ImportMetrics } from '../application/ports/import-metrics.js';
 import type { OutboundMetrics, Product } from '../adapters/driven/http/outbound-metrics.js';
 import type { ExportOutcome, RegisterExportMetrics } from '../adapters/driving/http/register-csv.js';
-import type { MdmSourceName } from '../domain/hardware/mdm-source.js';
 import type { RunCounts } from '../domain/import-run/outcome.js';
 
 const OUTCOMES: ReadonlyArray<keyof RunCounts> = ['created', 'updated', 'unchanged', 'skipped', 'errors'];
@@ -41,7 +40,7 @@ export class PrometheusMetrics implements ImportMetrics, OutboundMetrics, Regist
     return this;
   }
 
-  runEnded(source: MdmSourceName, status: 'completed' | 'failed', durationMs: number, counts: RunCounts): void {
+  runEnded({ source, status, durationMs, counts }: EndedRun): void {
     this.runs.inc({ source, status });
     this.duration.observe({ source, status }, durationMs / 1000);
     for (const outcome of OUTCOMES) if (counts[outcome] > 0) this.devices.inc({ source, outcome }, counts[outcome]);

@@ -14,6 +14,7 @@ import type { BackgroundImports } from '../application/background-imports.js';
 import { TOKENS } from '../application/tokens.js';
 import { ConfigurationError, loadConfig, type Config } from './config.js';
 import { buildContainer, checkStartup, closeContainer, type ContainerOverrides } from './container.js';
+import type { ImportMetrics } from '../application/ports/import-metrics.js';
 import type { Logger, PinoBacked } from './logger.js';
 import type { PrometheusMetrics } from './metrics.js';
 import { pinoHttp } from 'pino-http';
@@ -72,10 +73,27 @@ async function prepareConnectors(container: Container, logger: Logger): Promise<
   if (sources.length > 0) logger.info('connector libraries loaded', { sources, ms: Math.round(performance.now() - started) });
 }
 
+/**
+ * Each run's end in the server's log, beside its metrics: background and scheduled runs have no caller
+ * to answer, and a failed one must be seen by whoever watches the logs.
+ */
+function loggedRuns(counted: ImportMetrics, logger: Logger): ImportMetrics {
+  return {
+    runEnded(run) {
+      counted.runEnded(run);
+      const fields = { runId: run.runId, source: run.source, triggeredBy: run.triggeredBy, durationMs: run.durationMs, counts: run.counts };
+      if (run.failure === null) logger.info('import run completed', fields);
+      else logger.warn('import run failed', { ...fields, failure: run.failure });
+    },
+  };
+}
+
 /** Starts the API (and the admin page) on the configured stores; resolves once it listens. */
 export async function startServer(config: Config, overrides: ContainerOverrides = {}): Promise<RunningServer> {
   const container = buildContainer(config, overrides);
   const logger = container.get<Logger>(TOKENS.Logger);
+  const counted = container.get<ImportMetrics>(TOKENS.ImportMetrics);
+  container.rebind<ImportMetrics>(TOKENS.ImportMetrics).toConstantValue(loggedRuns(counted, logger));
   try {
     await checkStartup(container);
     await prepareConnectors(container, logger);

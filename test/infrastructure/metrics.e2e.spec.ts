@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ADMIN_TOKEN, type ServerProcess } from '../reliability/support/server-process.js';
+import { ADMIN_TOKEN, logRecords, type ServerProcess } from '../reliability/support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from '../reliability/support/world.js';
 import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
 
@@ -53,6 +53,17 @@ describe('GET /metrics on the real server process', function () {
     expect(sample(text, 'ontrackio_mdm_backoff_seconds_total', { product: 'graph' })).to.equal(0);
     expect(sample(text, 'ontrackio_projection_lag_events')).to.equal(0);
     expect(sample(text, 'process_resident_memory_bytes')).to.be.greaterThan(0);
+  });
+
+  it('logs each run as it ends: completed at info with its counts, failed at warn with why', async () => {
+    const ended = logRecords(server).filter((r) => r.message === 'import run completed' || r.message === 'import run failed');
+    expect(ended.map((r) => [r.level, r.message, r.source, typeof r.runId])).to.deep.equal([
+      ['info', 'import run completed', 'intune', 'string'],
+      ['warn', 'import run failed', 'jamf', 'string'],
+    ]);
+    expect(ended[0]).to.deep.include({ triggeredBy: 'ops@acme.example' });
+    expect((ended[0]!.counts as { created: number }).created).to.equal(1500);
+    expect(String(ended[1]!.failure)).to.match(/Jamf/);
   });
 });
 

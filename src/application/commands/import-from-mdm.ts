@@ -178,7 +178,7 @@ export class ImportFromMdm {
       warnings,
       failure: reason,
     };
-    deps.metrics?.runEnded(command.source, result.status, result.durationMs, result.counts);
+    deps.metrics?.runEnded(result);
     if (failure !== null) throw new ImportRunFailed(result, failure);
     return result;
   }
