@@ -95,6 +95,32 @@ describe('EventStoreDB adapter (no server: the client is stubbed)', () => {
     expect(readStream.firstCall.args[1]).to.deep.include({ fromRevision: 7n });
   });
 
+  it("refuses a binary event in the module's own streams, naming it, and passes over another program's", async () => {
+    const event = (streamId: string, revision: bigint, isJson: boolean, commit: bigint) => ({
+      event: { id: `e${commit}`, streamId, revision, type: 'HardwareImported', isJson, data: isJson ? { serial: 'A1' } : new Uint8Array([1, 2]), metadata: {}, created: new Date('2026-11-27T09:00:00Z'), position: { commit, prepare: commit } },
+    });
+    async function* log() {
+      yield* [event('billing-7', 0n, false, 10n), event('hardware-A1', 0n, true, 20n), event('hardware-A2', 3n, false, 30n)];
+    }
+    const binary = await new EsdbEventStore(fakeClient({ readStream: sinon.stub().returns(log()) })).readStream('hardware-A2').then(() => null, (e: unknown) => e);
+    expect(binary).to.be.instanceOf(DependencyUnavailable);
+    expect((binary as DependencyUnavailable).message).to.equal("Event 3 of stream hardware-A2 in EventStoreDB is not JSON: another program wrote to this module's streams.");
+    expect((binary as DependencyUnavailable).fix).to.match(/^Find what else writes to this module's streams/);
+
+    async function* foreignOnly() {
+      yield* [event('billing-7', 0n, false, 10n), event('hardware-A1', 0n, true, 20n)];
+    }
+    const page = await new EsdbEventStore(fakeClient({ readAll: sinon.stub().returns(foreignOnly()) })).readAll({ after: 0, maxCount: 10 });
+    expect(page.events.map((e) => e.stream)).to.deep.equal(['hardware-A1']);
+  });
+
+  it('says which event does not parse when one stored as JSON is not', async () => {
+    const store = new EsdbEventStore(fakeClient({ readStream: sinon.stub().returns(throwing(new SyntaxError('Unexpected token } in JSON at position 7'))) }));
+    const error = await store.readStream('hardware-A1').then(() => null, (e: unknown) => e);
+    expect(error).to.be.instanceOf(DependencyUnavailable);
+    expect((error as Error).message).to.equal('An event in EventStoreDB is marked JSON but does not parse (Unexpected token } in JSON at position 7).');
+  });
+
   it('says EventStoreDB cannot be reached when the connection is refused', async () => {
     const refused = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { type: 'unavailable' });
     const store = new EsdbEventStore(fakeClient({ readStream: sinon.stub().returns(throwing(refused)) }));

@@ -6,6 +6,7 @@ import type {
   AppendOutcome, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadAllPage, ReadStreamOptions, RecordedEvent, StreamAppend, Subscription,
 } from '../../../application/ports/event-store.js';
 import { DependencyUnavailable, StreamConflict } from '../../../application/ports/errors.js';
+import { categoryOf, HARDWARE_CATEGORY, IMPORT_CATEGORY, PREVIEW_CATEGORY } from '../../../application/streams.js';
 import { eventIdFor } from './event-ids.js';
 import { withinDeadline } from './read-deadline.js';
 
@@ -33,13 +34,31 @@ function isUnavailable(error: unknown): boolean {
   return code === 'unavailable' || code === 'deadline-exceeded' || /UNAVAILABLE|ECONNREFUSED|failed to connect/i.test(String((error as Error)?.message));
 }
 
+const MODULE_CATEGORIES = new Set([HARDWARE_CATEGORY, IMPORT_CATEGORY, PREVIEW_CATEGORY]);
+const FOREIGN_WRITE_FIX = "Find what else writes to this module's streams (hardware-…, mdmImport-…, mdmPreview-…) and stop it; every event this module writes is JSON. Then restore the stream from a backup, or ask for help before touching the history.";
+
 function unavailable(error: unknown): Error {
+  if (error instanceof DependencyUnavailable) return error;
+  // The client parses an event stored as JSON as it reads it: one that does not parse stops the read.
+  if (error instanceof SyntaxError) {
+    return new DependencyUnavailable('EventStoreDB', `An event in EventStoreDB is marked JSON but does not parse (${error.message}).`, error, FOREIGN_WRITE_FIX, 300);
+  }
   return isUnavailable(error) ? new DependencyUnavailable('EventStoreDB', `EventStoreDB cannot be reached: ${(error as Error).message}`, error) : (error as Error);
+}
+
+/** An event of the module's streams with binary data: nothing the module wrote, so nothing it can fold. */
+function notJson(stream: string, revision: bigint): DependencyUnavailable {
+  return new DependencyUnavailable('EventStoreDB', `Event ${revision} of stream ${stream} in EventStoreDB is not JSON: another program wrote to this module's streams.`, undefined, FOREIGN_WRITE_FIX, 300);
 }
 
 function toRecorded(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | null {
   const event = resolved.event;
   if (!event || event.streamId.startsWith('$') || event.type.startsWith('$')) return null;
+  if ((event as { isJson?: boolean }).isJson === false) {
+    // Another program's binary events may share the store; one in the module's own streams is an error.
+    if (MODULE_CATEGORIES.has(categoryOf(event.streamId))) throw notJson(event.streamId, event.revision);
+    return null;
+  }
   const commit = (resolved as AllStreamResolvedEvent).event?.position?.commit ?? resolved.commitPosition;
   return {
     eventId: event.id,
