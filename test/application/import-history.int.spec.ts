@@ -47,6 +47,20 @@ describe('Import history read from the event stream', () => {
     expect(readStream.getCalls().every((call) => Array.isArray(call.args[1]?.types)), 'only type-filtered reads').to.equal(true);
   });
 
+  it("gives one run's detail from that run's own events, not every earlier run's outcomes", async () => {
+    app = new EmbeddedApp({ jamf: () => [macbook(), macbook({ sourceDeviceId: 'x', serialNumber: '' })] }, {}, 1);
+    const [first, second, third] = [await app.import('jamf'), await app.import('jamf'), await app.import('jamf')];
+    const readStream = sinon.spy(app.store, 'readStream');
+    const detail = await app.history.run(second.runId);
+    expect(detail).to.deep.include({ runId: second.runId, status: 'completed', pages: 2 });
+    expect(detail!.outcomes.map((o) => o.outcome)).to.deep.equal(['unchanged', 'skipped']);
+    const whole = await Promise.all(readStream.getCalls().filter((call) => !call.args[1]?.types).map((call) => call.returnValue));
+    const runsRead = new Set(whole.flat().map((event) => (event.data as { runId: string }).runId));
+    expect([...runsRead]).to.deep.equal([second.runId]);
+    expect(runsRead.has(first.runId) || runsRead.has(third.runId)).to.equal(false);
+    expect((await app.history.run(third.runId))!.outcomes).to.have.length(2);
+  });
+
   it('counts a run still in progress from its pages', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

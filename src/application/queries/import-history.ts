@@ -102,9 +102,20 @@ export class ImportHistory {
     return summarise(await this.store.readStream(stream), false);
   }
 
+  /**
+   * One run with every device's outcome. Its start and end are found among the runs' start and end
+   * events; then only its own events are read: a source's history holds every earlier run's outcomes
+   * (about 200 KB a page), which one run's detail must not read.
+   */
   async run(runId: string): Promise<RunDetail | null> {
     for (const source of MDM_SOURCES) {
-      const run = summarise(await this.store.readStream(importRunsStream(source)), true).get(runId);
+      const stream = importRunsStream(source);
+      const ends = await this.store.readStream(stream, { types: SUMMARY_TYPES });
+      const started = ends.find((e) => e.type === 'ImportStarted' && (e.data as { runId?: unknown }).runId === runId);
+      if (!started) continue;
+      const ended = ends.find((e) => e.type !== 'ImportStarted' && e.revision > started.revision && (e.data as { runId?: unknown }).runId === runId);
+      const own = await this.store.readStream(stream, { fromRevision: started.revision, ...(ended ? { maxCount: ended.revision - started.revision + 1 } : {}) });
+      const run = summarise(own, true).get(runId);
       if (run) return run;
     }
     for (const source of MDM_SOURCES) {
