@@ -61,9 +61,9 @@ describe('Import history read from the event stream', () => {
     expect((await app.history.run(third.runId))!.outcomes).to.have.length(2);
   });
 
-  it('counts a run still in progress from its pages', async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
+  it("counts a run still in progress from its own pages, not every earlier run's", async () => {
+    let release: () => void = () => undefined;
+    let gate = Promise.resolve();
     app = new EmbeddedApp({
       intune: {
         name: 'intune',
@@ -73,9 +73,16 @@ describe('Import history read from the event stream', () => {
         },
       },
     });
+    const earlier = await app.import('intune');
+    gate = new Promise<void>((resolve) => (release = resolve));
     const running = app.import('intune');
     await new Promise((r) => setTimeout(r, 50));
-    expect((await app.history.runs({ source: 'intune' }))[0]).to.deep.include({ status: 'running', pages: 1, counts: { created: 1, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 } });
+    const readStream = sinon.spy(app.store, 'readStream');
+    const [latest, before] = await app.history.runs({ source: 'intune' });
+    expect(latest).to.deep.include({ status: 'running', pages: 1, counts: { created: 0, updated: 0, unchanged: 1, skipped: 0, errors: 0, missing: 0 } });
+    expect(before).to.deep.include({ runId: earlier.runId, status: 'completed' });
+    const whole = await Promise.all(readStream.getCalls().filter((call) => !call.args[1]?.types).map((call) => call.returnValue));
+    expect(whole.flat().some((event) => (event.data as { runId: string }).runId === earlier.runId), 'the finished run is not read again').to.equal(false);
     release();
     await running;
   });

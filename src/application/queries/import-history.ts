@@ -93,13 +93,21 @@ export class ImportHistory {
 
   /**
    * A finished run's start and end events say all a list needs; the per-device outcomes, which are
-   * most of a run stream's bytes, are read only when a run is still going and its counts are in them.
+   * most of a run stream's bytes, are read only for a run still going, whose counts are in them.
    */
   private async summaries(source: MdmSourceName): Promise<Map<string, RunDetail>> {
     const stream = importRunsStream(source);
-    const runs = summarise(await this.store.readStream(stream, { types: SUMMARY_TYPES }), false);
-    if (![...runs.values()].some((run) => run.status === 'running')) return runs;
-    return summarise(await this.store.readStream(stream), false);
+    const ends = await this.store.readStream(stream, { types: SUMMARY_TYPES });
+    const runs = summarise(ends, false);
+    // A run still going is counted from its own pages, read from its start on: not every earlier run's.
+    const running = ends.filter((e) => e.type === 'ImportStarted' && runs.get((e.data as { runId: string }).runId)?.status === 'running');
+    if (running.length === 0) return runs;
+    const counted = summarise(await this.store.readStream(stream, { fromRevision: Math.min(...running.map((e) => e.revision)) }), false);
+    for (const start of running) {
+      const { runId } = start.data as { runId: string };
+      runs.set(runId, counted.get(runId)!);
+    }
+    return runs;
   }
 
   /**
