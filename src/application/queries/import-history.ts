@@ -31,6 +31,8 @@ export interface HistoryFilter {
   to?: string;
 }
 
+const runIdOf = (event: RecordedEvent): unknown => (event.data as { runId?: unknown }).runId;
+
 const SUMMARY_TYPES: ReadonlyArray<ImportRunEvent['type']> = ['ImportStarted', 'ImportCompleted', 'ImportFailed'];
 
 function summarise(events: readonly RecordedEvent[], withOutcomes: boolean): Map<string, RunDetail> {
@@ -97,17 +99,21 @@ export class ImportHistory {
    */
   private async summaries(source: MdmSourceName): Promise<Map<string, RunDetail>> {
     const stream = importRunsStream(source);
-    const ends = await this.store.readStream(stream, { types: SUMMARY_TYPES });
-    const runs = summarise(ends, false);
-    // A run still going is counted from its own pages, read from its start on: not every earlier run's.
-    const running = ends.filter((e) => e.type === 'ImportStarted' && runs.get((e.data as { runId: string }).runId)?.status === 'running');
-    if (running.length === 0) return runs;
-    const counted = summarise(await this.store.readStream(stream, { fromRevision: Math.min(...running.map((e) => e.revision)) }), false);
-    for (const start of running) {
-      const { runId } = start.data as { runId: string };
-      runs.set(runId, counted.get(runId)!);
+    const boundaries = await this.store.readStream(stream, { types: SUMMARY_TYPES });
+    const runs = summarise(boundaries, false);
+    // A run still going is counted from its own pages: not every earlier run's.
+    for (const [runId, run] of runs) {
+      if (run.status === 'running') runs.set(runId, summarise(await this.eventsOfRun(stream, boundaries, runId), false).get(runId)!);
     }
     return runs;
+  }
+
+  /** A run's own events, from its start to its end (or to the stream's end while it runs); [] for a run not there. */
+  private async eventsOfRun(stream: string, boundaries: readonly RecordedEvent[], runId: string): Promise<RecordedEvent[]> {
+    const started = boundaries.find((e) => e.type === 'ImportStarted' && runIdOf(e) === runId);
+    if (!started) return [];
+    const ended = boundaries.find((e) => e.type !== 'ImportStarted' && e.revision > started.revision && runIdOf(e) === runId);
+    return this.store.readStream(stream, { fromRevision: started.revision, ...(ended ? { maxCount: ended.revision - started.revision + 1 } : {}) });
   }
 
   /**
@@ -118,12 +124,8 @@ export class ImportHistory {
   async run(runId: string): Promise<RunDetail | null> {
     for (const source of MDM_SOURCES) {
       const stream = importRunsStream(source);
-      const ends = await this.store.readStream(stream, { types: SUMMARY_TYPES });
-      const started = ends.find((e) => e.type === 'ImportStarted' && (e.data as { runId?: unknown }).runId === runId);
-      if (!started) continue;
-      const ended = ends.find((e) => e.type !== 'ImportStarted' && e.revision > started.revision && (e.data as { runId?: unknown }).runId === runId);
-      const own = await this.store.readStream(stream, { fromRevision: started.revision, ...(ended ? { maxCount: ended.revision - started.revision + 1 } : {}) });
-      const run = summarise(own, true).get(runId);
+      const boundaries = await this.store.readStream(stream, { types: SUMMARY_TYPES });
+      const run = summarise(await this.eventsOfRun(stream, boundaries, runId), true).get(runId);
       if (run) return run;
     }
     for (const source of MDM_SOURCES) {

@@ -2,6 +2,8 @@ import { DependencyUnavailable } from '../../../application/ports/errors.js';
 import { StoreFileGone } from './store-file-guard.js';
 
 const STORE = 'embedded store';
+/** The first step of every damaged-store fix: the evidence, before anything is restored over it. */
+const KEEP_A_COPY = 'keep a copy of DATA_FILE and its -wal file';
 
 /**
  * An event whose stored JSON does not parse. SQLite's own checks passed, so the bytes were changed
@@ -27,7 +29,7 @@ export function storeUnavailable(error: unknown): DependencyUnavailable | null {
       STORE,
       `The embedded store (DATA_FILE) is damaged: ${error.message} (a failing disk, or another program writing to the file).`,
       error,
-      'Stop the server, keep a copy of DATA_FILE and its -wal file, and restore DATA_FILE from a backup: the history cannot be mended in place, and the register is rebuilt from it.',
+      `Stop the server, ${KEEP_A_COPY}, and restore DATA_FILE from a backup: the history cannot be mended in place, and the register is rebuilt from it.`,
       300,
     );
   }
@@ -37,7 +39,7 @@ export function storeUnavailable(error: unknown): DependencyUnavailable | null {
       STORE,
       'The embedded store (DATA_FILE) is damaged: a document of the register, the audit log or the settings does not read as JSON.',
       error,
-      'Rebuild the register and audit log from the events (POST /api/admin/register/rebuild, or ontrackio-mdm rebuild): they hold nothing the events do not. If it persists, stop the server, keep a copy of DATA_FILE and its -wal file, and restore DATA_FILE from a backup.',
+      `Rebuild the register and audit log from the events (POST /api/admin/register/rebuild, or ontrackio-mdm rebuild): they hold nothing the events do not. If it persists, stop the server, ${KEEP_A_COPY}, and restore DATA_FILE from a backup.`,
       300,
     );
   }
@@ -51,7 +53,7 @@ export function storeUnavailable(error: unknown): DependencyUnavailable | null {
   if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
     return say(
       'The embedded store (DATA_FILE) is damaged: part of the file does not read as SQLite wrote it (a failing disk, or another program writing to it).',
-      'Stop the server and keep a copy of DATA_FILE and its -wal file. Then restore DATA_FILE from a backup, or recover what can be read (sqlite3 DATA_FILE .recover | sqlite3 recovered.sqlite) and point DATA_FILE at the result.',
+      `Stop the server and ${KEEP_A_COPY}. Then restore DATA_FILE from a backup, or recover what can be read (sqlite3 DATA_FILE .recover | sqlite3 recovered.sqlite) and point DATA_FILE at the result.`,
       300,
     );
   }
