@@ -27,6 +27,7 @@ describe('Jamf Pro tenant URL', () => {
     ['acme.jamfcloud.com', /is not a URL/, 'https://acme.jamfcloud.com'],
     ['', /is empty/, null],
     ['ftp://acme.jamfcloud.com', /must use https/, null],
+    ['https://acme.jamfcloud.com:0', /has port 0/, 'https://acme.jamfcloud.com'],
   ];
   for (const [raw, rule, corrected] of refused) {
     it(`refuses ${JSON.stringify(raw)}, naming the rule${corrected ? ' and showing the corrected URL' : ''}`, () => {
@@ -58,6 +59,7 @@ describe('Intune identifiers and hosts', () => {
   it('takes https origins for sovereign clouds and refuses paths', () => {
     expect(validateHttpsOrigin('graphBaseUrl', 'https://graph.microsoft.us')).to.equal('https://graph.microsoft.us');
     expect(() => validateHttpsOrigin('authorityHost', 'https://login.microsoftonline.us/tenant')).to.throw(DomainError, /authorityHost/);
+    expect(() => validateHttpsOrigin('graphBaseUrl', 'https://graph.microsoft.us:0')).to.throw(DomainError, /graphBaseUrl/);
     expect(() => validateHttpsOrigin('graphBaseUrl', 'http://graph.microsoft.us')).to.throw(DomainError, /https/);
   });
 });

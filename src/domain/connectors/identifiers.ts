@@ -21,7 +21,7 @@ export function validateHttpsOrigin(field: 'authorityHost' | 'graphBaseUrl', raw
   } catch {
     url = null;
   }
-  if (!url || url.protocol !== 'https:' || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username) {
+  if (!url || url.protocol !== 'https:' || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username || url.port === '0') {
     const example = field === 'authorityHost' ? 'https://login.microsoftonline.us' : 'https://graph.microsoft.us';
     throw new DomainError('invalid-host', `${field} ${JSON.stringify(value)} is not an https address without a path.`, field, `Use, for example, ${example}.`);
   }

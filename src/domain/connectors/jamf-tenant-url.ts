@@ -28,6 +28,7 @@ export function validateJamfTenantUrl(raw: string): string {
   const origin = `https://${url.host}`;
   if (url.protocol !== 'https:') throw new InvalidTenantUrl('must use https', url.protocol === 'http:' ? origin : undefined);
   if (!url.hostname) throw new InvalidTenantUrl('has no host');
+  if (url.port === '0') throw new InvalidTenantUrl('has port 0, which no server listens on', `https://${url.hostname}`);
   if (url.username || url.password) throw new InvalidTenantUrl('must not contain a user name or password', origin);
   if (url.search || value.includes('?')) throw new InvalidTenantUrl('must not have a query string', origin);
   if (url.hash || value.includes('#')) throw new InvalidTenantUrl('must not have a fragment', origin);
