@@ -67,6 +67,9 @@ function openStoreFile(dataFile: string): SqliteDatabase {
     if (code.startsWith('SQLITE_CANTOPEN')) {
       throw new ConfigurationError('DATA_FILE', `${dataFile} could not be opened (${said}): it is a folder, or its folder cannot be made or written.`, 'Set DATA_FILE to the path of a file, in a folder this process can write.');
     }
+    if ((error as NodeJS.ErrnoException).syscall === 'mkdir') {
+      throw new ConfigurationError('DATA_FILE', `${dataFile} cannot be created: its folder cannot be made (${(error as Error).message}).`, 'Set DATA_FILE to the path of a file, in a folder this process can make and write.');
+    }
     const unavailable = storeUnavailable(error);
     if (unavailable) throw new ConfigurationError('DATA_FILE', unavailable.message, unavailable.fix);
     throw error;

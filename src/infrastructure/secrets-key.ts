@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { makeFolder } from '../adapters/driven/sqlite/make-folder.js';
 import { AesGcmSecretBox, parseSecretsKey } from './aes-gcm-secret-box.js';
 import { ConfigurationError, type Config } from './config.js';
 
@@ -16,8 +17,18 @@ export function secretBoxFor(config: Config): AesGcmSecretBox {
   }
   if (config.dataFile === ':memory:') return new AesGcmSecretBox(randomBytes(32));
   const file = keyFileOf(config);
-  if (!existsSync(file)) writeKeyFile(file, randomBytes(32).toString('base64'));
-  const text = readFileSync(file, 'utf8');
+  const text = (() => {
+    try {
+      if (!existsSync(file)) writeKeyFile(file, randomBytes(32).toString('base64'));
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigurationError(
+        'DATA_FILE',
+        `${file}, the secrets key kept beside the store, cannot be made or read (${error instanceof Error ? error.message : String(error)}).`,
+        'Set DATA_FILE to a file in a folder this process can make and write, or set SECRETS_KEY (32 random bytes in base64) so that no key file is needed.',
+      );
+    }
+  })();
   keysRead.set(file, text);
   return new AesGcmSecretBox(parseSecretsKey(text), previous);
 }
@@ -30,7 +41,7 @@ function keyFileOf(config: Config): string {
 }
 
 function writeKeyFile(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
+  makeFolder(dirname(file));
   writeFileSync(file, text, { mode: 0o600 });
 }
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -71,6 +71,32 @@ describe('npm start as a process', function () {
         expect(stderr).to.match(said);
       }
       expect(readFileSync(notAStore).equals(bytes), 'the file is untouched').to.equal(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses at once a DATA_FILE whose folder cannot be made (under /proc, a dangling link, a file), naming DATA_FILE, with or without SECRETS_KEY', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ontrackio-nofolder-'));
+    try {
+      writeFileSync(join(dir, 'a-file'), '');
+      symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
+      const folders = [`/proc/ontrackio-${process.pid}`, join(dir, 'dangling'), join(dir, 'a-file')];
+      for (const secretsKey of ['', randomBytes(32).toString('base64')]) {
+        for (const folder of folders) {
+          const dataFile = join(folder, 'store', 'ontrackio.sqlite');
+          const child = spawn(process.execPath, [SERVER], { env: { ...process.env, DATA_FILE: dataFile, SECRETS_KEY: secretsKey, PORT: '0', HOST: '127.0.0.1', API_TOKENS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+          let stderr = '';
+          child.stderr.on('data', (c) => (stderr += c));
+          // Node's own recursive mkdir never returns under /proc: a start that hangs is the failure.
+          const hung = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          const [code] = await once(child, 'exit');
+          clearTimeout(hung);
+          const which = `${dataFile}${secretsKey ? ' with SECRETS_KEY' : ''}`;
+          expect(code, which).to.equal(1);
+          expect(stderr, which).to.match(/^DATA_FILE: .* cannot be (made or read|created: its folder cannot be made) \(E[A-Z]+: .*\)\. Set DATA_FILE to .* a folder this process can make and write/m);
+        }
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeFolder } from './make-folder.js';
 import { checkStoreFile } from './store-file-guard.js';
 
 export type SqliteDatabase = Database.Database;
@@ -55,7 +55,7 @@ export function onCommit(db: SqliteDatabase, listener: (() => void) | null): voi
 
 /** Opens (creating if needed) the single-file embedded store. ':memory:' gives a throw-away one. */
 export function openDatabase(file: string): SqliteDatabase {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') makeFolder(dirname(file));
   const db = new Database(file);
   // A register row is about 1.1 KB: a 4 KB page holds three and leaves a fifth of itself empty, an 8 KB
   // page holds seven and leaves 7 %. A first import then writes 7 % fewer bytes in half as many pages.

@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { SqliteDatabase } from './database.js';
+import { makeFolder } from './make-folder.js';
 
 /** The copy of the store a guard saved when its file went: where, and how far it got. */
 export interface StoreRescue {
@@ -76,7 +77,7 @@ class StoreFileGuard {
     const rescue: StoreRescue = { path, state: 'saving', failure: null, done: Promise.resolve() };
     rescue.done = (async () => {
       try {
-        mkdirSync(dirname(path), { recursive: true });
+        makeFolder(dirname(path));
         await this.db.backup(path);
         rescue.state = 'saved';
       } catch (error) {
