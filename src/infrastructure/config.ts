@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { validateConvention, type AssetTagConvention } from '../domain/hardware/asset-tag.js';
+import { DomainError } from '../domain/shared/domain-error.js';
 
 export interface Config {
   /** The embedded store's file; used unless EVENTSTORE_CONNECTION_STRING and MONGODB_URI are set. */
@@ -60,6 +62,17 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+/** The asset tag convention is checked at start-up: else every import would fail on it, as if its request were at fault. */
+function assetTagConvention(env: Env): AssetTagConvention {
+  const convention = { prefix: env.ASSET_TAG_PREFIX?.trim() || 'HW-', digits: integer(env, 'ASSET_TAG_DIGITS', 5, 1, 12) };
+  try {
+    return validateConvention(convention);
+  } catch (error) {
+    if (error instanceof DomainError) throw new ConfigurationError('ASSET_TAG_PREFIX', error.reason, error.fix ?? '');
+    throw error;
+  }
+}
+
 /** Reads the process environment once, at start-up, and refuses values it cannot use. */
 export function loadConfig(env: Env = process.env): Config {
   const eventStore = env.EVENTSTORE_CONNECTION_STRING?.trim();
@@ -74,12 +87,13 @@ export function loadConfig(env: Env = process.env): Config {
   if (mongo && !/^mongodb(\+srv)?:\/\//.test(mongo)) {
     throw new ConfigurationError('MONGODB_URI', 'is not a MongoDB connection string.', 'Use, for example, mongodb://localhost:27017/ontrackio.');
   }
+  const convention = assetTagConvention(env);
   return {
     dataFile: env.DATA_FILE?.trim() === ':memory:' ? ':memory:' : resolve(env.DATA_FILE?.trim() || './data/ontrackio.sqlite'),
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING?.trim() || null,
     mongodbUri: env.MONGODB_URI?.trim() || null,
-    assetTagPrefix: env.ASSET_TAG_PREFIX ?? 'HW-',
-    assetTagDigits: integer(env, 'ASSET_TAG_DIGITS', 5, 1, 12),
+    assetTagPrefix: convention.prefix,
+    assetTagDigits: convention.digits,
     runLeaseMs: integer(env, 'RUN_LEASE_SECONDS', 45, 2, 3600) * 1000,
     mdmConnectTimeoutMs: integer(env, 'MDM_CONNECT_TIMEOUT_SECONDS', 10, 1, 120) * 1000,
     mdmResponseTimeoutMs: integer(env, 'MDM_RESPONSE_TIMEOUT_SECONDS', 30, 1, 300) * 1000,

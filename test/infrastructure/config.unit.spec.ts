@@ -20,6 +20,8 @@ describe('Configuration', () => {
     expect(() => loadConfig({ EVENTSTORE_CONNECTION_STRING: 'http://localhost:2113', MONGODB_URI: 'mongodb://m' })).to.throw(ConfigurationError, /esdb:\/\/localhost:2113\?tls=false/);
     expect(() => loadConfig({ PORT: 'eighty' })).to.throw(ConfigurationError, /PORT: "eighty" is not a whole number/);
     expect(() => loadConfig({ ASSET_TAG_DIGITS: '40' })).to.throw(ConfigurationError, /ASSET_TAG_DIGITS/);
+    expect(() => loadConfig({ ASSET_TAG_PREFIX: 'Asset Tag ' })).to.throw(ConfigurationError, /^ASSET_TAG_PREFIX: Asset tag prefix "Asset Tag" is not allowed\. Use 1–16 letters, digits or - _ \/ \./);
+    expect(loadConfig({ ASSET_TAG_PREFIX: ' ' })).to.include({ assetTagPrefix: 'HW-' });
     expect(() => loadConfig({ MDM_MAX_RESPONSE_MIB: '0' })).to.throw(ConfigurationError, /MDM_MAX_RESPONSE_MIB/);
     expect(() => loadConfig({ HTTP_KEEP_ALIVE_SECONDS: '0' })).to.throw(ConfigurationError, /HTTP_KEEP_ALIVE_SECONDS: "0" is not a whole number from 1 to 3600/);
   });

@@ -76,6 +76,15 @@ describe('npm start as a process', function () {
     }
   });
 
+  it('refuses to start on an asset tag prefix it could never use, naming ASSET_TAG_PREFIX (not failing every import later)', async () => {
+    const child = spawn(process.execPath, [SERVER], { env: { ...process.env, DATA_FILE: ':memory:', ASSET_TAG_PREFIX: 'Asset Tag #', PORT: '0', HOST: '127.0.0.1', API_TOKENS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    const [code] = await once(child, 'exit');
+    expect(code).to.equal(1);
+    expect(stderr).to.match(/^ASSET_TAG_PREFIX: Asset tag prefix "Asset Tag #" is not allowed\. Use 1–16 letters, digits or - _ \/ \. starting with a letter or digit/m);
+  });
+
   it('refuses at once a DATA_FILE whose folder cannot be made (under /proc, a dangling link, a file), naming DATA_FILE, with or without SECRETS_KEY', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ontrackio-nofolder-'));
     try {
