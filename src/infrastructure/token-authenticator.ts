@@ -25,6 +25,13 @@ export class ConfiguredTokenAuthenticator implements Authenticator {
         if (!ROLES.includes(role!)) throw new ConfigurationError('API_TOKENS', `role ${JSON.stringify(role)} for ${email} is unknown.`, `Use one of ${ROLES.join(', ')}.`);
         return { digest: digest(token!), principal: { email: email!.toLowerCase(), role: role as Role } };
       });
+    // Two people on one token would sign each other's imports and edits in the audit trail.
+    this.entries.forEach((entry, i) => {
+      const first = this.entries.findIndex((other) => other.digest.equals(entry.digest));
+      if (first < i) {
+        throw new ConfigurationError('API_TOKENS', `the token for ${entry.principal.email} (entry ${i + 1}) is also the token of entry ${first + 1} (${this.entries[first]!.principal.email}).`, 'Give each entry a token of its own, so the history says who did what.');
+      }
+    });
   }
 
   async authenticate(bearerToken: string): Promise<Principal | null> {

@@ -78,5 +78,7 @@ describe('Bearer tokens from API_TOKENS', () => {
     expect(() => new ConfiguredTokenAuthenticator('token-without-email')).to.throw(ConfigurationError, /token=email:role/);
     expect(() => new ConfiguredTokenAuthenticator('short=ann@acme.example:admin')).to.throw(ConfigurationError, /shorter than 24/);
     expect(() => new ConfiguredTokenAuthenticator('cccccccccccccccccccccccc3=ann@acme.example:root')).to.throw(ConfigurationError, /role "root"/);
+    expect(() => new ConfiguredTokenAuthenticator('cccccccccccccccccccccccc3=ann@acme.example:admin,dddddddddddddddddddddddd4=ben@acme.example:member,cccccccccccccccccccccccc3=cy@acme.example:member'))
+      .to.throw(ConfigurationError, /the token for cy@acme\.example \(entry 3\) is also the token of entry 1 \(ann@acme\.example\)/);
   });
 });

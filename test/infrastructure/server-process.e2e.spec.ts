@@ -76,13 +76,21 @@ describe('npm start as a process', function () {
     }
   });
 
-  it('refuses to start on an asset tag prefix it could never use, naming ASSET_TAG_PREFIX (not failing every import later)', async () => {
-    const child = spawn(process.execPath, [SERVER], { env: { ...process.env, DATA_FILE: ':memory:', ASSET_TAG_PREFIX: 'Asset Tag #', PORT: '0', HOST: '127.0.0.1', API_TOKENS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c) => (stderr += c));
-    const [code] = await once(child, 'exit');
-    expect(code).to.equal(1);
-    expect(stderr).to.match(/^ASSET_TAG_PREFIX: Asset tag prefix "Asset Tag #" is not allowed\. Use 1–16 letters, digits or - _ \/ \. starting with a letter or digit/m);
+  it('refuses to start on settings it could never use, naming the variable (not failing every import, or misnaming who did what, later)', async () => {
+    const cases = [
+      [{ ASSET_TAG_PREFIX: 'Asset Tag #' }, /^ASSET_TAG_PREFIX: Asset tag prefix "Asset Tag #" is not allowed\. Use 1–16 letters, digits or - _ \/ \. starting with a letter or digit/m],
+      [{ API_TOKENS: `${'a'.repeat(32)}=ann@acme.example:admin,${'a'.repeat(32)}=ben@acme.example:member` }, /^API_TOKENS: the token for ben@acme\.example \(entry 2\) is also the token of entry 1 \(ann@acme\.example\)\. Give each entry a token of its own/m],
+    ] as const;
+    for (const [env, said] of cases) {
+      const child = spawn(process.execPath, [SERVER], { env: { ...process.env, DATA_FILE: ':memory:', PORT: '0', HOST: '127.0.0.1', API_TOKENS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c) => (stderr += c));
+      const stop = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const [code] = await once(child, 'exit');
+      clearTimeout(stop);
+      expect(code, Object.keys(env)[0]).to.equal(1);
+      expect(stderr).to.match(said);
+    }
   });
 
   it('refuses at once a DATA_FILE whose folder cannot be made (under /proc, a dangling link, a file), naming DATA_FILE, with or without SECRETS_KEY', async () => {
