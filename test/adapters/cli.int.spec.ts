@@ -113,6 +113,18 @@ describe('CLI', () => {
     expect(await app.register.bySerial('C02XK1JHJGH5')).to.deep.include({ status: 'assigned', name: "Alice's MacBook Pro" });
   });
 
+  it('loads the next export of the directory over the last: a changed email keeps the id, an email given to another id moves', async () => {
+    const directory = app.container.get<SqliteUserDirectory>(TOKENS.UserDirectory);
+    const load = async (rows: string) => {
+      writeFileSync(join(dir, 'export.csv'), `id,email,displayName\n${rows}`);
+      expect(await cli('users', 'load', join(dir, 'export.csv'))).to.equal(0);
+    };
+    await load('u-1,alice.smith@acme.example,Alice\nu-2,bob@acme.example,Bob\n');
+    await load('u-1,alice.jones@acme.example,Alice\nu-3,bob@acme.example,Robert\n');
+    const found = await directory.findActiveByEmails(['alice.smith@acme.example', 'alice.jones@acme.example', 'bob@acme.example']);
+    expect([...found.values()].map(({ id, email }) => `${id} ${email}`).sort()).to.deep.equal(['u-1 alice.jones@acme.example', 'u-3 bob@acme.example']);
+  });
+
   it('refuses a users file with a bad row, naming the line and the field, and loads nothing', async () => {
     const csv = join(dir, 'bad.csv');
     writeFileSync(csv, 'email,active\nok@acme.example,true\nnot-an-email,true\n');

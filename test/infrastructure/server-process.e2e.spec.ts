@@ -149,7 +149,7 @@ describe('npm start as a process', function () {
     }
   });
 
-  it('users load reads a UTF-16 export, and refuses a workbook, another encoding or a file with no users, saying how to save it', async () => {
+  it('users load reads a UTF-16 export and a changed email; it refuses a workbook, another encoding, no users or one user twice, saying what to do', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ontrackio-users-file-'));
     try {
       const env = { ...process.env, DATA_FILE: join(dir, 'store.sqlite') } as Record<string, string>;
@@ -158,17 +158,24 @@ describe('npm start as a process', function () {
       const file = (name: string, bytes: Buffer) => (writeFileSync(join(dir, name), bytes), join(dir, name));
       const unicodeText = file('unicode.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('email,displayName\r\nzoe@acme.example,Zoë Martin\r\n', 'utf16le')]));
       const loaded = await runCliProcess(['users', 'load', unicodeText], env);
-      expect([loaded.code, loaded.stdout.trim()], loaded.stderr).to.deep.equal([0, `Loaded 1 users from ${unicodeText}.`]);
+      expect([loaded.code, loaded.stdout.trim()], loaded.stderr).to.deep.equal([0, `Loaded 1 user from ${unicodeText}.`]);
 
       for (const [name, bytes, said] of [
-        ['users.xlsx', Buffer.concat([Buffer.from('PK\x03\x04\x14\x00\x06\x00', 'latin1'), randomBytes(200)]), 'is a spreadsheet workbook (.xlsx, .ods), not CSV.'],
-        ['latin1.csv', Buffer.from('email,displayName\nzoe@acme.example,Zo\xeb Martin\n', 'latin1'), 'is not text in UTF-8 or UTF-16 (Excel\'s plain "CSV" writes another encoding).'],
-        ['empty.csv', Buffer.from('email,displayName\r\n'), 'holds no users. Give an export with a header row and at least one user.'],
+        ['users.xlsx', Buffer.concat([Buffer.from('PK\x03\x04\x14\x00\x06\x00', 'latin1'), randomBytes(200)]), 'the file: is a spreadsheet workbook (.xlsx, .ods), not CSV.'],
+        ['latin1.csv', Buffer.from('email,displayName\nzoe@acme.example,Zo\xeb Martin\n', 'latin1'), 'the file: is not text in UTF-8 or UTF-16 (Excel\'s plain "CSV" writes another encoding).'],
+        ['empty.csv', Buffer.from('email,displayName\r\n'), 'the file: holds no users. Give an export with a header row and at least one user.'],
+        ['twice.csv', Buffer.from('email,active\nbob@acme.example,true\nann@acme.example,true\nBob@Acme.example,false\n'), 'line 4: email "bob@acme.example" is also on line 2. Keep one row per user.'],
       ] as const) {
         const path = file(name, bytes);
         const refused = await runCliProcess(['users', 'load', path], env);
         expect([refused.code, refused.stdout], name).to.deep.equal([1, '']);
-        expect(refused.stderr, name).to.include(`${path}, the file: ${said}`);
+        expect(refused.stderr, name).to.include(`${path}, ${said}`);
+      }
+
+      // The directory's next export, after Zoë's email changed: same id, new address.
+      for (const email of ['zoe.martin@acme.example', 'zoe.dubois@acme.example']) {
+        const again = await runCliProcess(['users', 'load', file('export.csv', Buffer.from(`id,email,displayName\nu-17,${email},Zoë\n`))], env);
+        expect([again.code, again.stderr], email).to.deep.equal([0, '']);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

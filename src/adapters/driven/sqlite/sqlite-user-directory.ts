@@ -27,14 +27,23 @@ export class SqliteUserDirectory implements UserDirectory {
     return new Map(rows.map((r) => [r.email, { id: r.id, email: r.email, displayName: r.display_name }]));
   }
 
-  /** Inserts or updates users by email (stored lower-cased); returns how many were written. */
+  /**
+   * Inserts or updates users (emails stored lower-cased); returns how many were written. A row replaces
+   * any user with its id or its email: a user whose email changed keeps their id, and an email now
+   * given to another id moves to it.
+   */
   upsert(users: readonly UserRow[]): number {
-    const statement = this.db.prepare(
+    const freeEmail = this.db.prepare('DELETE FROM users WHERE email = ? AND id <> ?');
+    const write = this.db.prepare(
       `INSERT INTO users (id, email, display_name, active) VALUES (?, ?, ?, ?)
-       ON CONFLICT (email) DO UPDATE SET id = excluded.id, display_name = excluded.display_name, active = excluded.active`,
+       ON CONFLICT (id) DO UPDATE SET email = excluded.email, display_name = excluded.display_name, active = excluded.active`,
     );
     writeTransaction(this.db, () => {
-      for (const u of users) statement.run(u.id, u.email.trim().toLowerCase(), u.displayName, u.active ? 1 : 0);
+      for (const u of users) {
+        const email = u.email.trim().toLowerCase();
+        freeEmail.run(email, u.id);
+        write.run(u.id, email, u.displayName, u.active ? 1 : 0);
+      }
     });
     return users.length;
   }

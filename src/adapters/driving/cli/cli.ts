@@ -157,7 +157,7 @@ function program(open: OpenServices, io: CliIo, done: (code: number, human: stri
   json(users.command('load').description('load users from a CSV (email, displayName, active, id) or JSON export').argument('<file>')).action(async (file: string) => {
     const rows = readUsersFile(file);
     const loaded = (await open({ mayCreateStore: true })).users.upsert(rows);
-    done(0, `Loaded ${loaded} users from ${file}.`, { loaded, file });
+    done(0, `Loaded ${loaded} ${loaded === 1 ? 'user' : 'users'} from ${file}.`, { loaded, file });
   });
   return root;
 }

@@ -96,11 +96,18 @@ export function readUsersFile(file: string): UserRow[] {
   const json = extname(file).toLowerCase() === '.json';
   const rows: Array<{ row: Record<string, unknown>; where: string }> = json ? jsonRows(text, file) : parseCsv(text, file).map(({ row, line }) => ({ row, where: `line ${line}` }));
   if (rows.length === 0) throw new UsersFileError(file, 'the file', `holds no users. Give an export with ${json ? 'at least one user' : 'a header row and at least one user'}.`);
+  const seen = { email: new Map<string, string>(), id: new Map<string, string>() };
   return rows.map(({ row, where }) => {
     const email = normaliseEmail(typeof row.email === 'string' ? row.email : null);
     if (!email) throw new UsersFileError(file, where, `email ${quote(row.email ?? '')} is not an email address. Give the address users sign in with.`);
     const displayName = typeof row.displayName === 'string' && row.displayName.trim() ? row.displayName.trim() : null;
     const id = typeof row.id === 'string' && row.id.trim() ? row.id.trim() : email;
+    // Two rows for one person would leave whichever came last, active or not, without a word.
+    for (const [field, value] of [['email', email], ['id', id]] as const) {
+      const before = seen[field].get(value);
+      if (before) throw new UsersFileError(file, where, `${field} ${quote(value)} is also on ${before}. Keep one row per user.`);
+      seen[field].set(value, where);
+    }
     return { id, email, displayName, active: activeFlag(row.active, file, where) };
   });
 }
