@@ -18,6 +18,7 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
   let world: ReliabilityWorld;
   let server: ServerProcess;
   let foreign: { intune: string; jamf: string };
+  let dataFile: string;
 
   const importFrom = (source: 'intune' | 'jamf') => server.call('POST', `/api/admin/bulk-import/mdm/${source}`, WAIT_FOR_RESULT);
   const serials = async () => {
@@ -49,7 +50,8 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
 
   before(async () => {
     world = await startReliabilityWorld(['--intune-devices', '2500', '--jamf-computers', '300', '--jamf-mobiles', '100', '--clean']);
-    server = await world.start(world.dataFile('hostile'), { MDM_CONNECT_TIMEOUT_SECONDS: '2', MDM_RESPONSE_TIMEOUT_SECONDS: '2', MDM_ANSWER_DEADLINE_SECONDS: '5', MDM_MAX_PAGES: '20', MDM_MAX_RESPONSE_MIB: '8' });
+    dataFile = world.dataFile('hostile');
+    server = await world.start(dataFile, { MDM_CONNECT_TIMEOUT_SECONDS: '2', MDM_RESPONSE_TIMEOUT_SECONDS: '2', MDM_ANSWER_DEADLINE_SECONDS: '5', MDM_MAX_PAGES: '20', MDM_MAX_RESPONSE_MIB: '8' });
     expect((await server.call('PUT', '/api/admin/integrations/intune', { body: world.intuneSettings() })).status).to.equal(200);
     expect((await server.call('PUT', '/api/admin/integrations/jamf', { body: world.jamfSettings() })).status).to.equal(200);
     foreign = { intune: String((await world.stats('intune')).foreignUrl), jamf: String((await world.stats('jamf')).foreignUrl) };
@@ -508,8 +510,8 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
 
   it('after every hostile case, neither client secret is in the log or, unsealed, in the store file', async () => {
     const secrets = [world.intuneSettings().clientSecret, world.jamfSettings().clientSecret] as string[];
-    const file = world.dataFile('hostile');
-    const stored = [file, `${file}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('');
+    expect(existsSync(dataFile), 'the store file read is the server\'s').to.equal(true);
+    const stored = [dataFile, `${dataFile}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1')).join('');
     for (const secret of secrets) {
       expect(secret).to.have.length.above(8);
       expect(server.lines.filter((line) => line.includes(secret))).to.deep.equal([]);
