@@ -39,6 +39,8 @@ export interface HostileMode {
   oddlyTypedTwin?: string;
   /** The first device of the first page reports these fields ending in half of a character (a lone surrogate, `\ud800` in the JSON). */
   halfCharacterIn?: Array<'serialNumber' | 'id'>;
+  /** The first device of the first page reports its device name and its model starting with this text (a terminal's escape sequences, say). */
+  controlsInName?: string;
   /** The first device of the first page reports its serial with this (invisible) character after the third: it looks as before. */
   invisibleInSerial?: string;
   /** Listings ignore their filter (a serial lookup's) and answer every device, as Graph does with a filter it cannot apply. */

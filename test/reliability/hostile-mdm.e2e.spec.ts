@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import type { HostileMode } from '../emulators/hostile.js';
-import type { Reply, ServerProcess } from './support/server-process.js';
+import { runCliProcess, type Reply, type ServerProcess } from './support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from './support/world.js';
 import './support/tally.js';
 import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
@@ -314,6 +314,32 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
         // Its id is not kept: a retry could not ask the MDM for it (a URL cannot carry half a character).
         const retried = await server.call('POST', `/api/admin/bulk-import/mdm/runs/${reply.body.runId}/retry`, WAIT_FOR_RESULT);
         expect(retried.status, retried.text.slice(0, 300)).to.equal(422);
+      });
+    }
+  });
+
+  describe('what an MDM calls a device, the CLI prints as text: a terminal never runs it', () => {
+    // Retitles the window, then starts a line that reads like the CLI's own, then reverses the rest.
+    const CONTROLS = '\u001b]0;owned\u0007\n0 errors\u202e';
+    for (const source of ['intune', 'jamf'] as const) {
+      it(`${source}: a device name holding escape sequences, a line break and a direction override is shown escaped, on one line`, async () => {
+        const namesFile = world.dataFile(`names-${source}`);
+        const fresh = await world.start(namesFile);
+        try {
+          const settings = source === 'intune' ? world.intuneSettings() : world.jamfSettings();
+          expect((await fresh.call('PUT', `/api/admin/integrations/${source}`, { body: settings })).status).to.equal(200);
+          const reply = await under(source, { controlsInName: CONTROLS }, () => fresh.call('POST', `/api/admin/bulk-import/mdm/${source}`, WAIT_FOR_RESULT));
+          expect(reply.status, reply.text.slice(0, 300)).to.equal(200);
+          const named = (await fresh.call('GET', `/api/hardware?q=${encodeURIComponent('owned')}`)).body.items as Array<{ serial: string; name: string }>;
+          expect(named.map((r) => r.name.slice(0, CONTROLS.length)), 'the register keeps the name as reported').to.deep.equal([CONTROLS]);
+          const shown = await runCliProcess(['register', '--serial', named[0]!.serial], world.env(namesFile));
+          expect(shown.code, shown.stderr).to.equal(0);
+          expect(shown.stdout).to.include('\\u001b]0;owned\\u0007\\u000a0 errors\\u202e');
+          expect(shown.stdout.trimEnd().split('\n'), 'the record and the count, nothing else').to.have.length(2);
+          expect(shown.stdout.replace(/\n/g, ''), 'no character a terminal acts on').not.to.match(/[\u0000-\u001f\u007f-\u009f\u202e]/);
+        } finally {
+          await fresh.kill();
+        }
       });
     }
   });

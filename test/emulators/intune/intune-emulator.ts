@@ -234,6 +234,10 @@ export class IntuneEmulator extends HostileHost {
       const first = value[0] as Record<string, unknown>;
       value[0] = { ...first, ...Object.fromEntries(h.halfCharacterIn.map((field) => [field, `${String(first[field])}\ud800`])) };
     }
+    if (h.controlsInName && pageIndex === 0 && value[0]) {
+      const first = value[0] as Record<string, unknown>;
+      value[0] = { ...first, deviceName: `${h.controlsInName}${String(first.deviceName)}`, model: `${h.controlsInName}${String(first.model)}` };
+    }
     if (h.invisibleInSerial && pageIndex === 0 && value[0]) {
       const first = value[0] as { serialNumber: string };
       value[0] = { ...first, serialNumber: withInvisible(first.serialNumber, h.invisibleInSerial) };

@@ -221,6 +221,11 @@ export class JamfEmulator extends HostileHost {
         const cut = (field: 'serialNumber' | 'id', value: unknown) => (h.halfCharacterIn!.includes(field) ? `${String(value)}\ud800` : value);
         results[0] = { ...first, id: cut('id', first.id), hardware: { ...(first.hardware as object), serialNumber: cut('serialNumber', get(first, 'hardware.serialNumber')) } };
       }
+      if (h.controlsInName && page === 0 && records === this.computers && results[0]) {
+        const first = results[0] as JamfRecord;
+        const named = (text: unknown) => `${h.controlsInName}${String(text)}`;
+        results[0] = { ...first, general: { ...(first.general as object), name: named(get(first, 'general.name')) }, hardware: { ...(first.hardware as object), model: named(get(first, 'hardware.model')) } };
+      }
       if (h.invisibleInSerial && page === 0 && records === this.computers && results[0]) {
         const first = results[0] as JamfRecord;
         results[0] = { ...first, hardware: { ...(first.hardware as object), serialNumber: withInvisible(String(get(first, 'hardware.serialNumber')), h.invisibleInSerial) } };

@@ -14,6 +14,7 @@ import { HardwareQueryDto, RunsQueryDto } from '../http/dtos.js';
 import { BadRequest } from '../http/problem.js';
 import { parseQuery } from '../http/validation.js';
 import { banner, previewReport, registerTable, runDetail, runsTable } from './format.js';
+import { printable } from './printable.js';
 import type { ProgressDisplay } from './progress.js';
 import { readUsersFile } from './users-file.js';
 
@@ -168,11 +169,11 @@ export async function runCli(argv: string[], open: OpenServices, io: CliIo): Pro
   let code = 0;
   const done = (exit: number, human: string, data: unknown) => {
     code = exit;
-    io.out(asJson ? JSON.stringify(data, null, 2) : human);
+    io.out(asJson ? JSON.stringify(data, null, 2) : printable(human, { keepLineBreaks: true }));
   };
   const fail = (exit: number, message: string) => {
     if (asJson) io.out(JSON.stringify({ error: { message, exitCode: exit } }));
-    else io.err(message);
+    else io.err(printable(message, { keepLineBreaks: true }));
     return exit;
   };
   const opening: OpenServices = async (purpose) => {
@@ -197,7 +198,7 @@ export async function runCli(argv: string[], open: OpenServices, io: CliIo): Pro
     }
     if (error instanceof UsageError) return fail(2, error.message);
     if (error instanceof StoreNotOpened) {
-      io.err(error.message);
+      io.err(printable(error.message, { keepLineBreaks: true }));
       return 1;
     }
     // A store that cannot answer says what to do about it, as the HTTP API's problem does.
