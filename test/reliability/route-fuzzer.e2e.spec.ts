@@ -214,6 +214,19 @@ describe('Reliability: the HTTP edge under a route fuzzer (real server process)'
     expect(long.body?.errors).to.deep.equal([{ field: 'name', message: 'name must be shorter than or equal to 200 characters' }]);
   });
 
+  it('typed text holding a control character or half of one is refused, naming the field and the character; the record is unchanged', async () => {
+    for (const [name, character] of [['Test\u0000name', 'character 5 (U+0000)'], ['Reception\u001b[2J', 'character 10 (U+001B)'], ['Desk\nPC', 'character 5 (U+000A)'], ['PC\ud800', 'character 3 (U+D800)']]) {
+      const created = await server.call('POST', '/api/hardware', { body: { serial: 'TYPED-0001', name, category: 'desktop' } });
+      expect([created.status, created.body?.field], JSON.stringify(name)).to.deep.equal([422, 'name']);
+      expect(created.body?.fix).to.equal(`Type it as one line of text: ${character} is a control character or half of one.`);
+    }
+    const made = await server.call('POST', '/api/hardware', { body: { serial: 'TYPED-0001', name: 'Reception PC', category: 'desktop', cpu: 'i5' } });
+    expect(made.status, made.text).to.equal(201);
+    const edited = await server.call('PATCH', `/api/hardware/${made.body.id}`, { body: { cpu: 'i7\t(4 cores)' } });
+    expect([edited.status, edited.body?.field, edited.body?.fix]).to.deep.equal([422, 'cpu', 'Type it as one line of text: character 3 (U+0009) is a control character or half of one.']);
+    expect((await server.call('GET', `/api/hardware/${made.body.id}`)).body).to.include({ name: 'Reception PC', cpu: 'i5' });
+  });
+
   it('the server is unchanged afterwards: still up, nothing polluted, a member still not an admin', async () => {
     expect((await server.call('GET', '/healthz', { token: null })).status).to.equal(200);
     expect((await server.call('GET', '/api/admin/integrations', { token: MEMBER_TOKEN })).status).to.equal(403);

@@ -44,6 +44,13 @@ export function invisibleCharacterIn(value: string): { codePoint: string; positi
   return { codePoint: codePointOf(match[0]), position: [...value.slice(0, match.index)].length + 1 };
 }
 
+/** The first control character (C0, DEL or C1) or half character of `value`, as U+XXXX with its 1-based position; null when it holds none. */
+export function controlCharacterIn(value: string): { codePoint: string; position: number } | null {
+  const match = /\p{Cc}|\p{Surrogate}/u.exec(value);
+  if (!match) return null;
+  return { codePoint: codePointOf(match[0]), position: [...value.slice(0, match.index)].length + 1 };
+}
+
 /** U+XXXX, as the Unicode charts name a code point. */
 function codePointOf(character: string): string {
   return `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
