@@ -2,6 +2,7 @@ import type { Container } from 'inversify';
 import { runCli, type CliServices, type OpenServices } from '../adapters/driving/cli/cli.js';
 import { progressBar, progressLines } from '../adapters/driving/cli/progress.js';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { ConfigurationError, loadConfig, type Config } from './config.js';
 import { boundHeapGrowth } from './heap-growth.js';
 import { buildContainer, checkStartup, closeContainer } from './container.js';
@@ -31,10 +32,41 @@ function refuseMissingStore(config: Config): void {
   );
 }
 
+/**
+ * Ctrl-C (or SIGTERM) during an import stops it as a server's shutdown does: between pages, or while
+ * one is awaited, with the run recorded as interrupted rather than left running until its lease
+ * lapses. A second signal quits at once. Other commands stop at the first, as any program does.
+ * Returns the signal's exit status once one came (128 + its number), else null.
+ */
+function interruptImportOnSignal(argv: string[], shutdown: () => AbortController | undefined): { stoppedWith: () => number | null; done: () => void } {
+  let status: number | null = null;
+  if (argv[0] !== 'import') return { stoppedWith: () => status, done: () => undefined };
+  const onSignal = (signal: NodeJS.Signals) => {
+    const controller = shutdown();
+    status = 128 + constants.signals[signal];
+    if (!controller || controller.signal.aborted) process.exit(status);
+    process.stderr.write(`${signal}: stopping the import at the page it is on; it will be recorded as interrupted. Send ${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit at once.\n`);
+    controller.abort(`the CLI was stopped (${signal})`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    stoppedWith: () => status,
+    done: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      // The request for the page it was waiting on is still open, and would hold the process until it
+      // times out; all that was to say is written once both streams are flushed.
+      if (status !== null) process.stdout.write('', () => process.stderr.write('', () => process.exit(status!)));
+    },
+  };
+}
+
 /** Process start-up for the CLI: one command, the store opened only if the command uses it, clean shutdown. */
 export async function main(argv: string[]): Promise<number> {
   let container: Container | undefined;
   boundHeapGrowth();
+  const signals = interruptImportOnSignal(argv, () => container?.get<AbortController>(TOKENS.Shutdown));
   const open: OpenServices = async ({ mayCreateStore }) => {
     const config = loadConfig();
     if (!mayCreateStore) refuseMissingStore(config);
@@ -50,12 +82,14 @@ export async function main(argv: string[]): Promise<number> {
     };
   };
   try {
-    return await runCli(argv, open, {
+    const code = await runCli(argv, open, {
       out: (text) => process.stdout.write(`${text}\n`),
       err: (text) => process.stderr.write(`${text}\n`),
       progress: () => (process.stderr.isTTY ? progressBar(process.stderr) : progressLines((line) => process.stderr.write(`${line}\n`))),
     });
+    return signals.stoppedWith() ?? code;
   } finally {
     if (container) await closeContainer(container);
+    signals.done();
   }
 }

@@ -158,7 +158,7 @@ export async function startServer(config: Config, overrides: ContainerOverrides 
       const deadline = Date.now() + config.drainTimeoutMs;
       const settled = (await drain.idle(config.drainTimeoutMs)) && (await background.idle(Math.max(0, deadline - Date.now())));
       if (!settled) {
-        container.get<AbortController>(TOKENS.Shutdown).abort();
+        container.get<AbortController>(TOKENS.Shutdown).abort('the server shut down');
         await Promise.all([drain.idle(5_000), background.idle(5_000)]);
       }
       sweeper.stop();

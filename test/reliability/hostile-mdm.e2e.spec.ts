@@ -426,6 +426,24 @@ describe('Reliability: hostile MDMs and credentials that stay home (real server 
       });
     }
 
+    it('Ctrl-C on a CLI import waiting for a page stops it at once, recorded as interrupted; a second Ctrl-C quits without waiting', async () => {
+      const env = world.env(dataFile);
+      const started = Date.now();
+      const stopped = await under('intune', { hangPage: 1 }, () => runCliProcess(['import', 'intune'], env, [{ when: /^page 1: /m, signal: 'SIGINT' }]));
+      expect([stopped.code, stopped.signal], stopped.stderr).to.deep.equal([130, null]);
+      // Not held until the page's request times out (30 s in the CLI).
+      expect(Date.now() - started).to.be.below(20_000);
+      expect(stopped.stderr).to.match(/^SIGINT: stopping the import at the page it is on; it will be recorded as interrupted\. Send Ctrl-C again to quit at once\.$/m);
+      expect(stopped.stdout).to.match(/^  stopped: interrupted: the CLI was stopped \(SIGINT\) before the run finished\. What was applied stays applied; run the import again\.$/m);
+      const runId = /\(run ([0-9a-f-]{36})\)/.exec(stopped.stdout)![1]!;
+      const recorded = await server.call('GET', `/api/admin/bulk-import/mdm/runs/${runId}`);
+      expect([recorded.body.status, recorded.body.failureReason]).to.deep.equal(['failed', 'interrupted: the CLI was stopped (SIGINT) before the run finished. What was applied stays applied; run the import again.']);
+
+      const quit = await under('intune', { hangPage: 1 }, () => runCliProcess(['import', 'intune'], env, [{ when: /^page 1: /m, signal: 'SIGTERM' }, { when: /^SIGTERM: stopping/m, signal: 'SIGTERM' }]));
+      expect([quit.code, quit.signal], quit.stderr).to.deep.equal([143, null]);
+      expect((await importFrom('intune')).status, 'the next import is not kept waiting by either run').to.equal(200);
+    });
+
     it('a Jamf page that never answers ends the run in seconds, naming the Jamf host', async () => {
       const reply = await under('jamf', { hangPage: 0 }, () => importFrom('jamf'));
       failedRun(reply, /127\.0\.0\.1:\d+ did not answer within 2 s/);

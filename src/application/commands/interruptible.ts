@@ -1,7 +1,10 @@
-/** The process is stopping: the run stops between pages, or while it waits for one. */
+/**
+ * The process is stopping: the run stops between pages, or while it waits for one. Who stopped it is
+ * the abort's reason when that is text ("the server shut down", "the CLI was stopped (SIGINT)").
+ */
 export class ImportInterrupted extends Error {
-  constructor() {
-    super('interrupted: the server shut down before the run finished. What was applied stays applied; run the import again.');
+  constructor(by: unknown) {
+    super(`interrupted: ${typeof by === 'string' ? by : 'the process stopped'} before the run finished. What was applied stays applied; run the import again.`);
     this.name = 'ImportInterrupted';
   }
 }
@@ -13,9 +16,9 @@ export class ImportInterrupted extends Error {
  */
 function untilAborted<T>(pending: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return pending;
-  if (signal.aborted) return Promise.reject(new ImportInterrupted());
+  if (signal.aborted) return Promise.reject(new ImportInterrupted(signal.reason));
   return new Promise<T>((resolve, reject) => {
-    const stop = () => reject(new ImportInterrupted());
+    const stop = () => reject(new ImportInterrupted(signal.reason));
     signal.addEventListener('abort', stop, { once: true });
     pending.then(
       (value) => (signal.removeEventListener('abort', stop), resolve(value)),

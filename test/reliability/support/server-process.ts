@@ -101,18 +101,27 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
 
 export interface CliRun {
   code: number | null;
+  /** The signal that ended the process, if one did. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
+/** Signals sent to the CLI as an operator at its terminal would: each once its stderr matches `when`. */
+export type CliInterrupts = ReadonlyArray<{ when: RegExp; signal: NodeJS.Signals }>;
+
 /** Runs the CLI as an operator would, beside whatever else uses the store. */
-export function runCliProcess(args: string[], env: Record<string, string>): Promise<CliRun> {
+export function runCliProcess(args: string[], env: Record<string, string>, interrupts: CliInterrupts = []): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let next = 0;
     child.stdout!.on('data', (chunk) => (stdout += chunk));
-    child.stderr!.on('data', (chunk) => (stderr += chunk));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stderr!.on('data', (chunk) => {
+      stderr += chunk;
+      while (next < interrupts.length && interrupts[next]!.when.test(stderr)) child.kill(interrupts[next++]!.signal);
+    });
+    child.once('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
