@@ -302,6 +302,13 @@ describe('Hardware decider', () => {
       expect(() => given(imported(macbook())).when(edit({ cpu: deep })).events()).to.throw(DomainError, /^cpu \[{120}… is not valid/);
     });
 
+    it('refuses typed text that holds a control character, but takes back an MDM-given name as it is', () => {
+      const named = imported(macbook({ deviceName: 'Lab\u001b[1mMac' }));
+      expect(() => given(named).when(edit({ cpu: 'M3\tPro' })).events()).to.throw(DomainError, /^cpu "M3\\tPro" is not valid\. Type it as one line of text: character 3 \(U\+0009\)/);
+      expect(() => given().when({ ...registration, data: { ...registration.data, name: 'Spare\nlaptop' } }).events()).to.throw(DomainError, /^name "Spare\\nlaptop" is not valid/);
+      given(named).when(edit({ name: 'Lab\u001b[1mMac', status: 'in_repair' })).then(detailsEdited({ status: 'in_repair' }));
+    });
+
     it('refuses to edit hardware that does not exist', () => given().when(edit({ cpu: 'x' })).thenThrows(HardwareNotFound));
   });
 });

@@ -6,7 +6,7 @@ import type { EditDetails, HardwareCommand, ImportDevice, MarkMissingFromMdm, Re
 import { deriveName } from './device-name.js';
 import { HardwareNotFound, NotAnImportableDevice, SerialAlreadyRegistered, SupersededEntry } from './errors.js';
 import type { HardwareEvent, SourceLink } from './events.js';
-import { validateDetailsEdit, type DetailsEdit } from './hand-maintained.js';
+import { refuseControlCharacters, validateDetailsEdit, type DetailsEdit } from './hand-maintained.js';
 import { emptyFieldFills, identityChanges, identityOf, type Identity } from './identity.js';
 import { DEFAULT_PRECEDENCE, platformOf, type SourcePrecedence } from './source-precedence.js';
 import { normaliseMac } from './mac-address.js';
@@ -196,6 +196,7 @@ function register(command: RegisterHardware, state: Hardware): HardwareEvent[] {
     purchasePrice: d.purchasePrice ?? null,
     purchaseDate: d.purchaseDate ?? null,
   }) as Required<DetailsEdit>;
+  refuseControlCharacters(hand);
   return [
     {
       type: 'HardwareRegistered',
@@ -227,6 +228,7 @@ function editDetails(command: EditDetails, state: Hardware): HardwareEvent[] {
     if (state[field as keyof DetailsEdit] !== next) changes[field] = next;
   }
   if (Object.keys(changes).length === 0) return [];
+  refuseControlCharacters(changes);
   return [
     {
       type: 'HardwareDetailsEdited',

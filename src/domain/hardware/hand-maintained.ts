@@ -29,11 +29,15 @@ function invalid(field: string, value: unknown, fix: string): DomainError {
 
 /**
  * Typed text is one line of characters: a line break, a tab, an escape or half of a character is a
- * paste gone wrong, and would be shown as is wherever the record is (a list, a CSV, a terminal).
+ * paste gone wrong, and would be shown as is wherever the record is (a list, a CSV, a terminal). Only
+ * what is typed is checked: a name an MDM gave the record on create may be sent back as it is.
  */
-function refuseControls(field: string, value: string): void {
-  const found = controlCharacterIn(value);
-  if (found) throw invalid(field, value, `Type it as one line of text: character ${found.position} (${found.codePoint}) is a control character or half of one.`);
+export function refuseControlCharacters(typed: DetailsEdit): void {
+  for (const field of ['name', 'cpu', 'ram', 'storage'] as const) {
+    const value = typed[field];
+    const found = typeof value === 'string' ? controlCharacterIn(value) : null;
+    if (found) throw invalid(field, value, `Type it as one line of text: character ${found.position} (${found.codePoint}) is a control character or half of one.`);
+  }
 }
 
 /** Checks one hand edit against the register's rules; returns it unchanged when valid. */
@@ -41,7 +45,6 @@ export function validateDetailsEdit(edit: DetailsEdit): DetailsEdit {
   if (edit.name !== undefined && (typeof edit.name !== 'string' || !edit.name.trim() || edit.name.length > 200)) {
     throw invalid('name', edit.name, 'Give a name of 1–200 characters.');
   }
-  if (edit.name !== undefined) refuseControls('name', edit.name);
   if (edit.category !== undefined && !isCategory(edit.category)) {
     throw invalid('category', edit.category, 'Use one of laptop, desktop, phone, tablet, tv, watch, headset, server, other.');
   }
@@ -56,7 +59,6 @@ export function validateDetailsEdit(edit: DetailsEdit): DetailsEdit {
     if (value !== undefined && value !== null && (typeof value !== 'string' || value.length > 200)) {
       throw invalid(field, value, 'Give text of at most 200 characters, or null to clear it.');
     }
-    if (typeof value === 'string') refuseControls(field, value);
   }
   const price = edit.purchasePrice;
   if (price !== undefined && price !== null && (typeof price !== 'number' || !Number.isFinite(price) || price < 0)) {
