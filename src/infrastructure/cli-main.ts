@@ -36,7 +36,8 @@ function refuseMissingStore(config: Config): void {
  * Ctrl-C (or SIGTERM) during an import stops it as a server's shutdown does: between pages, or while
  * one is awaited, with the run recorded as interrupted rather than left running until its lease
  * lapses. A second signal quits at once. Other commands stop at the first, as any program does.
- * Returns the signal's exit status once one came (128 + its number), else null.
+ * `stoppedWith` gives the signal's exit status once one came (128 + its number), else null; `done`
+ * stops listening, and ends the process once an interrupted run is written out.
  */
 function interruptImportOnSignal(argv: string[], shutdown: () => AbortController | undefined): { stoppedWith: () => number | null; done: () => void } {
   let status: number | null = null;
