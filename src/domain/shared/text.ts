@@ -37,18 +37,26 @@ export function holdsHalfCharacter(value: string): boolean {
  */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|(?! )\p{Zs}/u;
 
-/** The first invisible character of `value` as U+XXXX, with its 1-based position in characters; null when it holds none. */
-export function invisibleCharacterIn(value: string): { codePoint: string; position: number } | null {
-  const match = INVISIBLE.exec(value);
+/** A character found in a text: U+XXXX, and its 1-based position counted in characters. */
+export interface CharacterAt {
+  codePoint: string;
+  position: number;
+}
+
+function firstMatchIn(pattern: RegExp, value: string): CharacterAt | null {
+  const match = pattern.exec(value);
   if (!match) return null;
   return { codePoint: codePointOf(match[0]), position: [...value.slice(0, match.index)].length + 1 };
 }
 
-/** The first control character (C0, DEL or C1) or half character of `value`, as U+XXXX with its 1-based position; null when it holds none. */
-export function controlCharacterIn(value: string): { codePoint: string; position: number } | null {
-  const match = /\p{Cc}|\p{Surrogate}/u.exec(value);
-  if (!match) return null;
-  return { codePoint: codePointOf(match[0]), position: [...value.slice(0, match.index)].length + 1 };
+/** The first invisible character of `value`; null when it holds none. */
+export function invisibleCharacterIn(value: string): CharacterAt | null {
+  return firstMatchIn(INVISIBLE, value);
+}
+
+/** The first control character (C0, DEL or C1) or half character of `value`; null when it holds none. */
+export function controlCharacterIn(value: string): CharacterAt | null {
+  return firstMatchIn(/\p{Cc}|\p{Surrogate}/u, value);
 }
 
 /** U+XXXX, as the Unicode charts name a code point. */
@@ -61,7 +69,7 @@ function codePointOf(character: string): string {
  * compatibility form (`Ａ` for `A`, `²` for `2`), or a combining mark written apart from its letter
  * (`A` + U+0308 for `Ä`). Text holding one reads like its plain spelling; null when it holds none.
  */
-export function otherFormIn(value: string): { codePoint: string; position: number } | null {
+export function otherFormIn(value: string): CharacterAt | null {
   if (value.normalize('NFKC') === value) return null;
   const characters = [...value];
   const index = characters.findIndex((c) => c.normalize('NFKC') !== c || /\p{M}/u.test(c));

@@ -5,7 +5,7 @@
  * CLI prints of it must read as text, not run.
  */
 const ACTED_ON = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
-const ACTED_ON_BUT_LINE_BREAKS = /(?!\n)[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+const ACTED_ON_BUT_LINE_BREAKS = new RegExp(`(?!\\n)${ACTED_ON.source}`, 'gu');
 
 const written = (character: string) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
 

@@ -3,12 +3,12 @@ import { BadRequest } from './problem.js';
 
 const SHOWN = 40;
 
-function decodes(text: string): boolean {
+/** The text a form-encoded part stands for; null when it is not valid percent-encoding. */
+function decoded(text: string): string | null {
   try {
-    decodeURIComponent(text.replace(/\+/g, ' '));
-    return true;
+    return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -18,11 +18,12 @@ export const UNDECODABLE = Symbol('undecodable query parameter');
 function refusal(text: string): BadRequest | undefined {
   for (const pair of text.split('&')) {
     const equals = pair.indexOf('=');
-    const name = equals < 0 ? pair : pair.slice(0, equals);
-    const value = equals < 0 ? '' : pair.slice(equals + 1);
-    if (decodes(name) && decodes(value)) continue;
-    const field = decodes(name) ? decodeURIComponent(name.replace(/\+/g, ' ')) : name.slice(0, SHOWN);
-    const shown = decodes(name) ? value : name;
+    const rawName = equals < 0 ? pair : pair.slice(0, equals);
+    const rawValue = equals < 0 ? '' : pair.slice(equals + 1);
+    const name = decoded(rawName);
+    if (name !== null && decoded(rawValue) !== null) continue;
+    const field = name ?? rawName.slice(0, SHOWN);
+    const shown = name !== null ? rawValue : rawName;
     const message = `${field} is not valid percent-encoding (${JSON.stringify(shown.slice(0, SHOWN))})`;
     return new BadRequest(`${message}.`, [{ field, message }], 400, 'Encode special characters in the query as %XX with two hex digits of UTF-8, as encodeURIComponent does.');
   }
