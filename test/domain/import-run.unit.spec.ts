@@ -110,6 +110,16 @@ describe('Import runs of a source', () => {
     expect(failed!.data).to.deep.include({ reason: 'Microsoft Graph answered 401', counts: { created: 1, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 } });
   });
 
+  it("names the run it retried at its end, as at its start, so the end alone summarises a retry", () => {
+    const retry: ImportRunEvent = { type: 'ImportStarted', data: { runId: 'r2', source: 'intune', triggeredBy: 'admin@acme.example', startedAt: '2026-11-27T10:00:00.000Z', owner: OWNER, retryOf: 'r1' } };
+    const [completed] = given(retry).when({ type: 'CompleteImport', data: { runId: 'r2', source: 'intune', warnings: [] }, metadata: { now: '2026-11-27T10:00:01.000Z' } }).events();
+    const [failed] = given(retry).when({ type: 'FailImport', data: { runId: 'r2', source: 'intune', reason: 'Jamf Pro answered 503' }, metadata: { now: '2026-11-27T10:00:01.000Z' } }).events();
+    expect(completed!.data).to.include({ retryOf: 'r1' });
+    expect(failed!.data).to.include({ retryOf: 'r1' });
+    const [plain] = given(started('r3', '2026-11-27T11:00:00.000Z')).when({ type: 'CompleteImport', data: { runId: 'r3', source: 'intune', warnings: [] }, metadata: { now: '2026-11-27T11:00:01.000Z' } }).events();
+    expect(plain!.data).to.not.have.property('retryOf');
+  });
+
   it('refuses to record pages for a run that is not in progress', () =>
     given().when({ type: 'RecordPage', data: { runId: 'r9', source: 'intune', outcomes: [] }, metadata: { now: '2026-11-27T09:00:00.000Z' } }).thenThrows(RunNotInProgress));
 });

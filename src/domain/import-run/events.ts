@@ -57,6 +57,8 @@ export type ImportCompleted = {
     pages: number;
     /** What the MDM's listing itself got wrong (fewer devices than announced, …); absent on older runs. */
     warnings?: string[];
+    /** As on the run's start, so its end alone summarises it; absent on older runs. */
+    retryOf?: string;
   };
 };
 
@@ -71,6 +73,8 @@ export type ImportFailed = {
     reason: string;
     counts: RunCounts;
     pages: number;
+    /** As on the run's start, so its end alone summarises it; absent on older runs. */
+    retryOf?: string;
   };
 };
 

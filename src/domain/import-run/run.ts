@@ -15,6 +15,8 @@ export interface SourceRuns {
     owner: string | null;
     pages: number;
     counts: RunCounts;
+    /** The run whose failed devices this one re-imports, if it is a retry. */
+    retryOf?: string;
   } | null;
 }
 
@@ -81,6 +83,7 @@ function failed(state: NonNullable<SourceRuns['inProgress']>, source: MdmSourceN
       reason,
       counts: state.counts,
       pages: state.pages,
+      ...(state.retryOf ? { retryOf: state.retryOf } : {}),
     },
   };
 }
@@ -140,6 +143,7 @@ export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportR
             counts: run.counts,
             pages: run.pages,
             warnings: command.data.warnings,
+            ...(run.retryOf ? { retryOf: run.retryOf } : {}),
           },
         },
       ];
@@ -158,8 +162,8 @@ export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportR
 export function evolveRuns(state: SourceRuns, event: ImportRunEvent): SourceRuns {
   switch (event.type) {
     case 'ImportStarted': {
-      const { runId, triggeredBy, startedAt, owner } = event.data;
-      return { inProgress: { runId, triggeredBy, startedAt, lastActivityAt: startedAt, owner: owner ?? null, pages: 0, counts: noCounts() } };
+      const { runId, triggeredBy, startedAt, owner, retryOf } = event.data;
+      return { inProgress: { runId, triggeredBy, startedAt, lastActivityAt: startedAt, owner: owner ?? null, pages: 0, counts: noCounts(), ...(retryOf ? { retryOf } : {}) } };
     }
     case 'ImportHeartbeat': {
       const run = state.inProgress;
