@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { generateFleet } from '../src/adapters/driven/synthetic/fleet-generator.js';
 import { InMemoryMdmSource } from '../src/adapters/driven/synthetic/in-memory-mdm-source.js';
 import type { ImportFromMdm } from '../src/application/commands/import-from-mdm.js';
+import type { ImportHistory } from '../src/application/queries/import-history.js';
 import { TOKENS } from '../src/application/tokens.js';
 import { loadConfig } from '../src/infrastructure/config.js';
 import { buildContainer, checkStartup, closeContainer } from '../src/infrastructure/container.js';
@@ -59,12 +60,24 @@ async function run(importer: ImportFromMdm): Promise<RunModel> {
   };
 }
 
+/** An auditor's question to EventStoreDB after the runs: its round trips and the events sent back. */
+async function ask(question: () => Promise<unknown>): Promise<{ ms: number; roundTrips: number; eventsSent: number; bytesSent: number }> {
+  meters.eventStoreDb.reset();
+  const started = process.hrtime.bigint();
+  await question();
+  const { roundTrips, eventsSent, bytesSent, answerMs } = meters.eventStoreDb.tally;
+  return { ms: Math.round(Number(process.hrtime.bigint() - started) / 1e6 - answerMs), roundTrips, eventsSent, bytesSent };
+}
+
 try {
   await checkStartup(container);
   const importer = container.get<ImportFromMdm>(TOKENS.ImportFromMdm);
   const first = await run(importer);
   const rerun = await run(importer);
-  process.stdout.write(JSON.stringify({ size, roundTripMs, first, rerun }) + '\n');
+  const history = container.get<ImportHistory>(TOKENS.ImportHistory);
+  const [, firstRun] = await history.runs({ source: 'intune' });
+  const auditor = { listRuns: await ask(() => history.runs({ source: 'intune' })), firstRunDetail: await ask(() => history.run(firstRun!.runId)) };
+  process.stdout.write(JSON.stringify({ size, roundTripMs, first, rerun, auditor }) + '\n');
 } finally {
   await closeContainer(container);
 }

@@ -122,7 +122,8 @@ const history = values.only && values.only !== 'history' ? [] : [true, false].ma
 });
 
 interface ModelRun { ms: number; perPage: { eventStoreDb: number; mongoDb: number }; total: { eventStoreDb: { roundTrips: number; maxInFlight: number; byCall: Record<string, number> }; mongoDb: { roundTrips: number; maxInFlight: number; byCall: Record<string, number> } } }
-interface ModelSample { first: ModelRun; rerun: ModelRun }
+interface AuditorQuestion { ms: number; roundTrips: number; eventsSent: number; bytesSent: number }
+interface ModelSample { first: ModelRun; rerun: ModelRun; auditor: { listRuns: AuditorQuestion; firstRunDetail: AuditorQuestion } }
 const modelSizes = values['model-sizes']!.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
 /** Round trips are counted, so they do not vary between runs; wall times are medians. */
 const productionModel = values.only && values.only !== 'production' ? [] : modelSizes.flatMap((size) =>
@@ -134,7 +135,8 @@ const productionModel = values.only && values.only !== 'production' ? [] : model
       maxInFlight: { eventStoreDb: s[0]![run].total.eventStoreDb.maxInFlight, mongoDb: s[0]![run].total.mongoDb.maxInFlight },
       roundTrips: { eventStoreDb: s[0]![run].total.eventStoreDb.byCall, mongoDb: s[0]![run].total.mongoDb.byCall },
     });
-    return { size, roundTripMs, first: of('first'), rerun: of('rerun') };
+    const asked = (question: 'listRuns' | 'firstRunDetail') => ({ ...s[0]!.auditor[question], ms: Math.round(median(s.map((x) => x.auditor[question].ms))) });
+    return { size, roundTripMs, first: of('first'), rerun: of('rerun'), auditor: { listRuns: asked('listRuns'), firstRunDetail: asked('firstRunDetail') } };
   }),
 );
 
@@ -189,5 +191,9 @@ if (values.json) {
     }
     console.log('  per page = per 1,000 devices. Targets at 5 ms: 3000 first ≤ 1 s, re-run ≤ 0.3 s; 100000 first ≤ 20 s, re-run ≤ 5 s,');
     console.log('  and ≤ 1,000 round trips in all for an unchanged re-run of 100000. Wall time includes the engine\'s own CPU.');
+    console.log('  Then an auditor, on EventStoreDB: the list of those two runs, and the first run\'s detail (its own events and the newer run\'s end).');
+    console.log('  devices   round trip   list: ms   round trips   events sent   detail: ms   round trips   events sent');
+    const question = (q: AuditorQuestion) => `${String(q.ms).padStart(8)}   ${String(q.roundTrips).padStart(11)}   ${String(q.eventsSent).padStart(11)}`;
+    for (const r of productionModel) console.log(`  ${String(r.size).padStart(7)}   ${String(r.roundTripMs).padStart(7)} ms   ${question(r.auditor.listRuns)}   ${question(r.auditor.firstRunDetail).padStart(10)}`);
   }
 }

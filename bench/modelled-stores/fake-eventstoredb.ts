@@ -25,7 +25,10 @@ export function fakeEventStoreDb(meter: RoundTripMeter): ProductionClients['esdb
   const streams = new Map<string, StoredEvent[]>();
 
   async function* streamed(events: () => StoredEvent[]) {
-    for (const event of await meter.trip('readAll', events)) yield { event, commitPosition: event.position.commit };
+    for (const event of await meter.trip('readAll', events)) {
+      meter.sent(event);
+      yield { event, commitPosition: event.position.commit };
+    }
   }
 
   const client = {
@@ -39,7 +42,10 @@ export function fakeEventStoreDb(meter: RoundTripMeter): ProductionClients['esdb
           events = events.filter((e) => (options.direction === 'backwards' ? e.revision <= from : e.revision >= from));
         }
         if (options.maxCount !== undefined) events = events.slice(0, Number(options.maxCount));
-        for (const event of events) yield { event, commitPosition: event.position.commit };
+        for (const event of events) {
+          meter.sent(event);
+          yield { event, commitPosition: event.position.commit };
+        }
       })();
     },
 
@@ -102,7 +108,9 @@ export function fakeEventStoreDb(meter: RoundTripMeter): ProductionClients['esdb
         while (!closed) {
           while (at < log.length && !closed) {
             const event = log[at++]!;
-            if (wanted(event)) yield { event, commitPosition: event.position.commit };
+            if (!wanted(event)) continue;
+            meter.sent(event);
+            yield { event, commitPosition: event.position.commit };
           }
           if (!closed) await new Promise<void>((resolve) => (wake = resolve));
         }

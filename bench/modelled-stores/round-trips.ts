@@ -11,6 +11,9 @@ export interface StoreTally {
    * on its own machine, inside the round trip, so the model takes it out of the wall time.
    */
   answerMs: number;
+  /** Events the store's reads sent back, and their data and metadata as JSON: what a read costs beyond its round trip. */
+  eventsSent: number;
+  bytesSent: number;
 }
 
 /**
@@ -19,7 +22,7 @@ export interface StoreTally {
  */
 export class RoundTripMeter {
   private inFlight = 0;
-  tally: StoreTally = { roundTrips: 0, byCall: {}, maxInFlight: 0, answerMs: 0 };
+  tally: StoreTally = { roundTrips: 0, byCall: {}, maxInFlight: 0, answerMs: 0, eventsSent: 0, bytesSent: 0 };
 
   constructor(readonly roundTripMs: number) {}
 
@@ -41,10 +44,18 @@ export class RoundTripMeter {
     }
   }
 
+  /** One event sent back; sizing it is the fake's own work, left out of the wall time as answering is. */
+  sent(event: { data: unknown; metadata: unknown }): void {
+    const started = performance.now();
+    this.tally.eventsSent += 1;
+    this.tally.bytesSent += Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata ?? {}));
+    this.tally.answerMs += performance.now() - started;
+  }
+
   /** Counts from here on. */
   reset(): StoreTally {
     const before = this.tally;
-    this.tally = { roundTrips: 0, byCall: {}, maxInFlight: 0, answerMs: 0 };
+    this.tally = { roundTrips: 0, byCall: {}, maxInFlight: 0, answerMs: 0, eventsSent: 0, bytesSent: 0 };
     return before;
   }
 }

@@ -5,6 +5,7 @@ import { decideRun, evolveRuns, ImportAlreadyRunning, initialRuns, type ImportRu
 import { StreamConflict } from './ports/errors.js';
 import type { EventStore, ExpectedRevision, RecordedEvent } from './ports/event-store.js';
 import type { RunOwner } from './ports/run-owner.js';
+import { eventAt, markRunEnds, marksAfter, marksFollowing, type RunEndMarks } from './run-spans.js';
 import { importRunsStream } from './streams.js';
 
 export type RunEnded = Extract<ImportRunEvent, { type: 'ImportCompleted' | 'ImportFailed' }>;
@@ -43,14 +44,19 @@ function fold(events: readonly RecordedEvent[]): SourceRuns {
  * stream's bytes, and a sweep looks every few seconds): the last start or end event, read backwards,
  * says whether a run is in progress, and only that run is read whole.
  */
-async function readRuns(store: EventStore, source: MdmSourceName): Promise<{ state: SourceRuns; revision: ExpectedRevision }> {
+async function readRuns(store: EventStore, source: MdmSourceName): Promise<{ state: SourceRuns; revision: ExpectedRevision; open: RecordedEvent | null; lastEnd: RecordedEvent | null }> {
   const stream = importRunsStream(source);
   const [last] = await store.readStream(stream, { types: RUN_BOUNDARIES, backwards: true, maxCount: 1 });
   const open = last?.type === 'ImportStarted' ? last : null;
   // With no run in progress, the stream's last event is the last run's end.
-  if (!open) return { state: initialRuns(), revision: last?.revision ?? 'no_stream' };
+  if (!open) return { state: initialRuns(), revision: last?.revision ?? 'no_stream', open: null, lastEnd: last ?? null };
   const current = await store.readStream(stream, { fromRevision: open.revision });
-  return { state: fold(current), revision: current.at(-1)!.revision };
+  return { state: fold(current), revision: current.at(-1)!.revision, open, lastEnd: null };
+}
+
+/** The marks for the end of the run in progress, which starts at `open`: read only when it is being closed. */
+async function marksOfOpenRun(store: EventStore, source: MdmSourceName, open: RecordedEvent): Promise<RunEndMarks> {
+  return marksAfter(open.revision, open.revision > 0 ? await eventAt(store, importRunsStream(source), open.revision - 1) : null);
 }
 
 /** The start of the source's last run that read its whole listing (and so looked for missing devices), if any. */
@@ -72,6 +78,8 @@ export class ImportRunRecorder {
     readonly runId: string,
     private state: SourceRuns,
     private revision: ExpectedRevision,
+    /** What this run's end event points back to: its start and the ends before it. */
+    private readonly marks: RunEndMarks,
     readonly startEvent: Extract<ImportRunEvent, { type: 'ImportStarted' }>,
   ) {}
 
@@ -80,14 +88,17 @@ export class ImportRunRecorder {
     params: { source: MdmSourceName; runId: string; triggeredBy: string; now: string; onlyIfUnchangedSince?: ExpectedRevision; retryOf?: string } & LeaseTerms,
   ): Promise<ImportRunRecorder> {
     const { now, owner, leaseMs, onlyIfUnchangedSince, ...data } = params;
-    const { state, revision } = await readRuns(store, params.source);
+    const { state, revision, open, lastEnd } = await readRuns(store, params.source);
     if (onlyIfUnchangedSince !== undefined && onlyIfUnchangedSince !== revision) throw new RunStreamMoved(params.source);
     const ownerGone = owner.isGone(state.inProgress?.owner ?? null);
     const events = decideRun({ type: 'StartImport', data: { ...data, owner: owner.id, leaseMs, ownerGone }, metadata: { now } }, state);
+    // An abandoned run closed here is marked as every run's end is; this run starts right after that end.
+    const closed = events.length > 1 && open ? await marksOfOpenRun(store, params.source, open) : null;
     try {
-      const { nextRevision } = await store.append(importRunsStream(params.source), events, revision);
+      const { nextRevision } = await store.append(importRunsStream(params.source), markRunEnds(events, closed), revision);
+      const marks = closed ? marksFollowing(nextRevision, nextRevision - 1, closed) : marksAfter(nextRevision, lastEnd);
       const after = events.reduce(evolveRuns, state);
-      return new ImportRunRecorder(store, params.source, params.runId, after, nextRevision, events.at(-1) as Extract<ImportRunEvent, { type: 'ImportStarted' }>);
+      return new ImportRunRecorder(store, params.source, params.runId, after, nextRevision, marks, events.at(-1) as Extract<ImportRunEvent, { type: 'ImportStarted' }>);
     } catch (error) {
       if (error instanceof StreamConflict) {
         // Someone appended between our read and our write: that can only be another run starting.
@@ -101,12 +112,12 @@ export class ImportRunRecorder {
 
   /** Closes the source's run in progress if its lease lapsed or its process is gone; returns the run closed. */
   static async closeAbandoned(store: EventStore, source: MdmSourceName, terms: LeaseTerms, now: string): Promise<string | null> {
-    const { state, revision } = await readRuns(store, source);
+    const { state, revision, open } = await readRuns(store, source);
     const ownerGone = terms.owner.isGone(state.inProgress?.owner ?? null);
     const events = decideRun({ type: 'CloseAbandoned', data: { source, leaseMs: terms.leaseMs, ownerGone }, metadata: { now } }, state);
     if (events.length === 0) return null;
     try {
-      await store.append(importRunsStream(source), events, revision);
+      await store.append(importRunsStream(source), markRunEnds(events, await marksOfOpenRun(store, source, open!)), revision);
     } catch (error) {
       if (error instanceof StreamConflict) return null; // the run moved on (a page, a heartbeat, another sweeper): look again next time
       throw error;
@@ -157,7 +168,7 @@ export class ImportRunRecorder {
   private async append(command: ImportRunCommand): Promise<ImportRunEvent[]> {
     const events = decideRun(command, this.state);
     try {
-      const { nextRevision } = await this.store.append(importRunsStream(this.source), events, this.revision);
+      const { nextRevision } = await this.store.append(importRunsStream(this.source), markRunEnds(events, this.marks), this.revision);
       this.revision = nextRevision;
     } catch (error) {
       if (error instanceof StreamConflict && (await readRuns(this.store, this.source)).state.inProgress?.runId !== this.runId) throw new RunLeaseLost(this.runId);

@@ -1,8 +1,9 @@
 import { MDM_SOURCES, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
-import type { ImportRunEvent } from '../../domain/import-run/events.js';
+import type { ImportCompleted, ImportFailed, ImportRunEvent, ImportStarted } from '../../domain/import-run/events.js';
 import { addOutcomes, countsOf, noCounts, type DeviceOutcome, type MissingDevice } from '../../domain/import-run/outcome.js';
 import type { EventStore, RecordedEvent } from '../ports/event-store.js';
 import type { AuditEntry } from '../ports/read-models.js';
+import { runsNewestFirst, type RunSpan } from '../run-spans.js';
 import { importRunsStream, previewsStream } from '../streams.js';
 import type { ImportPreviewed } from '../../domain/import-run/preview.js';
 
@@ -31,9 +32,9 @@ export interface HistoryFilter {
   to?: string;
 }
 
-const runIdOf = (event: RecordedEvent): unknown => (event.data as { runId?: unknown }).runId;
-
-const SUMMARY_TYPES: ReadonlyArray<ImportRunEvent['type']> = ['ImportStarted', 'ImportCompleted', 'ImportFailed'];
+function begun({ runId, source, triggeredBy, startedAt, retryOf }: ImportStarted['data'] | ImportCompleted['data'] | ImportFailed['data']): RunDetail {
+  return { kind: 'import', ...(retryOf ? { retryOf } : {}), runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, warnings: [], outcomes: [], missing: [] };
+}
 
 function summarise(events: readonly RecordedEvent[], withOutcomes: boolean): Map<string, RunDetail> {
   const runs = new Map<string, RunDetail>();
@@ -41,11 +42,12 @@ function summarise(events: readonly RecordedEvent[], withOutcomes: boolean): Map
     const event = { type: recorded.type, data: recorded.data } as ImportRunEvent;
     const { runId } = event.data;
     if (event.type === 'ImportStarted') {
-      const { source, triggeredBy, startedAt, retryOf } = event.data;
-      runs.set(runId, { kind: 'import', ...(retryOf ? { retryOf } : {}), runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, warnings: [], outcomes: [], missing: [] });
+      runs.set(runId, begun(event.data));
       continue;
     }
-    const run = runs.get(runId);
+    // A finished run's end repeats what its start said, so a list can be made of ends alone.
+    const ended = event.type === 'ImportCompleted' || event.type === 'ImportFailed';
+    const run = runs.get(runId) ?? (ended ? runs.set(runId, begun(event.data)).get(runId) : undefined);
     if (!run) continue;
     switch (event.type) {
       case 'ImportPageRecorded':
@@ -78,55 +80,44 @@ export class ImportHistory {
   async runs(filter: HistoryFilter = {}): Promise<RunSummary[]> {
     const sources = filter.source ? [filter.source] : MDM_SOURCES;
     const summaries: RunSummary[] = [];
+    const wanted = (run: RunSummary) => !(filter.from && run.startedAt < filter.from) && !(filter.to && run.startedAt > filter.to);
     for (const source of sources) {
-      for (const { outcomes: _o, missing: _m, ...run } of (await this.summaries(source)).values()) {
-        if (filter.from && run.startedAt < filter.from) continue;
-        if (filter.to && run.startedAt > filter.to) continue;
-        summaries.push(run);
+      const stream = importRunsStream(source);
+      for await (const span of runsNewestFirst(this.store, stream)) {
+        const { outcomes: _o, missing: _m, ...run } = await this.summaryOf(stream, span);
+        if (wanted(run)) summaries.push(run);
       }
-      for (const preview of await this.previews(source)) {
-        if (filter.from && preview.startedAt < filter.from) continue;
-        if (filter.to && preview.startedAt > filter.to) continue;
-        summaries.push(preview);
-      }
+      summaries.push(...(await this.previews(source)).filter(wanted));
     }
     return summaries.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
   /**
-   * A finished run's start and end events say all a list needs; the per-device outcomes, which are
-   * most of a run stream's bytes, are read only for a run still going, whose counts are in them.
+   * A finished run's end event says all a list needs; the per-device outcomes, which are most of a
+   * run stream's bytes, are read only for a run still going, whose counts are in them.
    */
-  private async summaries(source: MdmSourceName): Promise<Map<string, RunDetail>> {
-    const stream = importRunsStream(source);
-    const boundaries = await this.store.readStream(stream, { types: SUMMARY_TYPES });
-    const runs = summarise(boundaries, false);
-    // A run still going is counted from its own pages: not every earlier run's.
-    for (const [runId, run] of runs) {
-      if (run.status === 'running') runs.set(runId, summarise(await this.eventsOfRun(stream, boundaries, runId), false).get(runId)!);
-    }
-    return runs;
+  private async summaryOf(stream: string, span: RunSpan): Promise<RunDetail> {
+    const known = [span.start, span.end].filter((event) => event !== null);
+    const events = span.end ? known : await this.eventsOf(stream, span);
+    return summarise(events, false).get(span.runId)!;
   }
 
-  /** A run's own events, from its start to its end (or to the stream's end while it runs); [] for a run not there. */
-  private async eventsOfRun(stream: string, boundaries: readonly RecordedEvent[], runId: string): Promise<RecordedEvent[]> {
-    const started = boundaries.find((e) => e.type === 'ImportStarted' && runIdOf(e) === runId);
-    if (!started) return [];
-    const ended = boundaries.find((e) => e.type !== 'ImportStarted' && e.revision > started.revision && runIdOf(e) === runId);
-    return this.store.readStream(stream, { fromRevision: started.revision, ...(ended ? { maxCount: ended.revision - started.revision + 1 } : {}) });
+  /** A run's own events, from its start to its end (or to the last event read while it runs). */
+  private eventsOf(stream: string, span: RunSpan): Promise<RecordedEvent[]> {
+    return this.store.readStream(stream, { fromRevision: span.startRevision, maxCount: span.lastRevision - span.startRevision + 1 });
   }
 
   /**
-   * One run with every device's outcome. Its start and end are found among the runs' start and end
-   * events; then only its own events are read: a source's history holds every earlier run's outcomes
-   * (about 200 KB a page), which one run's detail must not read.
+   * One run with every device's outcome. It is found by stepping from run to run through their
+   * ends, newest first; then only its own events are read: a source's history holds every earlier
+   * run's outcomes (about 200 KB a page), which one run's detail must not read.
    */
   async run(runId: string): Promise<RunDetail | null> {
     for (const source of MDM_SOURCES) {
       const stream = importRunsStream(source);
-      const boundaries = await this.store.readStream(stream, { types: SUMMARY_TYPES });
-      const run = summarise(await this.eventsOfRun(stream, boundaries, runId), true).get(runId);
-      if (run) return run;
+      for await (const span of runsNewestFirst(this.store, stream)) {
+        if (span.runId === runId) return summarise(await this.eventsOf(stream, span), true).get(runId) ?? null;
+      }
     }
     for (const source of MDM_SOURCES) {
       const preview = (await this.previews(source)).find((p) => p.runId === runId);

@@ -1,0 +1,124 @@
+import type { ImportRunEvent } from '../domain/import-run/events.js';
+import type { EventData, EventStore, RecordedEvent } from './ports/event-store.js';
+
+/**
+ * Where each run lies in its source's run stream, found without reading its pages: their outcomes
+ * are most of the stream's bytes, and EventStoreDB filters a stream read by type only after sending
+ * every event. So each run's end event carries in its metadata the revision of the run's start (the
+ * event just before a start is the previous run's end), and the revisions of up to 32 earlier runs'
+ * ends, so a reader fetches those together instead of one round trip after another.
+ */
+const RUN_START_REVISION = 'runStartRevision';
+const EARLIER_RUN_ENDS = 'earlierRunEnds';
+const EARLIER_ENDS_KEPT = 32;
+
+const END_TYPES: ReadonlySet<string> = new Set<ImportRunEvent['type']>(['ImportCompleted', 'ImportFailed']);
+const BOUNDARY_TYPES: ReadonlyArray<ImportRunEvent['type']> = ['ImportStarted', 'ImportCompleted', 'ImportFailed'];
+
+/** What a run's end event points back to. */
+export interface RunEndMarks {
+  startRevision: number;
+  /** The ends of the runs before it, newest first. */
+  earlierEnds: readonly number[];
+}
+
+/** The marks for a run that starts at `startRevision`, given the event just before it (the previous run's end), if any. */
+export function marksAfter(startRevision: number, before: RecordedEvent | null): RunEndMarks {
+  const earlierEnds = before && END_TYPES.has(before.type) ? [before.revision, ...earlierEndsOf(before)].slice(0, EARLIER_ENDS_KEPT) : [];
+  return { startRevision, earlierEnds };
+}
+
+/** The marks of the run that starts right after an end whose own marks are `ended` and which lies at `endRevision`. */
+export function marksFollowing(startRevision: number, endRevision: number, ended: RunEndMarks | null): RunEndMarks {
+  return { startRevision, earlierEnds: [endRevision, ...(ended?.earlierEnds ?? [])].slice(0, EARLIER_ENDS_KEPT) };
+}
+
+/** The run's end events, marked so a reader can step over its pages. */
+export function markRunEnds(events: readonly ImportRunEvent[], marks: RunEndMarks | null): EventData[] {
+  if (marks === null) return [...events];
+  const metadata = { [RUN_START_REVISION]: marks.startRevision, [EARLIER_RUN_ENDS]: marks.earlierEnds };
+  return events.map((event) => (END_TYPES.has(event.type) ? { ...event, metadata } : event));
+}
+
+/** One run of a source's run stream: `end` is null while it runs (or if it was never closed). */
+export interface RunSpan {
+  runId: string;
+  startRevision: number;
+  /** The revision of the run's last event: its end, or the last one before the next run's start. */
+  lastRevision: number;
+  end: RecordedEvent | null;
+  /** Read only when the run had to be: still running, or recorded before ends were marked. */
+  start: RecordedEvent | null;
+}
+
+const runIdOf = (event: RecordedEvent): string => String((event.data as { runId?: unknown }).runId);
+const isRevision = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+function startPointedBy(end: RecordedEvent): number | null {
+  const value = end.metadata?.[RUN_START_REVISION];
+  return isRevision(value) && value < end.revision ? value : null;
+}
+
+/** The earlier ends an end names, if they make sense: newest first, all before its run's start. */
+function earlierEndsOf(end: RecordedEvent): number[] {
+  const start = startPointedBy(end);
+  const listed = end.metadata?.[EARLIER_RUN_ENDS];
+  if (start === null || !Array.isArray(listed) || listed.length > EARLIER_ENDS_KEPT) return [];
+  const ordered = listed.every((revision, i) => isRevision(revision) && revision < (i === 0 ? start : listed[i - 1]));
+  return ordered ? listed : [];
+}
+
+/** The event at `revision` of the stream, if there is one. */
+export async function eventAt(store: EventStore, stream: string, revision: number): Promise<RecordedEvent | null> {
+  const [event] = await store.readStream(stream, { backwards: true, fromRevision: revision, maxCount: 1 });
+  return event?.revision === revision ? event : null;
+}
+
+/** The source's runs, newest first. A caller that has what it wants stops asking, and nothing older is read. */
+export async function* runsNewestFirst(store: EventStore, stream: string): AsyncGenerator<RunSpan> {
+  let [cursor] = await store.readStream(stream, { backwards: true, maxCount: 1 });
+  // Ends read ahead together, through the list the last end read named; newest first.
+  let ahead: Array<RecordedEvent | null> = [];
+  while (cursor) {
+    let startRevision: number;
+    if (END_TYPES.has(cursor.type)) {
+      const pointed = startPointedBy(cursor);
+      if (pointed === null) {
+        yield* unmarkedRuns(store, stream, cursor.revision);
+        return;
+      }
+      yield { runId: runIdOf(cursor), startRevision: pointed, lastRevision: cursor.revision, end: cursor, start: null };
+      startRevision = pointed;
+      if (ahead.length === 0) ahead = await Promise.all(earlierEndsOf(cursor).map((revision) => eventAt(store, stream, revision)));
+    } else {
+      // A run still going: its events after its start are its own pages and heartbeats.
+      const [start] = cursor.type === 'ImportStarted' ? [cursor] : await store.readStream(stream, { types: ['ImportStarted'], backwards: true, fromRevision: cursor.revision, maxCount: 1 });
+      if (!start) return;
+      yield { runId: runIdOf(start), startRevision: start.revision, lastRevision: cursor.revision, end: null, start };
+      startRevision = start.revision;
+    }
+    if (startRevision === 0) return;
+    const next = ahead.shift();
+    if (next?.revision === startRevision - 1) cursor = next;
+    else {
+      ahead = [];
+      cursor = (await eventAt(store, stream, startRevision - 1)) ?? undefined;
+    }
+  }
+}
+
+/** Runs recorded before their ends were marked: every start and end up to `upTo`, paired by run. */
+async function* unmarkedRuns(store: EventStore, stream: string, upTo: number): AsyncGenerator<RunSpan> {
+  const boundaries = await store.readStream(stream, { types: BOUNDARY_TYPES, backwards: true, fromRevision: upTo });
+  const ends = new Map<string, RecordedEvent>();
+  let nextStart = upTo + 1;
+  for (const event of boundaries) {
+    if (event.type !== 'ImportStarted') {
+      ends.set(runIdOf(event), event);
+      continue;
+    }
+    const end = ends.get(runIdOf(event)) ?? null;
+    yield { runId: runIdOf(event), startRevision: event.revision, lastRevision: end?.revision ?? nextStart - 1, end, start: event };
+    nextStart = event.revision;
+  }
+}
