@@ -85,6 +85,8 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreH
       expect((await harness.store.readStream(stream('w'), { backwards: true, maxCount: 1 })).map((e) => e.revision)).to.deep.equal([3]);
       expect((await harness.store.readStream(stream('w'), { backwards: true, maxCount: 1, types: ['Numbered'] })).map((e) => e.revision)).to.deep.equal([2]);
       expect((await harness.store.readStream(stream('w'), { backwards: true, fromRevision: 1 })).map((e) => e.revision)).to.deep.equal([1, 0]);
+      // One event at a revision, as the import history steps from a run's end to the one before it.
+      expect((await harness.store.readStream(stream('w'), { backwards: true, fromRevision: 2, maxCount: 1 })).map((e) => e.revision)).to.deep.equal([2]);
       expect(await harness.store.readStream(stream('none'), { backwards: true, maxCount: 1 })).to.deep.equal([]);
     });
 
