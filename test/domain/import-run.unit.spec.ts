@@ -91,7 +91,7 @@ describe('Import runs of a source', () => {
       data: {
         runId: 'r1', source: 'intune', triggeredBy: 'admin@acme.example', startedAt: '2026-11-27T09:00:00.000Z',
         completedAt: '2026-11-27T09:00:03.500Z', durationMs: 3500, counts: { created: 1, updated: 1, unchanged: 1, skipped: 1, errors: 1, missing: 0 }, pages: 2,
-        warnings: [],
+        warnings: [], completeListing: false,
       },
     });
   });
@@ -118,6 +118,15 @@ describe('Import runs of a source', () => {
     expect(failed!.data).to.include({ retryOf: 'r1' });
     const [plain] = given(started('r3', '2026-11-27T11:00:00.000Z')).when({ type: 'CompleteImport', data: { runId: 'r3', source: 'intune', warnings: [] }, metadata: { now: '2026-11-27T11:00:01.000Z' } }).events();
     expect(plain!.data).to.not.have.property('retryOf');
+  });
+
+  it('says at its end whether it read the whole listing and recorded what was missing from it', () => {
+    const missingRecorded: ImportRunEvent = { type: 'ImportMissingRecorded', data: { runId: 'r1', source: 'intune', devices: [], recordedAt: '2026-11-27T09:00:02.000Z', listingStartedAt: '2026-11-27T09:00:00.000Z' } };
+    const complete: ImportRunCommand = { type: 'CompleteImport', data: { runId: 'r1', source: 'intune', warnings: [] }, metadata: { now: '2026-11-27T09:00:03.000Z' } };
+    const fail: ImportRunCommand = { type: 'FailImport', data: { runId: 'r1', source: 'intune', reason: 'the store is full' }, metadata: { now: '2026-11-27T09:00:03.000Z' } };
+    expect(given(started('r1', '2026-11-27T09:00:00.000Z'), missingRecorded).when(complete).events()[0]!.data).to.include({ completeListing: true });
+    expect(given(started('r1', '2026-11-27T09:00:00.000Z'), missingRecorded).when(fail).events()[0]!.data).to.include({ completeListing: true });
+    expect(given(started('r1', '2026-11-27T09:00:00.000Z')).when(complete).events()[0]!.data).to.include({ completeListing: false });
   });
 
   it('refuses to record pages for a run that is not in progress', () =>

@@ -59,6 +59,8 @@ export type ImportCompleted = {
     warnings?: string[];
     /** As on the run's start, so its end alone summarises it; absent on older runs. */
     retryOf?: string;
+    /** The run read the source's whole listing and recorded what was missing from it; absent on older runs. */
+    completeListing?: boolean;
   };
 };
 
@@ -75,6 +77,8 @@ export type ImportFailed = {
     pages: number;
     /** As on the run's start, so its end alone summarises it; absent on older runs. */
     retryOf?: string;
+    /** The run read the source's whole listing and recorded what was missing from it; absent on older runs. */
+    completeListing?: boolean;
   };
 };
 

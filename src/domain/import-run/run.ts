@@ -17,6 +17,8 @@ export interface SourceRuns {
     counts: RunCounts;
     /** The run whose failed devices this one re-imports, if it is a retry. */
     retryOf?: string;
+    /** It read the source's whole listing and recorded the records missing from it. */
+    completeListing: boolean;
   } | null;
 }
 
@@ -84,6 +86,7 @@ function failed(state: NonNullable<SourceRuns['inProgress']>, source: MdmSourceN
       counts: state.counts,
       pages: state.pages,
       ...(state.retryOf ? { retryOf: state.retryOf } : {}),
+      completeListing: state.completeListing,
     },
   };
 }
@@ -144,6 +147,7 @@ export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportR
             pages: run.pages,
             warnings: command.data.warnings,
             ...(run.retryOf ? { retryOf: run.retryOf } : {}),
+            completeListing: run.completeListing,
           },
         },
       ];
@@ -163,7 +167,7 @@ export function evolveRuns(state: SourceRuns, event: ImportRunEvent): SourceRuns
   switch (event.type) {
     case 'ImportStarted': {
       const { runId, triggeredBy, startedAt, owner, retryOf } = event.data;
-      return { inProgress: { runId, triggeredBy, startedAt, lastActivityAt: startedAt, owner: owner ?? null, pages: 0, counts: noCounts(), ...(retryOf ? { retryOf } : {}) } };
+      return { inProgress: { runId, triggeredBy, startedAt, lastActivityAt: startedAt, owner: owner ?? null, pages: 0, counts: noCounts(), ...(retryOf ? { retryOf } : {}), completeListing: false } };
     }
     case 'ImportHeartbeat': {
       const run = state.inProgress;
@@ -184,7 +188,7 @@ export function evolveRuns(state: SourceRuns, event: ImportRunEvent): SourceRuns
     case 'ImportMissingRecorded': {
       const run = state.inProgress;
       if (!run || run.runId !== event.data.runId) return state;
-      return { inProgress: { ...run, lastActivityAt: event.data.recordedAt, counts: { ...run.counts, missing: (run.counts.missing ?? 0) + event.data.devices.length } } };
+      return { inProgress: { ...run, lastActivityAt: event.data.recordedAt, counts: { ...run.counts, missing: (run.counts.missing ?? 0) + event.data.devices.length }, completeListing: true } };
     }
     case 'ImportCompleted':
     case 'ImportFailed':
