@@ -5,7 +5,7 @@ import { decideRun, evolveRuns, ImportAlreadyRunning, initialRuns, type ImportRu
 import { StreamConflict } from './ports/errors.js';
 import type { EventStore, ExpectedRevision, RecordedEvent } from './ports/event-store.js';
 import type { RunOwner } from './ports/run-owner.js';
-import { eventAt, markRunEnds, marksAfter, marksFollowing, type RunEndMarks } from './run-spans.js';
+import { eventAt, isRunEnd, markRunEvents, marksAfter, marksFollowing, runsNewestFirst, startOfRun, type RunEndMarks } from './run-spans.js';
 import { importRunsStream } from './streams.js';
 
 export type RunEnded = Extract<ImportRunEvent, { type: 'ImportCompleted' | 'ImportFailed' }>;
@@ -31,38 +31,60 @@ export interface LeaseTerms {
   owner: RunOwner;
 }
 
-const RUN_BOUNDARIES: ReadonlyArray<ImportRunEvent['type']> = ['ImportStarted', 'ImportCompleted', 'ImportFailed'];
-
 function fold(events: readonly RecordedEvent[]): SourceRuns {
   let state = initialRuns();
   for (const event of events) state = evolveRuns(state, { type: event.type, data: event.data } as ImportRunEvent);
   return state;
 }
 
+interface RunsRead {
+  state: SourceRuns;
+  revision: ExpectedRevision;
+  /** The revision of the start of the run in progress, if one is. */
+  openStart: number | null;
+  /** The stream's last event when it is a run's end: no run is in progress. */
+  lastEnd: RecordedEvent | null;
+}
+
 /**
  * The source's run state without reading past runs (their per-device outcomes are most of a run
- * stream's bytes, and a sweep looks every few seconds): the last start or end event, read backwards,
- * says whether a run is in progress, and only that run is read whole.
+ * stream's bytes). The stream's last event says whether a run is in progress; if one is, its start
+ * and that last event say who holds it and when it was last heard from, which is all a sweep (every
+ * third of a lease) needs. Only closing it reads the run whole, for its counts.
  */
-async function readRuns(store: EventStore, source: MdmSourceName): Promise<{ state: SourceRuns; revision: ExpectedRevision; open: RecordedEvent | null; lastEnd: RecordedEvent | null }> {
+async function readRuns(store: EventStore, source: MdmSourceName, whole = false): Promise<RunsRead> {
   const stream = importRunsStream(source);
-  const [last] = await store.readStream(stream, { types: RUN_BOUNDARIES, backwards: true, maxCount: 1 });
-  const open = last?.type === 'ImportStarted' ? last : null;
-  // With no run in progress, the stream's last event is the last run's end.
-  if (!open) return { state: initialRuns(), revision: last?.revision ?? 'no_stream', open: null, lastEnd: last ?? null };
-  const current = await store.readStream(stream, { fromRevision: open.revision });
-  return { state: fold(current), revision: current.at(-1)!.revision, open, lastEnd: null };
+  const [head] = await store.readStream(stream, { backwards: true, maxCount: 1 });
+  if (!head) return { state: initialRuns(), revision: 'no_stream', openStart: null, lastEnd: null };
+  if (isRunEnd(head)) return { state: initialRuns(), revision: head.revision, openStart: null, lastEnd: head };
+  const start = await startOfRun(store, stream, head);
+  if (!start) return { state: initialRuns(), revision: head.revision, openStart: null, lastEnd: null };
+  const events = whole ? await store.readStream(stream, { fromRevision: start.revision }) : start === head ? [head] : [start, head];
+  return { state: fold(events), revision: events.at(-1)!.revision, openStart: start.revision, lastEnd: null };
 }
 
-/** The marks for the end of the run in progress, which starts at `open`: read only when it is being closed. */
-async function marksOfOpenRun(store: EventStore, source: MdmSourceName, open: RecordedEvent): Promise<RunEndMarks> {
-  return marksAfter(open.revision, open.revision > 0 ? await eventAt(store, importRunsStream(source), open.revision - 1) : null);
+/** The marks for the end of the run in progress, which starts at `openStart`: read only when it is being closed. */
+async function marksOfOpenRun(store: EventStore, source: MdmSourceName, openStart: number): Promise<RunEndMarks> {
+  return marksAfter(openStart, openStart > 0 ? await eventAt(store, importRunsStream(source), openStart - 1) : null);
 }
 
-/** The start of the source's last run that read its whole listing (and so looked for missing devices), if any. */
+/**
+ * The start of the source's last run that read its whole listing (and so looked for missing devices),
+ * if any. Asked at every register search, so it steps from run end to run end: a run's end says
+ * whether it did. Runs recorded before ends said so are looked up by their missing-devices events.
+ */
 export async function lastCompleteListingAt(store: EventStore, source: MdmSourceName): Promise<string | null> {
-  const [last] = await store.readStream(importRunsStream(source), { types: ['ImportMissingRecorded'], backwards: true, maxCount: 1 });
-  return last ? (last.data as Extract<ImportRunEvent, { type: 'ImportMissingRecorded' }>['data']).listingStartedAt : null;
+  const stream = importRunsStream(source);
+  for await (const { end } of runsNewestFirst(store, stream)) {
+    if (!end) continue; // a run still going has not finished its listing
+    const { completeListing, startedAt } = end.data as RunEnded['data'];
+    if (completeListing === true) return startedAt;
+    if (completeListing === undefined) {
+      const [last] = await store.readStream(stream, { types: ['ImportMissingRecorded'], backwards: true, fromRevision: end.revision, maxCount: 1 });
+      return last ? (last.data as Extract<ImportRunEvent, { type: 'ImportMissingRecorded' }>['data']).listingStartedAt : null;
+    }
+  }
+  return null;
 }
 
 /**
@@ -88,14 +110,18 @@ export class ImportRunRecorder {
     params: { source: MdmSourceName; runId: string; triggeredBy: string; now: string; onlyIfUnchangedSince?: ExpectedRevision; retryOf?: string } & LeaseTerms,
   ): Promise<ImportRunRecorder> {
     const { now, owner, leaseMs, onlyIfUnchangedSince, ...data } = params;
-    const { state, revision, open, lastEnd } = await readRuns(store, params.source);
+    const decide = ({ state }: RunsRead) =>
+      decideRun({ type: 'StartImport', data: { ...data, owner: owner.id, leaseMs, ownerGone: owner.isGone(state.inProgress?.owner ?? null) }, metadata: { now } }, state);
+    let runs = await readRuns(store, params.source);
+    let events = decide(runs);
+    // Closing an abandoned run records its counts: that takes the run read whole.
+    if (events.length > 1) events = decide((runs = await readRuns(store, params.source, true)));
+    const { state, revision, openStart, lastEnd } = runs;
     if (onlyIfUnchangedSince !== undefined && onlyIfUnchangedSince !== revision) throw new RunStreamMoved(params.source);
-    const ownerGone = owner.isGone(state.inProgress?.owner ?? null);
-    const events = decideRun({ type: 'StartImport', data: { ...data, owner: owner.id, leaseMs, ownerGone }, metadata: { now } }, state);
     // An abandoned run closed here is marked as every run's end is; this run starts right after that end.
-    const closed = events.length > 1 && open ? await marksOfOpenRun(store, params.source, open) : null;
+    const closed = events.length > 1 && openStart !== null ? await marksOfOpenRun(store, params.source, openStart) : null;
     try {
-      const { nextRevision } = await store.append(importRunsStream(params.source), markRunEnds(events, closed), revision);
+      const { nextRevision } = await store.append(importRunsStream(params.source), markRunEvents(events, closed), revision);
       const marks = closed ? marksFollowing(nextRevision, nextRevision - 1, closed) : marksAfter(nextRevision, lastEnd);
       const after = events.reduce(evolveRuns, state);
       return new ImportRunRecorder(store, params.source, params.runId, after, nextRevision, marks, events.at(-1) as Extract<ImportRunEvent, { type: 'ImportStarted' }>);
@@ -112,12 +138,16 @@ export class ImportRunRecorder {
 
   /** Closes the source's run in progress if its lease lapsed or its process is gone; returns the run closed. */
   static async closeAbandoned(store: EventStore, source: MdmSourceName, terms: LeaseTerms, now: string): Promise<string | null> {
-    const { state, revision, open } = await readRuns(store, source);
-    const ownerGone = terms.owner.isGone(state.inProgress?.owner ?? null);
-    const events = decideRun({ type: 'CloseAbandoned', data: { source, leaseMs: terms.leaseMs, ownerGone }, metadata: { now } }, state);
+    const decide = ({ state }: RunsRead) =>
+      decideRun({ type: 'CloseAbandoned', data: { source, leaseMs: terms.leaseMs, ownerGone: terms.owner.isGone(state.inProgress?.owner ?? null) }, metadata: { now } }, state);
+    if (decide(await readRuns(store, source)).length === 0) return null;
+    // Its lease lapsed, as far as its start and last event tell: read it whole to close it with its counts.
+    const runs = await readRuns(store, source, true);
+    const events = decide(runs);
     if (events.length === 0) return null;
+    const { state, revision, openStart } = runs;
     try {
-      await store.append(importRunsStream(source), markRunEnds(events, await marksOfOpenRun(store, source, open!)), revision);
+      await store.append(importRunsStream(source), markRunEvents(events, await marksOfOpenRun(store, source, openStart!)), revision);
     } catch (error) {
       if (error instanceof StreamConflict) return null; // the run moved on (a page, a heartbeat, another sweeper): look again next time
       throw error;
@@ -168,7 +198,7 @@ export class ImportRunRecorder {
   private async append(command: ImportRunCommand): Promise<ImportRunEvent[]> {
     const events = decideRun(command, this.state);
     try {
-      const { nextRevision } = await this.store.append(importRunsStream(this.source), markRunEnds(events, this.marks), this.revision);
+      const { nextRevision } = await this.store.append(importRunsStream(this.source), markRunEvents(events, this.marks), this.revision);
       this.revision = nextRevision;
     } catch (error) {
       if (error instanceof StreamConflict && (await readRuns(this.store, this.source)).state.inProgress?.runId !== this.runId) throw new RunLeaseLost(this.runId);

@@ -4,9 +4,9 @@ import type { EventData, EventStore, RecordedEvent } from './ports/event-store.j
 /**
  * Where each run lies in its source's run stream, found without reading its pages: their outcomes
  * are most of the stream's bytes, and EventStoreDB filters a stream read by type only after sending
- * every event. So each run's end event carries in its metadata the revision of the run's start (the
- * event just before a start is the previous run's end), and the revisions of up to 32 earlier runs'
- * ends, so a reader fetches those together instead of one round trip after another.
+ * every event. So every event of a run after its start carries in its metadata the revision of that
+ * start (the event just before a start is the previous run's end), and its end also the revisions of
+ * up to 32 earlier runs' ends, so a reader fetches those together instead of one after another.
  */
 const RUN_START_REVISION = 'runStartRevision';
 const EARLIER_RUN_ENDS = 'earlierRunEnds';
@@ -33,11 +33,12 @@ export function marksFollowing(startRevision: number, endRevision: number, ended
   return { startRevision, earlierEnds: [endRevision, ...(ended?.earlierEnds ?? [])].slice(0, EARLIER_ENDS_KEPT) };
 }
 
-/** The run's end events, marked so a reader can step over its pages. */
-export function markRunEnds(events: readonly ImportRunEvent[], marks: RunEndMarks | null): EventData[] {
+/** A run's events after its start, marked so a reader can step from any of them to its start, and from its end over earlier runs. */
+export function markRunEvents(events: readonly ImportRunEvent[], marks: RunEndMarks | null): EventData[] {
   if (marks === null) return [...events];
-  const metadata = { [RUN_START_REVISION]: marks.startRevision, [EARLIER_RUN_ENDS]: marks.earlierEnds };
-  return events.map((event) => (END_TYPES.has(event.type) ? { ...event, metadata } : event));
+  const ofEnd = { [RUN_START_REVISION]: marks.startRevision, [EARLIER_RUN_ENDS]: marks.earlierEnds };
+  const ofOthers = { [RUN_START_REVISION]: marks.startRevision };
+  return events.map((event) => (event.type === 'ImportStarted' ? event : { ...event, metadata: END_TYPES.has(event.type) ? ofEnd : ofOthers }));
 }
 
 /** One run of a source's run stream: `end` is null while it runs (or if it was never closed). */
@@ -54,9 +55,9 @@ export interface RunSpan {
 const runIdOf = (event: RecordedEvent): string => String((event.data as { runId?: unknown }).runId);
 const isRevision = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
-function startPointedBy(end: RecordedEvent): number | null {
-  const value = end.metadata?.[RUN_START_REVISION];
-  return isRevision(value) && value < end.revision ? value : null;
+function startPointedBy(event: RecordedEvent): number | null {
+  const value = event.metadata?.[RUN_START_REVISION];
+  return isRevision(value) && value < event.revision ? value : null;
 }
 
 /** The earlier ends an end names, if they make sense: newest first, all before its run's start. */
@@ -66,6 +67,21 @@ function earlierEndsOf(end: RecordedEvent): number[] {
   if (start === null || !Array.isArray(listed) || listed.length > EARLIER_ENDS_KEPT) return [];
   const ordered = listed.every((revision, i) => isRevision(revision) && revision < (i === 0 ? start : listed[i - 1]));
   return ordered ? listed : [];
+}
+
+export const isRunEnd = (event: RecordedEvent): boolean => END_TYPES.has(event.type);
+
+/**
+ * The start of the run an event belongs to: itself, the one it points to, or (for events recorded
+ * before they were marked) the last start at or before it.
+ */
+export async function startOfRun(store: EventStore, stream: string, event: RecordedEvent): Promise<RecordedEvent | null> {
+  if (event.type === 'ImportStarted') return event;
+  const pointed = startPointedBy(event);
+  const start = pointed === null ? null : await eventAt(store, stream, pointed);
+  if (start?.type === 'ImportStarted') return start;
+  const [last] = await store.readStream(stream, { types: ['ImportStarted'], backwards: true, fromRevision: event.revision, maxCount: 1 });
+  return last ?? null;
 }
 
 /** The event at `revision` of the stream, if there is one. */
@@ -81,8 +97,8 @@ export async function* runsNewestFirst(store: EventStore, stream: string): Async
   let ahead: Array<RecordedEvent | null> = [];
   while (cursor) {
     let startRevision: number;
+    const pointed = startPointedBy(cursor);
     if (END_TYPES.has(cursor.type)) {
-      const pointed = startPointedBy(cursor);
       if (pointed === null) {
         yield* unmarkedRuns(store, stream, cursor.revision);
         return;
@@ -90,9 +106,14 @@ export async function* runsNewestFirst(store: EventStore, stream: string): Async
       yield { runId: runIdOf(cursor), startRevision: pointed, lastRevision: cursor.revision, end: cursor, start: null };
       startRevision = pointed;
       if (ahead.length === 0) ahead = await Promise.all(earlierEndsOf(cursor).map((revision) => eventAt(store, stream, revision)));
-    } else {
+    } else if (cursor.type === 'ImportStarted' || pointed !== null) {
       // A run still going: its events after its start are its own pages and heartbeats.
-      const [start] = cursor.type === 'ImportStarted' ? [cursor] : await store.readStream(stream, { types: ['ImportStarted'], backwards: true, fromRevision: cursor.revision, maxCount: 1 });
+      const start = cursor.type === 'ImportStarted' ? cursor : null;
+      startRevision = start?.revision ?? pointed!;
+      yield { runId: runIdOf(cursor), startRevision, lastRevision: cursor.revision, end: null, start };
+    } else {
+      // …recorded before its events were marked: its start is the last one.
+      const [start] = await store.readStream(stream, { types: ['ImportStarted'], backwards: true, fromRevision: cursor.revision, maxCount: 1 });
       if (!start) return;
       yield { runId: runIdOf(start), startRevision: start.revision, lastRevision: cursor.revision, end: null, start };
       startRevision = start.revision;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import { EsdbEventStore } from '../../src/adapters/driven/eventstoredb/esdb-event-store.js';
-import { ImportRunRecorder } from '../../src/application/import-run-recorder.js';
+import { ImportRunRecorder, lastCompleteListingAt } from '../../src/application/import-run-recorder.js';
 import type { EventStore } from '../../src/application/ports/event-store.js';
 import type { RunOwner } from '../../src/application/ports/run-owner.js';
 import { ImportHistory } from '../../src/application/queries/import-history.js';
@@ -17,11 +17,12 @@ const LEASE = { leaseMs: 60_000, owner: { id: 'app-1/4242/a', isGone: () => fals
 const outcomes = (run: number): DeviceOutcome[] => Array.from({ length: 5 }, (_, i) => ({ outcome: 'created', serial: `S${run}-${i}`, sourceDeviceId: `d${run}-${i}`, deviceName: null }));
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 7, 9, minute)).toISOString();
 
-async function recordRun(store: EventStore, n: number, end: 'complete' | 'fail' | 'leave running', retryOf?: string): Promise<string> {
+async function recordRun(store: EventStore, n: number, end: 'complete' | 'complete the whole listing' | 'fail' | 'leave running', retryOf?: string): Promise<string> {
   const runId = `run-${n}`;
   const recorder = await ImportRunRecorder.start(store, { source: 'jamf', runId, triggeredBy: 'it@acme.example', now: at(n * 5), ...(retryOf ? { retryOf } : {}), ...LEASE });
   for (let page = 1; page <= PAGES; page += 1) await recorder.recordPage(outcomes(n), at(n * 5 + 1));
-  if (end === 'complete') await recorder.complete(at(n * 5 + 2));
+  if (end === 'complete the whole listing') await recorder.recordMissing([], at(n * 5 + 2));
+  if (end.startsWith('complete')) await recorder.complete(at(n * 5 + 2));
   if (end === 'fail') await recorder.fail('Jamf Pro answered 503 Service Unavailable', at(n * 5 + 2));
   return runId;
 }
@@ -75,7 +76,7 @@ describe('Import history on EventStoreDB: one event a finished run, not every pa
     const { answer: runs, sent } = await sentBy(() => history.runs({ source: 'jamf' }));
     expect(runs[0]).to.deep.include({ runId: 'run-6', status: 'running', pages: PAGES });
     expect(runs.slice(1).map((r) => r.status)).to.deep.equal(Array(5).fill('completed'));
-    expect(sent, 'its events twice (find its start, then count them), then five ends').to.be.at.most(2 * (1 + PAGES) + 1 + 5);
+    expect(sent, 'its last event, its own events to count, then the five ends').to.equal(1 + (1 + PAGES) + 5);
   });
 
   it('steps over a run that was closed as abandoned, whichever way it was closed', async () => {
@@ -87,7 +88,26 @@ describe('Import history on EventStoreDB: one event a finished run, not every pa
     const { answer: runs, sent } = await sentBy(() => history.runs({ source: 'jamf' }));
     expect(runs.map((r) => [r.runId, r.status])).to.deep.equal([['run-3', 'failed'], ['run-2', 'failed'], ['run-1', 'completed']]);
     expect(runs[1]!.failureReason).to.match(/^abandoned/);
+    expect(runs[1]!.counts, 'closed with the pages it had recorded').to.include({ created: 5 * PAGES });
     expect(sent).to.equal(3);
+  });
+
+  it("sweeps a run in progress from its start and its last event, not its pages", async () => {
+    await recordRun(store, 1, 'complete');
+    await recordRun(store, 2, 'leave running');
+    const { answer: closed, sent } = await sentBy(() => ImportRunRecorder.closeAbandoned(store, 'jamf', LEASE, at(11)));
+    expect(closed, 'its lease holds').to.equal(null);
+    expect(sent).to.equal(2);
+  });
+
+  it('finds the last run that read the whole listing from the runs\' ends, past failed runs and one still going', async () => {
+    await recordRun(store, 1, 'complete the whole listing');
+    for (let n = 2; n <= 4; n += 1) await recordRun(store, n, 'fail');
+    await recordRun(store, 5, 'complete');
+    await recordRun(store, 6, 'leave running');
+    const { answer, sent } = await sentBy(() => lastCompleteListingAt(store, 'jamf'));
+    expect(answer).to.equal(at(5));
+    expect(sent, 'the last event, then the five ends').to.equal(6);
   });
 
   it('still lists and details runs recorded before their ends pointed to their starts', async () => {
