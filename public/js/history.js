@@ -78,9 +78,37 @@ function runStatus(r) {
   return r.retryOf ? `retry of failed devices, ${outcome}` : outcome;
 }
 
-export async function loadHistory() {
-  const runs = await api('GET', '/api/admin/bulk-import/mdm/runs');
-  render(html`${runs.map((r) => html`<tr tabindex="0" @click=${() => openRun(r.runId)} @keydown=${(e) => e.key === 'Enter' && openRun(r.runId)}>
+/** The runs shown, newest first, a page at a time: a year of hourly runs is no table to load at once. */
+const list = { runs: [], more: false, busy: false, problem: null };
+const pageSize = () => Number(document.querySelector('#runs').dataset.pageSize) || 100;
+
+function drawList() {
+  render(html`${list.runs.map((r) => html`<tr tabindex="0" @click=${() => openRun(r.runId)} @keydown=${(e) => e.key === 'Enter' && openRun(r.runId)}>
     ${[when(r.startedAt), NAMES[r.source], runStatus(r), r.counts.created, r.counts.updated, r.counts.unchanged, r.counts.skipped, r.counts.errors, r.counts.missing ?? 0, r.triggeredBy].map((value) => html`<td>${value}</td>`)}
   </tr>`)}`, document.querySelector('#runs tbody'));
+  render(list.more ? html`<button type="button" ?disabled=${list.busy} @click=${loadOlder}>Show older runs</button> <span role="status">${list.problem ?? ''}</span>` : nothing, document.querySelector('#runs-more'));
+}
+
+export async function loadHistory() {
+  const runs = await api('GET', `/api/admin/bulk-import/mdm/runs?limit=${pageSize()}`);
+  Object.assign(list, { runs, more: runs.length === pageSize() });
+  drawList();
+}
+
+/** The next page: runs started at or before the oldest shown, less those already shown (a time two runs share). */
+async function loadOlder() {
+  const oldest = list.runs.at(-1);
+  Object.assign(list, { busy: true });
+  drawList();
+  try {
+    const page = await api('GET', `/api/admin/bulk-import/mdm/runs?limit=${pageSize()}&to=${encodeURIComponent(oldest.startedAt)}`);
+    const shown = new Set(list.runs.map((r) => r.runId));
+    const older = page.filter((r) => !shown.has(r.runId));
+    Object.assign(list, { runs: [...list.runs, ...older], more: page.length === pageSize() && older.length > 0, problem: null });
+  } catch (error) {
+    list.problem = describeProblem(error);
+  } finally {
+    list.busy = false;
+    drawList();
+  }
 }

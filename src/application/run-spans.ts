@@ -6,7 +6,8 @@ import type { EventData, EventStore, RecordedEvent } from './ports/event-store.j
  * are most of the stream's bytes, and EventStoreDB filters a stream read by type only after sending
  * every event. So every event of a run after its start carries in its metadata the revision of that
  * start (the event just before a start is the previous run's end), and its end also the revisions of
- * up to 32 earlier runs' ends, so a reader fetches those together instead of one after another.
+ * up to 32 earlier runs' ends, so a reader fetches those together (in batches that double up to 32)
+ * instead of one after another.
  */
 const RUN_START_REVISION = 'runStartRevision';
 const EARLIER_RUN_ENDS = 'earlierRunEnds';
@@ -15,7 +16,7 @@ const EARLIER_ENDS_KEPT = 32;
 const END_TYPES: ReadonlySet<string> = new Set<ImportRunEvent['type']>(['ImportCompleted', 'ImportFailed']);
 const BOUNDARY_TYPES: ReadonlyArray<ImportRunEvent['type']> = ['ImportStarted', 'ImportCompleted', 'ImportFailed'];
 
-/** What a run's end event points back to. */
+/** What a run's events point back to: its start, and from its end, the ends of the runs before it. */
 export interface RunEndMarks {
   startRevision: number;
   /** The ends of the runs before it, newest first. */
@@ -48,7 +49,7 @@ export interface RunSpan {
   /** The revision of the run's last event: its end, or the last one before the next run's start. */
   lastRevision: number;
   end: RecordedEvent | null;
-  /** Read only when the run had to be: still running, or recorded before ends were marked. */
+  /** The run's start event, when the walk read it: its last event so far, or recorded before events were marked. */
   start: RecordedEvent | null;
 }
 
@@ -93,8 +94,11 @@ export async function eventAt(store: EventStore, stream: string, revision: numbe
 /** The source's runs, newest first. A caller that has what it wants stops asking, and nothing older is read. */
 export async function* runsNewestFirst(store: EventStore, stream: string): AsyncGenerator<RunSpan> {
   let [cursor] = await store.readStream(stream, { backwards: true, maxCount: 1 });
-  // Ends read ahead together, through the list the last end read named; newest first.
+  // Ends read ahead together, through the list the last end read named; newest first. A caller that
+  // wants only the newest runs (the last complete listing, a short list) should not pay for 32, so
+  // the batches start at one and double.
   let ahead: Array<RecordedEvent | null> = [];
+  let batch = 1;
   while (cursor) {
     let startRevision: number;
     const pointed = startPointedBy(cursor);
@@ -105,7 +109,10 @@ export async function* runsNewestFirst(store: EventStore, stream: string): Async
       }
       yield { runId: runIdOf(cursor), startRevision: pointed, lastRevision: cursor.revision, end: cursor, start: null };
       startRevision = pointed;
-      if (ahead.length === 0) ahead = await Promise.all(earlierEndsOf(cursor).map((revision) => eventAt(store, stream, revision)));
+      if (ahead.length === 0) {
+        ahead = await Promise.all(earlierEndsOf(cursor).slice(0, batch).map((revision) => eventAt(store, stream, revision)));
+        batch = Math.min(batch * 2, EARLIER_ENDS_KEPT);
+      }
     } else if (cursor.type === 'ImportStarted' || pointed !== null) {
       // A run still going: its events after its start are its own pages and heartbeats.
       const start = cursor.type === 'ImportStarted' ? cursor : null;

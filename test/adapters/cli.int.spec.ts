@@ -93,6 +93,10 @@ describe('CLI', () => {
     expect(result).to.include({ source: 'jamf', status: 'completed' });
     await cli('history', '--json', '--source', 'jamf');
     expect(JSON.parse(out.pop()!)[0]).to.include({ runId: result.runId });
+    await cli('import', 'jamf', '--json');
+    const second = JSON.parse(out.pop()!);
+    expect(await cli('history', '--json', '--limit', '1')).to.equal(0);
+    expect(JSON.parse(out.pop()!).map((r: { runId: string }) => r.runId)).to.deep.equal([second.runId]);
     await cli('history', result.runId, '--json');
     expect(JSON.parse(out.pop()!).outcomes).to.have.length(2);
     await cli('register', '--json', '--text', 'macbook');

@@ -53,13 +53,20 @@ describe('Import history on EventStoreDB: one event a finished run, not every pa
     expect(sent, 'events sent for the list').to.equal(10);
   });
 
-  it('given forty finished runs, reads their ends 32 at a time, each end naming the ones before it', async () => {
+  it('given forty finished runs, reads their ends in batches that double, each end naming the ones before it', async () => {
     for (let n = 1; n <= 40; n += 1) await recordRun(store, n, 'complete');
     const { answer: runs, sent } = await sentBy(() => history.runs({ source: 'jamf' }));
     expect(runs.map((r) => r.runId)).to.deep.equal(Array.from({ length: 40 }, (_, i) => `run-${40 - i}`));
     expect(sent).to.equal(40);
-    expect(meter.tally.maxInFlight, 'the newest end, then the 32 it names at once, then the 7 the last of those names').to.equal(32);
+    expect(meter.tally.maxInFlight, 'the newest end, then 1, 2, 4, 8, 16 and the last 8 at once').to.equal(16);
     expect(meter.tally.roundTrips, "one an end, and one for the source's previews").to.equal(41);
+  });
+
+  it('given forty finished runs, reads the newest three for a list of three, and nothing older', async () => {
+    for (let n = 1; n <= 40; n += 1) await recordRun(store, n, 'complete');
+    const { answer: runs, sent } = await sentBy(() => history.runs({ source: 'jamf', limit: 3 }));
+    expect(runs.map((r) => r.runId)).to.deep.equal(['run-40', 'run-39', 'run-38']);
+    expect(sent, 'the newest end, then a batch of 1, then of 2').to.equal(4);
   });
 
   it("given ten finished runs, reads one run's detail from its own events and the runs' ends, not their pages", async () => {
@@ -67,7 +74,7 @@ describe('Import history on EventStoreDB: one event a finished run, not every pa
     const { answer: detail, sent } = await sentBy(() => history.run('run-7'));
     expect(detail).to.deep.include({ runId: 'run-7', status: 'completed', pages: PAGES });
     expect(detail!.outcomes).to.have.length(5 * PAGES);
-    expect(sent, 'the newest end and the nine it names, then its own start, pages and end').to.equal(10 + 1 + PAGES + 1);
+    expect(sent, 'the newest end and batches of 1 and 2 (run-7 among them), then its own start, pages and end').to.equal(4 + 1 + PAGES + 1);
   });
 
   it('counts a run still going from its own pages, and the runs before it from their ends', async () => {

@@ -245,6 +245,24 @@ describe('Admin page in headless Chromium', function () {
     await page.locator('#runs tbody tr', { hasText: 'preview (nothing changed)' }).first().waitFor();
   });
 
+  it('lists the history a page at a time, older runs on demand, each run once', async () => {
+    const all = ((await world.call('GET', '/api/admin/bulk-import/mdm/runs')).body as Array<{ runId: string; startedAt: string }>);
+    expect(all.length, 'two imports and a preview by now').to.be.at.least(3);
+    await page.evaluate(() => ((document.querySelector('#runs') as HTMLElement).dataset.pageSize = '2'));
+    await page.getByRole('button', { name: 'Bulk import' }).click();
+    await page.getByRole('button', { name: 'Import history' }).click();
+    const rows = page.locator('#runs tbody tr');
+    await page.getByRole('button', { name: 'Show older runs' }).waitFor();
+    expect(await rows.count()).to.equal(2);
+    while (await page.getByRole('button', { name: 'Show older runs' }).isVisible()) {
+      const before = await rows.count();
+      await page.getByRole('button', { name: 'Show older runs' }).click();
+      await page.waitForFunction((n) => document.querySelectorAll('#runs tbody tr').length > n || !document.querySelector('#runs-more button'), before);
+    }
+    expect(await rows.count()).to.equal(all.length);
+    await page.evaluate(() => ((document.querySelector('#runs') as HTMLElement).dataset.pageSize = '100'));
+  });
+
   it('sets a sync schedule on the source card, names the field at fault, and shows the next run', async () => {
     await page.getByRole('button', { name: 'Bulk import' }).click();
     const card = page.locator('[data-source-card=intune]');

@@ -158,6 +158,9 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(detail.outcomes).to.have.length(400);
       expect((await call('GET', '/api/admin/bulk-import/mdm/runs/nope')).status).to.equal(404);
       expect((await call('GET', '/api/admin/bulk-import/mdm/runs?from=yesterday')).status).to.equal(400);
+      const newest = (await call('GET', '/api/admin/bulk-import/mdm/runs?limit=2')).body;
+      expect(newest.map((r: { runId: string }) => r.runId)).to.deep.equal(all.slice(0, 2).map((r: { runId: string }) => r.runId));
+      expect((await call('GET', '/api/admin/bulk-import/mdm/runs?limit=0')).status).to.equal(400);
     });
 
     it('shows the audit log projection', async () => {

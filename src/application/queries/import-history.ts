@@ -30,6 +30,8 @@ export interface HistoryFilter {
   from?: string;
   /** Runs started at or before this time (ISO-8601). */
   to?: string;
+  /** At most this many, the newest: a source's older runs are then not read at all. */
+  limit?: number;
 }
 
 function begun({ runId, source, triggeredBy, startedAt, retryOf }: ImportStarted['data'] | ImportCompleted['data'] | ImportFailed['data']): RunDetail {
@@ -81,15 +83,19 @@ export class ImportHistory {
     const sources = filter.source ? [filter.source] : MDM_SOURCES;
     const summaries: RunSummary[] = [];
     const wanted = (run: RunSummary) => !(filter.from && run.startedAt < filter.from) && !(filter.to && run.startedAt > filter.to);
+    const limit = filter.limit ?? Number.POSITIVE_INFINITY;
     for (const source of sources) {
       const stream = importRunsStream(source);
+      let kept = 0;
       for await (const span of runsNewestFirst(this.store, stream)) {
         const { outcomes: _o, missing: _m, ...run } = await this.summaryOf(stream, span);
-        if (wanted(run)) summaries.push(run);
+        if (!wanted(run)) continue;
+        summaries.push(run);
+        if (++kept >= limit) break;
       }
       summaries.push(...(await this.previews(source)).filter(wanted));
     }
-    return summaries.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    return summaries.sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, limit);
   }
 
   /**

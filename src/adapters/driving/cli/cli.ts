@@ -122,13 +122,14 @@ function program(open: OpenServices, io: CliIo, done: (code: number, human: stri
     .option('--source <source>', 'intune or jamf')
     .option('--from <iso>', 'runs started at or after')
     .option('--to <iso>', 'runs started at or before')
-    .action(async (runId: string | undefined, options: { source?: string; from?: string; to?: string }) => {
+    .option('--limit <n>', 'the newest n runs (at most 1000)')
+    .action(async (runId: string | undefined, options: { source?: string; from?: string; to?: string; limit?: string }) => {
       if (runId) {
         const run = await (await open(EXISTING_STORE)).history.run(runId);
         if (!run) throw new UsageError(`No import run ${runId} in the event stream. List runs with: ontrackio-mdm history`);
         return done(0, runDetail(run), run);
       }
-      const filter = await checked(RunsQueryDto, { source: options.source, from: options.from, to: options.to });
+      const filter = await checked(RunsQueryDto, { source: options.source, from: options.from, to: options.to, limit: options.limit }, ['limit']);
       const runs = await (await open(EXISTING_STORE)).history.runs(filter);
       done(0, runsTable(runs), runs);
     });

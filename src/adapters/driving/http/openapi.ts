@@ -245,7 +245,7 @@ const described = {
       get: {
         summary: 'Import history, read from the event stream',
         security: admin,
-        parameters: [query('source', { enum: [...MDM_SOURCES] }), query('from', { type: 'string', format: 'date-time' }), query('to', { type: 'string', format: 'date-time' }), query('limit', { type: 'integer' })],
+        parameters: [query('source', { enum: [...MDM_SOURCES] }), query('from', { type: 'string', format: 'date-time' }), query('to', { type: 'string', format: 'date-time' }), query('limit', { type: 'integer', minimum: 1, maximum: 1000 })],
         responses: { '200': json({ type: 'array', items: ref('RunSummary') }), '400': problem('A filter is malformed'), ...common },
       },
     },

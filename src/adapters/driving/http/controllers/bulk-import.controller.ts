@@ -115,8 +115,7 @@ export class BulkImportController {
 
   runs = async (request: Request, response: Response) => {
     const query = await parseQuery(RunsQueryDto, request.query as Record<string, unknown>, ['limit']);
-    const runs = await this.history.runs({ source: query.source, from: query.from, to: query.to });
-    response.json(query.limit ? runs.slice(0, query.limit) : runs);
+    response.json(await this.history.runs({ source: query.source, from: query.from, to: query.to, limit: query.limit }));
   };
 
   auditLogEntries = async (request: Request, response: Response) => {
