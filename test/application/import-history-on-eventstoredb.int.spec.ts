@@ -130,4 +130,19 @@ describe('Import history on EventStoreDB: one event a finished run, not every pa
     const detail = await new ImportHistory(older).run('run-2');
     expect(detail!.outcomes.map((o) => o.serial)).to.deep.equal([...outcomes(2), ...outcomes(2), ...outcomes(2)].map((o) => o.serial));
   });
+
+  it('closes a run an older version left running when its process died, with its counts, and lists every run after', async () => {
+    const stream = importRunsStream('jamf');
+    await recordRun(store, 1, 'complete the whole listing');
+    await recordRun(store, 2, 'leave running');
+    const recorded = await store.readStream(stream);
+    const older = new EsdbEventStore(fakeEventStoreDb(new RoundTripMeter(0)) as EventStoreDBClient);
+    await older.append(stream, recorded.map(({ type, data }) => ({ type, data })), 'no_stream');
+    const gone = { ...LEASE, owner: { id: 'app-2/1/b', isGone: () => true } };
+    expect(await ImportRunRecorder.closeAbandoned(older, 'jamf', gone, at(12))).to.equal('run-2');
+    await recordRun(older, 3, 'complete');
+    const runs = await new ImportHistory(older).runs({ source: 'jamf' });
+    expect(runs.map((r) => [r.runId, r.status, r.counts.created])).to.deep.equal([['run-3', 'completed', 5 * PAGES], ['run-2', 'failed', 5 * PAGES], ['run-1', 'completed', 5 * PAGES]]);
+    expect(await lastCompleteListingAt(older, 'jamf')).to.equal(at(5));
+  });
 });
