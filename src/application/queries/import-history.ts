@@ -88,7 +88,9 @@ export class ImportHistory {
       const stream = importRunsStream(source);
       let kept = 0;
       for await (const span of runsNewestFirst(this.store, stream)) {
-        const { outcomes: _o, missing: _m, ...run } = await this.summaryOf(stream, span);
+        const detail = await this.summaryOf(stream, span);
+        if (!detail) continue; // events that name no start of theirs: nothing an auditor could read as a run
+        const { outcomes: _o, missing: _m, ...run } = detail;
         if (!wanted(run)) continue;
         summaries.push(run);
         if (++kept >= limit) break;
@@ -102,10 +104,10 @@ export class ImportHistory {
    * A finished run's end event says all a list needs; the per-device outcomes, which are most of a
    * run stream's bytes, are read only for a run still going, whose counts are in them.
    */
-  private async summaryOf(stream: string, span: RunSpan): Promise<RunDetail> {
+  private async summaryOf(stream: string, span: RunSpan): Promise<RunDetail | undefined> {
     const known = [span.start, span.end].filter((event) => event !== null);
     const events = span.end ? known : await this.eventsOf(stream, span);
-    return summarise(events, false).get(span.runId)!;
+    return summarise(events, false).get(span.runId);
   }
 
   /** A run's own events, from its start to its end (or to the last event read while it runs). */
