@@ -192,8 +192,9 @@ if (values.json) {
     console.log('  per page = per 1,000 devices. Targets at 5 ms: 3000 first ≤ 1 s, re-run ≤ 0.3 s; 100000 first ≤ 20 s, re-run ≤ 5 s,');
     console.log('  and ≤ 1,000 round trips in all for an unchanged re-run of 100000. Wall time includes the engine\'s own CPU.');
     console.log('  Then an auditor, on EventStoreDB: the list of those two runs, and the first run\'s detail (its own events and the newer run\'s end).');
-    console.log('  devices   round trip   list: ms   round trips   events sent   detail: ms   round trips   events sent');
-    const question = (q: AuditorQuestion) => `${String(q.ms).padStart(8)}   ${String(q.roundTrips).padStart(11)}   ${String(q.eventsSent).padStart(11)}`;
+    console.log('  devices   round trip   list: ms   round trips   events sent (KB)   detail: ms   round trips   events sent (KB)');
+    const sent = (q: AuditorQuestion) => `${q.eventsSent} (${Math.round(q.bytesSent / 1024).toLocaleString('en')})`;
+    const question = (q: AuditorQuestion) => `${String(q.ms).padStart(8)}   ${String(q.roundTrips).padStart(11)}   ${sent(q).padStart(16)}`;
     for (const r of productionModel) console.log(`  ${String(r.size).padStart(7)}   ${String(r.roundTripMs).padStart(7)} ms   ${question(r.auditor.listRuns)}   ${question(r.auditor.firstRunDetail).padStart(10)}`);
   }
 }

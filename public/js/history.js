@@ -98,7 +98,7 @@ export async function loadHistory() {
 /** The next page: runs started at or before the oldest shown, less those already shown (a time two runs share). */
 async function loadOlder() {
   const oldest = list.runs.at(-1);
-  Object.assign(list, { busy: true });
+  list.busy = true;
   drawList();
   try {
     const page = await api('GET', `/api/admin/bulk-import/mdm/runs?limit=${pageSize()}&to=${encodeURIComponent(oldest.startedAt)}`);
