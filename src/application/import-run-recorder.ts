@@ -68,6 +68,26 @@ async function marksOfOpenRun(store: EventStore, source: MdmSourceName, openStar
   return marksAfter(openStart, openStart > 0 ? await eventAt(store, importRunsStream(source), openStart - 1) : null);
 }
 
+const closesOpenRun = (events: readonly ImportRunEvent[]): boolean => events[0]?.type === 'ImportFailed';
+
+/**
+ * A decision on the source's runs, made on the light read. One that closes the run in progress as
+ * abandoned records its counts, so it is made again on that run read whole, and its end's marks read.
+ */
+async function decideOnRuns(
+  store: EventStore,
+  source: MdmSourceName,
+  decide: (state: SourceRuns) => ImportRunEvent[],
+): Promise<{ runs: RunsRead; events: ImportRunEvent[]; closing: RunEndMarks | null }> {
+  const light = await readRuns(store, source);
+  const first = decide(light.state);
+  if (!closesOpenRun(first)) return { runs: light, events: first, closing: null };
+  const runs = await readRuns(store, source, true);
+  const events = decide(runs.state);
+  const closing = closesOpenRun(events) && runs.openStart !== null ? await marksOfOpenRun(store, source, runs.openStart) : null;
+  return { runs, events, closing };
+}
+
 /**
  * The start of the source's last run that read its whole listing (and so looked for missing devices),
  * if any. Asked at every register search, so it steps from run end to run end: a run's end says
@@ -110,19 +130,15 @@ export class ImportRunRecorder {
     params: { source: MdmSourceName; runId: string; triggeredBy: string; now: string; onlyIfUnchangedSince?: ExpectedRevision; retryOf?: string } & LeaseTerms,
   ): Promise<ImportRunRecorder> {
     const { now, owner, leaseMs, onlyIfUnchangedSince, ...data } = params;
-    const decide = ({ state }: RunsRead) =>
-      decideRun({ type: 'StartImport', data: { ...data, owner: owner.id, leaseMs, ownerGone: owner.isGone(state.inProgress?.owner ?? null) }, metadata: { now } }, state);
-    let runs = await readRuns(store, params.source);
-    let events = decide(runs);
-    // Closing an abandoned run records its counts: that takes the run read whole.
-    if (events.length > 1) events = decide((runs = await readRuns(store, params.source, true)));
-    const { state, revision, openStart, lastEnd } = runs;
+    const { runs, events, closing } = await decideOnRuns(store, params.source, (state) =>
+      decideRun({ type: 'StartImport', data: { ...data, owner: owner.id, leaseMs, ownerGone: owner.isGone(state.inProgress?.owner ?? null) }, metadata: { now } }, state),
+    );
+    const { state, revision, lastEnd } = runs;
     if (onlyIfUnchangedSince !== undefined && onlyIfUnchangedSince !== revision) throw new RunStreamMoved(params.source);
-    // An abandoned run closed here is marked as every run's end is; this run starts right after that end.
-    const closed = events.length > 1 && openStart !== null ? await marksOfOpenRun(store, params.source, openStart) : null;
     try {
-      const { nextRevision } = await store.append(importRunsStream(params.source), markRunEvents(events, closed), revision);
-      const marks = closed ? marksFollowing(nextRevision, nextRevision - 1, closed) : marksAfter(nextRevision, lastEnd);
+      const { nextRevision } = await store.append(importRunsStream(params.source), markRunEvents(events, closing), revision);
+      // This run starts right after the end of any abandoned run closed here, or after the last run's end.
+      const marks = closing ? marksFollowing(nextRevision, nextRevision - 1, closing.earlierEnds) : marksAfter(nextRevision, lastEnd);
       const after = events.reduce(evolveRuns, state);
       return new ImportRunRecorder(store, params.source, params.runId, after, nextRevision, marks, events.at(-1) as Extract<ImportRunEvent, { type: 'ImportStarted' }>);
     } catch (error) {
@@ -138,16 +154,13 @@ export class ImportRunRecorder {
 
   /** Closes the source's run in progress if its lease lapsed or its process is gone; returns the run closed. */
   static async closeAbandoned(store: EventStore, source: MdmSourceName, terms: LeaseTerms, now: string): Promise<string | null> {
-    const decide = ({ state }: RunsRead) =>
-      decideRun({ type: 'CloseAbandoned', data: { source, leaseMs: terms.leaseMs, ownerGone: terms.owner.isGone(state.inProgress?.owner ?? null) }, metadata: { now } }, state);
-    if (decide(await readRuns(store, source)).length === 0) return null;
-    // Its lease lapsed, as far as its start and last event tell: read it whole to close it with its counts.
-    const runs = await readRuns(store, source, true);
-    const events = decide(runs);
+    const { runs, events, closing } = await decideOnRuns(store, source, (state) =>
+      decideRun({ type: 'CloseAbandoned', data: { source, leaseMs: terms.leaseMs, ownerGone: terms.owner.isGone(state.inProgress?.owner ?? null) }, metadata: { now } }, state),
+    );
     if (events.length === 0) return null;
-    const { state, revision, openStart } = runs;
+    const { state, revision } = runs;
     try {
-      await store.append(importRunsStream(source), markRunEvents(events, await marksOfOpenRun(store, source, openStart!)), revision);
+      await store.append(importRunsStream(source), markRunEvents(events, closing), revision);
     } catch (error) {
       if (error instanceof StreamConflict) return null; // the run moved on (a page, a heartbeat, another sweeper): look again next time
       throw error;

@@ -25,13 +25,12 @@ export interface RunEndMarks {
 
 /** The marks for a run that starts at `startRevision`, given the event just before it (the previous run's end), if any. */
 export function marksAfter(startRevision: number, before: RecordedEvent | null): RunEndMarks {
-  const earlierEnds = before && END_TYPES.has(before.type) ? [before.revision, ...earlierEndsOf(before)].slice(0, EARLIER_ENDS_KEPT) : [];
-  return { startRevision, earlierEnds };
+  return before && END_TYPES.has(before.type) ? marksFollowing(startRevision, before.revision, earlierEndsOf(before)) : { startRevision, earlierEnds: [] };
 }
 
-/** The marks of the run that starts right after an end whose own marks are `ended` and which lies at `endRevision`. */
-export function marksFollowing(startRevision: number, endRevision: number, ended: RunEndMarks | null): RunEndMarks {
-  return { startRevision, earlierEnds: [endRevision, ...(ended?.earlierEnds ?? [])].slice(0, EARLIER_ENDS_KEPT) };
+/** The marks of a run that starts right after the end at `endRevision`, which named `endsBeforeIt`. */
+export function marksFollowing(startRevision: number, endRevision: number, endsBeforeIt: readonly number[]): RunEndMarks {
+  return { startRevision, earlierEnds: [endRevision, ...endsBeforeIt].slice(0, EARLIER_ENDS_KEPT) };
 }
 
 /** A run's events after its start, marked so a reader can step from any of them to its start, and from its end over earlier runs. */
