@@ -67,8 +67,9 @@ function drawDetail() {
     ${problemsTable(run)}${missingList(run.source, run.missing)}${retryView(run)}` : nothing, document.querySelector('#run-detail'));
 }
 
+/** Only the problems are shown: a large fleet's unchanged devices would be most of the download. */
 async function openRun(runId) {
-  Object.assign(detail, { run: await api('GET', `/api/admin/bulk-import/mdm/runs/${encodeURIComponent(runId)}`), sortBy: 'reason', retry: null });
+  Object.assign(detail, { run: await api('GET', `/api/admin/bulk-import/mdm/runs/${encodeURIComponent(runId)}?outcome=skipped,error`), sortBy: 'reason', retry: null });
   drawDetail();
 }
 

@@ -99,6 +99,8 @@ describe('CLI', () => {
     expect(JSON.parse(out.pop()!).map((r: { runId: string }) => r.runId)).to.deep.equal([second.runId]);
     await cli('history', result.runId, '--json');
     expect(JSON.parse(out.pop()!).outcomes).to.have.length(2);
+    await cli('history', result.runId, '--outcome', 'skipped,error', '--json');
+    expect(JSON.parse(out.pop()!).outcomes.map((o: { outcome: string }) => o.outcome)).to.deep.equal(['skipped']);
     await cli('register', '--json', '--text', 'macbook');
     expect(JSON.parse(out.pop()!)).to.include({ total: 1 });
     await cli('rebuild', '--json');
@@ -173,6 +175,8 @@ describe('CLI', () => {
       [['register', '--offset', '99999999999999999999'], /--offset/],
       [['history', '--from', 'yesterday'], /--from: from must be a valid ISO 8601 date string/],
       [['history', '--source', 'kandji'], /--source: source must be one of the following values: intune, jamf/],
+      [['history', 'some-run', '--outcome', 'failed'], /--outcome: outcome must be one or more of created, updated, unchanged, skipped, error/],
+      [['history', '--outcome', 'error'], /--outcome picks the devices of one run: give its run id first/],
     ] as const) {
       expect(await cli(...args), args.join(' ')).to.equal(2);
       expect(err.at(-1)).to.match(pattern);

@@ -37,6 +37,26 @@ describe('Import history read from the event stream', () => {
     expect(await app.history.run('no-such-run')).to.equal(null);
   });
 
+  it('gives one run with only the kinds of outcome asked for, its counts still whole', async () => {
+    app = new EmbeddedApp({ jamf: () => [macbook(), macbook({ sourceDeviceId: 'x', serialNumber: '' })] });
+    const run = await app.import('jamf');
+    const problems = await app.history.run(run.runId, { outcomes: ['skipped', 'error'] });
+    expect(problems!.outcomes.map((o) => [o.outcome, o.reason])).to.deep.equal([['skipped', 'no-serial']]);
+    expect(problems!.counts).to.include({ created: 1, skipped: 1 });
+    expect((await app.history.run(run.runId, { outcomes: [] }))!.outcomes).to.deep.equal([]);
+  });
+
+  it('reads a long run a few pages at a time, so that one detail never holds the whole of it at once', async () => {
+    const devices = Array.from({ length: 30 }, (_, i) => macbook({ sourceDeviceId: `m-${i}`, serialNumber: `C02XK1JHJ${String(i).padStart(3, '0')}` }));
+    app = new EmbeddedApp({ jamf: () => devices }, {}, 1);
+    const run = await app.import('jamf');
+    const readStream = sinon.spy(app.store, 'readStream');
+    const detail = await app.history.run(run.runId);
+    expect(detail!.outcomes).to.have.length(30);
+    const reads = await Promise.all(readStream.getCalls().map((call) => call.returnValue));
+    expect(Math.max(...reads.map((events) => events.length)), 'events in one read').to.be.at.most(8);
+  });
+
   it('lists a finished run from its end event alone, without reading every device outcome', async () => {
     app = new EmbeddedApp({ jamf: () => [macbook(), macbook({ sourceDeviceId: 'x', serialNumber: '' })] }, {}, 1);
     await app.import('jamf');

@@ -180,9 +180,13 @@ describe('Admin page in headless Chromium', function () {
     await page.getByRole('button', { name: 'Import history' }).click();
     await page.locator('#runs tbody tr').first().waitFor();
     expect(await page.locator('#runs tbody tr').first().textContent()).to.match(/Microsoft Intune.*completed/);
+    const detailAnswer = page.waitForResponse((response) => /\/mdm\/runs\/[^/?]+(\?|$)/.test(response.url()));
     await page.locator('#runs tbody tr').first().click();
     const title = page.locator('#run-detail h3');
     await title.waitFor();
+    const downloaded = await (await detailAnswer).json();
+    expect(downloaded.counts.created, 'a run with created devices').to.be.greaterThan(0);
+    expect(downloaded.outcomes.map((o: { outcome: string }) => o.outcome), 'only the problems it shows are downloaded').to.satisfy((kinds: string[]) => kinds.length > 0 && kinds.every((k) => k === 'skipped' || k === 'error'));
     expect(await title.textContent()).to.match(/^Microsoft Intune import, \S/);
     expect(await title.textContent()).to.not.match(/[0-9a-f]{8}-[0-9a-f]{4}/);
     const reasons = await page.locator('#run-problems tbody tr td:first-child').allTextContents();

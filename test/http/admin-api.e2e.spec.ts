@@ -163,6 +163,23 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((await call('GET', '/api/admin/bulk-import/mdm/runs?limit=0')).status).to.equal(400);
     });
 
+    it("shows one run's device outcomes of the kinds asked for, the banner and counts still whole, and refuses a kind that does not exist", async () => {
+      const whole = (await call('GET', `/api/admin/bulk-import/mdm/runs/${intuneRun}`)).body;
+      const created = (await call('GET', `/api/admin/bulk-import/mdm/runs/${intuneRun}?outcome=created`)).body;
+      expect(created.outcomes).to.deep.equal(whole.outcomes.filter((o: { outcome: string }) => o.outcome === 'created'));
+      expect(created.outcomes).to.have.length(whole.counts.created).and.length.greaterThan(0);
+      const problems = (await call('GET', `/api/admin/bulk-import/mdm/runs/${intuneRun}?outcome=skipped,error`)).body;
+      expect(problems.outcomes).to.deep.equal(whole.outcomes.filter((o: { outcome: string }) => o.outcome === 'skipped' || o.outcome === 'error'));
+      expect({ counts: created.counts, banner: created.banner, missing: created.missing }).to.deep.equal({ counts: whole.counts, banner: whole.banner, missing: whole.missing });
+      for (const query of ['outcome=failed', 'outcome=', 'outcome=created,', 'outcome=created&outcome=error', 'outcomes=created']) {
+        const refused = await call('GET', `/api/admin/bulk-import/mdm/runs/${intuneRun}?${query}`);
+        expect(refused.status, query).to.equal(400);
+        expect(refused.headers.get('content-type'), query).to.match(/application\/problem\+json/);
+        expect(refused.body.detail, query).to.match(/outcome/);
+      }
+      expect((await call('GET', `/api/admin/bulk-import/mdm/runs/${intuneRun}?outcome=failed`)).body.detail).to.match(/created, updated, unchanged, skipped, error/);
+    });
+
     it('shows the audit log projection', async () => {
       const { body } = await call('GET', '/api/admin/audit-log?source=jamf');
       expect(body.length).to.be.at.least(2);

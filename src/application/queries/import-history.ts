@@ -1,8 +1,9 @@
 import { MDM_SOURCES, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import type { ImportCompleted, ImportFailed, ImportRunEvent, ImportStarted } from '../../domain/import-run/events.js';
-import { addOutcomes, countsOf, noCounts, type DeviceOutcome, type MissingDevice } from '../../domain/import-run/outcome.js';
+import { addOutcomes, countsOf, noCounts, type DeviceOutcome, type MissingDevice, type OutcomeKind } from '../../domain/import-run/outcome.js';
 import type { EventStore, RecordedEvent } from '../ports/event-store.js';
 import type { AuditEntry } from '../ports/read-models.js';
+import { giveTurn } from '../event-loop.js';
 import { runsNewestFirst, type RunSpan } from '../run-spans.js';
 import { importRunsStream, previewsStream } from '../streams.js';
 import type { ImportPreviewed } from '../../domain/import-run/preview.js';
@@ -34,12 +35,24 @@ export interface HistoryFilter {
   limit?: number;
 }
 
+/** Events of a run read at once: a page's outcomes are about 200 KB. */
+const EVENTS_PER_READ = 8;
+
+/** What of a run's per-device record to read: by default every outcome. */
+export interface RunDetailOptions {
+  /** Only outcomes of these kinds (a run's errors, say, without its 200,000 unchanged devices). */
+  outcomes?: readonly OutcomeKind[];
+}
+
+/** Which outcomes a summary keeps: none for a list, some or all for one run. */
+type Kept = ReadonlySet<OutcomeKind> | 'all' | 'none';
+
 function begun({ runId, source, triggeredBy, startedAt, retryOf }: ImportStarted['data'] | ImportCompleted['data'] | ImportFailed['data']): RunDetail {
   return { kind: 'import', ...(retryOf ? { retryOf } : {}), runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, warnings: [], outcomes: [], missing: [] };
 }
 
-function summarise(events: readonly RecordedEvent[], withOutcomes: boolean): Map<string, RunDetail> {
-  const runs = new Map<string, RunDetail>();
+/** Folds events into the runs they belong to; called again with the same map, it goes on where it stopped. */
+function summarise(events: readonly RecordedEvent[], kept: Kept, runs = new Map<string, RunDetail>()): Map<string, RunDetail> {
   for (const recorded of events) {
     const event = { type: recorded.type, data: recorded.data } as ImportRunEvent;
     const { runId } = event.data;
@@ -55,11 +68,12 @@ function summarise(events: readonly RecordedEvent[], withOutcomes: boolean): Map
       case 'ImportPageRecorded':
         run.pages = event.data.page;
         run.counts = addOutcomes(run.counts, event.data.outcomes);
-        if (withOutcomes) run.outcomes.push(...event.data.outcomes);
+        if (kept === 'all') run.outcomes.push(...event.data.outcomes);
+        else if (kept !== 'none') for (const outcome of event.data.outcomes) if (kept.has(outcome.outcome)) run.outcomes.push(outcome);
         break;
       case 'ImportMissingRecorded':
         run.counts = { ...run.counts, missing: run.counts.missing + event.data.devices.length };
-        if (withOutcomes) run.missing.push(...event.data.devices);
+        if (kept !== 'none') run.missing.push(...event.data.devices);
         break;
       case 'ImportCompleted':
         Object.assign(run, { status: 'completed', finishedAt: event.data.completedAt, counts: countsOf(event.data.counts), pages: event.data.pages, warnings: event.data.warnings ?? [] });
@@ -106,13 +120,22 @@ export class ImportHistory {
    */
   private async summaryOf(stream: string, span: RunSpan): Promise<RunDetail | undefined> {
     const known = [span.start, span.end].filter((event) => event !== null);
-    const events = span.end ? known : await this.eventsOf(stream, span);
-    return summarise(events, false).get(span.runId);
+    return span.end ? summarise(known, 'none').get(span.runId) : this.detailOf(stream, span, 'none');
   }
 
-  /** A run's own events, from its start to its end (or to the last event read while it runs). */
-  private eventsOf(stream: string, span: RunSpan): Promise<RecordedEvent[]> {
-    return this.store.readStream(stream, { fromRevision: span.startRevision, maxCount: span.lastRevision - span.startRevision + 1 });
+  /**
+   * A run read from its own events, from its start to its end (or to the last event read while it
+   * runs). They are read a few pages at a time, keeping only the outcomes asked for: a run of 200,000
+   * devices is some 36 MB of JSON, which read at once held the event loop for hundreds of
+   * milliseconds and the heap for as long as the request.
+   */
+  private async detailOf(stream: string, span: RunSpan, kept: Kept): Promise<RunDetail | undefined> {
+    const runs = new Map<string, RunDetail>();
+    for (let from = span.startRevision; from <= span.lastRevision; from += EVENTS_PER_READ) {
+      summarise(await this.store.readStream(stream, { fromRevision: from, maxCount: Math.min(EVENTS_PER_READ, span.lastRevision - from + 1) }), kept, runs);
+      await giveTurn();
+    }
+    return runs.get(span.runId);
   }
 
   /**
@@ -120,11 +143,12 @@ export class ImportHistory {
    * ends, newest first; then only its own events are read: a source's history holds every earlier
    * run's outcomes (about 200 KB a page), which one run's detail must not read.
    */
-  async run(runId: string): Promise<RunDetail | null> {
+  async run(runId: string, options: RunDetailOptions = {}): Promise<RunDetail | null> {
+    const kept: Kept = options.outcomes ? new Set(options.outcomes) : 'all';
     for (const source of MDM_SOURCES) {
       const stream = importRunsStream(source);
       for await (const span of runsNewestFirst(this.store, stream)) {
-        if (span.runId === runId) return summarise(await this.eventsOf(stream, span), true).get(runId) ?? null;
+        if (span.runId === runId) return (await this.detailOf(stream, span, kept)) ?? null;
       }
     }
     for (const source of MDM_SOURCES) {

@@ -1,5 +1,5 @@
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
-import { devicesRead as readIn, type RunCounts } from '../../domain/import-run/outcome.js';
+import { devicesRead as readIn, type OutcomeKind, type RunCounts } from '../../domain/import-run/outcome.js';
 import type { ImportResult } from '../commands/import-result.js';
 import type { Clock } from '../ports/clock.js';
 import type { Projections } from '../ports/projections.js';
@@ -27,6 +27,8 @@ export interface RunProgressView {
   lastActivityAt: string;
   failureReason: string | null;
 }
+
+const BANNER_OUTCOMES: readonly OutcomeKind[] = ['skipped', 'error'];
 
 /** The result banner of an ended run, bounded like the one the import itself returns. */
 export function bannerOf(run: RunDetail): ImportResult {
@@ -71,10 +73,15 @@ export class RunProgress {
     return entry ? this.view(entry) : null;
   }
 
-  /** The run in full once it has ended (per-device outcomes, newly missing devices), with its banner. */
-  async ended(runId: string): Promise<{ detail: RunDetail; banner: ImportResult } | null> {
-    const detail = await this.history.run(runId);
-    return detail && detail.status !== 'running' ? { detail, banner: bannerOf(detail) } : null;
+  /**
+   * The run once it has ended, with its banner: every device's outcome, or only those of the kinds
+   * asked. The banner lists the skipped and failed devices whatever is asked, so those are read too.
+   */
+  async ended(runId: string, outcomes?: readonly OutcomeKind[]): Promise<{ detail: RunDetail; banner: ImportResult } | null> {
+    const detail = await this.history.run(runId, outcomes ? { outcomes: [...new Set<OutcomeKind>([...outcomes, ...BANNER_OUTCOMES])] } : {});
+    if (!detail || detail.status === 'running') return null;
+    const banner = bannerOf(detail);
+    return { detail: outcomes ? { ...detail, outcomes: detail.outcomes.filter((o) => outcomes.includes(o.outcome)) } : detail, banner };
   }
 
   private async view(entry: AuditEntry): Promise<RunProgressView> {

@@ -1,6 +1,7 @@
 import type { SkipReason } from '../hardware/screening.js';
 
-export type OutcomeKind = 'created' | 'updated' | 'unchanged' | 'skipped' | 'error';
+export const OUTCOME_KINDS = ['created', 'updated', 'unchanged', 'skipped', 'error'] as const;
+export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
 /** What happened to one MDM device in one run: the auditor's per-device record. */
 export interface DeviceOutcome {

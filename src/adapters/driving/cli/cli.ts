@@ -10,7 +10,7 @@ import type { HardwareRegisterQueries } from '../../../application/ports/read-mo
 import { normaliseEmail } from '../../../domain/hardware/email-address.js';
 import { isMdmSource, MDM_SOURCES, type MdmSourceName } from '../../../domain/hardware/mdm-source.js';
 import type { SqliteUserDirectory } from '../../driven/sqlite/sqlite-user-directory.js';
-import { HardwareQueryDto, RunsQueryDto } from '../http/dtos.js';
+import { HardwareQueryDto, outcomeKinds, RunDetailQueryDto, RunsQueryDto } from '../http/dtos.js';
 import { BadRequest } from '../http/problem.js';
 import { parseQuery } from '../http/validation.js';
 import { banner, previewReport, registerTable, runDetail, runsTable } from './format.js';
@@ -123,9 +123,12 @@ function program(open: OpenServices, io: CliIo, done: (code: number, human: stri
     .option('--from <iso>', 'runs started at or after')
     .option('--to <iso>', 'runs started at or before')
     .option('--limit <n>', 'the newest n runs (at most 1000)')
-    .action(async (runId: string | undefined, options: { source?: string; from?: string; to?: string; limit?: string }) => {
+    .option('--outcome <kinds>', 'with a run id: only device outcomes of these kinds, comma-separated (skipped,error)')
+    .action(async (runId: string | undefined, options: { source?: string; from?: string; to?: string; limit?: string; outcome?: string }) => {
+      if (options.outcome !== undefined && !runId) throw new UsageError('--outcome picks the devices of one run: give its run id first (ontrackio-mdm history <runId> --outcome error).');
       if (runId) {
-        const run = await (await open(EXISTING_STORE)).history.run(runId);
+        const { outcome } = await checked(RunDetailQueryDto, { outcome: options.outcome });
+        const run = await (await open(EXISTING_STORE)).history.run(runId, { outcomes: outcomeKinds(outcome) });
         if (!run) throw new UsageError(`No import run ${runId} in the event stream. List runs with: ontrackio-mdm history`);
         return done(0, runDetail(run), run);
       }

@@ -2,6 +2,7 @@ import { IsBoolean, IsIn, IsISO8601, IsInt, IsNumber, IsOptional, IsString, Matc
 import { CATEGORIES } from '../../../domain/hardware/category.js';
 import { CONDITIONS, STATUSES } from '../../../domain/hardware/hand-maintained.js';
 import { MDM_SOURCES } from '../../../domain/hardware/mdm-source.js';
+import { OUTCOME_KINDS, type OutcomeKind } from '../../../domain/import-run/outcome.js';
 import { REGISTER_SORTS } from '../../../application/ports/read-models.js';
 
 /** Request bodies and queries, checked at the edge; they never travel past the controllers. */
@@ -67,6 +68,20 @@ export class RunsQueryDto {
   @IsOptional() @IsISO8601() from?: string;
   @IsOptional() @IsISO8601() to?: string;
   @IsOptional() @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+const KIND = `(?:${OUTCOME_KINDS.join('|')})`;
+
+/** One run's detail: `outcome` is a comma-separated list of the kinds of device outcome to include. */
+export class RunDetailQueryDto {
+  @IsOptional()
+  @Matches(new RegExp(`^${KIND}(?:,${KIND})*$`), { message: `outcome must be one or more of ${OUTCOME_KINDS.join(', ')}, separated by commas (such as outcome=skipped,error)` })
+  outcome?: string;
+}
+
+/** The kinds a checked `outcome` list names, once each; undefined when none was asked for. */
+export function outcomeKinds(list: string | undefined): OutcomeKind[] | undefined {
+  return list === undefined ? undefined : [...new Set(list.split(',') as OutcomeKind[])];
 }
 
 export class HardwareQueryDto {

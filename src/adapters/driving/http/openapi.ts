@@ -1,6 +1,7 @@
 import { CATEGORIES } from '../../../domain/hardware/category.js';
 import { CONDITIONS, STATUSES } from '../../../domain/hardware/hand-maintained.js';
 import { MDM_SOURCES } from '../../../domain/hardware/mdm-source.js';
+import { OUTCOME_KINDS } from '../../../domain/import-run/outcome.js';
 import { REGISTER_SORTS } from '../../../application/ports/read-models.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -86,7 +87,7 @@ const described = {
           problem: { ...nullableString, description: 'The last scheduled run failed and no run has succeeded since: why' },
         },
       },
-      DeviceOutcome: { type: 'object', properties: { outcome: { enum: ['created', 'updated', 'unchanged', 'skipped', 'error'] }, sourceDeviceId: { type: 'string' }, serial: nullableString, deviceName: nullableString, hardwareId: { type: 'string' }, assetTag: { type: 'string' }, reason: { type: 'string' }, detail: { type: 'string' } } },
+      DeviceOutcome: { type: 'object', properties: { outcome: { enum: [...OUTCOME_KINDS] }, sourceDeviceId: { type: 'string' }, serial: nullableString, deviceName: nullableString, hardwareId: { type: 'string' }, assetTag: { type: 'string' }, reason: { type: 'string' }, detail: { type: 'string' } } },
       MissingDevice: {
         type: 'object',
         required: ['serial', 'hardwareId', 'assetTag', 'name', 'sourceDeviceId', 'lastListedAt'],
@@ -144,7 +145,7 @@ const described = {
             required: ['progress', 'outcomes', 'missing'],
             properties: {
               progress: { oneOf: [ref('RunProgress'), { type: 'null' }], description: 'null for a preview' },
-              outcomes: { type: ['array', 'null'], items: ref('DeviceOutcome'), description: 'Every device\'s outcome once the run has ended; null while it runs' },
+              outcomes: { type: ['array', 'null'], items: ref('DeviceOutcome'), description: 'Every device\'s outcome once the run has ended (only the kinds asked for with outcome); null while it runs' },
               missing: { type: ['array', 'null'], items: ref('MissingDevice'), description: 'Records newly missing from the listing in this run; null while it runs' },
               banner: ref('ImportResult'),
             },
@@ -251,10 +252,13 @@ const described = {
     },
     '/api/admin/bulk-import/mdm/runs/{runId}': {
       get: {
-        summary: 'One run: live progress while it goes; once ended, every device outcome, the newly missing devices and the banner too',
+        summary: 'One run: live progress while it goes; once ended, every device outcome (or those of the kinds asked), the newly missing devices and the banner too',
         security: admin,
-        parameters: [runIdParam],
-        responses: { '200': json(ref('RunDetail')), '404': problem('Unknown run'), ...common },
+        parameters: [
+          runIdParam,
+          query('outcome', { type: 'string', pattern: `^(${OUTCOME_KINDS.join('|')})(,(${OUTCOME_KINDS.join('|')}))*$` }, 'Only device outcomes of these kinds, comma-separated (skipped,error for a run\'s problems); the banner, counts and missing devices are unchanged'),
+        ],
+        responses: { '200': json(ref('RunDetail')), '400': problem('outcome names a kind that does not exist'), '404': problem('Unknown run'), ...common },
       },
     },
     '/api/admin/bulk-import/mdm/runs/{runId}/retry': {

@@ -34,7 +34,8 @@ export async function streamRunEvents(response: Response, runId: string, first: 
         quietSince = Date.now();
       }
       if (view.status !== 'running') {
-        const ended = await runs.ended(runId);
+        // Only the banner is sent: no kind of outcome beyond the skipped and failed it lists.
+        const ended = await runs.ended(runId, []);
         if (ended) send(response, 'end', ended.banner);
         break;
       }

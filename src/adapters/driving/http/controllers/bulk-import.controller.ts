@@ -10,7 +10,7 @@ import type { ImportHistory } from '../../../../application/queries/import-histo
 import type { AuditLogQueries } from '../../../../application/ports/read-models.js';
 import type { Projections } from '../../../../application/ports/projections.js';
 import { TOKENS } from '../../../../application/tokens.js';
-import { RunsQueryDto } from '../dtos.js';
+import { outcomeKinds, RunDetailQueryDto, RunsQueryDto } from '../dtos.js';
 import { BadRequest } from '../problem.js';
 import { parseQuery } from '../validation.js';
 import { sourceParam } from './integrations.controller.js';
@@ -95,11 +95,15 @@ export class BulkImportController {
     response.json(await this.previewer.execute({ source, triggeredBy: request.principal!.email }));
   };
 
-  /** A run: its progress while it goes; once ended, every device's outcome and the banner as well. */
+  /**
+   * A run: its progress while it goes; once ended, every device's outcome (or those of the kinds in
+   * `outcome`) and the banner as well.
+   */
   runDetail = async (request: Request, response: Response) => {
     const runId = String(request.params.runId);
+    const { outcome } = await parseQuery(RunDetailQueryDto, request.query as Record<string, unknown>);
     const progress = await this.progress.of(runId);
-    const ended = progress?.status === 'running' ? null : await this.progress.ended(runId);
+    const ended = progress?.status === 'running' ? null : await this.progress.ended(runId, outcomeKinds(outcome));
     if (!progress && !ended) throw unknownRun(runId);
     if (!ended) return void response.json({ ...progress, progress, outcomes: null, missing: null, warnings: [] });
     response.json({ ...ended.detail, progress, banner: ended.banner });
