@@ -15,7 +15,8 @@ boundHeapGrowth();
 
 /**
  * Register queries through HTTP on an N-record register: lookup by serial, a deep page and a text
- * search, each asked `--requests` times one after the other; p50 and p99 in milliseconds.
+ * search, each asked `--requests` times one after the other; p50 and p99 in milliseconds. Then the
+ * detail of the run that imported them, five times whole and five times its problems only.
  */
 const { values } = parseArgs({ options: { size: { type: 'string', default: '100000' }, requests: { type: 'string', default: '200' } } });
 const size = Number(values.size);
@@ -49,8 +50,33 @@ async function timeQueries(path: (i: number) => string): Promise<{ p50: number; 
   return { p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
+/**
+ * One run's detail, asked `times` times: its p50, the bytes of one answer, and the process's peak
+ * RSS meanwhile (the client reads the body as it comes, so the peak is the server's holding).
+ */
+async function timeRunDetail(path: string, times: number): Promise<{ p50: number; bytes: number; peakRssMb: number }> {
+  const ms: number[] = [];
+  let bytes = 0;
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  try {
+    for (let i = 0; i < times; i += 1) {
+      const started = process.hrtime.bigint();
+      const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+      bytes = 0;
+      for await (const chunk of response.body!) bytes += (chunk as Uint8Array).byteLength;
+      ms.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  ms.sort((a, b) => a - b);
+  return { p50: percentile(ms, 50), bytes, peakRssMb: Math.round(peak / 1e6) };
+}
+
 try {
-  await server.container.get<ImportFromMdm>(TOKENS.ImportFromMdm).execute({ source: 'intune', triggeredBy: 'bench' });
+  const run = await server.container.get<ImportFromMdm>(TOKENS.ImportFromMdm).execute({ source: 'intune', triggeredBy: 'bench' });
   const serials = Array.from(fleet(), (d) => d.serialNumber).filter((serial): serial is string => Boolean(serial));
   const report = {
     size,
@@ -67,6 +93,11 @@ try {
       return timeQueries((i) => `/api/hardware?after=${cursors[i % 100]}&limit=50`);
     })(),
     textSearch: await timeQueries((i) => `/api/hardware?q=${encodeURIComponent(serials[(i * 104729) % serials.length]!.slice(2, 8).toLowerCase())}&limit=50`),
+    // The first run's detail: every device's outcome, then its problems only (what the History screen asks).
+    runDetail: {
+      every: await timeRunDetail(`/api/admin/bulk-import/mdm/runs/${run.runId}`, 5),
+      problems: await timeRunDetail(`/api/admin/bulk-import/mdm/runs/${run.runId}?outcome=skipped,error`, 5),
+    },
   };
   process.stdout.write(JSON.stringify(report) + '\n');
 } finally {

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import sinon from 'sinon';
+import type { ImportHistory } from '../../src/application/queries/import-history.js';
 import type { EventStore } from '../../src/application/ports/event-store.js';
 import { TOKENS } from '../../src/application/tokens.js';
 import { startHttpWorld, TOKENS_BY_ROLE, type HttpWorld } from '../support/http-world.js';
@@ -178,6 +180,34 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
         expect(refused.body.detail, query).to.match(/outcome/);
       }
       expect((await call('GET', `/api/admin/bulk-import/mdm/runs/${intuneRun}?outcome=failed`)).body.detail).to.match(/created, updated, unchanged, skipped, error/);
+    });
+
+    it("writes an ended run's outcomes as they are read, not held whole first: the same JSON, sent in chunks", async () => {
+      const { status, headers, body } = await call('GET', `/api/admin/bulk-import/mdm/runs/${intuneRun}`);
+      expect(status).to.equal(200);
+      expect(headers.get('transfer-encoding')).to.equal('chunked');
+      expect(headers.get('content-length')).to.equal(null);
+      expect(headers.get('content-type')).to.match(/^application\/json/);
+      expect(body.outcomes).to.have.length(400);
+      expect(body).to.include({ runId: intuneRun, status: 'completed' });
+      expect(body.banner).to.include({ runId: intuneRun });
+      expect(body.progress).to.include({ runId: intuneRun, devicesRead: 400 });
+    });
+
+    it('cuts the connection when reading a run fails half-way through its outcomes, rather than answer 200 with broken JSON', async () => {
+      const history = world.server.container.get<ImportHistory>(TOKENS.ImportHistory);
+      const readRun = sinon.stub(history, 'run').callsFake(async (_runId, options) => {
+        await options?.onOutcomes?.([{ outcome: 'created', sourceDeviceId: 'aad-1', serial: 'SN1', deviceName: null }]);
+        throw new Error('the store went away');
+      });
+      try {
+        const failed = await world.call('GET', `/api/admin/bulk-import/mdm/runs/${intuneRun}`).then(() => 'answered', (error: Error) => error);
+        expect(failed).to.be.instanceOf(Error);
+      } finally {
+        readRun.restore();
+      }
+      expect(world.logLines.some((line) => line.includes('the store went away')), 'logged as a server error').to.equal(true);
+      expect((await call('GET', `/api/admin/bulk-import/mdm/runs/${intuneRun}?outcome=error`)).status).to.equal(200);
     });
 
     it('shows the audit log projection', async () => {

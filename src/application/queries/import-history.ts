@@ -42,6 +42,11 @@ const EVENTS_PER_READ = 8;
 export interface RunDetailOptions {
   /** Only outcomes of these kinds (a run's errors, say, without its 200,000 unchanged devices). */
   outcomes?: readonly OutcomeKind[];
+  /**
+   * Takes an ended run's outcomes a few pages at a time as they are read, so that they need not all
+   * be held at once; the detail then has none. A run still going keeps its outcomes in the detail.
+   */
+  onOutcomes?: (outcomes: DeviceOutcome[]) => Promise<void>;
 }
 
 /** Which outcomes a summary keeps: none for a list, some or all for one run. */
@@ -129,10 +134,17 @@ export class ImportHistory {
    * devices is some 36 MB of JSON, which read at once held the event loop for hundreds of
    * milliseconds and the heap for as long as the request.
    */
-  private async detailOf(stream: string, span: RunSpan, kept: Kept): Promise<RunDetail | undefined> {
+  private async detailOf(stream: string, span: RunSpan, kept: Kept, onOutcomes?: RunDetailOptions['onOutcomes']): Promise<RunDetail | undefined> {
     const runs = new Map<string, RunDetail>();
+    const handOver = span.end ? onOutcomes : undefined;
     for (let from = span.startRevision; from <= span.lastRevision; from += EVENTS_PER_READ) {
       summarise(await this.store.readStream(stream, { fromRevision: from, maxCount: Math.min(EVENTS_PER_READ, span.lastRevision - from + 1) }), kept, runs);
+      const run = runs.get(span.runId);
+      if (handOver && run && run.outcomes.length > 0) {
+        const read = run.outcomes;
+        run.outcomes = [];
+        await handOver(read);
+      }
       await giveTurn();
     }
     return runs.get(span.runId);
@@ -148,7 +160,7 @@ export class ImportHistory {
     for (const source of MDM_SOURCES) {
       const stream = importRunsStream(source);
       for await (const span of runsNewestFirst(this.store, stream)) {
-        if (span.runId === runId) return (await this.detailOf(stream, span, kept)) ?? null;
+        if (span.runId === runId) return (await this.detailOf(stream, span, kept, options.onOutcomes)) ?? null;
       }
     }
     for (const source of MDM_SOURCES) {

@@ -1,10 +1,10 @@
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
-import { devicesRead as readIn, type OutcomeKind, type RunCounts } from '../../domain/import-run/outcome.js';
+import { devicesRead as readIn, type DeviceOutcome, type OutcomeKind, type RunCounts } from '../../domain/import-run/outcome.js';
 import type { ImportResult } from '../commands/import-result.js';
 import type { Clock } from '../ports/clock.js';
 import type { Projections } from '../ports/projections.js';
 import type { AuditEntry, AuditLogQueries } from '../ports/read-models.js';
-import type { ImportHistory, RunDetail } from './import-history.js';
+import type { ImportHistory, RunDetail, RunDetailOptions } from './import-history.js';
 
 /** A run as a progress bar shows it, running or ended. */
 export interface RunProgressView {
@@ -29,10 +29,27 @@ export interface RunProgressView {
 }
 
 const BANNER_OUTCOMES: readonly OutcomeKind[] = ['skipped', 'error'];
+/** The banner lists at most this many devices of each kind, as the import's own does. */
+const BANNER_LIMIT = 1000;
+
+/** The skipped and failed devices a banner lists, kept as a run's outcomes go by. */
+class BannerOutcomes {
+  readonly outcomes: DeviceOutcome[] = [];
+  private readonly kept = new Map<OutcomeKind, number>();
+
+  keep(read: readonly DeviceOutcome[]): void {
+    for (const o of read) {
+      const n = this.kept.get(o.outcome) ?? 0;
+      if (!BANNER_OUTCOMES.includes(o.outcome) || n >= BANNER_LIMIT) continue;
+      this.kept.set(o.outcome, n + 1);
+      this.outcomes.push(o);
+    }
+  }
+}
 
 /** The result banner of an ended run, bounded like the one the import itself returns. */
 export function bannerOf(run: RunDetail): ImportResult {
-  const limit = 1000;
+  const limit = BANNER_LIMIT;
   const finishedAt = run.finishedAt ?? run.startedAt;
   return {
     runId: run.runId,
@@ -75,13 +92,22 @@ export class RunProgress {
 
   /**
    * The run once it has ended, with its banner: every device's outcome, or only those of the kinds
-   * asked. The banner lists the skipped and failed devices whatever is asked, so those are read too.
+   * asked, in the detail or handed to `onOutcomes` as they are read. The banner lists the skipped and
+   * failed devices whatever is asked, so those are read too.
    */
-  async ended(runId: string, outcomes?: readonly OutcomeKind[]): Promise<{ detail: RunDetail; banner: ImportResult } | null> {
-    const detail = await this.history.run(runId, outcomes ? { outcomes: [...new Set<OutcomeKind>([...outcomes, ...BANNER_OUTCOMES])] } : {});
+  async ended(runId: string, { outcomes, onOutcomes }: RunDetailOptions = {}): Promise<{ detail: RunDetail; banner: ImportResult } | null> {
+    const shown = (o: DeviceOutcome) => !outcomes || outcomes.includes(o.outcome);
+    const forBanner = new BannerOutcomes();
+    const handOver = onOutcomes && (async (read: DeviceOutcome[]) => {
+      forBanner.keep(read);
+      const wanted = read.filter(shown);
+      if (wanted.length > 0) await onOutcomes(wanted);
+    });
+    const read = outcomes ? [...new Set<OutcomeKind>([...outcomes, ...BANNER_OUTCOMES])] : undefined;
+    const detail = await this.history.run(runId, { ...(read ? { outcomes: read } : {}), ...(handOver ? { onOutcomes: handOver } : {}) });
     if (!detail || detail.status === 'running') return null;
-    const banner = bannerOf(detail);
-    return { detail: outcomes ? { ...detail, outcomes: detail.outcomes.filter((o) => outcomes.includes(o.outcome)) } : detail, banner };
+    forBanner.keep(detail.outcomes);
+    return { detail: { ...detail, outcomes: detail.outcomes.filter(shown) }, banner: bannerOf({ ...detail, outcomes: forBanner.outcomes }) };
   }
 
   private async view(entry: AuditEntry): Promise<RunProgressView> {

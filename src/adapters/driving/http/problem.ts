@@ -141,6 +141,9 @@ export function problemMiddleware(onServerError: (error: unknown, request: Reque
   return (error: unknown, request: Request, response: Response, _next: NextFunction) => {
     const problem = toProblem(error);
     if (problem.status >= 500 && problem.status !== 502) onServerError(error, request);
+    // Half a streamed body is already out: a problem appended to it would read as part of it. The
+    // connection is cut instead, which every client reports as a failed request.
+    if (response.headersSent) return void response.destroy();
     sendProblem(response, problem);
   };
 }

@@ -1,4 +1,5 @@
 import type { Response } from 'express';
+import { writeInTurn } from './backpressure.js';
 import { positionOf, type HardwareRecord, type HardwareRegisterQueries, type RegisterFilter, type RegisterPosition } from '../../../application/ports/read-models.js';
 
 const COLUMNS: Array<[label: string, value: (r: HardwareRecord) => unknown]> = [
@@ -40,19 +41,6 @@ export interface RegisterExportMetrics {
   exportEnded(outcome: ExportOutcome): void;
 }
 
-/** Resolves when the client has read enough to write again, or has gone: then nothing will drain. */
-function drainedOrGone(response: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      response.off('drain', done);
-      response.off('close', done);
-      resolve();
-    };
-    response.on('drain', done);
-    response.on('close', done);
-  });
-}
-
 /**
  * Streams the filtered register as CSV, a page at a time, waiting whenever the client reads slower.
  * A client that goes away ends the export at once: a write to a closed response never drains.
@@ -60,11 +48,7 @@ function drainedOrGone(response: Response): Promise<void> {
 export async function streamRegisterCsv(register: HardwareRegisterQueries, filter: RegisterFilter, response: Response, metrics?: RegisterExportMetrics): Promise<void> {
   response.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="hardware-register.csv"');
   /** False once the client has gone. */
-  const write = async (line: string): Promise<boolean> => {
-    if (response.destroyed) return false;
-    if (!response.write(`${line}\r\n`) && !response.destroyed) await drainedOrGone(response);
-    return !response.destroyed;
-  };
+  const write = (line: string): Promise<boolean> => writeInTurn(response, `${line}\r\n`);
   let open: boolean;
   try {
     open = await write(COLUMNS.map(([label]) => csvCell(label)).join(','));

@@ -35,7 +35,7 @@ export async function streamRunEvents(response: Response, runId: string, first: 
       }
       if (view.status !== 'running') {
         // Only the banner is sent: no kind of outcome beyond the skipped and failed it lists.
-        const ended = await runs.ended(runId, []);
+        const ended = await runs.ended(runId, { outcomes: [] });
         if (ended) send(response, 'end', ended.banner);
         break;
       }

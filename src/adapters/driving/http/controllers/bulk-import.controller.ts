@@ -16,6 +16,7 @@ import { parseQuery } from '../validation.js';
 import { sourceParam } from './integrations.controller.js';
 import { preferredWait } from '../prefer.js';
 import { streamRunEvents } from '../run-events.js';
+import { ClientGone, StreamedJsonObject } from '../streamed-json.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 function unknownRun(runId: string): BadRequest {
@@ -97,16 +98,28 @@ export class BulkImportController {
 
   /**
    * A run: its progress while it goes; once ended, every device's outcome (or those of the kinds in
-   * `outcome`) and the banner as well.
+   * `outcome`) and the banner as well. The outcomes are written as the run's events are read: a run
+   * of 200,000 devices is some 36 MB of JSON, which the server need not hold at once.
    */
   runDetail = async (request: Request, response: Response) => {
     const runId = String(request.params.runId);
     const { outcome } = await parseQuery(RunDetailQueryDto, request.query as Record<string, unknown>);
     const progress = await this.progress.of(runId);
-    const ended = progress?.status === 'running' ? null : await this.progress.ended(runId, outcomeKinds(outcome));
-    if (!progress && !ended) throw unknownRun(runId);
-    if (!ended) return void response.json({ ...progress, progress, outcomes: null, missing: null, warnings: [] });
-    response.json({ ...ended.detail, progress, banner: ended.banner });
+    const running = () => response.json({ ...progress, progress, outcomes: null, missing: null, warnings: [] });
+    if (progress?.status === 'running') return void running();
+    const body = new StreamedJsonObject(response, 'outcomes');
+    let ended: Awaited<ReturnType<RunProgress['ended']>>;
+    try {
+      ended = await this.progress.ended(runId, { ...(outcome ? { outcomes: outcomeKinds(outcome) } : {}), onOutcomes: (read) => body.add(read) });
+    } catch (error) {
+      if (error instanceof ClientGone) return;
+      throw error;
+    }
+    if (!ended && !progress) throw unknownRun(runId);
+    if (!ended) return void running();
+    const { outcomes: _written, ...rest } = ended.detail;
+    if (!body.hasStarted) return void response.json({ ...ended.detail, progress, banner: ended.banner });
+    body.end({ ...rest, progress, banner: ended.banner });
   };
 
   /** The same progress as Server-Sent Events until the run ends. */
