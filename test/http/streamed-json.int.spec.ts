@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
+import { ClientGone, StreamedJsonObject } from '../../src/adapters/driving/http/streamed-json.js';
+
+/** A route that streams `pieces` pieces of an array, reporting how it ended. */
+async function serve(pieces: number, itemsPerPiece: number): Promise<{ url: string; ended: Promise<string>; close(): Promise<void> }> {
+  let report: (how: string) => void = () => undefined;
+  const ended = new Promise<string>((resolve) => (report = resolve));
+  const app = express();
+  app.get('/', async (_request, response) => {
+    const body = new StreamedJsonObject(response, 'items');
+    try {
+      for (let piece = 0; piece < pieces; piece += 1) await body.add(Array.from({ length: itemsPerPiece }, (_, i) => ({ piece, i, text: 'x'.repeat(100) })));
+      body.end({ total: pieces * itemsPerPiece });
+      report('written');
+    } catch (error) {
+      report(error instanceof ClientGone ? 'client gone' : `failed: ${(error as Error).message}`);
+    }
+  });
+  const server = app.listen(0);
+  await new Promise((resolve) => server.once('listening', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, ended, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe('A JSON object whose array is streamed', () => {
+  it('given pieces of an array, when they are written, then the body is one JSON object with the other fields after the array', async () => {
+    const route = await serve(3, 2);
+    try {
+      const response = await fetch(route.url);
+      expect(response.headers.get('content-type')).to.match(/^application\/json/);
+      const body = (await response.json()) as { items: Array<{ piece: number }>; total: number };
+      expect(body.items.map((item) => item.piece)).to.deep.equal([0, 0, 1, 1, 2, 2]);
+      expect(body.total).to.equal(6);
+      expect(await route.ended).to.equal('written');
+    } finally {
+      await route.close();
+    }
+  });
+
+  it('given a client that reads the first bytes and goes away, then the writer stops at its next piece instead of reading on for nobody', async () => {
+    // About 1.2 GB if it were all written: only a writer that notices the client has gone ends in time.
+    const route = await serve(1_000, 10_000);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const asked = request(route.url, (response) => {
+          response.once('data', () => {
+            asked.destroy();
+            resolve();
+          });
+        });
+        asked.on('error', () => undefined);
+        asked.once('error', reject);
+        asked.end();
+      });
+      expect(await route.ended).to.equal('client gone');
+    } finally {
+      await route.close();
+    }
+  });
+});
