@@ -50,6 +50,8 @@ export interface RunSpan {
   end: RecordedEvent | null;
   /** The run's start event, when the walk read it: its last event so far, or recorded before events were marked. */
   start: RecordedEvent | null;
+  /** A run still going: its newest event, which the walk read to find it. */
+  last?: RecordedEvent;
 }
 
 const runIdOf = (event: RecordedEvent): string => String((event.data as { runId?: unknown }).runId);
@@ -116,12 +118,12 @@ export async function* runsNewestFirst(store: EventStore, stream: string): Async
       // A run still going: its events after its start are its own pages and heartbeats.
       const start = cursor.type === 'ImportStarted' ? cursor : null;
       startRevision = start?.revision ?? pointed!;
-      yield { runId: runIdOf(cursor), startRevision, lastRevision: cursor.revision, end: null, start };
+      yield { runId: runIdOf(cursor), startRevision, lastRevision: cursor.revision, end: null, start, last: cursor };
     } else {
       // …recorded before its events were marked: its start is the last one.
       const [start] = await store.readStream(stream, { types: ['ImportStarted'], backwards: true, fromRevision: cursor.revision, maxCount: 1 });
       if (!start) return;
-      yield { runId: runIdOf(start), startRevision: start.revision, lastRevision: cursor.revision, end: null, start };
+      yield { runId: runIdOf(start), startRevision: start.revision, lastRevision: cursor.revision, end: null, start, last: cursor };
       startRevision = start.revision;
     }
     if (startRevision === 0) return;

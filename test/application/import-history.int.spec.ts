@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import type { ReadModelStore } from '../../src/application/ports/read-models.js';
 import { TOKENS } from '../../src/application/tokens.js';
+import { importRunsStream } from '../../src/application/streams.js';
 import { EmbeddedApp } from '../support/embedded-app.js';
 import { latitude, macbook } from '../support/mothers.js';
 
@@ -107,6 +108,46 @@ describe('Import history read from the event stream', () => {
     expect(ofEarlier.map((event) => event.type), 'the finished run: its end alone').to.deep.equal(['ImportCompleted']);
     release();
     await running;
+  });
+
+  it("counts a run still in progress from its last page alone, which carries the run's counts so far", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    app = new EmbeddedApp({
+      intune: {
+        name: 'intune',
+        async *devices() {
+          yield { devices: [latitude({ sourceDeviceId: 'a', serialNumber: '5CG1111AAA' })] };
+          yield { devices: [latitude({ sourceDeviceId: 'b', serialNumber: '5CG2222BBB' }), latitude({ sourceDeviceId: 'c', serialNumber: '' })] };
+          yield { devices: [latitude({ sourceDeviceId: 'd', serialNumber: '5CG3333CCC' })] };
+          await gate;
+        },
+      },
+    });
+    const running = app.import('intune');
+    await new Promise((r) => setTimeout(r, 50));
+    const readStream = sinon.spy(app.store, 'readStream');
+    const [run] = await app.history.runs({ source: 'intune' });
+    expect(run).to.deep.include({ status: 'running', pages: 3, counts: { created: 3, updated: 0, unchanged: 0, skipped: 1, errors: 0, missing: 0 } });
+    const read = (await Promise.all(readStream.getCalls().map((call) => call.returnValue))).flat();
+    const pagesRead = read.filter((event) => event.type === 'ImportPageRecorded').map((event) => (event.data as { page: number }).page);
+    expect([...new Set(pagesRead)], 'pages read').to.deep.equal([3]);
+    release();
+    await running;
+  });
+
+  it('counts a run still in progress from every page when its pages carry no counts so far (written before they did)', async () => {
+    app = new EmbeddedApp();
+    const stream = importRunsStream('jamf');
+    const at = '2026-12-07T09:00:00.000Z';
+    const outcomes = [{ outcome: 'created', sourceDeviceId: 'm-1', serial: 'C02XK1JHJGH5', deviceName: null }];
+    const page = (n: number) => ({
+      type: 'ImportPageRecorded', metadata: { runStartRevision: 0 },
+      data: { runId: 'r-old', source: 'jamf', page: n, outcomes, counts: { created: 1, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 }, recordedAt: at },
+    });
+    await app.store.append(stream, [{ type: 'ImportStarted', data: { runId: 'r-old', source: 'jamf', triggeredBy: 'it@acme.example', startedAt: at } }, page(1), page(2)], 'no_stream');
+    const [run] = await app.history.runs({ source: 'jamf' });
+    expect(run).to.deep.include({ runId: 'r-old', status: 'running', pages: 2, counts: { created: 2, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 } });
   });
 
   it('does not depend on the read models: it holds after they are wiped', async () => {

@@ -103,6 +103,16 @@ describe('Import runs of a source', () => {
     expect(recorded!.data).to.include({ page: 2 });
   });
 
+  it("carries the run's counts so far on each page, so that a run still going is counted from its last page", () => {
+    const [recorded] = given(started('r1', '2026-11-27T09:00:00.000Z'), page('r1', 1, [outcome('created', 'A'), outcome('error', 'B')], '2026-11-27T09:00:01.000Z'))
+      .when({ type: 'RecordPage', data: { runId: 'r1', source: 'intune', outcomes: [outcome('created', 'C'), outcome('skipped', 'D')] }, metadata: { now: '2026-11-27T09:00:02.000Z' } })
+      .events();
+    expect(recorded!.data).to.deep.include({
+      counts: { created: 1, updated: 0, unchanged: 0, skipped: 1, errors: 0, missing: 0 },
+      runCounts: { created: 2, updated: 0, unchanged: 0, skipped: 1, errors: 1, missing: 0 },
+    });
+  });
+
   it('records a failure with the reason and what was done before it', () => {
     const [failed] = given(started('r1', '2026-11-27T09:00:00.000Z'), page('r1', 1, [outcome('created', 'A')], '2026-11-27T09:00:01.000Z'))
       .when({ type: 'FailImport', data: { runId: 'r1', source: 'intune', reason: 'Microsoft Graph answered 401' }, metadata: { now: '2026-11-27T09:00:02.000Z' } })

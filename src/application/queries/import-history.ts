@@ -1,10 +1,10 @@
 import { MDM_SOURCES, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
-import type { ImportCompleted, ImportFailed, ImportRunEvent, ImportStarted } from '../../domain/import-run/events.js';
-import { addOutcomes, countsOf, noCounts, type DeviceOutcome, type MissingDevice, type OutcomeKind } from '../../domain/import-run/outcome.js';
+import type { ImportCompleted, ImportFailed, ImportMissingRecorded, ImportPageRecorded, ImportRunEvent, ImportStarted } from '../../domain/import-run/events.js';
+import { addOutcomes, countsOf, noCounts, type DeviceOutcome, type MissingDevice, type OutcomeKind, type RunCounts } from '../../domain/import-run/outcome.js';
 import type { EventStore, RecordedEvent } from '../ports/event-store.js';
 import type { AuditEntry } from '../ports/read-models.js';
 import { giveTurn } from '../event-loop.js';
-import { runsNewestFirst, type RunSpan } from '../run-spans.js';
+import { eventAt, runsNewestFirst, type RunSpan } from '../run-spans.js';
 import { importRunsStream, previewsStream } from '../streams.js';
 import type { ImportPreviewed } from '../../domain/import-run/preview.js';
 
@@ -125,7 +125,33 @@ export class ImportHistory {
    */
   private async summaryOf(stream: string, span: RunSpan): Promise<RunDetail | undefined> {
     const known = [span.start, span.end].filter((event) => event !== null);
-    return span.end ? summarise(known, 'none').get(span.runId) : this.detailOf(stream, span, 'none');
+    return span.end ? summarise(known, 'none').get(span.runId) : ((await this.fromLastPage(stream, span)) ?? this.detailOf(stream, span, 'none'));
+  }
+
+  /**
+   * A run still going, summarised from its start and its last page, which carries the run's counts so
+   * far: stepping back from its newest event over heartbeats and missing-device lists (counted). Null
+   * when the run's pages predate those counts: then every page is read.
+   */
+  private async fromLastPage(stream: string, span: RunSpan): Promise<RunDetail | null> {
+    let missing = 0;
+    let counted: { pages: number; counts: RunCounts } | null = null;
+    for (let revision = span.lastRevision; revision > span.startRevision && !counted; revision -= 1) {
+      const event = span.last?.revision === revision ? span.last : await eventAt(this.store, stream, revision);
+      if (event?.type === 'ImportHeartbeat') continue;
+      if (event?.type === 'ImportMissingRecorded') {
+        missing += (event.data as ImportMissingRecorded['data']).devices.length;
+        continue;
+      }
+      const page = event?.type === 'ImportPageRecorded' ? (event.data as ImportPageRecorded['data']) : null;
+      if (!page?.runCounts) return null;
+      counted = { pages: page.page, counts: page.runCounts };
+    }
+    const start = span.start ?? (await eventAt(this.store, stream, span.startRevision));
+    const run = start && summarise([start], 'none').get(span.runId);
+    if (!run) return null;
+    const counts = counted?.counts ?? run.counts;
+    return { ...run, pages: counted?.pages ?? 0, counts: { ...countsOf(counts), missing: counts.missing + missing } };
   }
 
   /**

@@ -30,7 +30,10 @@ export type ImportPageRecorded = {
   data: RunRef & {
     page: number;
     outcomes: DeviceOutcome[];
+    /** This page's outcomes, counted. */
     counts: RunCounts;
+    /** The run's counts up to and including this page, so a run still going is summarised from its last page. Absent on older runs. */
+    runCounts?: RunCounts;
     recordedAt: string;
     /** What the MDM said its whole listing holds, when it said; for progress. Absent on older runs. */
     announcedTotal?: number | null;

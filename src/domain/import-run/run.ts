@@ -2,7 +2,7 @@ import { DomainError, UnknownCommand } from '../shared/domain-error.js';
 import type { MdmSourceName } from '../hardware/mdm-source.js';
 import { sourceDisplayName } from '../hardware/mdm-source.js';
 import type { ImportFailed, ImportRunEvent } from './events.js';
-import { addOutcomes, noCounts, type DeviceOutcome, type MissingDevice, type RunCounts } from './outcome.js';
+import { addCounts, addOutcomes, noCounts, type DeviceOutcome, type MissingDevice, type RunCounts } from './outcome.js';
 
 /** The import runs of one source: at most one in progress at a time. */
 export interface SourceRuns {
@@ -119,10 +119,11 @@ export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportR
     case 'RecordPage': {
       const run = current(state, command.data.runId);
       const { outcomes, source, announcedTotal } = command.data;
+      const counts = addOutcomes(noCounts(), outcomes);
       return [
         {
           type: 'ImportPageRecorded',
-          data: { runId: run.runId, source, page: run.pages + 1, outcomes, counts: addOutcomes(noCounts(), outcomes), recordedAt: now, announcedTotal: announcedTotal ?? null },
+          data: { runId: run.runId, source, page: run.pages + 1, outcomes, counts, runCounts: addCounts(run.counts, counts), recordedAt: now, announcedTotal: announcedTotal ?? null },
         },
       ];
     }
