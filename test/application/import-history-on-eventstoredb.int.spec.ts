@@ -87,6 +87,17 @@ describe('Import history on EventStoreDB: one event a finished run, not every pa
     expect(sent, 'its last event (its last page, with the counts so far), its start, then the five ends').to.equal(1 + 1 + 5);
   });
 
+  it('counts a run waiting on a slow page from its newest heartbeat, not the heartbeats back to its last page', async () => {
+    for (let n = 1; n <= 5; n += 1) await recordRun(store, n, 'complete');
+    const recorder = await ImportRunRecorder.start(store, { source: 'jamf', runId: 'run-6', triggeredBy: 'it@acme.example', now: at(30), ...LEASE });
+    for (let page = 1; page <= PAGES; page += 1) await recorder.recordPage(outcomes(6), at(31));
+    for (let minute = 32; minute <= 36; minute += 1) await recorder.heartbeat(at(minute), 30_000);
+    const { answer: runs, sent } = await sentBy(() => history.runs({ source: 'jamf' }));
+    const everyPage = await history.run('run-6');
+    expect(runs[0]).to.deep.include({ runId: 'run-6', status: 'running', pages: PAGES, counts: everyPage!.counts });
+    expect(sent, 'its newest heartbeat, its start, then the five ends').to.equal(1 + 1 + 5);
+  });
+
   it('steps over a run that was closed as abandoned, whichever way it was closed', async () => {
     await recordRun(store, 1, 'complete');
     await recordRun(store, 2, 'leave running');

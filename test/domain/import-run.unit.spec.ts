@@ -56,7 +56,14 @@ describe('Import runs of a source', () => {
     it('records a heartbeat only for the run in progress', () =>
       given(started('r1', '2026-11-27T09:00:00.000Z'))
         .when({ type: 'Heartbeat', data: { runId: 'r1', source: 'intune' }, metadata: { now: '2026-11-27T09:00:15.000Z' } })
-        .then(heartbeat('r1', '2026-11-27T09:00:15.000Z')));
+        .then({ type: 'ImportHeartbeat', data: { runId: 'r1', source: 'intune', at: '2026-11-27T09:00:15.000Z', pages: 0, runCounts: { created: 0, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 } } }));
+
+    it("carries the pages and counts so far on a heartbeat, so that a run waiting on a slow page is summarised from its newest event", () => {
+      const [beat] = given(started('r1', '2026-11-27T09:00:00.000Z'), page('r1', 1, [outcome('created', 'A'), outcome('unchanged', 'B')], '2026-11-27T09:00:05.000Z'))
+        .when({ type: 'Heartbeat', data: { runId: 'r1', source: 'intune' }, metadata: { now: '2026-11-27T09:00:20.000Z' } })
+        .events();
+      expect(beat!.data).to.deep.include({ pages: 1, runCounts: { created: 1, updated: 0, unchanged: 1, skipped: 0, errors: 0, missing: 0 } });
+    });
 
     it('closes a run whose lease lapsed, saying since when nothing was heard', () => {
       const [closed] = given(started('r1', '2026-11-27T09:00:00.000Z'), heartbeat('r1', '2026-11-27T09:00:30.000Z'))

@@ -1,5 +1,5 @@
 import { MDM_SOURCES, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
-import type { ImportCompleted, ImportFailed, ImportMissingRecorded, ImportPageRecorded, ImportRunEvent, ImportStarted } from '../../domain/import-run/events.js';
+import type { ImportCompleted, ImportFailed, ImportHeartbeat, ImportMissingRecorded, ImportPageRecorded, ImportRunEvent, ImportStarted } from '../../domain/import-run/events.js';
 import { addOutcomes, countsOf, noCounts, type DeviceOutcome, type MissingDevice, type OutcomeKind, type RunCounts } from '../../domain/import-run/outcome.js';
 import type { EventStore, RecordedEvent } from '../ports/event-store.js';
 import type { AuditEntry } from '../ports/read-models.js';
@@ -129,16 +129,21 @@ export class ImportHistory {
   }
 
   /**
-   * A run still going, summarised from its start and its last page, which carries the run's counts so
-   * far: stepping back from its newest event over heartbeats and missing-device lists (counted). Null
-   * when the run's pages predate those counts: then every page is read.
+   * A run still going, summarised from its start and its newest page or heartbeat, which carry the
+   * run's counts so far: stepping back from its newest event over missing-device lists (counted) and
+   * heartbeats written before they carried counts. Null when the run's pages predate those counts:
+   * then every page is read.
    */
   private async fromLastPage(stream: string, span: RunSpan): Promise<RunDetail | null> {
     let missing = 0;
     let counted: { pages: number; counts: RunCounts } | null = null;
     for (let revision = span.lastRevision; revision > span.startRevision && !counted; revision -= 1) {
       const event = span.last?.revision === revision ? span.last : await eventAt(this.store, stream, revision);
-      if (event?.type === 'ImportHeartbeat') continue;
+      if (event?.type === 'ImportHeartbeat') {
+        const { pages, runCounts } = event.data as ImportHeartbeat['data'];
+        if (pages !== undefined && runCounts) counted = { pages, counts: runCounts };
+        continue;
+      }
       if (event?.type === 'ImportMissingRecorded') {
         missing += (event.data as ImportMissingRecorded['data']).devices.length;
         continue;

@@ -21,7 +21,12 @@ export type ImportStarted = {
 /** The run's process is alive and still working, pages or not: its lease is renewed. */
 export type ImportHeartbeat = {
   type: 'ImportHeartbeat';
-  data: RunRef & { at: string };
+  data: RunRef & {
+    at: string;
+    /** Pages recorded so far and the run's counts, as on its last page: a run waiting on a slow page is summarised from its newest event. Absent on older runs. */
+    pages?: number;
+    runCounts?: RunCounts;
+  };
 };
 
 /** The outcome of every device of one page, recorded as the page is applied. */

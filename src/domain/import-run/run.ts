@@ -109,7 +109,7 @@ export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportR
     }
     case 'Heartbeat': {
       const run = current(state, command.data.runId);
-      return [{ type: 'ImportHeartbeat', data: { runId: run.runId, source: command.data.source, at: now } }];
+      return [{ type: 'ImportHeartbeat', data: { runId: run.runId, source: command.data.source, at: now, pages: run.pages, runCounts: run.counts } }];
     }
     case 'CloseAbandoned': {
       const running = state.inProgress;
