@@ -120,12 +120,13 @@ export class ImportHistory {
   }
 
   /**
-   * A finished run's end event says all a list needs; the per-device outcomes, which are most of a
-   * run stream's bytes, are read only for a run still going, whose counts are in them.
+   * A finished run's end event says all a list needs, and a run still going its newest page or
+   * heartbeat: the per-device outcomes, most of a run stream's bytes, are read only for a run whose
+   * pages were recorded without the counts so far.
    */
   private async summaryOf(stream: string, span: RunSpan): Promise<RunDetail | undefined> {
     const known = [span.start, span.end].filter((event) => event !== null);
-    return span.end ? summarise(known, 'none').get(span.runId) : ((await this.fromLastPage(stream, span)) ?? this.detailOf(stream, span, 'none'));
+    return span.end ? summarise(known, 'none').get(span.runId) : ((await this.fromCountsSoFar(stream, span)) ?? this.detailOf(stream, span, 'none'));
   }
 
   /**
@@ -134,7 +135,7 @@ export class ImportHistory {
    * heartbeats written before they carried counts. Null when the run's pages predate those counts:
    * then every page is read.
    */
-  private async fromLastPage(stream: string, span: RunSpan): Promise<RunDetail | null> {
+  private async fromCountsSoFar(stream: string, span: RunSpan): Promise<RunDetail | null> {
     let missing = 0;
     let counted: { pages: number; counts: RunCounts } | null = null;
     for (let revision = span.lastRevision; revision > span.startRevision && !counted; revision -= 1) {
