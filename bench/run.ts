@@ -173,7 +173,8 @@ if (values.json) {
     }
     console.log('  target (scale issue): p99 ≤ 20 ms each');
     for (const [name, d] of [['run detail, every outcome', queries.runDetail.every], ['run detail, ?outcome=skipped,error', queries.runDetail.problems]] as const) {
-      console.log(`  ${name.padEnd(36)} p50 ${d.p50.toFixed(0).padStart(5)} ms   ${(d.bytes / 1e6).toFixed(1).padStart(5)} MB   peak RSS ${d.peakRssMb} MB`);
+      const size = d.bytes >= 1e6 ? `${(d.bytes / 1e6).toFixed(1)} MB` : `${(d.bytes / 1e3).toFixed(1)} KB`;
+      console.log(`  ${name.padEnd(36)} p50 ${d.p50.toFixed(0).padStart(5)} ms   ${size.padStart(8)}   peak RSS ${d.peakRssMb} MB`);
     }
     console.log('  (the run that imported the 100,000 records; 5 requests each)\n');
   }
