@@ -23,7 +23,7 @@ export class RetryFailedDevices {
     const run = await this.history.run(runId, { outcomes: ['error'] });
     if (!run || run.kind === 'preview') return null;
     if (run.status === 'running') throw new NothingToRetry(runId, 'it is still running (retry it once it has ended)');
-    const failed = run.outcomes.filter((o) => o.outcome === 'error');
+    const failed = run.outcomes; // only the errors were read
     // An entry the MDM sent unreadable has no id to fetch it by ("#position"): only a full re-run reads it again.
     const ids = [...new Set(failed.map((o) => o.sourceDeviceId).filter((id) => !id.startsWith('#')))];
     if (ids.length === 0) throw new NothingToRetry(runId, failed.length === 0 ? 'no device ended in error' : 'its failed entries carry no MDM id to fetch them by');

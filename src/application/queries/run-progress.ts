@@ -32,24 +32,21 @@ const BANNER_OUTCOMES: readonly OutcomeKind[] = ['skipped', 'error'];
 /** The banner lists at most this many devices of each kind, as the import's own does. */
 const BANNER_LIMIT = 1000;
 
-/** The skipped and failed devices a banner lists, kept as a run's outcomes go by. */
+/** The skipped and failed devices a banner lists, kept as a run's outcomes go by: at most BANNER_LIMIT each. */
 class BannerOutcomes {
-  readonly outcomes: DeviceOutcome[] = [];
-  private readonly kept = new Map<OutcomeKind, number>();
+  readonly skipped: DeviceOutcome[] = [];
+  readonly failed: DeviceOutcome[] = [];
 
   keep(read: readonly DeviceOutcome[]): void {
     for (const o of read) {
-      const n = this.kept.get(o.outcome) ?? 0;
-      if (!BANNER_OUTCOMES.includes(o.outcome) || n >= BANNER_LIMIT) continue;
-      this.kept.set(o.outcome, n + 1);
-      this.outcomes.push(o);
+      const list = o.outcome === 'skipped' ? this.skipped : o.outcome === 'error' ? this.failed : null;
+      if (list && list.length < BANNER_LIMIT) list.push(o);
     }
   }
 }
 
 /** The result banner of an ended run, bounded like the one the import itself returns. */
-export function bannerOf(run: RunDetail): ImportResult {
-  const limit = BANNER_LIMIT;
+function bannerOf(run: RunDetail, listed: BannerOutcomes): ImportResult {
   const finishedAt = run.finishedAt ?? run.startedAt;
   return {
     runId: run.runId,
@@ -60,9 +57,9 @@ export function bannerOf(run: RunDetail): ImportResult {
     finishedAt,
     durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse(run.startedAt)),
     counts: run.counts,
-    skippedDevices: run.outcomes.filter((o) => o.outcome === 'skipped').slice(0, limit),
-    failedDevices: run.outcomes.filter((o) => o.outcome === 'error').slice(0, limit),
-    missingDevices: run.missing.slice(0, limit),
+    skippedDevices: listed.skipped,
+    failedDevices: listed.failed,
+    missingDevices: run.missing.slice(0, BANNER_LIMIT),
     warnings: run.warnings,
     failure: run.failureReason,
   };
@@ -107,7 +104,7 @@ export class RunProgress {
     const detail = await this.history.run(runId, { ...(read ? { outcomes: read } : {}), ...(handOver ? { onOutcomes: handOver } : {}) });
     if (!detail || detail.status === 'running') return null;
     forBanner.keep(detail.outcomes);
-    return { detail: { ...detail, outcomes: detail.outcomes.filter(shown) }, banner: bannerOf({ ...detail, outcomes: forBanner.outcomes }) };
+    return { detail: { ...detail, outcomes: detail.outcomes.filter(shown) }, banner: bannerOf(detail, forBanner) };
   }
 
   private async view(entry: AuditEntry): Promise<RunProgressView> {
