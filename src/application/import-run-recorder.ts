@@ -1,5 +1,5 @@
 import type { MdmSourceName } from '../domain/hardware/mdm-source.js';
-import type { ImportRunEvent } from '../domain/import-run/events.js';
+import type { ImportPageRecorded, ImportRunEvent } from '../domain/import-run/events.js';
 import type { DeviceOutcome, MissingDevice } from '../domain/import-run/outcome.js';
 import { decideRun, evolveRuns, ImportAlreadyRunning, initialRuns, type ImportRunCommand, type SourceRuns } from '../domain/import-run/run.js';
 import { StreamConflict } from './ports/errors.js';
@@ -50,17 +50,42 @@ interface RunsRead {
  * The source's run state without reading past runs (their per-device outcomes are most of a run
  * stream's bytes). The stream's last event says whether a run is in progress; if one is, its start
  * and that last event say who holds it and when it was last heard from, which is all a sweep (every
- * third of a lease) needs. Only closing it reads the run whole, for its counts.
+ * third of a lease) needs. Closing it needs its counts too: those are on its last page.
  */
-async function readRuns(store: EventStore, source: MdmSourceName, whole = false): Promise<RunsRead> {
+async function readRuns(store: EventStore, source: MdmSourceName, withCounts = false): Promise<RunsRead> {
   const stream = importRunsStream(source);
   const [head] = await store.readStream(stream, { backwards: true, maxCount: 1 });
   if (!head) return { state: initialRuns(), revision: 'no_stream', openStart: null, lastEnd: null };
   if (isRunEnd(head)) return { state: initialRuns(), revision: head.revision, openStart: null, lastEnd: head };
   const start = await startOfRun(store, stream, head);
   if (!start) return { state: initialRuns(), revision: head.revision, openStart: null, lastEnd: null };
-  const events = whole ? await store.readStream(stream, { fromRevision: start.revision }) : start === head ? [head] : [start, head];
+  const events = withCounts ? await countedRun(store, stream, start, head) : start === head ? [head] : [start, head];
   return { state: fold(events), revision: events.at(-1)!.revision, openStart: start.revision, lastEnd: null };
+}
+
+/**
+ * The run in progress as far as its counts need: its start, then its events from its last page on.
+ * That page carries the run's counts so far, and what follows it (missing-device lists, heartbeats)
+ * is folded onto them, so a run of 200,000 devices is not read whole (some 36 MB) to be closed. It is
+ * stepped back to in reads that double from one event, since each page is about 200 KB. A run whose
+ * pages were recorded before they carried those counts is read whole.
+ */
+async function countedRun(store: EventStore, stream: string, start: RecordedEvent, head: RecordedEvent): Promise<RecordedEvent[]> {
+  const tail: RecordedEvent[] = [];
+  let read = [head];
+  for (let count = 1; read.length > 0; count = Math.min(count * 2, 8)) {
+    for (const event of read) {
+      if (event.revision <= start.revision) return [start, ...tail.reverse()];
+      tail.push(event);
+      if (event.type !== 'ImportPageRecorded') continue;
+      if (!(event.data as ImportPageRecorded['data']).runCounts) return store.readStream(stream, { fromRevision: start.revision });
+      return [start, ...tail.reverse()];
+    }
+    const before = tail.at(-1)!.revision - 1;
+    if (before <= start.revision) break;
+    read = await store.readStream(stream, { backwards: true, fromRevision: before, maxCount: Math.min(count, before - start.revision) });
+  }
+  return [start, ...tail.reverse()];
 }
 
 /** The marks for the end of the run in progress, which starts at `openStart`: read only when it is being closed. */

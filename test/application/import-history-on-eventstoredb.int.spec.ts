@@ -111,6 +111,33 @@ describe('Import history on EventStoreDB: one event a finished run, not every pa
     expect(sent).to.equal(3);
   });
 
+  it('closes an abandoned run from its start and its events since its last page, with the counts of every page', async () => {
+    await recordRun(store, 1, 'complete');
+    const recorder = await ImportRunRecorder.start(store, { source: 'jamf', runId: 'run-2', triggeredBy: 'it@acme.example', now: at(10), ...LEASE });
+    for (let page = 1; page <= 30; page += 1) await recorder.recordPage(outcomes(2), at(11));
+    const device = (serial: string) => ({ serial, hardwareId: `hw-${serial}`, assetTag: `AT-${serial}`, name: serial, sourceDeviceId: `d-${serial}`, lastListedAt: at(1) });
+    await recorder.recordMissing([device('M1'), device('M2')], at(12));
+    for (let minute = 13; minute <= 15; minute += 1) await recorder.heartbeat(at(minute), 30_000);
+    const gone = { ...LEASE, owner: { id: 'app-2/1/b', isGone: () => true } };
+    const { answer: closed, sent } = await sentBy(() => ImportRunRecorder.closeAbandoned(store, 'jamf', gone, at(20)));
+    expect(closed).to.equal('run-2');
+    const [end] = await store.readStream(importRunsStream('jamf'), { backwards: true, maxCount: 1 });
+    expect(end!.data).to.deep.include({ runId: 'run-2', pages: 30, completeListing: true, counts: { created: 5 * 30, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 2 } });
+    expect(sent, 'its newest event and start twice (a look, then the close), back to its last page in reads of 1, 2 and 4, and the end before it').to.equal(2 + 2 + 7 + 1);
+  });
+
+  it('closes an abandoned run whose pages were recorded before they carried the counts so far by reading every page', async () => {
+    const stream = importRunsStream('jamf');
+    await recordRun(store, 1, 'leave running');
+    const recorded = await store.readStream(stream);
+    const older = new EsdbEventStore(fakeEventStoreDb(new RoundTripMeter(0)) as EventStoreDBClient);
+    await older.append(stream, recorded.map(({ type, data, metadata }) => ({ type, data: { ...(data as object), runCounts: undefined }, ...(metadata ? { metadata } : {}) })), 'no_stream');
+    const gone = { ...LEASE, owner: { id: 'app-2/1/b', isGone: () => true } };
+    expect(await ImportRunRecorder.closeAbandoned(older, 'jamf', gone, at(12))).to.equal('run-1');
+    const [end] = await older.readStream(stream, { backwards: true, maxCount: 1 });
+    expect(end!.data).to.deep.include({ runId: 'run-1', pages: PAGES, counts: { created: 5 * PAGES, updated: 0, unchanged: 0, skipped: 0, errors: 0, missing: 0 } });
+  });
+
   it("sweeps a run in progress from its start and its last event, not its pages", async () => {
     await recordRun(store, 1, 'complete');
     await recordRun(store, 2, 'leave running');

@@ -120,6 +120,24 @@ describe('Import runs of a source', () => {
     });
   });
 
+  it("closes an abandoned run from its start and its last page alone, as from every page, when the page carries the counts so far", () => {
+    const pages = [
+      [outcome('created', 'A'), outcome('error', 'B')],
+      [outcome('updated', 'C'), outcome('skipped', 'D')],
+      [outcome('unchanged', 'E')],
+    ];
+    const recorded: ImportRunEvent[] = [started('r1', '2026-11-27T07:00:00.000Z')];
+    for (const outcomes of pages) {
+      const state = recorded.reduce(evolveRuns, initialRuns());
+      recorded.push(...decideRun({ type: 'RecordPage', data: { runId: 'r1', source: 'intune', outcomes }, metadata: { now: '2026-11-27T07:00:10.000Z' } }, state));
+    }
+    const close = start('r2', '2026-11-27T09:00:00.000Z');
+    const fromEveryPage = given(...recorded).when(close).events();
+    const fromLastPage = given(recorded[0]!, recorded.at(-1)!).when(close).events();
+    expect(fromLastPage).to.deep.equal(fromEveryPage);
+    expect(fromLastPage[0]!.data).to.deep.include({ pages: 3, counts: { created: 1, updated: 1, unchanged: 1, skipped: 1, errors: 1, missing: 0 } });
+  });
+
   it('records a failure with the reason and what was done before it', () => {
     const [failed] = given(started('r1', '2026-11-27T09:00:00.000Z'), page('r1', 1, [outcome('created', 'A')], '2026-11-27T09:00:01.000Z'))
       .when({ type: 'FailImport', data: { runId: 'r1', source: 'intune', reason: 'Microsoft Graph answered 401' }, metadata: { now: '2026-11-27T09:00:02.000Z' } })

@@ -109,6 +109,10 @@ describe('Reliability: crashes and leases (real server process, SIGKILL and SIGS
       const killed = (await runs(server)).find((r) => r.runId === runId)!;
       expect(killed.status, 'closed at start-up, without waiting for the lease').to.equal('failed');
       expect(killed.failureReason).to.match(/^abandoned: its process .* is gone/);
+      const detail = (await server.call('GET', `/api/admin/bulk-import/mdm/runs/${runId}`)).body as { pages: number; counts: Record<string, number>; outcomes: Array<{ outcome: string }> };
+      const counted = (kind: string) => detail.outcomes.filter((o) => o.outcome === kind).length;
+      expect(detail.pages, 'closed with the pages it had recorded').to.be.at.least(pages);
+      expect(detail.counts, 'its end counts every page it recorded').to.deep.include({ created: counted('created'), updated: counted('updated'), unchanged: counted('unchanged'), skipped: counted('skipped'), errors: counted('error') });
       expectSound(await register(server));
       const next = await server.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
       expect(next.status, next.text).to.equal(200);

@@ -2,7 +2,7 @@ import { DomainError, UnknownCommand } from '../shared/domain-error.js';
 import type { MdmSourceName } from '../hardware/mdm-source.js';
 import { sourceDisplayName } from '../hardware/mdm-source.js';
 import type { ImportFailed, ImportRunEvent } from './events.js';
-import { addCounts, addOutcomes, noCounts, type DeviceOutcome, type MissingDevice, type RunCounts } from './outcome.js';
+import { addCounts, addOutcomes, countsOf, noCounts, type DeviceOutcome, type MissingDevice, type RunCounts } from './outcome.js';
 
 /** The import runs of one source: at most one in progress at a time. */
 export interface SourceRuns {
@@ -182,7 +182,8 @@ export function evolveRuns(state: SourceRuns, event: ImportRunEvent): SourceRuns
           ...run,
           pages: event.data.page,
           lastActivityAt: event.data.recordedAt,
-          counts: addOutcomes(run.counts, event.data.outcomes),
+          // A page that carries the run's counts so far is enough to go on from, without the pages before it.
+          counts: event.data.runCounts ? countsOf(event.data.runCounts) : addOutcomes(run.counts, event.data.outcomes),
         },
       };
     }
