@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { DeviceOutcome } from '../../src/domain/import-run/outcome.js';
+import type { DeviceOutcome, MissingDevice } from '../../src/domain/import-run/outcome.js';
 import { RunProgress } from '../../src/application/queries/run-progress.js';
 import { EmbeddedApp } from '../support/embedded-app.js';
 import { macbook } from '../support/mothers.js';
@@ -49,5 +49,27 @@ describe("An ended run's detail, handed over as it is read", () => {
     expect(held!.detail.outcomes).to.deep.equal(handed);
     expect(held!.banner).to.deep.equal(streamed!.banner);
     expect({ ...held!.detail, outcomes: [] }).to.deep.equal(streamed!.detail);
+  });
+
+  it('given a run that found 1,200 devices missing, hands them over as they are read, the detail holds none and the banner lists the first 1,000', async () => {
+    const everyDevice = Array.from({ length: 1_250 }, (_, i) => macbook({ sourceDeviceId: `m-${i}`, serialNumber: `C02XK1JH${String(i).padStart(4, '0')}` }));
+    let listed = everyDevice;
+    app = new EmbeddedApp({ jamf: () => listed }, {}, 500);
+    await app.import('jamf');
+    listed = everyDevice.slice(0, 50);
+    const run = await app.import('jamf');
+    const pieces: MissingDevice[][] = [];
+    const ended = await endedRuns(app).ended(run.runId, { onMissing: async (read) => void pieces.push(read) });
+    expect(pieces.flat().map((d) => d.sourceDeviceId)).to.have.members(everyDevice.slice(50).map((d) => d.sourceDeviceId));
+    expect(ended!.detail.missing).to.deep.equal([]);
+    expect(ended!.detail.counts).to.include({ unchanged: 50, missing: 1_200 });
+    expect(ended!.banner.missingDevices).to.deep.equal(pieces.flat().slice(0, 1_000));
+    const held = await endedRuns(app).ended(run.runId);
+    expect(held!.detail.missing).to.deep.equal(pieces.flat());
+    expect(held!.banner).to.deep.equal(ended!.banner);
+    expect(await endedRuns(app).banner(run.runId)).to.deep.equal(ended!.banner);
+    const withoutMissing = await app.history.run(run.runId, { outcomes: ['error'], missing: false });
+    expect(withoutMissing!.missing, 'a retry reads none').to.deep.equal([]);
+    expect(withoutMissing!.counts.missing).to.equal(1_200);
   });
 });

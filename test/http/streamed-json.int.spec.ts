@@ -10,9 +10,9 @@ async function serve(pieces: number, itemsPerPiece: number): Promise<{ url: stri
   const ended = new Promise<string>((resolve) => (report = resolve));
   const app = express();
   app.get('/', async (_request, response) => {
-    const body = new StreamedJsonObject(response, 'items');
+    const body = new StreamedJsonObject(response);
     try {
-      for (let piece = 0; piece < pieces; piece += 1) await body.add(Array.from({ length: itemsPerPiece }, (_, i) => ({ piece, i, text: 'x'.repeat(100) })));
+      for (let piece = 0; piece < pieces; piece += 1) await body.add('items', Array.from({ length: itemsPerPiece }, (_, i) => ({ piece, i, text: 'x'.repeat(100) })));
       body.end({ total: pieces * itemsPerPiece });
       report('written');
     } catch (error) {
@@ -24,7 +24,26 @@ async function serve(pieces: number, itemsPerPiece: number): Promise<{ url: stri
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, ended, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-describe('A JSON object whose array is streamed', () => {
+/** A route that writes what `write` does to a streamed object, reporting how it ended. */
+async function serveWith(write: (body: StreamedJsonObject) => Promise<void>): Promise<{ url: string; ended: Promise<string>; close(): Promise<void> }> {
+  let report: (how: string) => void = () => undefined;
+  const ended = new Promise<string>((resolve) => (report = resolve));
+  const app = express();
+  app.get('/', async (_request, response) => {
+    try {
+      await write(new StreamedJsonObject(response));
+      report('written');
+    } catch (error) {
+      report((error as Error).message);
+      response.destroy();
+    }
+  });
+  const server = app.listen(0);
+  await new Promise((resolve) => server.once('listening', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, ended, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe('A JSON object whose arrays are streamed', () => {
   it('given pieces of an array, when they are written, then the body is one JSON object with the other fields after the array', async () => {
     const route = await serve(3, 2);
     try {
@@ -55,6 +74,36 @@ describe('A JSON object whose array is streamed', () => {
         asked.end();
       });
       expect(await route.ended).to.equal('client gone');
+    } finally {
+      await route.close();
+    }
+  });
+
+  it('given two arrays written one after the other, then the body holds both, and the other fields once, without the arrays again', async () => {
+    const route = await serveWith(async (body) => {
+      await body.add('outcomes', [{ serial: 'A' }]);
+      await body.add('outcomes', [{ serial: 'B' }]);
+      await body.add('missing', [{ serial: 'C' }]);
+      body.end({ outcomes: [], missing: [], runId: 'r1' });
+    });
+    try {
+      expect(await (await fetch(route.url)).json()).to.deep.equal({ outcomes: [{ serial: 'A' }, { serial: 'B' }], missing: [{ serial: 'C' }], runId: 'r1' });
+      expect(await route.ended).to.equal('written');
+    } finally {
+      await route.close();
+    }
+  });
+
+  it('given an array written after another was begun, then it is refused rather than written as a second field of the same name', async () => {
+    const route = await serveWith(async (body) => {
+      await body.add('outcomes', [{ serial: 'A' }]);
+      await body.add('missing', [{ serial: 'C' }]);
+      await body.add('outcomes', [{ serial: 'B' }]);
+      body.end({});
+    });
+    try {
+      await fetch(route.url).then((response) => response.text()).catch(() => undefined);
+      expect(await route.ended).to.equal('The array outcomes was already closed: its items must come together.');
     } finally {
       await route.close();
     }

@@ -53,6 +53,10 @@ describe('Sync: devices that left the MDM (real server process, emulated MDMs)',
     const detail = (await server.call('GET', `/api/admin/bulk-import/mdm/runs/${run.runId}`)).body as { counts: { missing: number }; missing: Array<{ serial: string }> };
     expect(detail.counts.missing).to.equal(2);
     expect(detail.missing.map((d) => d.serial).sort()).to.deep.equal([...gone].sort());
+    const noErrors = await server.call('GET', `/api/admin/bulk-import/mdm/runs/${run.runId}?outcome=error`);
+    expect(noErrors.headers.get('transfer-encoding'), 'the missing devices written as they are read, not held whole first').to.equal('chunked');
+    expect(noErrors.body).to.deep.include({ outcomes: [], missing: detail.missing, counts: detail.counts });
+    expect(noErrors.body.banner.missingDevices).to.deep.equal(detail.missing);
     const [entry] = (await server.call('GET', '/api/admin/bulk-import/mdm/runs?source=intune')).body as Array<{ counts: { missing: number } }>;
     expect(entry!.counts.missing).to.equal(2);
 

@@ -20,7 +20,7 @@ export class RetryFailedDevices {
 
   /** Null when there is no such import run. */
   async start(runId: string, triggeredBy: string): Promise<StartedRun | null> {
-    const run = await this.history.run(runId, { outcomes: ['error'] });
+    const run = await this.history.run(runId, { outcomes: ['error'], missing: false });
     if (!run || run.kind === 'preview') return null;
     if (run.status === 'running') throw new NothingToRetry(runId, 'it is still running (retry it once it has ended)');
     const failed = run.outcomes; // only the errors were read

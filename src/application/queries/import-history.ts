@@ -47,10 +47,18 @@ export interface RunDetailOptions {
    * be held at once; the detail then has none. A run still going keeps its outcomes in the detail.
    */
   onOutcomes?: (outcomes: DeviceOutcome[]) => Promise<void>;
+  /** Whether to keep the devices the run found missing from the listing: by default, yes. */
+  missing?: boolean;
+  /** Takes an ended run's missing devices as they are read, as `onOutcomes` its outcomes; the detail then has none. */
+  onMissing?: (devices: MissingDevice[]) => Promise<void>;
 }
 
-/** Which outcomes a summary keeps: none for a list, some or all for one run. */
-type Kept = ReadonlySet<OutcomeKind> | 'all' | 'none';
+/** Whoever takes an ended run's outcomes and missing devices as they are read. */
+type HandOver = Pick<RunDetailOptions, 'onOutcomes' | 'onMissing'>;
+
+/** Which outcomes a summary keeps (none for a list, some or all for one run), and whether its missing devices. */
+type Kept = { outcomes: ReadonlySet<OutcomeKind> | 'all' | 'none'; missing: boolean };
+const NOTHING: Kept = { outcomes: 'none', missing: false };
 
 function begun({ runId, source, triggeredBy, startedAt, retryOf }: ImportStarted['data'] | ImportCompleted['data'] | ImportFailed['data']): RunDetail {
   return { kind: 'import', ...(retryOf ? { retryOf } : {}), runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, warnings: [], outcomes: [], missing: [] };
@@ -73,12 +81,12 @@ function summarise(events: readonly RecordedEvent[], kept: Kept, runs = new Map<
       case 'ImportPageRecorded':
         run.pages = event.data.page;
         run.counts = addOutcomes(run.counts, event.data.outcomes);
-        if (kept === 'all') run.outcomes.push(...event.data.outcomes);
-        else if (kept !== 'none') for (const outcome of event.data.outcomes) if (kept.has(outcome.outcome)) run.outcomes.push(outcome);
+        if (kept.outcomes === 'all') run.outcomes.push(...event.data.outcomes);
+        else if (kept.outcomes !== 'none') for (const outcome of event.data.outcomes) if (kept.outcomes.has(outcome.outcome)) run.outcomes.push(outcome);
         break;
       case 'ImportMissingRecorded':
         run.counts = { ...run.counts, missing: run.counts.missing + event.data.devices.length };
-        if (kept !== 'none') run.missing.push(...event.data.devices);
+        if (kept.missing) run.missing.push(...event.data.devices);
         break;
       case 'ImportCompleted':
         Object.assign(run, { status: 'completed', finishedAt: event.data.completedAt, counts: countsOf(event.data.counts), pages: event.data.pages, warnings: event.data.warnings ?? [] });
@@ -126,7 +134,7 @@ export class ImportHistory {
    */
   private async summaryOf(stream: string, span: RunSpan): Promise<RunDetail | undefined> {
     const known = [span.start, span.end].filter((event) => event !== null);
-    return span.end ? summarise(known, 'none').get(span.runId) : ((await this.fromCountsSoFar(stream, span)) ?? this.detailOf(stream, span, 'none'));
+    return span.end ? summarise(known, NOTHING).get(span.runId) : ((await this.fromCountsSoFar(stream, span)) ?? this.detailOf(stream, span, NOTHING));
   }
 
   /**
@@ -154,7 +162,7 @@ export class ImportHistory {
       counted = { pages: page.page, counts: page.runCounts };
     }
     const start = span.start ?? (await eventAt(this.store, stream, span.startRevision));
-    const run = start && summarise([start], 'none').get(span.runId);
+    const run = start && summarise([start], NOTHING).get(span.runId);
     if (!run) return null;
     const counts = counted?.counts ?? run.counts;
     return { ...run, pages: counted?.pages ?? 0, counts: { ...countsOf(counts), missing: counts.missing + missing } };
@@ -166,16 +174,21 @@ export class ImportHistory {
    * devices is some 36 MB of JSON, which read at once held the event loop for hundreds of
    * milliseconds and the heap for as long as the request.
    */
-  private async detailOf(stream: string, span: RunSpan, kept: Kept, onOutcomes?: RunDetailOptions['onOutcomes']): Promise<RunDetail | undefined> {
+  private async detailOf(stream: string, span: RunSpan, kept: Kept, handOver: HandOver = {}): Promise<RunDetail | undefined> {
     const runs = new Map<string, RunDetail>();
-    const handOver = span.end ? onOutcomes : undefined;
+    const { onOutcomes, onMissing } = span.end ? handOver : {};
     for (let from = span.startRevision; from <= span.lastRevision; from += EVENTS_PER_READ) {
       summarise(await this.store.readStream(stream, { fromRevision: from, maxCount: Math.min(EVENTS_PER_READ, span.lastRevision - from + 1) }), kept, runs);
       const run = runs.get(span.runId);
-      if (handOver && run && run.outcomes.length > 0) {
+      if (run && onOutcomes && run.outcomes.length > 0) {
         const read = run.outcomes;
         run.outcomes = [];
-        await handOver(read);
+        await onOutcomes(read);
+      }
+      if (run && onMissing && run.missing.length > 0) {
+        const read = run.missing;
+        run.missing = [];
+        await onMissing(read);
       }
       await giveTurn();
     }
@@ -188,11 +201,11 @@ export class ImportHistory {
    * run's outcomes (about 200 KB a page), which one run's detail must not read.
    */
   async run(runId: string, options: RunDetailOptions = {}): Promise<RunDetail | null> {
-    const kept: Kept = options.outcomes ? new Set(options.outcomes) : 'all';
+    const kept: Kept = { outcomes: options.outcomes ? new Set(options.outcomes) : 'all', missing: options.missing ?? true };
     for (const source of MDM_SOURCES) {
       const stream = importRunsStream(source);
       for await (const span of runsNewestFirst(this.store, stream)) {
-        if (span.runId === runId) return (await this.detailOf(stream, span, kept, options.onOutcomes)) ?? null;
+        if (span.runId === runId) return (await this.detailOf(stream, span, kept, options)) ?? null;
       }
     }
     for (const source of MDM_SOURCES) {

@@ -1,5 +1,5 @@
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
-import { devicesRead as readIn, type DeviceOutcome, type OutcomeKind, type RunCounts } from '../../domain/import-run/outcome.js';
+import { devicesRead as readIn, type DeviceOutcome, type MissingDevice, type OutcomeKind, type RunCounts } from '../../domain/import-run/outcome.js';
 import type { ImportResult } from '../commands/import-result.js';
 import type { Clock } from '../ports/clock.js';
 import type { Projections } from '../ports/projections.js';
@@ -32,16 +32,21 @@ const BANNER_OUTCOMES: readonly OutcomeKind[] = ['skipped', 'error'];
 /** The banner lists at most this many devices of each kind, as the import's own does. */
 const BANNER_LIMIT = 1000;
 
-/** The skipped and failed devices a banner lists, kept as a run's outcomes go by: at most BANNER_LIMIT each. */
+/** The skipped, failed and missing devices a banner lists, kept as a run's events go by: at most BANNER_LIMIT each. */
 class BannerOutcomes {
   readonly skipped: DeviceOutcome[] = [];
   readonly failed: DeviceOutcome[] = [];
+  readonly missing: MissingDevice[] = [];
 
   keep(read: readonly DeviceOutcome[]): void {
     for (const o of read) {
       const list = o.outcome === 'skipped' ? this.skipped : o.outcome === 'error' ? this.failed : null;
       if (list && list.length < BANNER_LIMIT) list.push(o);
     }
+  }
+
+  keepMissing(read: readonly MissingDevice[]): void {
+    this.missing.push(...read.slice(0, BANNER_LIMIT - this.missing.length));
   }
 }
 
@@ -59,7 +64,7 @@ function bannerOf(run: RunDetail, listed: BannerOutcomes): ImportResult {
     counts: run.counts,
     skippedDevices: listed.skipped,
     failedDevices: listed.failed,
-    missingDevices: run.missing.slice(0, BANNER_LIMIT),
+    missingDevices: listed.missing,
     warnings: run.warnings,
     failure: run.failureReason,
   };
@@ -89,10 +94,10 @@ export class RunProgress {
 
   /**
    * The run once it has ended, with its banner: every device's outcome, or only those of the kinds
-   * asked, in the detail or handed to `onOutcomes` as they are read. The banner lists the skipped and
-   * failed devices whatever is asked, so those are read too.
+   * asked, and its missing devices, in the detail or handed to `onOutcomes` and `onMissing` as they
+   * are read. The banner lists the skipped and failed devices whatever is asked, so those are read too.
    */
-  async ended(runId: string, { outcomes, onOutcomes }: RunDetailOptions = {}): Promise<{ detail: RunDetail; banner: ImportResult } | null> {
+  async ended(runId: string, { outcomes, onOutcomes, onMissing }: Omit<RunDetailOptions, 'missing'> = {}): Promise<{ detail: RunDetail; banner: ImportResult } | null> {
     const shown = (o: DeviceOutcome) => !outcomes || outcomes.includes(o.outcome);
     const forBanner = new BannerOutcomes();
     const handOver = onOutcomes && (async (read: DeviceOutcome[]) => {
@@ -100,11 +105,21 @@ export class RunProgress {
       const wanted = read.filter(shown);
       if (wanted.length > 0) await onOutcomes(wanted);
     });
+    const handOverMissing = onMissing && (async (read: MissingDevice[]) => {
+      forBanner.keepMissing(read);
+      await onMissing(read);
+    });
     const read = outcomes ? [...new Set<OutcomeKind>([...outcomes, ...BANNER_OUTCOMES])] : undefined;
-    const detail = await this.history.run(runId, { ...(read ? { outcomes: read } : {}), ...(handOver ? { onOutcomes: handOver } : {}) });
+    const detail = await this.history.run(runId, { ...(read ? { outcomes: read } : {}), ...(handOver ? { onOutcomes: handOver } : {}), ...(handOverMissing ? { onMissing: handOverMissing } : {}) });
     if (!detail || detail.status === 'running') return null;
     forBanner.keep(detail.outcomes);
+    forBanner.keepMissing(detail.missing);
     return { detail: { ...detail, outcomes: detail.outcomes.filter(shown) }, banner: bannerOf(detail, forBanner) };
+  }
+
+  /** The banner of an ended run alone: what it lists is kept as the run is read, and nothing more is held. */
+  async banner(runId: string): Promise<ImportResult | null> {
+    return (await this.ended(runId, { outcomes: [], onMissing: async () => undefined }))?.banner ?? null;
   }
 
   private async view(entry: AuditEntry): Promise<RunProgressView> {

@@ -34,9 +34,8 @@ export async function streamRunEvents(response: Response, runId: string, first: 
         quietSince = Date.now();
       }
       if (view.status !== 'running') {
-        // Only the banner is sent: no kind of outcome beyond the skipped and failed it lists.
-        const ended = await runs.ended(runId, { outcomes: [] });
-        if (ended) send(response, 'end', ended.banner);
+        const banner = await runs.banner(runId);
+        if (banner) send(response, 'end', banner);
         break;
       }
     }

@@ -98,8 +98,9 @@ export class BulkImportController {
 
   /**
    * A run: its progress while it goes; once ended, every device's outcome (or those of the kinds in
-   * `outcome`) and the banner as well. The outcomes are written as the run's events are read: a run
-   * of 200,000 devices is some 36 MB of JSON, which the server need not hold at once.
+   * `outcome`), the devices it found missing, and the banner as well. The outcomes and the missing
+   * devices are written as the run's events are read: a run of 200,000 devices is some 36 MB of JSON,
+   * which the server need not hold at once.
    */
   runDetail = async (request: Request, response: Response) => {
     const runId = String(request.params.runId);
@@ -107,19 +108,22 @@ export class BulkImportController {
     const progress = await this.progress.of(runId);
     const running = () => response.json({ ...progress, progress, outcomes: null, missing: null, warnings: [] });
     if (progress?.status === 'running') return void running();
-    const body = new StreamedJsonObject(response, 'outcomes');
+    const body = new StreamedJsonObject(response);
     let ended: Awaited<ReturnType<RunProgress['ended']>>;
     try {
-      ended = await this.progress.ended(runId, { ...(outcome ? { outcomes: outcomeKinds(outcome) } : {}), onOutcomes: (read) => body.add(read) });
+      ended = await this.progress.ended(runId, {
+        ...(outcome ? { outcomes: outcomeKinds(outcome) } : {}),
+        onOutcomes: (read) => body.add('outcomes', read),
+        onMissing: (read) => body.add('missing', read),
+      });
     } catch (error) {
       if (error instanceof ClientGone) return;
       throw error;
     }
     if (!ended && !progress) throw unknownRun(runId);
     if (!ended) return void running();
-    const { outcomes: _written, ...rest } = ended.detail;
     if (!body.hasStarted) return void response.json({ ...ended.detail, progress, banner: ended.banner });
-    body.end({ ...rest, progress, banner: ended.banner });
+    body.end({ ...ended.detail, progress, banner: ended.banner });
   };
 
   /** The same progress as Server-Sent Events until the run ends. */
