@@ -4,26 +4,6 @@ import type { AddressInfo } from 'node:net';
 import { request } from 'node:http';
 import { ClientGone, StreamedJsonObject } from '../../src/adapters/driving/http/streamed-json.js';
 
-/** A route that streams `pieces` pieces of an array, reporting how it ended. */
-async function serve(pieces: number, itemsPerPiece: number): Promise<{ url: string; ended: Promise<string>; close(): Promise<void> }> {
-  let report: (how: string) => void = () => undefined;
-  const ended = new Promise<string>((resolve) => (report = resolve));
-  const app = express();
-  app.get('/', async (_request, response) => {
-    const body = new StreamedJsonObject(response);
-    try {
-      for (let piece = 0; piece < pieces; piece += 1) await body.add('items', Array.from({ length: itemsPerPiece }, (_, i) => ({ piece, i, text: 'x'.repeat(100) })));
-      body.end({ total: pieces * itemsPerPiece });
-      report('written');
-    } catch (error) {
-      report(error instanceof ClientGone ? 'client gone' : `failed: ${(error as Error).message}`);
-    }
-  });
-  const server = app.listen(0);
-  await new Promise((resolve) => server.once('listening', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, ended, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
 /** A route that writes what `write` does to a streamed object, reporting how it ended. */
 async function serveWith(write: (body: StreamedJsonObject) => Promise<void>): Promise<{ url: string; ended: Promise<string>; close(): Promise<void> }> {
   let report: (how: string) => void = () => undefined;
@@ -34,7 +14,7 @@ async function serveWith(write: (body: StreamedJsonObject) => Promise<void>): Pr
       await write(new StreamedJsonObject(response));
       report('written');
     } catch (error) {
-      report((error as Error).message);
+      report(error instanceof ClientGone ? 'client gone' : (error as Error).message);
       response.destroy();
     }
   });
@@ -42,6 +22,13 @@ async function serveWith(write: (body: StreamedJsonObject) => Promise<void>): Pr
   await new Promise((resolve) => server.once('listening', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, ended, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
+
+/** A route that streams `pieces` pieces of an array. */
+const serve = (pieces: number, itemsPerPiece: number) =>
+  serveWith(async (body) => {
+    for (let piece = 0; piece < pieces; piece += 1) await body.add('items', Array.from({ length: itemsPerPiece }, (_, i) => ({ piece, i, text: 'x'.repeat(100) })));
+    body.end({ total: pieces * itemsPerPiece });
+  });
 
 describe('A JSON object whose arrays are streamed', () => {
   it('given pieces of an array, when they are written, then the body is one JSON object with the other fields after the array', async () => {
