@@ -71,21 +71,21 @@ async function readRuns(store: EventStore, source: MdmSourceName, withCounts = f
  * pages were recorded before they carried those counts is read whole.
  */
 async function countedRun(store: EventStore, stream: string, start: RecordedEvent, head: RecordedEvent): Promise<RecordedEvent[]> {
+  const whole = () => store.readStream(stream, { fromRevision: start.revision });
   const tail: RecordedEvent[] = [];
   let read = [head];
-  for (let count = 1; read.length > 0; count = Math.min(count * 2, 8)) {
+  for (let count = 1; ; count = Math.min(count * 2, 8)) {
     for (const event of read) {
       if (event.revision <= start.revision) return [start, ...tail.reverse()];
       tail.push(event);
       if (event.type !== 'ImportPageRecorded') continue;
-      if (!(event.data as ImportPageRecorded['data']).runCounts) return store.readStream(stream, { fromRevision: start.revision });
-      return [start, ...tail.reverse()];
+      return (event.data as ImportPageRecorded['data']).runCounts ? [start, ...tail.reverse()] : whole();
     }
     const before = tail.at(-1)!.revision - 1;
-    if (before <= start.revision) break;
+    if (before <= start.revision) return [start, ...tail.reverse()];
     read = await store.readStream(stream, { backwards: true, fromRevision: before, maxCount: Math.min(count, before - start.revision) });
+    if (read.length === 0) return whole(); // a stream with a gap: not one to step back through
   }
-  return [start, ...tail.reverse()];
 }
 
 /** The marks for the end of the run in progress, which starts at `openStart`: read only when it is being closed. */
