@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { request } from 'node:http';
-import { ClientGone, StreamedJsonObject } from '../../src/adapters/driving/http/streamed-json.js';
+import { ClientGone, responseSink } from '../../src/adapters/driving/http/streamed-json.js';
+import { StreamedJsonObject } from '../../src/adapters/driving/streamed-json.js';
 
 /** A route that writes what `write` does to a streamed object, reporting how it ended. */
 async function serveWith(write: (body: StreamedJsonObject) => Promise<void>): Promise<{ url: string; ended: Promise<string>; close(): Promise<void> }> {
@@ -11,7 +12,7 @@ async function serveWith(write: (body: StreamedJsonObject) => Promise<void>): Pr
   const app = express();
   app.get('/', async (_request, response) => {
     try {
-      await write(new StreamedJsonObject(response));
+      await write(new StreamedJsonObject(responseSink(response)));
       report('written');
     } catch (error) {
       report(error instanceof ClientGone ? 'client gone' : (error as Error).message);
@@ -27,7 +28,7 @@ async function serveWith(write: (body: StreamedJsonObject) => Promise<void>): Pr
 const serve = (pieces: number, itemsPerPiece: number) =>
   serveWith(async (body) => {
     for (let piece = 0; piece < pieces; piece += 1) await body.add('items', Array.from({ length: itemsPerPiece }, (_, i) => ({ piece, i, text: 'x'.repeat(100) })));
-    body.end({ total: pieces * itemsPerPiece });
+    await body.end({ total: pieces * itemsPerPiece });
   });
 
 describe('A JSON object whose arrays are streamed', () => {
@@ -71,7 +72,7 @@ describe('A JSON object whose arrays are streamed', () => {
       await body.add('outcomes', [{ serial: 'A' }]);
       await body.add('outcomes', [{ serial: 'B' }]);
       await body.add('missing', [{ serial: 'C' }]);
-      body.end({ outcomes: [], missing: [], runId: 'r1' });
+      await body.end({ outcomes: [], missing: [], runId: 'r1' });
     });
     try {
       expect(await (await fetch(route.url)).json()).to.deep.equal({ outcomes: [{ serial: 'A' }, { serial: 'B' }], missing: [{ serial: 'C' }], runId: 'r1' });
@@ -86,7 +87,7 @@ describe('A JSON object whose arrays are streamed', () => {
       await body.add('outcomes', [{ serial: 'A' }]);
       await body.add('missing', [{ serial: 'C' }]);
       await body.add('outcomes', [{ serial: 'B' }]);
-      body.end({});
+      await body.end({});
     });
     try {
       await fetch(route.url).then((response) => response.text()).catch(() => undefined);

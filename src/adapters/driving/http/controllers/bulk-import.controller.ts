@@ -16,7 +16,8 @@ import { parseQuery } from '../validation.js';
 import { sourceParam } from './integrations.controller.js';
 import { preferredWait } from '../prefer.js';
 import { streamRunEvents } from '../run-events.js';
-import { ClientGone, StreamedJsonObject } from '../streamed-json.js';
+import { StreamedJsonObject } from '../../streamed-json.js';
+import { ClientGone, responseSink } from '../streamed-json.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 function unknownRun(runId: string): BadRequest {
@@ -108,7 +109,7 @@ export class BulkImportController {
     const progress = await this.progress.of(runId);
     const running = () => response.json({ ...progress, progress, outcomes: null, missing: null, warnings: [] });
     if (progress?.status === 'running') return void running();
-    const body = new StreamedJsonObject(response);
+    const body = new StreamedJsonObject(responseSink(response));
     let ended: Awaited<ReturnType<RunProgress['ended']>>;
     try {
       ended = await this.progress.ended(runId, {
@@ -123,7 +124,7 @@ export class BulkImportController {
     if (!ended && !progress) throw unknownRun(runId);
     if (!ended) return void running();
     if (!body.hasStarted) return void response.json({ ...ended.detail, progress, banner: ended.banner });
-    body.end({ ...ended.detail, progress, banner: ended.banner });
+    await body.end({ ...ended.detail, progress, banner: ended.banner });
   };
 
   /** The same progress as Server-Sent Events until the run ends. */
