@@ -1,5 +1,5 @@
 import type { Container } from 'inversify';
-import { runCli, type CliServices, type OpenServices } from '../adapters/driving/cli/cli.js';
+import { OUTPUT_CLOSED_EXIT, OutputClosed, runCli, type CliServices, type OpenServices } from '../adapters/driving/cli/cli.js';
 import { progressBar, progressLines } from '../adapters/driving/cli/progress.js';
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -63,6 +63,35 @@ function interruptImportOnSignal(argv: string[], shutdown: () => AbortController
   };
 }
 
+/**
+ * Standard output, written at the pace its reader takes it. A reader that stops early (`| head`)
+ * makes writes fail with EPIPE: the output then ends quietly, with the status of a program SIGPIPE
+ * ended, not an unhandled error. Any other failed write (a full disk) fails the command, and says so.
+ */
+function standardOutput(): { out: (text: string) => void; write: (text: string) => Promise<void>; flushed: () => Promise<void>; failure: () => NodeJS.ErrnoException | undefined } {
+  let failure: NodeJS.ErrnoException | undefined;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => (failure ??= error));
+  const closed = (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? new OutputClosed() : error);
+  return {
+    failure: () => failure,
+    flushed: () => new Promise((resolve) => process.stdout.write('', () => resolve())),
+    out: (text) => void (failure || process.stdout.write(`${text}\n`)),
+    write: (text) =>
+      new Promise((resolve, reject) => {
+        if (failure) return reject(closed(failure));
+        process.stdout.write(text, (error) => (error ? reject(closed(error as NodeJS.ErrnoException)) : resolve()));
+      }),
+  };
+}
+
+/** The exit status once standard output failed: the reader went away, or the output could not be written. */
+function outputStatus(failure: NodeJS.ErrnoException | undefined, code: number): number {
+  if (!failure) return code;
+  if (failure.code === 'EPIPE') return OUTPUT_CLOSED_EXIT;
+  if (code === 0) process.stderr.write(`The output could not be written (${failure.message}): what was written is incomplete. Run the command again once that is fixed.\n`);
+  return code === 0 ? 1 : code;
+}
+
 /** Process start-up for the CLI: one command, the store opened only if the command uses it, clean shutdown. */
 export async function main(argv: string[]): Promise<number> {
   let container: Container | undefined;
@@ -83,12 +112,16 @@ export async function main(argv: string[]): Promise<number> {
     };
   };
   try {
+    const output = standardOutput();
     const code = await runCli(argv, open, {
-      out: (text) => process.stdout.write(`${text}\n`),
+      out: output.out,
+      write: output.write,
       err: (text) => process.stderr.write(`${text}\n`),
       progress: () => (process.stderr.isTTY ? progressBar(process.stderr) : progressLines((line) => process.stderr.write(`${line}\n`))),
     });
-    return signals.stoppedWith() ?? code;
+    // A failed write is reported a tick later: wait for what was written to be taken, or refused.
+    await output.flushed();
+    return signals.stoppedWith() ?? outputStatus(output.failure(), code);
   } finally {
     if (container) await closeContainer(container);
     signals.done();

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
-import { operatorIdentity, runCli, type CliServices } from '../../src/adapters/driving/cli/cli.js';
+import { operatorIdentity, OutputClosed, runCli, type CliServices } from '../../src/adapters/driving/cli/cli.js';
+import { runDetail } from '../../src/adapters/driving/cli/format.js';
 import { progressBar, progressLines } from '../../src/adapters/driving/cli/progress.js';
 import type { SqliteUserDirectory } from '../../src/adapters/driven/sqlite/sqlite-user-directory.js';
 import { TOKENS } from '../../src/application/tokens.js';
@@ -17,7 +18,8 @@ describe('CLI', () => {
   let out: string[];
   let err: string[];
   let progress: string[];
-  const cli = (...args: string[]) => runCli(args, async () => services(), { out: (t) => out.push(t), err: (t) => err.push(t), progress: () => progressLines((t) => progress.push(t)) });
+  let pieces: string[];
+  const cli = (...args: string[]) => runCli(args, async () => services(), { out: (t) => out.push(t), write: async (t) => void pieces.push(t), err: (t) => err.push(t), progress: () => progressLines((t) => progress.push(t)) });
   const services = (): CliServices => ({
     importer: app.importer,
     previewer: app.previewer,
@@ -33,6 +35,7 @@ describe('CLI', () => {
     out = [];
     err = [];
     progress = [];
+    pieces = [];
   });
   afterEach(async () => {
     await app.close();
@@ -98,13 +101,66 @@ describe('CLI', () => {
     expect(await cli('history', '--json', '--limit', '1')).to.equal(0);
     expect(JSON.parse(out.pop()!).map((r: { runId: string }) => r.runId)).to.deep.equal([second.runId]);
     await cli('history', result.runId, '--json');
-    expect(JSON.parse(out.pop()!).outcomes).to.have.length(2);
+    expect(JSON.parse(pieces.join('')).outcomes).to.have.length(2);
+    pieces = [];
     await cli('history', result.runId, '--outcome', 'skipped,error', '--json');
-    expect(JSON.parse(out.pop()!).outcomes.map((o: { outcome: string }) => o.outcome)).to.deep.equal(['skipped']);
+    expect(JSON.parse(pieces.join('')).outcomes.map((o: { outcome: string }) => o.outcome)).to.deep.equal(['skipped']);
     await cli('register', '--json', '--text', 'macbook');
     expect(JSON.parse(out.pop()!)).to.include({ total: 1 });
     await cli('rebuild', '--json');
     expect(JSON.parse(out.pop()!).events).to.be.greaterThan(0);
+  });
+
+  describe('one run in full (history <runId>)', () => {
+    /** A run of 20 devices, one a page: its events are read in three pieces. */
+    async function runOfTwentyPages(): Promise<string> {
+      app.fleets.jamf = () => Array.from({ length: 20 }, (_, i) => macbook({ sourceDeviceId: String(i), serialNumber: `C02SERIAL${String(i).padStart(3, '0')}`, deviceName: `Mac ${i}` }));
+      await cli('import', 'jamf', '--json');
+      const { runId } = JSON.parse(out.pop()!);
+      return runId;
+    }
+
+    it('given a run of many pages, when it is printed as JSON, then its devices are written piece by piece as read, laid out as --json lays out the rest', async () => {
+      const runId = await runOfTwentyPages();
+      expect(await cli('history', runId, '--json')).to.equal(0);
+      expect(out, 'nothing held back to print whole').to.deep.equal([]);
+      expect(pieces.length, 'written as the events are read, 8 at a time').to.be.greaterThan(2);
+      const whole = (await app.history.run(runId))!;
+      expect(JSON.parse(pieces.join(''))).to.deep.equal(whole);
+      const { outcomes, ...rest } = whole;
+      expect(pieces.join('')).to.equal(`${JSON.stringify({ outcomes, ...rest }, null, 2)}\n`);
+    });
+
+    it('given a run of many pages, when it is printed as text, then its summary comes first and its devices follow as read', async () => {
+      const runId = await runOfTwentyPages();
+      expect(await cli('history', runId)).to.equal(0);
+      expect(out).to.deep.equal([]);
+      expect(pieces.length).to.be.greaterThan(2);
+      const whole = (await app.history.run(runId))!;
+      expect(pieces.join('')).to.equal(`${runDetail(whole)}\n`);
+      await cli('history', '--source', 'jamf');
+      expect(pieces[0]).to.equal(`${out.pop()!.split('\n')[0]}\n`);
+    });
+
+    it('given output that fails part-way, then the failure is said on stderr and the exit is 1, with nothing appended to what was written', async () => {
+      const runId = await runOfTwentyPages();
+      let writes = 0;
+      const failing = (error: Error) => runCli(['history', runId, '--json'], async () => services(), {
+        out: (t) => out.push(t),
+        err: (t) => err.push(t),
+        write: async (t) => {
+          if (++writes > 1) throw error;
+          pieces.push(t);
+        },
+      });
+      expect(await failing(new Error('ENOSPC: no space left on device, write'))).to.equal(1);
+      expect(err.at(-1)).to.equal('The output stopped part-way, so what was written is incomplete: ENOSPC: no space left on device, write. Run the command again once that is fixed.');
+      expect(out, 'no JSON error after half a document').to.deep.equal([]);
+      writes = 0;
+      err = [];
+      expect(await failing(new OutputClosed()), 'a reader that stopped reading, as `| head` does: the status SIGPIPE gives').to.equal(141);
+      expect(err).to.deep.equal([]);
+    });
   });
 
   it('loads users from CSV and JSON, which assignment then matches', async () => {

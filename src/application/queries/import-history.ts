@@ -51,6 +51,11 @@ export interface RunDetailOptions {
   missing?: boolean;
   /** Takes an ended run's missing devices as they are read, as `onOutcomes` its outcomes; the detail then has none. */
   onMissing?: (devices: MissingDevice[]) => Promise<void>;
+  /**
+   * Takes an ended run's summary before its outcomes are read (from its start and end events), for a
+   * reader that shows it above them.
+   */
+  onSummary?: (run: RunSummary) => Promise<void>;
 }
 
 /** Whoever takes an ended run's outcomes and missing devices as they are read. */
@@ -205,7 +210,13 @@ export class ImportHistory {
     for (const source of MDM_SOURCES) {
       const stream = importRunsStream(source);
       for await (const span of runsNewestFirst(this.store, stream)) {
-        if (span.runId === runId) return (await this.detailOf(stream, span, kept, options)) ?? null;
+        if (span.runId !== runId) continue;
+        const summary = span.end && options.onSummary ? await this.summaryOf(stream, span) : undefined;
+        if (summary) {
+          const { outcomes: _o, missing: _m, ...run } = summary;
+          await options.onSummary!(run);
+        }
+        return (await this.detailOf(stream, span, kept, options)) ?? null;
       }
     }
     for (const source of MDM_SOURCES) {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -124,4 +125,30 @@ export function runCliProcess(args: string[], env: Record<string, string>, inter
     });
     child.once('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** Runs the CLI into a reader that stops after its first piece of output, as `| head` does. */
+export function runCliIntoHead(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.once('data', (chunk) => {
+      stdout += chunk;
+      child.stdout!.destroy();
+    });
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    child.once('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** Runs the CLI with its standard output opened on `path` (`/dev/full`: a disk with no space left). */
+export function runCliInto(path: string, args: string[], env: Record<string, string>): Promise<CliRun> {
+  const output = openSync(path, 'w');
+  return new Promise<CliRun>((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', output, 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    child.once('exit', (code, signal) => resolve({ code, signal, stdout: '', stderr }));
+  }).finally(() => closeSync(output));
 }

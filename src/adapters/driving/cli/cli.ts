@@ -1,4 +1,4 @@
-import { userInfo } from 'node:os';
+import { constants, userInfo } from 'node:os';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import type { ImportFromMdm } from '../../../application/commands/import-from-mdm.js';
 import { ImportRunFailed } from '../../../application/commands/import-result.js';
@@ -13,9 +13,10 @@ import type { SqliteUserDirectory } from '../../driven/sqlite/sqlite-user-direct
 import { HardwareQueryDto, outcomeKinds, RunDetailQueryDto, RunsQueryDto } from '../http/dtos.js';
 import { BadRequest } from '../http/problem.js';
 import { parseQuery } from '../http/validation.js';
-import { banner, previewReport, registerTable, runDetail, runsTable } from './format.js';
+import { banner, previewReport, registerTable, runsTable } from './format.js';
 import { printable } from './printable.js';
 import type { ProgressDisplay } from './progress.js';
+import { runDetailOutput, type Write } from './run-detail-output.js';
 import { readUsersFile } from './users-file.js';
 
 export interface CliServices {
@@ -37,10 +38,25 @@ const EXISTING_STORE = { mayCreateStore: false };
 
 export interface CliIo {
   out: (text: string) => void;
+  /**
+   * Writes a piece of a long output (every device of a run) as it is read, without a line break of
+   * its own; resolves once the output has taken it, rejects with `OutputClosed` once nobody reads it.
+   */
+  write: Write;
   err: (text: string) => void;
   /** How a run's progress is shown (a bar on a terminal, a line per page otherwise); none under --json. */
   progress?: () => ProgressDisplay;
 }
+
+/** Whoever read the output stopped reading (`history <runId> | head`): the rest is for nobody. */
+export class OutputClosed extends Error {
+  constructor() {
+    super('The reader of the output closed it.');
+  }
+}
+
+/** The status of a program whose reader went away, as the shell reports one that SIGPIPE ended. */
+export const OUTPUT_CLOSED_EXIT = 128 + constants.signals.SIGPIPE;
 
 /** A mistake in how the command was called: exit 2. */
 class UsageError extends Error {}
@@ -124,13 +140,15 @@ function program(open: OpenServices, io: CliIo, done: (code: number, human: stri
     .option('--to <iso>', 'runs started at or before')
     .option('--limit <n>', 'the newest n runs (at most 1000)')
     .option('--outcome <kinds>', 'with a run id: only device outcomes of these kinds, comma-separated (skipped,error)')
-    .action(async (runId: string | undefined, options: { source?: string; from?: string; to?: string; limit?: string; outcome?: string }) => {
+    .action(async (runId: string | undefined, options: { source?: string; from?: string; to?: string; limit?: string; outcome?: string; json?: boolean }) => {
       if (options.outcome !== undefined && !runId) throw new UsageError('--outcome picks the devices of one run: give its run id first (ontrackio-mdm history <runId> --outcome error).');
       if (runId) {
         const { outcome } = await checked(RunDetailQueryDto, { outcome: options.outcome });
-        const run = await (await open(EXISTING_STORE)).history.run(runId, { outcomes: outcomeKinds(outcome) });
+        const history = (await open(EXISTING_STORE)).history;
+        const output = runDetailOutput(options.json === true, io.write);
+        const run = await history.run(runId, { outcomes: outcomeKinds(outcome), ...output.handOver });
         if (!run) throw new UsageError(`No import run ${runId} in the event stream. List runs with: ontrackio-mdm history`);
-        return done(0, runDetail(run), run);
+        return output.end(run);
       }
       const filter = await checked(RunsQueryDto, { source: options.source, from: options.from, to: options.to, limit: options.limit }, ['limit']);
       const runs = await (await open(EXISTING_STORE)).history.runs(filter);
@@ -187,7 +205,16 @@ export async function runCli(argv: string[], open: OpenServices, io: CliIo): Pro
       throw new StoreNotOpened(error instanceof Error ? error.message : String(error));
     }
   };
-  const root = program(opening, io, done);
+  // Once part of an output is written, a failure is said on stderr: appended, it would read as the output's end.
+  let inPieces = false;
+  const pieces: CliIo = {
+    ...io,
+    write: (text) => {
+      inPieces = true;
+      return io.write(text);
+    },
+  };
+  const root = program(opening, pieces, done);
   if (argv.length === 0) {
     io.err(root.helpInformation().trimEnd());
     return 2;
@@ -196,6 +223,12 @@ export async function runCli(argv: string[], open: OpenServices, io: CliIo): Pro
     await root.parseAsync(argv, { from: 'user' });
     return code;
   } catch (error) {
+    if (error instanceof OutputClosed) return OUTPUT_CLOSED_EXIT;
+    if (inPieces) {
+      const cause = error instanceof DependencyUnavailable ? `${error.message} ${error.fix}` : error instanceof Error ? error.message : String(error);
+      io.err(printable(`The output stopped part-way, so what was written is incomplete: ${cause}${/[.!?]$/.test(cause) ? '' : '.'} Run the command again once that is fixed.`, { keepLineBreaks: true }));
+      return 1;
+    }
     if (error instanceof CommanderError) {
       // Commander has already said what was wrong, in one line; help and --version are not errors.
       return error.exitCode === 0 ? 0 : asJson ? fail(2, error.message) : 2;

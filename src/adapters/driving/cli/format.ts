@@ -3,7 +3,7 @@ import type { PreviewResult } from '../../../application/commands/preview-import
 import type { RunDetail, RunSummary } from '../../../application/queries/import-history.js';
 import type { HardwareRecord, Page } from '../../../application/ports/read-models.js';
 import { sourceDisplayName } from '../../../domain/hardware/mdm-source.js';
-import type { DeviceOutcome, RunCounts } from '../../../domain/import-run/outcome.js';
+import type { DeviceOutcome, MissingDevice, RunCounts } from '../../../domain/import-run/outcome.js';
 import { line, printable } from './printable.js';
 
 function counts(c: RunCounts): string {
@@ -62,12 +62,16 @@ export function runsTable(runs: RunSummary[]): string {
     .join('\n');
 }
 
+export function outcomeLines(outcomes: readonly DeviceOutcome[]): string[] {
+  return outcomes.map((o) => line`  ${o.outcome.padEnd(9)} ${(o.serial ?? '(no serial)').padEnd(16)} ${o.assetTag ?? ''} ${o.reason ?? ''} ${o.detail ?? ''}`.trimEnd());
+}
+
+export function missingLines(devices: readonly MissingDevice[]): string[] {
+  return devices.map((d) => line`  ${'missing'.padEnd(9)} ${d.serial.padEnd(16)} ${d.assetTag} no longer listed (last listed ${d.lastListedAt ?? 'unknown'})`);
+}
+
 export function runDetail(run: RunDetail): string {
-  return [
-    runsTable([run]),
-    ...run.outcomes.map((o) => line`  ${o.outcome.padEnd(9)} ${(o.serial ?? '(no serial)').padEnd(16)} ${o.assetTag ?? ''} ${o.reason ?? ''} ${o.detail ?? ''}`.trimEnd()),
-    ...(run.missing ?? []).map((d) => line`  ${'missing'.padEnd(9)} ${d.serial.padEnd(16)} ${d.assetTag} no longer listed (last listed ${d.lastListedAt ?? 'unknown'})`),
-  ].join('\n');
+  return [runsTable([run]), ...outcomeLines(run.outcomes), ...missingLines(run.missing ?? [])].join('\n');
 }
 
 export function registerTable(page: Page<HardwareRecord>): string {
