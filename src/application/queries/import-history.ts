@@ -69,6 +69,14 @@ function begun({ runId, source, triggeredBy, startedAt, retryOf }: ImportStarted
   return { kind: 'import', ...(retryOf ? { retryOf } : {}), runId, source, triggeredBy, startedAt, finishedAt: null, status: 'running', counts: noCounts(), failureReason: null, pages: 0, warnings: [], outcomes: [], missing: [] };
 }
 
+/** Hands what `run` has gathered in `field` to `take`, if anyone takes it, and keeps none of it. */
+async function handOff<F extends 'outcomes' | 'missing'>(run: RunDetail, field: F, take: ((read: RunDetail[F]) => Promise<void>) | undefined): Promise<void> {
+  if (!take || run[field].length === 0) return;
+  const read = run[field];
+  run[field] = [] as unknown[] as RunDetail[F];
+  await take(read);
+}
+
 /** Folds events into the runs they belong to; called again with the same map, it goes on where it stopped. */
 function summarise(events: readonly RecordedEvent[], kept: Kept, runs = new Map<string, RunDetail>()): Map<string, RunDetail> {
   for (const recorded of events) {
@@ -120,9 +128,8 @@ export class ImportHistory {
       const stream = importRunsStream(source);
       let kept = 0;
       for await (const span of runsNewestFirst(this.store, stream)) {
-        const detail = await this.summaryOf(stream, span);
-        if (!detail) continue; // events that name no start of theirs: nothing an auditor could read as a run
-        const { outcomes: _o, missing: _m, ...run } = detail;
+        const run = await this.summaryOf(stream, span);
+        if (!run) continue; // events that name no start of theirs: nothing an auditor could read as a run
         if (!wanted(run)) continue;
         summaries.push(run);
         if (++kept >= limit) break;
@@ -137,9 +144,12 @@ export class ImportHistory {
    * heartbeat: the per-device outcomes, most of a run stream's bytes, are read only for a run whose
    * pages were recorded without the counts so far.
    */
-  private async summaryOf(stream: string, span: RunSpan): Promise<RunDetail | undefined> {
+  private async summaryOf(stream: string, span: RunSpan): Promise<RunSummary | undefined> {
     const known = [span.start, span.end].filter((event) => event !== null);
-    return span.end ? summarise(known, NOTHING).get(span.runId) : ((await this.fromCountsSoFar(stream, span)) ?? this.detailOf(stream, span, NOTHING));
+    const detail = span.end ? summarise(known, NOTHING).get(span.runId) : ((await this.fromCountsSoFar(stream, span)) ?? (await this.detailOf(stream, span, NOTHING)));
+    if (!detail) return undefined;
+    const { outcomes: _o, missing: _m, ...run } = detail;
+    return run;
   }
 
   /**
@@ -185,15 +195,9 @@ export class ImportHistory {
     for (let from = span.startRevision; from <= span.lastRevision; from += EVENTS_PER_READ) {
       summarise(await this.store.readStream(stream, { fromRevision: from, maxCount: Math.min(EVENTS_PER_READ, span.lastRevision - from + 1) }), kept, runs);
       const run = runs.get(span.runId);
-      if (run && onOutcomes && run.outcomes.length > 0) {
-        const read = run.outcomes;
-        run.outcomes = [];
-        await onOutcomes(read);
-      }
-      if (run && onMissing && run.missing.length > 0) {
-        const read = run.missing;
-        run.missing = [];
-        await onMissing(read);
+      if (run) {
+        await handOff(run, 'outcomes', onOutcomes);
+        await handOff(run, 'missing', onMissing);
       }
       await giveTurn();
     }
@@ -212,10 +216,7 @@ export class ImportHistory {
       for await (const span of runsNewestFirst(this.store, stream)) {
         if (span.runId !== runId) continue;
         const summary = span.end && options.onSummary ? await this.summaryOf(stream, span) : undefined;
-        if (summary) {
-          const { outcomes: _o, missing: _m, ...run } = summary;
-          await options.onSummary!(run);
-        }
+        if (summary) await options.onSummary!(summary);
         return (await this.detailOf(stream, span, kept, options)) ?? null;
       }
     }

@@ -9,8 +9,6 @@ export type Write = (text: string) => Promise<void>;
 export interface RunDetailOutput {
   /** What the history's reader hands each ended run's summary, outcomes and missing devices to. */
   handOver: Pick<RunDetailOptions, 'onSummary' | 'onOutcomes' | 'onMissing'>;
-  /** Whether any of it has been written: a failure after that can no longer be said in its place. */
-  hasStarted(): boolean;
   /** Writes what is left of the run (all of it, for a run still going). */
   end(run: RunDetail): Promise<void>;
 }
@@ -27,7 +25,6 @@ function jsonOutput(write: Write): RunDetailOutput {
   const body = new StreamedJsonObject({ write, end: (text) => write(`${text}\n`) }, { indent: 2 });
   return {
     handOver: { onOutcomes: (outcomes) => body.add('outcomes', outcomes), onMissing: (devices) => body.add('missing', devices) },
-    hasStarted: () => body.hasStarted,
     end: (run) => (body.hasStarted ? body.end({ ...run }) : write(`${JSON.stringify(run, null, 2)}\n`)),
   };
 }
@@ -44,7 +41,6 @@ function textOutput(write: Write): RunDetailOutput {
       onOutcomes: (outcomes) => lines(outcomeLines(outcomes)),
       onMissing: (devices) => lines(missingLines(devices)),
     },
-    hasStarted: () => started,
     end: async (run) => {
       if (!started) await lines([runDetail(run)]);
     },
