@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { StreamNotFoundError, WrongExpectedVersionError } from '@eventstore/db-client';
 import type { ProductionClients } from '../../src/infrastructure/production-stores.js';
 import type { RoundTripMeter } from './round-trips.js';
@@ -23,6 +24,18 @@ export function fakeEventStoreDb(meter: RoundTripMeter): ProductionClients['esdb
   const log: StoredEvent[] = [];
   const subscribers = new Set<() => void>();
   const streams = new Map<string, StoredEvent[]>();
+
+  /** The log is in position order: the index of the first event at or after a position. */
+  function firstAtOrAfter(position: bigint): number {
+    let low = 0;
+    let high = log.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (log[mid]!.position.commit < position) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
 
   async function* streamed(events: () => StoredEvent[]) {
     for (const event of await meter.trip('readAll', events)) {
@@ -78,44 +91,51 @@ export function fakeEventStoreDb(meter: RoundTripMeter): ProductionClients['esdb
       if (options.direction === 'backwards') return streamed(() => log.slice(-max).reverse());
       const from = typeof options.fromPosition === 'object' ? options.fromPosition.commit : -1n;
       return streamed(() => {
-        // The log is in position order: find the first event at or after the asked position.
-        let low = 0;
-        let high = log.length;
-        while (low < high) {
-          const mid = (low + high) >> 1;
-          if (log[mid]!.position.commit < from) low = mid + 1;
-          else high = mid;
-        }
+        const low = firstAtOrAfter(from);
         return log.slice(low, low + max);
       });
     },
 
-    /** Past events after the position, then each new one; one round trip to open it. */
-    subscribeToAll(options: { fromPosition?: { commit: bigint } | string; filter?: { prefixes?: string[] } } = {}) {
-      let closed = false;
-      let wake: (() => void) | null = null;
+    /**
+     * As the server and client do: the stored events after the position that pass the filter, then
+     * the filter's checkpoint at the end of the log and "caughtUp", then each new event. The events
+     * wait in the client's buffer (a Readable in object mode) until read. One round trip to open it.
+     */
+    subscribeToAll(options: { fromPosition?: { commit: bigint } | string; filter?: { prefixes?: string[]; checkpointReached?: (s: unknown, p: { commit: bigint; prepare: bigint }) => unknown } } = {}) {
       const from = typeof options.fromPosition === 'object' ? options.fromPosition.commit : -1n;
       const wanted = (event: StoredEvent) => !options.filter?.prefixes || options.filter.prefixes.some((p) => event.streamId.startsWith(p));
-      const stop = () => {
-        closed = true;
-        wake?.();
-      };
-      subscribers.add(() => wake?.());
-      const events = (async function* () {
-        await meter.trip('subscribeToAll', () => undefined);
-        let at = log.findIndex((e) => e.position.commit > from);
-        if (at < 0) at = log.length;
-        while (!closed) {
-          while (at < log.length && !closed) {
-            const event = log[at++]!;
-            if (!wanted(event)) continue;
-            meter.sent(event);
-            yield { event, commitPosition: event.position.commit };
-          }
-          if (!closed) await new Promise<void>((resolve) => (wake = resolve));
+      let at = 0;
+      let closed = false;
+      let opened = false;
+      let caughtUp = false;
+      // Sent as the reader takes them: the client's buffer holds 16 events, and the server waits on it.
+      const subscription = Object.assign(new Readable({ objectMode: true, read: () => opened && deliver() }), {
+        unsubscribe: async () => {
+          if (closed) return;
+          closed = true;
+          subscribers.delete(deliver);
+          subscription.push(null);
+        },
+      });
+      const deliver = () => {
+        while (!closed && at < log.length) {
+          const event = log[at++]!;
+          if (!wanted(event)) continue;
+          meter.sent(event);
+          if (!subscription.push({ event, commitPosition: event.position.commit })) return;
         }
-      })();
-      return Object.assign(events, { unsubscribe: async () => stop() });
+        if (closed || caughtUp) return;
+        caughtUp = true;
+        const last = log.at(-1)?.position;
+        if (last && options.filter) void options.filter.checkpointReached?.(subscription, last);
+        subscription.emit('caughtUp');
+        subscribers.add(deliver);
+      };
+      void meter.trip('subscribeToAll', () => (at = firstAtOrAfter(from + 1n))).then(() => {
+        opened = true;
+        deliver();
+      });
+      return subscription;
     },
 
     async dispose() {},
