@@ -99,8 +99,10 @@ export class ProjectionRunner implements Projections {
       failure = error;
     }
     const after = Math.min(...(await Promise.all(bindings(this.readModels).map((b) => b.target.checkpoint()))));
-    // The subscription is only a wake-up: it must not wait for each catch-up before reading on.
-    this.subscription = await this.store.subscribe({ after }, async () => this.catchUpOrRetry());
+    // The subscription is only a wake-up: it must not wait for each catch-up before reading on. Only
+    // the projections' categories wake it: other streams on a shared store are not sent to it.
+    const categories = [...new Set(bindings(this.readModels).flatMap((b) => b.projection.categories))];
+    this.subscription = await this.store.subscribe({ after, categories }, async () => this.catchUpOrRetry());
     if (failure) this.retryLater(failure);
   }
 

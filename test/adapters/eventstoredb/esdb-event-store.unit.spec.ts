@@ -1,12 +1,13 @@
 import { expect } from 'chai';
+import { Readable } from 'node:stream';
 import sinon from 'sinon';
 import { ANY, NO_STREAM, StreamNotFoundError, WrongExpectedVersionError, type EventStoreDBClient } from '@eventstore/db-client';
 import { EsdbEventStore, toExpectedRevision } from '../../../src/adapters/driven/eventstoredb/esdb-event-store.js';
 import { eventIdFor } from '../../../src/adapters/driven/eventstoredb/event-ids.js';
 import { DependencyUnavailable, StreamConflict } from '../../../src/application/ports/errors.js';
 
-function fakeClient(overrides: Partial<Record<'appendToStream' | 'readStream' | 'readAll', sinon.SinonStub>>): EventStoreDBClient {
-  return { appendToStream: sinon.stub(), readStream: sinon.stub(), readAll: sinon.stub(), ...overrides } as unknown as EventStoreDBClient;
+function fakeClient(overrides: Partial<Record<'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll', sinon.SinonStub>>): EventStoreDBClient {
+  return { appendToStream: sinon.stub(), readStream: sinon.stub(), readAll: sinon.stub(), subscribeToAll: sinon.stub(), ...overrides } as unknown as EventStoreDBClient;
 }
 
 async function* throwing(error: Error): AsyncGenerator<never> {
@@ -112,6 +113,30 @@ describe('EventStoreDB adapter (no server: the client is stubbed)', () => {
     }
     const page = await new EsdbEventStore(fakeClient({ readAll: sinon.stub().returns(foreignOnly()) })).readAll({ after: 0, maxCount: 10 });
     expect(page.events.map((e) => e.stream)).to.deep.equal(['hardware-A1']);
+  });
+
+  it("reads chosen categories of $all through a subscription the server filters by stream name, ending where it caught up", async () => {
+    const hardware = (commit: bigint) => ({
+      event: { id: `e${commit}`, streamId: `hardware-A${commit}`, revision: 0n, type: 'HardwareImported', isJson: true, data: {}, metadata: {}, created: new Date('2026-11-27T09:00:00Z'), position: { commit, prepare: commit } },
+    });
+    const subscribeToAll = sinon.stub().callsFake(({ filter }) => {
+      const stream = Object.assign(new Readable({ objectMode: true, read() {} }), { unsubscribe: sinon.spy(async () => void stream.push(null)) });
+      setImmediate(() => {
+        stream.push(hardware(50n));
+        stream.push(hardware(60n));
+        filter.checkpointReached(stream, { commit: 90n, prepare: 90n });
+        stream.emit('caughtUp');
+      });
+      return stream;
+    });
+    const readAll = sinon.stub();
+    const page = await new EsdbEventStore(fakeClient({ subscribeToAll, readAll })).readAll({ after: 42, maxCount: 10, categories: ['hardware', 'mdmImport'] });
+    expect(page.events.map((e) => e.position)).to.deep.equal([50, 60]);
+    expect(page, 'past the events the filter left out, to where the server searched').to.deep.include({ lastPosition: 90, isEnd: true });
+    const [options] = subscribeToAll.firstCall.args;
+    expect(options.fromPosition).to.deep.equal({ commit: 42n, prepare: 42n });
+    expect(options.filter).to.deep.include({ filterOn: 'streamName', prefixes: ['hardware-', 'mdmImport-'] });
+    expect(readAll.called, 'the client cannot filter a read of $all').to.equal(false);
   });
 
   it('says which event does not parse when one stored as JSON is not', async () => {

@@ -1,6 +1,6 @@
 import {
   ANY, BACKWARDS, END, FORWARDS, NO_STREAM, START, StreamNotFoundError, WrongExpectedVersionError, jsonEvent, streamNameFilter,
-  type AllStreamResolvedEvent, type AppendExpectedRevision, type EventStoreDBClient, type ResolvedEvent,
+  type AllStreamResolvedEvent, type AppendExpectedRevision, type EventStoreDBClient, type ReadPosition, type ResolvedEvent,
 } from '@eventstore/db-client';
 import type {
   AppendOutcome, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadAllPage, ReadStreamOptions, RecordedEvent, StreamAppend, Subscription,
@@ -8,6 +8,7 @@ import type {
 import { DependencyUnavailable, StreamConflict } from '../../../application/ports/errors.js';
 import { categoryOf, HARDWARE_CATEGORY, IMPORT_CATEGORY, PREVIEW_CATEGORY } from '../../../application/streams.js';
 import { eventIdFor } from './event-ids.js';
+import { readUntilCaughtUp } from './caught-up-read.js';
 import { withinDeadline } from './read-deadline.js';
 
 /**
@@ -71,6 +72,11 @@ function toRecorded(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedE
     metadata: (event.metadata as Record<string, unknown> | undefined) ?? {},
     recordedAt: event.created instanceof Date ? event.created.toISOString() : new Date(Number(event.created) / 10_000).toISOString(),
   };
+}
+
+/** Where a read of $all resumes after a position the port was given (0: the start). */
+function positionAfter(after: number): ReadPosition {
+  return after > 0 ? { commit: BigInt(after), prepare: BigInt(after) } : START;
 }
 
 async function inBatches<T, R>(items: readonly T[], size: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -175,20 +181,19 @@ export class EsdbEventStore implements EventStore {
   }
 
   async readAll({ after, maxCount, categories }: ReadAllOptions): Promise<ReadAllPage> {
-    const prefixes = categories?.map((c) => `${c}-`);
+    if (categories) return this.readCategories(after, maxCount, categories);
     const events: RecordedEvent[] = [];
     let lastPosition = after;
     let scanned = 0;
     const batch = Math.max(maxCount, 500);
     try {
-      const from = after > 0 ? { commit: BigInt(after), prepare: BigInt(after) } : START;
-      for await (const resolved of withinDeadline(this.client.readAll({ fromPosition: from, maxCount: batch, direction: FORWARDS }), this.readDeadlineMs)) {
+      for await (const resolved of withinDeadline(this.client.readAll({ fromPosition: positionAfter(after), maxCount: batch, direction: FORWARDS }), this.readDeadlineMs)) {
         scanned += 1;
         const commit = resolved.event?.position.commit;
         if (commit === undefined || Number(commit) <= after) continue;
         lastPosition = Number(commit);
         const recorded = toRecorded(resolved);
-        if (recorded && (!prefixes || prefixes.some((p) => recorded.stream.startsWith(p)))) {
+        if (recorded) {
           events.push(recorded);
           if (events.length === maxCount) return { events, lastPosition, isEnd: false };
         }
@@ -197,6 +202,31 @@ export class EsdbEventStore implements EventStore {
       throw unavailable(error);
     }
     return { events, lastPosition, isEnd: scanned < batch };
+  }
+
+  /**
+   * The client's readAll cannot filter on the server: a projection's catch-up would be sent every
+   * event of $all, other categories and other programs' streams included. A catch-up subscription
+   * can, so the read is one that ends where the server says it has caught up.
+   */
+  private async readCategories(after: number, maxCount: number, categories: readonly string[]): Promise<ReadAllPage> {
+    const prefixes = categories.map((c) => `${c}-`);
+    try {
+      const read = await readUntilCaughtUp<AllStreamResolvedEvent>(
+        (onCheckpoint) => this.client.subscribeToAll({
+          fromPosition: positionAfter(after),
+          filter: streamNameFilter({ prefixes, checkpointReached: (_, position) => onCheckpoint(position.commit) }),
+        }),
+        maxCount,
+        this.readDeadlineMs,
+      );
+      const events = read.events.map(toRecorded).filter((e): e is RecordedEvent => e !== null && e.position > after);
+      const newest = events.at(-1)?.position ?? after;
+      const searched = read.caughtUp && read.searchedTo !== null ? Number(read.searchedTo) : after;
+      return { events, lastPosition: Math.max(newest, searched), isEnd: read.caughtUp };
+    } catch (error) {
+      throw unavailable(error);
+    }
   }
 
   /**
@@ -211,7 +241,7 @@ export class EsdbEventStore implements EventStore {
     const loop = (async () => {
       for (let attempt = 0; !closed; attempt += 1) {
         try {
-          const subscription = this.client.subscribeToAll({ fromPosition: after > 0 ? { commit: BigInt(after), prepare: BigInt(after) } : START, filter });
+          const subscription = this.client.subscribeToAll({ fromPosition: positionAfter(after), filter });
           current = subscription;
           for await (const resolved of subscription) {
             attempt = 0;
