@@ -74,6 +74,12 @@ function toRecorded(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedE
   };
 }
 
+/** The server-side filter on the streams of these categories (`hardware` → `hardware-…`), with its checkpoints if asked. */
+function categoryFilter(categories: readonly string[], onCheckpoint?: (commit: bigint) => void) {
+  const prefixes = categories.map((c) => `${c}-`);
+  return onCheckpoint ? streamNameFilter({ prefixes, checkpointReached: (_, position) => onCheckpoint(position.commit) }) : streamNameFilter({ prefixes });
+}
+
 /** Where a read of $all resumes after a position the port was given (0: the start). */
 function positionAfter(after: number): ReadPosition {
   return after > 0 ? { commit: BigInt(after), prepare: BigInt(after) } : START;
@@ -210,13 +216,9 @@ export class EsdbEventStore implements EventStore {
    * can, so the read is one that ends where the server says it has caught up.
    */
   private async readCategories(after: number, maxCount: number, categories: readonly string[]): Promise<ReadAllPage> {
-    const prefixes = categories.map((c) => `${c}-`);
     try {
       const read = await readUntilCaughtUp<AllStreamResolvedEvent>(
-        (onCheckpoint) => this.client.subscribeToAll({
-          fromPosition: positionAfter(after),
-          filter: streamNameFilter({ prefixes, checkpointReached: (_, position) => onCheckpoint(position.commit) }),
-        }),
+        (onCheckpoint) => this.client.subscribeToAll({ fromPosition: positionAfter(after), filter: categoryFilter(categories, onCheckpoint) }),
         maxCount,
         this.readDeadlineMs,
       );
@@ -237,7 +239,7 @@ export class EsdbEventStore implements EventStore {
     let after = options.after;
     let closed = false;
     let current: { unsubscribe(): Promise<void> } | null = null;
-    const filter = options.categories ? streamNameFilter({ prefixes: options.categories.map((c) => `${c}-`) }) : undefined;
+    const filter = options.categories ? categoryFilter(options.categories) : undefined;
     const loop = (async () => {
       for (let attempt = 0; !closed; attempt += 1) {
         try {
