@@ -57,7 +57,7 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   });
 }
 
-async function startApi(env: NodeJS.ProcessEnv): Promise<string> {
+async function startApi(env: NodeJS.ProcessEnv): Promise<{ url: string; server: ChildProcess }> {
   const server = spawn(process.execPath, [join(root, 'dist/src/infrastructure/server-main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(server);
   const lines = createInterface({ input: server.stdout! });
@@ -66,12 +66,19 @@ async function startApi(env: NodeJS.ProcessEnv): Promise<string> {
     lines.on('line', (line) => {
       try {
         const record = JSON.parse(line) as { message?: string; url?: string };
-        if (record.message === 'OnTrackio MDM import listening' && record.url) resolvePromise(record.url);
+        if (record.message === 'OnTrackio MDM import listening' && record.url) resolvePromise({ url: record.url, server });
       } catch {
         // not a log line
       }
     });
   });
+}
+
+async function stopApi(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null) return;
+  const exited = new Promise((resolvePromise) => server.once('exit', resolvePromise));
+  server.kill('SIGTERM');
+  await exited;
 }
 
 async function api(url: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
@@ -131,15 +138,23 @@ async function showDevicesLeaving(url: string, intuneUrl: string, caFile: string
   await trust.close();
 }
 
-/** Jamf Pro synced every hour: the server starts the first scheduled run at its next check, and says when the next is due. */
-async function showScheduledRun(url: string): Promise<void> {
-  await api(url, 'PUT', '/api/admin/integrations/jamf/schedule', { kind: 'every', hours: 1 });
-  say('\nJamf Pro scheduled: every hour. Waiting for the server to start the first scheduled run…');
+type SourceCard = { source: string; schedule: { lastScheduledRun: { status: string; runId: string; startedAt: string } | null; nextRunAt: string | null } };
+
+/**
+ * Jamf Pro synced every hour. The server checks the schedules as it starts, so a run that is due
+ * starts at once; one that is not (an earlier demo's scheduled run was under an hour ago) is shown
+ * with when it is due, never passed off as this demo's.
+ */
+async function showScheduledRun(url: string, since: string): Promise<void> {
   for (let i = 0; i < 600; i += 1) {
-    const jamf = ((await api(url, 'GET', '/api/admin/bulk-import/mdm')) as Array<{ source: string; schedule: { lastScheduledRun: { status: string; runId: string; startedAt: string } | null; nextRunAt: string | null } }>).find((s) => s.source === 'jamf')!;
-    const last = jamf.schedule.lastScheduledRun;
-    if (last && last.status !== 'running') {
-      say(`Scheduled run ${last.runId} (triggered by schedule, ${last.startedAt}): ${last.status}. Next scheduled run: ${jamf.schedule.nextRunAt}.`);
+    const jamf = ((await api(url, 'GET', '/api/admin/bulk-import/mdm')) as SourceCard[]).find((s) => s.source === 'jamf')!;
+    const { lastScheduledRun: last, nextRunAt } = jamf.schedule;
+    if (last && last.startedAt >= since && last.status !== 'running') {
+      say(`Scheduled run ${last.runId} (triggered by schedule, ${last.startedAt}): ${last.status}. Next scheduled run: ${nextRunAt}.`);
+      return;
+    }
+    if (i === 0 && last && last.startedAt < since && nextRunAt && nextRunAt > new Date().toISOString()) {
+      say(`Not due yet: the last scheduled run, ${last.runId} (${last.startedAt}), ${last.status}. Next scheduled run: ${nextRunAt}.`);
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -160,14 +175,17 @@ async function main(): Promise<void> {
     '--intune-devices', values['intune-devices']!, '--jamf-computers', values['jamf-computers']!, '--jamf-mobiles', values['jamf-mobiles']!,
   ]);
   const { served } = emulators;
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_FILE: dataFile, NODE_EXTRA_CA_CERTS: served.caFile, API_TOKENS: `${token}=demo-admin@acme.example:admin`, PORT: values.port, HOST: '127.0.0.1', SCHEDULE_CHECK_SECONDS: '2' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_FILE: dataFile, NODE_EXTRA_CA_CERTS: served.caFile, API_TOKENS: `${token}=demo-admin@acme.example:admin`, PORT: values.port, HOST: '127.0.0.1' };
   delete env.EVENTSTORE_CONNECTION_STRING;
   delete env.MONGODB_URI;
 
   const users = writeUsers(Number(values['intune-devices']) + Number(values['jamf-mobiles']));
   say((await run([join(root, 'bin/ontrackio-mdm.js'), 'users', 'load', users], env)).trim());
 
-  const url = await startApi(env);
+  // No schedule checks until the connectors point at these emulators: a schedule an earlier demo left
+  // on would otherwise start a run at once, against that demo's emulators, long gone.
+  const first = await startApi({ ...env, SCHEDULE_CHECK_SECONDS: '0' });
+  let url = first.url;
   await api(url, 'PUT', '/api/admin/integrations/intune', { enabled: true, tenantId: served.intune.tenantId, clientId: served.intune.clientId, clientSecret: served.intune.clientSecret, authorityHost: served.intune.url, graphBaseUrl: served.intune.url });
   await api(url, 'PUT', '/api/admin/integrations/jamf', { enabled: true, tenantUrl: served.jamf.url, clientId: served.jamf.clientId, clientSecret: served.jamf.clientSecret });
   for (const source of ['intune', 'jamf'] as const) {
@@ -176,22 +194,18 @@ async function main(): Promise<void> {
   }
   for (const source of ['intune', 'jamf'] as const) {
     const started = await fetch(`${url}/api/admin/bulk-import/mdm/${source}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-    let location = started.headers.get('location');
-    if (started.status === 409) {
-      // The schedule left on by an earlier demo may have started this source's run already: follow that one.
-      const running = ((await api(url, 'GET', '/api/admin/bulk-import/mdm')) as Array<{ source: string; lastRun: { runId: string; status: string; triggeredBy: string } | null }>).find((s) => s.source === source)?.lastRun;
-      if (running?.status !== 'running') throw new Error(`POST /api/admin/bulk-import/mdm/${source}: ${((await started.json()) as { detail?: string }).detail}`);
-      location = `/api/admin/bulk-import/mdm/runs/${running.runId}`;
-      say(`\n${source}: a run started by ${running.triggeredBy} is already going; following it`);
-    } else if (started.status !== 202) {
-      throw new Error(`POST /api/admin/bulk-import/mdm/${source}: ${((await started.json()) as { detail?: string }).detail ?? started.status}`);
-    } else {
-      say(`\n${source}: run started in the background (202, Location: ${location})`);
-    }
+    const location = started.headers.get('location');
+    if (started.status !== 202) throw new Error(`POST /api/admin/bulk-import/mdm/${source}: ${((await started.json()) as { detail?: string }).detail ?? started.status}`);
+    say(`\n${source}: run started in the background (202, Location: ${location})`);
     say(banner(await followRun(url, location!)));
   }
   await showDevicesLeaving(url, served.intune.url, served.caFile);
-  await showScheduledRun(url);
+  await api(url, 'PUT', '/api/admin/integrations/jamf/schedule', { kind: 'every', hours: 1 });
+  say('\nJamf Pro scheduled: every hour. Restarting the server with schedule checks on (every 2 s, and once at start)…');
+  await stopApi(first.server);
+  const since = new Date().toISOString();
+  url = (await startApi({ ...env, SCHEDULE_CHECK_SECONDS: '2' })).url;
+  await showScheduledRun(url, since);
   say(`
 Admin page:   ${url}/   (sign in with the token below)
 Sign-in token: ${token}
