@@ -215,6 +215,8 @@ describe('Admin page in headless Chromium', function () {
     const serials = await page.locator('#run-problems tbody tr td:nth-child(3)').allTextContents();
     expect(serials).to.deep.equal([...serials].sort((a, b) => a.localeCompare(b)));
     expect(await page.getByRole('link', { name: 'Download as CSV' }).getAttribute('href')).to.match(/^blob:/);
+    const cut = await page.evaluate(() => { const wrap = document.getElementById('run-problems')!.closest('.table-wrap')!; return wrap.scrollWidth - wrap.clientWidth; });
+    expect(cut, 'each problem reads whole at 1366 px, without sideways scrolling').to.be.at.most(0);
     await page.screenshot({ path: `${SHOTS}/history.png`, fullPage: true });
   });
 
