@@ -34,6 +34,11 @@ describe('Admin page in headless Chromium', function () {
     await browser?.close();
     await world?.stop();
   });
+  /** The box a table scrolls in: how wide it is, and how far its table runs past it. */
+  const tableBox = (table: string) => page.evaluate((id) => {
+    const wrap = document.getElementById(id)!.closest('.table-wrap')!;
+    return { width: wrap.clientWidth, sideways: wrap.scrollWidth - wrap.clientWidth };
+  }, table);
 
   it('asks to sign in before showing any form, then says who is signed in', async () => {
     expect(await page.locator('#landing').textContent()).to.match(/^Sign in with your access token/);
@@ -171,22 +176,18 @@ describe('Admin page in headless Chromium', function () {
   });
 
   it('shows every column of the register and the history on a laptop screen, and lines the filters up', async () => {
-    const sideways = (table: string) => page.evaluate((id) => {
-      const wrap = document.getElementById(id)!.closest('.table-wrap')!;
-      return wrap.scrollWidth - wrap.clientWidth;
-    }, table);
     await page.getByRole('button', { name: 'Hardware register' }).click();
     await page.locator('#hardware tbody tr').first().waitFor();
-    expect(await sideways('hardware'), 'the register at 1366 px').to.be.at.most(0);
+    const register = await tableBox('hardware');
+    expect(register.sideways, 'the register at 1366 px').to.be.at.most(0);
     // This fleet's names are short; the demo's register needs about 1,270 px, so the page must give it the screen.
-    const wrapWidth = await page.evaluate(() => document.getElementById('hardware')!.closest('.table-wrap')!.clientWidth);
-    expect(wrapWidth, 'the register uses the laptop screen, not a narrow column of it').to.be.at.least(1300);
+    expect(register.width, 'the register uses the laptop screen, not a narrow column of it').to.be.at.least(1300);
     const filters = page.locator('#search');
     const heights = await Promise.all(['Search by serial, name or assignee', 'Status', 'Missing from MDM'].map(async (label) => (await filters.getByLabel(label).boundingBox())!.height));
     expect(new Set(heights).size, `text field and lists one height: ${heights.join(', ')}`).to.equal(1);
     await page.getByRole('button', { name: 'Import history' }).click();
     await page.locator('#runs tbody tr').first().waitFor();
-    expect(await sideways('runs'), 'the history at 1366 px').to.be.at.most(0);
+    expect((await tableBox('runs')).sideways, 'the history at 1366 px').to.be.at.most(0);
   });
 
   it('exports the register as a CSV file', async () => {
@@ -215,8 +216,7 @@ describe('Admin page in headless Chromium', function () {
     const serials = await page.locator('#run-problems tbody tr td:nth-child(3)').allTextContents();
     expect(serials).to.deep.equal([...serials].sort((a, b) => a.localeCompare(b)));
     expect(await page.getByRole('link', { name: 'Download as CSV' }).getAttribute('href')).to.match(/^blob:/);
-    const cut = await page.evaluate(() => { const wrap = document.getElementById('run-problems')!.closest('.table-wrap')!; return wrap.scrollWidth - wrap.clientWidth; });
-    expect(cut, 'each problem reads whole at 1366 px, without sideways scrolling').to.be.at.most(0);
+    expect((await tableBox('run-problems')).sideways, 'each problem reads whole at 1366 px, without sideways scrolling').to.be.at.most(0);
     await page.screenshot({ path: `${SHOTS}/history.png`, fullPage: true });
   });
 
