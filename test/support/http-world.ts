@@ -1,5 +1,6 @@
 import { loadConfig } from '../../src/infrastructure/config.js';
 import { jsonLogger, type Logger } from '../../src/infrastructure/logger.js';
+import type { ContainerOverrides } from '../../src/infrastructure/container.js';
 import { startServer, type RunningServer } from '../../src/infrastructure/server-main.js';
 import { generateAppleFleet } from '../emulators/jamf/apple-fleet.js';
 import { generateGraphFleet } from '../emulators/intune/graph-fleet.js';
@@ -26,8 +27,8 @@ export interface HttpWorld {
   stop(): Promise<void>;
 }
 
-/** Both emulators and the real server on an ephemeral port, with its log captured. */
-export async function startHttpWorld(env: Record<string, string> = {}): Promise<HttpWorld> {
+/** Both emulators and the real server on an ephemeral port, with its log captured; `overrides` as the composition root takes them. */
+export async function startHttpWorld(env: Record<string, string> = {}, overrides: ContainerOverrides = {}): Promise<HttpWorld> {
   const intune = await startIntune(generateGraphFleet({ size: 400, seed: 21, noSerial: 0.03, virtual: 0.02, duplicates: 0.01, domain: 'acme.example' }));
   const jamf = await startJamf(generateAppleFleet({ computers: 200, mobiles: 100, seed: 22, noSerial: 0.03, duplicates: 0.01 }));
   const logLines: string[] = [];
@@ -36,6 +37,7 @@ export async function startHttpWorld(env: Record<string, string> = {}): Promise<
   const server = await startServer(loadConfig({ DATA_FILE: ':memory:', PORT: '0', API_TOKENS: apiTokens, RATE_LIMIT_PER_MINUTE: '1000', ...env }), {
     connectors: { extraCaPem: [intune.caPem, jamf.caPem], retry: FAST_RETRY },
     logger,
+    ...overrides,
   });
   return {
     server,

@@ -1,0 +1,139 @@
+import { EventStoreDBClient, StreamNotFoundError } from '@eventstore/db-client';
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { fakeEventStoreDb } from '../../bench/modelled-stores/fake-eventstoredb.js';
+import { fakeMongoDb } from '../../bench/modelled-stores/fake-mongodb.js';
+import { RoundTripMeter } from '../../bench/modelled-stores/round-trips.js';
+import type { ContainerOverrides } from '../../src/infrastructure/container.js';
+import { startHttpWorld, type HttpWorld } from '../support/http-world.js';
+import { CLIENT, SECRET, TENANT } from '../support/intune-world.js';
+import { JAMF_CLIENT, JAMF_SECRET } from '../support/jamf-world.js';
+import { whenServer } from '../support/real-servers.js';
+import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
+
+type Counts = { created: number; updated: number; unchanged: number; skipped: number; errors: number; missing: number };
+type Record_ = { id: string; serial: string; assetTag: string; name: string; sources: Array<{ source: string; lastListedAt?: string }> };
+
+/**
+ * The whole service as production runs it: the real server, both MDM emulators, and the EventStoreDB
+ * and MongoDB adapters. The other suites drive the server on the embedded store; these cases check
+ * that the composition on the production stores does the same through HTTP, from the first import
+ * to a rebuild.
+ */
+function onProductionStores(label: string, env: () => Promise<Record<string, string>>, overrides: () => ContainerOverrides) {
+  describe(`The server on EventStoreDB and MongoDB (${label}), through HTTP`, function () {
+    this.timeout(120_000);
+    let world: HttpWorld;
+    const firstRuns: Record<string, { runId: string; counts: Counts }> = {};
+    let register: Record_[] = [];
+
+    before(async () => (world = await startHttpWorld({ ...(await env()), SECRETS_KEY: randomBytes(32).toString('base64') }, overrides())));
+    after(() => world?.stop());
+
+    const everyRecord = async (): Promise<Record_[]> => {
+      const { status, body } = await world.call('GET', '/api/hardware?limit=1000&sort=serial');
+      expect(status).to.equal(200);
+      expect(body.next, 'the fleet fits one page').to.equal(null);
+      return body.items;
+    };
+
+    it('is ready, saying so for each store', async () => {
+      const { status, body } = await world.call('GET', '/readyz');
+      expect(status).to.equal(200);
+      expect(body.components.map((c: { component: string; ok: boolean }) => [c.component, c.ok])).to.deep.equal([['EventStoreDB', true], ['MongoDB', true]]);
+    });
+
+    it('imports both sources: each importable device becomes one record with its own asset tag', async () => {
+      await world.call('PUT', '/api/admin/integrations/intune', { body: { enabled: true, tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, authorityHost: world.intune.url, graphBaseUrl: world.intune.url } });
+      await world.call('PUT', '/api/admin/integrations/jamf', { body: { enabled: true, tenantUrl: world.jamf.url, clientId: JAMF_CLIENT, clientSecret: JAMF_SECRET } });
+      for (const source of ['intune', 'jamf']) {
+        const { status, body } = await world.call('POST', `/api/admin/bulk-import/mdm/${source}`, WAIT_FOR_RESULT);
+        expect(status, body.failure ?? body.detail).to.equal(200);
+        expect(body).to.include({ source, status: 'completed' });
+        expect(body.counts).to.include({ errors: 0, updated: 0, unchanged: 0 });
+        expect(body.counts.created).to.be.greaterThan(100);
+        firstRuns[source] = { runId: body.runId, counts: body.counts };
+      }
+      register = await everyRecord();
+      expect(register).to.have.length(firstRuns.intune!.counts.created + firstRuns.jamf!.counts.created);
+      expect(new Set(register.map((r) => r.assetTag)).size, 'asset tags are unique').to.equal(register.length);
+    });
+
+    it('re-runs both sources as unchanged: the records stay as they were', async () => {
+      for (const source of ['intune', 'jamf']) {
+        const { body } = await world.call('POST', `/api/admin/bulk-import/mdm/${source}`, WAIT_FOR_RESULT);
+        const first = firstRuns[source]!.counts;
+        expect(body.counts).to.deep.equal({ ...first, created: 0, unchanged: first.created });
+      }
+      // Only when each source last listed the record moves: to this run's start.
+      const withoutListingTimes = (records: Record_[]) => records.map((r) => ({ ...r, sources: r.sources.map(({ lastListedAt: _moved, ...link }) => link) }));
+      const rerun = await everyRecord();
+      expect(withoutListingTimes(rerun)).to.deep.equal(withoutListingTimes(register));
+      register = rerun;
+    });
+
+    it('lists the runs from the event stream, and gives one run with every device', async () => {
+      const { body: runs } = await world.call('GET', '/api/admin/bulk-import/mdm/runs');
+      const imports = runs.filter((r: { kind?: string }) => r.kind !== 'preview');
+      expect(imports.map((r: { source: string; status: string }) => [r.source, r.status]).sort()).to.deep.equal([
+        ['intune', 'completed'], ['intune', 'completed'], ['jamf', 'completed'], ['jamf', 'completed'],
+      ]);
+      const { runId, counts } = firstRuns.intune!;
+      const { status, body: run } = await world.call('GET', `/api/admin/bulk-import/mdm/runs/${runId}`);
+      expect(status).to.equal(200);
+      expect(run.outcomes).to.have.length(counts.created + counts.skipped);
+      expect(run.outcomes.filter((o: { outcome: string }) => o.outcome === 'created')).to.have.length(counts.created);
+    });
+
+    it('finds a record by serial and by text, and shows its events', async () => {
+      const record = register[0]!;
+      const { body: bySerial } = await world.call('GET', `/api/hardware?serial=${encodeURIComponent(record.serial)}`);
+      expect(bySerial.items.map((r: Record_) => r.id)).to.deep.equal([record.id]);
+      const { body: byText } = await world.call('GET', `/api/hardware?q=${encodeURIComponent(record.assetTag)}`);
+      expect(byText.items.map((r: Record_) => r.id)).to.include(record.id);
+      const { body: events } = await world.call('GET', `/api/hardware/${record.id}/events`);
+      expect(events.map((e: { type: string }) => e.type)).to.deep.equal(['HardwareImported']);
+    });
+
+    it('rebuilds the register from the events into the same records', async () => {
+      const { status, body } = await world.call('POST', '/api/admin/register/rebuild');
+      expect(status).to.equal(200);
+      expect(body.events).to.be.greaterThan(register.length);
+      expect(await everyRecord()).to.deep.equal(register);
+    });
+  });
+}
+
+const METERS = () => ({ esdb: fakeEventStoreDb(new RoundTripMeter(0)), mongo: fakeMongoDb(new RoundTripMeter(0)) });
+onProductionStores(
+  "the benchmark's model of their clients",
+  async () => ({ EVENTSTORE_CONNECTION_STRING: 'esdb://modelled:2113?tls=false', MONGODB_URI: 'mongodb://modelled/ontrackio' }),
+  () => ({ productionClients: async () => METERS() }),
+);
+
+/** The register is projected from every `hardware-` stream on the server: a server that already holds some would be counted too. */
+async function freshEventStoreDb(connectionString: string): Promise<void> {
+  const client = EventStoreDBClient.connectionString(connectionString);
+  try {
+    for await (const _event of client.readStream('mdmImport-intune', { maxCount: 1 })) {
+      throw new Error('EventStoreDB already holds import runs (mdmImport-intune): run this suite against a fresh server, as the GitHub workflow does.');
+    }
+  } catch (error) {
+    if (!(error instanceof StreamNotFoundError)) throw error;
+  } finally {
+    await client.dispose();
+  }
+}
+
+whenServer('EVENTSTORE_CONNECTION_STRING', 'The server on EventStoreDB and MongoDB (real servers)', (eventStore) =>
+  whenServer('MONGODB_URI', 'The server on EventStoreDB and MongoDB (real servers)', (mongo) =>
+    onProductionStores(
+      'real servers',
+      async () => {
+        await freshEventStoreDb(eventStore);
+        return { EVENTSTORE_CONNECTION_STRING: eventStore, MONGODB_URI: mongo, MONGODB_DATABASE: `e2e_${randomBytes(6).toString('hex')}` };
+      },
+      () => ({}),
+    ),
+  ),
+);
