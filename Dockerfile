@@ -17,6 +17,8 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist/src ./dist/src
 COPY --chown=node:node package.json ./
 COPY --chown=node:node public ./public
+# The command-line tool, for operators and auditors: docker compose exec app node bin/ontrackio-mdm.js history
+COPY --chown=node:node bin ./bin
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \

@@ -44,6 +44,24 @@ describe('Deployment files', () => {
     expect(dockerfile).to.match(/ENV [^\n]*HOST=0\.0\.0\.0/);
   });
 
+  it('the image holds the command-line tool and the compiled code it loads', () => {
+    const runStage = readFileSync('Dockerfile', 'utf8').split(/^FROM /m).at(-1)!;
+    const copied = [...runStage.matchAll(/^COPY (?:--\S+ )*(\S+) (\S+)$/gm)].map(([, , to]) => to!.replace(/^\.\//, '').replace(/\/$/, ''));
+    expect(copied, 'COPY lines of the run stage').to.include('bin');
+    const loads = [...readFileSync('bin/ontrackio-mdm.js', 'utf8').matchAll(/from '\.\.\/([^']+)'/g)].map(([, path]) => path!);
+    expect(loads).to.not.be.empty;
+    for (const path of loads) expect(copied.some((dir) => path.startsWith(`${dir}/`)), `${path} is in the image`).to.equal(true);
+  });
+
+  it('the GitHub Actions workflow builds the image and starts the Compose stack, then asks the app through HTTP and its command line', () => {
+    const workflow = parse(readFileSync('.github/workflows/ci.yml', 'utf8')) as { jobs: Record<string, { steps: Array<{ run?: string; if?: string }> }> };
+    const runs = workflow.jobs.compose!.steps.map((step) => step.run ?? '').join('\n');
+    expect(runs).to.match(/docker compose up --build [^\n]*--wait/);
+    expect(runs).to.include('http://localhost:3000/readyz');
+    expect(runs).to.include('docker compose exec -T app node bin/ontrackio-mdm.js history');
+    expect(workflow.jobs.compose!.steps.some((step) => step.if === 'always()' && step.run?.startsWith('docker compose down'))).to.equal(true);
+  });
+
   it('the GitHub Actions workflow runs the suites against EventStoreDB and MongoDB service containers', () => {
     const workflow = parse(readFileSync('.github/workflows/ci.yml', 'utf8')) as {
       jobs: { test: { services: Record<string, { image: string }>; env: Record<string, string>; steps: Array<{ run?: string; uses?: string; if?: string; with?: Record<string, string> }> } };
