@@ -106,6 +106,7 @@ export async function main(argv: string[]): Promise<number> {
       importer: container.get(TOKENS.ImportFromMdm),
       previewer: container.get(TOKENS.PreviewImport),
       history: container.get(TOKENS.ImportHistory),
+      hardwareHistory: container.get(TOKENS.HardwareHistory),
       register: container.get(TOKENS.HardwareRegisterQueries),
       projections: container.get(TOKENS.Projections),
       users: usersLoader(container.get(TOKENS.UserDirectory)),

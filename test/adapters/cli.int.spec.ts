@@ -8,6 +8,7 @@ import { operatorIdentity, OutputClosed, runCli, type CliServices } from '../../
 import { runDetail } from '../../src/adapters/driving/cli/format.js';
 import { progressBar, progressLines } from '../../src/adapters/driving/cli/progress.js';
 import type { SqliteUserDirectory } from '../../src/adapters/driven/sqlite/sqlite-user-directory.js';
+import type { HardwareHistory } from '../../src/application/queries/hardware-history.js';
 import { TOKENS } from '../../src/application/tokens.js';
 import { EmbeddedApp } from '../support/embedded-app.js';
 import { latitude, macbook } from '../support/mothers.js';
@@ -24,6 +25,7 @@ describe('CLI', () => {
     importer: app.importer,
     previewer: app.previewer,
     history: app.history,
+    hardwareHistory: app.container.get<HardwareHistory>(TOKENS.HardwareHistory),
     register: app.register,
     projections: app.projections,
     users: app.container.get<SqliteUserDirectory>(TOKENS.UserDirectory),
@@ -109,6 +111,48 @@ describe('CLI', () => {
     expect(JSON.parse(out.pop()!)).to.include({ total: 1 });
     await cli('rebuild', '--json');
     expect(JSON.parse(out.pop()!).events).to.be.greaterThan(0);
+  });
+
+  describe("one record's events (events <serial>)", () => {
+    it('given a Mac imported, updated by its MDM and edited by hand, when its serial is typed in any case, then each event is a line saying what changed and by which run or person', async () => {
+      app.loadUsers([{ id: 'u-alice', email: 'alice@acme.example', displayName: 'Alice Martin', active: true }]);
+      await cli('import', 'jamf', '--json');
+      const first = JSON.parse(out.pop()!).runId;
+      app.fleets.jamf = () => [macbook({ osVersion: '15.1' })];
+      await cli('import', 'jamf', '--json');
+      const second = JSON.parse(out.pop()!).runId;
+      const record = (await app.register.bySerial('C02XK1JHJGH5'))!;
+      await app.edits.edit(record.id, { status: 'in_repair', cpu: 'M3 Pro' }, 'ops@acme.example');
+
+      expect(await cli('events', ' c02xk1jhjgh5 ')).to.equal(0);
+      const lines = out.pop()!.split('\n');
+      expect(lines[0]).to.equal(`HW-00001 Alice's MacBook Pro (serial C02XK1JHJGH5): 3 events, oldest first`);
+      expect(lines.slice(1).map((l) => l.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/, '<time>'))).to.deep.equal([
+        `    0  <time>  HardwareImported         imported from Jamf Pro as HW-00001 "Alice's MacBook Pro", assigned to alice@acme.example (run ${first})`,
+        `    1  <time>  HardwareIdentityUpdated  osVersion 15.0 → 15.1, from Jamf Pro (run ${second})`,
+        '    2  <time>  HardwareDetailsEdited    edited by ops@acme.example: status → in_repair; cpu → M3 Pro',
+      ]);
+    });
+
+    it('given --json, then it prints the record and the events the API gives for it', async () => {
+      await cli('import', 'jamf', '--json');
+      out.pop();
+      const record = (await app.register.bySerial('C02XK1JHJGH5'))!;
+      expect(await cli('events', 'C02XK1JHJGH5', '--json')).to.equal(0);
+      expect(JSON.parse(out.pop()!)).to.deep.equal({
+        hardwareId: record.id, serial: 'C02XK1JHJGH5', assetTag: 'HW-00001',
+        events: await app.container.get<HardwareHistory>(TOKENS.HardwareHistory).of(record.id),
+      });
+    });
+
+    it('given a serial the register does not hold, or one that is not a serial, then it says so with exit code 2 and what to do', async () => {
+      expect(await cli('events', 'NOPE123')).to.equal(2);
+      expect(err.pop()).to.equal('No hardware record has serial NOPE123. Search the register with: ontrackio-mdm register --text "NOPE123"');
+      expect(await cli('events', 'C02\u0007X')).to.equal(2);
+      expect(err.pop()).to.match(/^<serial>: serial "C02\\u0007X" is not a usable serial \(.*\)\. Type the serial as printed on the device\.$/);
+      expect(await cli('events', 'To be filled by O.E.M.')).to.equal(2);
+      expect(err.pop()).to.equal('<serial>: "To be filled by O.E.M." is not a serial. Type the serial as printed on the device.');
+    });
   });
 
   describe('one run in full (history <runId>)', () => {

@@ -1,6 +1,6 @@
 import { HardwareNotFound } from '../../domain/hardware/errors.js';
 import type { EventStore } from '../ports/event-store.js';
-import type { HardwareRegisterQueries } from '../ports/read-models.js';
+import type { HardwareRecord, HardwareRegisterQueries } from '../ports/read-models.js';
 import { hardwareStream } from '../streams.js';
 
 export interface HardwareHistoryEntry {
@@ -20,7 +20,17 @@ export class HardwareHistory {
   async of(hardwareId: string): Promise<HardwareHistoryEntry[]> {
     const record = await this.register.byId(hardwareId);
     if (!record) throw new HardwareNotFound(`with id ${hardwareId}`);
-    const events = await this.store.readStream(hardwareStream(record.serial));
+    return this.eventsOf(record.serial);
+  }
+
+  /** The record with this serial (as the register holds it, upper case) and its events; null when there is none. */
+  async ofSerial(serial: string): Promise<{ record: HardwareRecord; events: HardwareHistoryEntry[] } | null> {
+    const record = await this.register.bySerial(serial);
+    return record && { record, events: await this.eventsOf(record.serial) };
+  }
+
+  private async eventsOf(serial: string): Promise<HardwareHistoryEntry[]> {
+    const events = await this.store.readStream(hardwareStream(serial));
     return events.map(({ revision, type, recordedAt, data }) => ({ revision, type, recordedAt, data }));
   }
 }

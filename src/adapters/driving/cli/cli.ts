@@ -4,10 +4,13 @@ import type { ImportFromMdm } from '../../../application/commands/import-from-md
 import { ImportRunFailed } from '../../../application/commands/import-result.js';
 import { DependencyUnavailable } from '../../../application/ports/errors.js';
 import { PreviewFailed, type PreviewImport } from '../../../application/commands/preview-import.js';
+import type { HardwareHistory } from '../../../application/queries/hardware-history.js';
 import type { ImportHistory } from '../../../application/queries/import-history.js';
 import type { Projections } from '../../../application/ports/projections.js';
 import type { HardwareRegisterQueries } from '../../../application/ports/read-models.js';
 import { normaliseEmail } from '../../../domain/hardware/email-address.js';
+import { readSerial, TYPED_SERIAL } from '../../../domain/hardware/serial-number.js';
+import { DomainError } from '../../../domain/shared/domain-error.js';
 import { isMdmSource, MDM_SOURCES, type MdmSourceName } from '../../../domain/hardware/mdm-source.js';
 import type { SqliteUserDirectory } from '../../driven/sqlite/sqlite-user-directory.js';
 import { HardwareQueryDto, outcomeKinds, RunDetailQueryDto, RunsQueryDto } from '../http/dtos.js';
@@ -17,12 +20,14 @@ import { banner, previewReport, registerTable, runsTable } from './format.js';
 import { printable } from './printable.js';
 import type { ProgressDisplay } from './progress.js';
 import { runDetailOutput, type Write } from './run-detail-output.js';
+import { recordEventsText } from './record-events.js';
 import { readUsersFile } from './users-file.js';
 
 export interface CliServices {
   importer: ImportFromMdm;
   previewer: PreviewImport;
   history: ImportHistory;
+  hardwareHistory: HardwareHistory;
   register: HardwareRegisterQueries;
   projections: Projections;
   users: Pick<SqliteUserDirectory, 'upsert'>;
@@ -87,6 +92,18 @@ export function operatorIdentity(by: string | undefined, account = osAccount()):
 function source(value: string): MdmSourceName {
   if (!isMdmSource(value)) throw new InvalidArgumentError(`Source ${JSON.stringify(value)} is not one of ${MDM_SOURCES.join(', ')}.`);
   return value;
+}
+
+/** A serial typed on the command line, read as the register spells serials (upper case), or refused naming the fix. */
+function typedSerial(value: string): string {
+  try {
+    const reading = readSerial(value, TYPED_SERIAL);
+    if (reading.kind === 'serial') return reading.serial;
+  } catch (error) {
+    if (error instanceof DomainError) throw new UsageError(`<serial>: ${error.message}`);
+    throw error;
+  }
+  throw new UsageError(`<serial>: ${JSON.stringify(value)} is not a serial. ${TYPED_SERIAL.fix}`);
 }
 
 /** Filters are checked by the same rules as the HTTP API's query strings. */
@@ -169,6 +186,15 @@ function program(open: OpenServices, io: CliIo, done: (code: number, human: stri
       const q = await checked(HardwareQueryDto, { serial: options.serial, q: options.text, assignee: options.assignee, status: options.status, category: options.category, source: options.source, missingFrom: options.missingFrom, limit: options.limit, offset: options.offset }, ['limit', 'offset']);
       const page = await (await open(EXISTING_STORE)).register.search({ serial: q.serial, text: q.q, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, missingFrom: q.missingFrom, limit: q.limit, offset: q.offset });
       done(0, registerTable(page), page);
+    });
+
+  json(root.command('events').description("a hardware record's events, oldest first: each import, change and hand edit, with its run or person").argument('<serial>'))
+    .action(async (serial: string) => {
+      const reading = typedSerial(serial);
+      const found = await (await open(EXISTING_STORE)).hardwareHistory.ofSerial(reading);
+      if (!found) throw new UsageError(`No hardware record has serial ${reading}. Search the register with: ontrackio-mdm register --text ${JSON.stringify(serial)}`);
+      const { record, events } = found;
+      done(0, recordEventsText(record, events), { hardwareId: record.id, serial: record.serial, assetTag: record.assetTag, events });
     });
 
   json(root.command('rebuild').description('replay every event into fresh read models, then swap them in')).action(async () => {
