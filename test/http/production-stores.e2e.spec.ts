@@ -6,8 +6,8 @@ import { fakeMongoDb } from '../../bench/modelled-stores/fake-mongodb.js';
 import { RoundTripMeter } from '../../bench/modelled-stores/round-trips.js';
 import type { ContainerOverrides } from '../../src/infrastructure/container.js';
 import { startHttpWorld, type HttpWorld } from '../support/http-world.js';
-import { CLIENT, SECRET, TENANT } from '../support/intune-world.js';
-import { JAMF_CLIENT, JAMF_SECRET } from '../support/jamf-world.js';
+import { intuneSettings } from '../support/intune-world.js';
+import { jamfSettings } from '../support/jamf-world.js';
 import { whenServer } from '../support/real-servers.js';
 import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
 
@@ -44,8 +44,8 @@ function onProductionStores(label: string, env: () => Promise<Record<string, str
     });
 
     it('imports both sources: each importable device becomes one record with its own asset tag', async () => {
-      await world.call('PUT', '/api/admin/integrations/intune', { body: { enabled: true, tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, authorityHost: world.intune.url, graphBaseUrl: world.intune.url } });
-      await world.call('PUT', '/api/admin/integrations/jamf', { body: { enabled: true, tenantUrl: world.jamf.url, clientId: JAMF_CLIENT, clientSecret: JAMF_SECRET } });
+      await world.call('PUT', '/api/admin/integrations/intune', { body: intuneSettings(world.intune) });
+      await world.call('PUT', '/api/admin/integrations/jamf', { body: jamfSettings(world.jamf) });
       for (const source of ['intune', 'jamf']) {
         const { status, body } = await world.call('POST', `/api/admin/bulk-import/mdm/${source}`, WAIT_FOR_RESULT);
         expect(status, body.failure ?? body.detail).to.equal(200);
