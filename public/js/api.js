@@ -51,6 +51,14 @@ export async function openApiDocument() {
 }
 
 export const when = (iso) => (iso ? new Date(iso).toLocaleString() : 'never');
+/**
+ * A time as the clock of a named zone shows it, the zone said after it ("Dec 8, 2026, 2:30 AM
+ * (Europe/Paris)"); without a zone, the browser's own, named the same way. Beside a schedule, so
+ * that "daily at 02:30 (Europe/Paris)" is never followed by the same moment on another clock.
+ */
+export function whenIn(iso, timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone) {
+  return `${new Date(iso).toLocaleString(undefined, { timeZone, dateStyle: 'medium', timeStyle: 'short' })} (${timeZone})`;
+}
 export const duration = (ms) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${Math.round(ms / 1000)} s`);
 
 /** Saves a Blob under a file name. */

@@ -1,6 +1,6 @@
 // Admin → Bulk import: a card per source (import, preview, a running run's progress, the sync schedule), and the banner.
 import { html, nothing, render } from '../vendor/lit-html/lit-html.js';
-import { api, authorization, ApiError, blame, describeProblem, duration, NAMES, when } from './api.js';
+import { api, authorization, ApiError, blame, describeProblem, duration, NAMES, when, whenIn } from './api.js';
 import { countsList, FIELD_NAMES, fieldState, missingList, notice, outcomeList, resultLine, warnings } from './views.js';
 
 const state = {
@@ -189,7 +189,9 @@ function scheduleView(source, view, configured) {
   const hours = field('hours');
   const at = field('at');
   const timeZone = field('timeZone');
-  const next = view.nextRunAt ? ` Next run ${new Date(view.nextRunAt) <= new Date() ? 'at the next check' : when(view.nextRunAt)}.` : '';
+  const next = view.nextRunAt
+    ? ` Next run ${new Date(view.nextRunAt) <= new Date() ? 'at the next check' : whenIn(view.nextRunAt, schedule.kind === 'daily' ? schedule.timeZone : undefined)}.`
+    : '';
   return html`<div class="schedule-box" data-schedule=${source}>
     <p class="schedule-now">Schedule: ${scheduleText(schedule)}.${next}</p>
     ${schedule.kind === 'off' && !view.lastScheduledRun ? nothing : html`<p class="schedule-last ${view.problem ? 'bad' : 'muted'}">${scheduledRunText(view.lastScheduledRun)}</p>`}

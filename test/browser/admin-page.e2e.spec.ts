@@ -27,7 +27,8 @@ describe('Admin page in headless Chromium', function () {
         `--host-resolver-rules=MAP ${PLAIN_HTTP_NAME} 127.0.0.1`,
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    // The browser's clock in UTC whatever the machine's, so that a time shown on another zone's clock is told apart.
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 }, timezoneId: 'UTC' });
     await page.goto(world.server.url);
   });
   after(async () => {
@@ -302,6 +303,8 @@ describe('Admin page in headless Chromium', function () {
     await page.locator('[data-source-card=intune] form.schedule [data-result]', { hasText: 'Schedule saved.' }).waitFor();
     const now = await page.locator('[data-source-card=intune] .schedule-now').textContent();
     expect(now).to.match(/^Schedule: Daily at 02:30 \(Europe\/Paris\)\. Next run \S/);
+    // The next run on the schedule's own clock and named so, not on the browser's (UTC).
+    expect(now, 'the next run at 2:30 in Paris').to.match(/Next run [^()]*\b2:30\b[^()]*\(Europe\/Paris\)\.$/);
     expect((await world.call('GET', '/api/admin/bulk-import/mdm')).body[0].schedule.schedule).to.include({ kind: 'daily', at: '02:30', timeZone: 'Europe/Paris' });
     await page.screenshot({ path: `${SHOTS}/bulk-import-schedule.png`, fullPage: true });
   });
