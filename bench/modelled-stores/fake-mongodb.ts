@@ -44,6 +44,7 @@ function condition(values: unknown[], spec: unknown): boolean {
   return Object.entries(spec as Record<string, unknown>).every(([op, arg]) => {
     switch (op) {
       case '$in': return values.some((v) => (arg as unknown[]).some((a) => equal(v, a)));
+      case '$all': return (arg as unknown[]).every((a) => values.some((v) => equal(v, a)));
       case '$lt': return values.some((v) => v !== undefined && v !== null && compare(v, arg) < 0);
       case '$lte': return values.some((v) => v !== undefined && v !== null && compare(v, arg) <= 0);
       case '$gt': return values.some((v) => v !== undefined && v !== null && compare(v, arg) > 0);
@@ -73,7 +74,11 @@ function matches(doc: Doc, filter: Filter): boolean {
 function project(doc: Doc, projection?: Record<string, 0 | 1>): Doc {
   if (!projection) return clone(doc);
   const keep = Object.entries(projection).filter(([, on]) => on === 1).map(([k]) => k);
-  if (keep.length === 0) return clone(doc);
+  if (keep.length === 0) {
+    const left = clone(doc);
+    for (const [key, on] of Object.entries(projection)) if (on === 0) delete left[key];
+    return left;
+  }
   const out: Doc = projection._id === 0 ? {} : { _id: doc._id };
   for (const key of keep) if (key in doc) out[key] = clone(doc[key]);
   return out;
@@ -102,6 +107,7 @@ function seedFrom(filter: Filter): Doc {
  */
 export function fakeMongoDb(meter: RoundTripMeter): ProductionClients['mongo'] {
   const collections = new Map<string, Map<string, Doc>>();
+  const indexes = new Map<string, Array<Record<string, 1 | -1>>>();
   const docsOf = (name: string) => {
     let docs = collections.get(name);
     if (!docs) collections.set(name, (docs = new Map()));
@@ -172,22 +178,30 @@ export function fakeMongoDb(meter: RoundTripMeter): ProductionClients['mongo'] {
           return { insertedCount: docs.length };
         });
       },
-      async bulkWrite(sent: Array<{ replaceOne?: { filter: Filter; replacement: Doc; upsert?: boolean } }>) {
+      async bulkWrite(sent: Array<{ replaceOne?: { filter: Filter; replacement: Doc; upsert?: boolean }; updateOne?: { filter: Filter; update: Record<string, Record<string, unknown>> } }>) {
         const operations = clone(sent);
         return meter.trip('bulkWrite', () => {
           const writeErrors: Array<{ code: number; index: number }> = [];
+          let matchedCount = 0;
           operations.forEach((operation, index) => {
+            if (operation.updateOne) {
+              const doc = first(operation.updateOne.filter);
+              if (doc) update(doc, operation.updateOne.update);
+              if (doc) matchedCount += 1;
+              return;
+            }
             const replace = operation.replaceOne ?? unsupported(Object.keys(operation)[0] ?? 'an empty bulk operation');
             const docs = docsOf(name);
             const hit = first(replace.filter);
             const id = replace.replacement._id ?? replace.filter._id;
+            if (hit) matchedCount += 1;
             if (hit) docs.set(keyOf(hit._id), { ...replace.replacement, _id: hit._id });
             else if (!replace.upsert) return;
             else if (docs.has(keyOf(id))) writeErrors.push({ code: 11000, index });
             else docs.set(keyOf(id), { ...replace.replacement, _id: id });
           });
           if (writeErrors.length > 0) throw Object.assign(new Error('E11000 duplicate key'), { writeErrors });
-          return { ok: 1 };
+          return { ok: 1, matchedCount };
         });
       },
       async updateOne(filter: Filter, changes: Record<string, Record<string, unknown>>, options: { upsert?: boolean } = {}) {
@@ -224,16 +238,30 @@ export function fakeMongoDb(meter: RoundTripMeter): ProductionClients['mongo'] {
           for (const [key, d] of docsOf(name)) if (matches(d, filter)) docsOf(name).delete(key);
         });
       },
-      async createIndexes() {
-        return meter.trip('createIndexes', () => []);
+      async createIndexes(specs: Array<{ key: Record<string, 1 | -1> }>) {
+        return meter.trip('createIndexes', () => {
+          const known = indexes.get(name) ?? [];
+          for (const { key } of specs) if (!known.some((k) => JSON.stringify(k) === JSON.stringify(key))) known.push(key);
+          indexes.set(name, known);
+          return [];
+        });
+      },
+      /** The keys of the indexes asked for, as `listIndexes` gives them. */
+      listIndexes() {
+        return { toArray: async () => meter.trip('listIndexes', () => (indexes.get(name) ?? []).map((key) => ({ key }))) };
       },
       async drop() {
-        return meter.trip('drop', () => collections.delete(name));
+        return meter.trip('drop', () => {
+          indexes.delete(name);
+          return collections.delete(name);
+        });
       },
       async rename(to: string) {
         return meter.trip('rename', () => {
           collections.set(to, docsOf(name));
           collections.delete(name);
+          indexes.set(to, indexes.get(name) ?? []);
+          indexes.delete(name);
         });
       },
     };

@@ -84,6 +84,13 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       expect(await serials({ text: 'macbook air' }), 'across words').to.deep.equal(['A1', 'C3']);
       expect(await serials({ text: 'device "b' })).to.deep.equal([]);
       expect(await serials({ text: 'device', category: 'phone' }), 'with another filter').to.deep.equal(['B2']);
+      expect(await serials({ text: 'air a1' }), 'from one field into the next (name, then serial)').to.deep.equal(['A1']);
+      expect(await serials({ text: ' ALICE@ACME ' }), 'trimmed, in any case').to.deep.equal(['A1']);
+      expect(await serials({ text: 'a\u0000b' }), 'a NUL, which no text holds').to.deep.equal([]);
+      expect((await h.register.search({ text: 'alice' })).items, 'a record as committed, nothing of the store beside it').to.deep.equal([
+        record('A1', { assignee: alice, status: 'assigned', name: "Alice's MacBook Air" }),
+      ]);
+      expect(await h.register.byId('id-B2')).to.deep.equal(record('B2', { category: 'phone', model: 'iPhone 15' }));
       const page = await h.register.search({ offset: 1, limit: 1 });
       expect(page).to.include({ total: 3, offset: 1, limit: 1 });
       expect(page.items.map((r) => r.serial)).to.deep.equal(['B2']);

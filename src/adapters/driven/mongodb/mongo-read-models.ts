@@ -6,6 +6,7 @@ import type {
 
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
 import type { DecisionFingerprint, KnownHardware, KnownRecord } from '../../../application/ports/known-hardware.js';
+import { registerSearchText, searchNeedle, trigramKeysOf } from '../../../application/queries/register-search-text.js';
 
 const REGISTER = 'hardware_register';
 const AUDIT_LOG = 'import_audit_log';
@@ -14,6 +15,35 @@ const FINGERPRINTS = 'decision_fingerprints';
 const DUPLICATE_KEY = 11000;
 
 type Stored<Doc> = Doc & { _id: string };
+
+/**
+ * Beside each register document, its search text and the keys of that text's three-character runs,
+ * for free-text search: a needle's keys are looked up in the `_grams` index, and only the records
+ * holding all of them are checked for the needle. Without them, every search read every record (a
+ * regular expression over seven fields cannot use an index). Never part of a record as given out.
+ */
+const SEARCH_FIELDS = { text: '_search', grams: '_grams' } as const;
+const HIDDEN: Record<string, 0> = { [SEARCH_FIELDS.text]: 0, [SEARCH_FIELDS.grams]: 0 };
+
+function searchFields(record: HardwareRecord): Record<string, unknown> {
+  const text = registerSearchText(record);
+  return { [SEARCH_FIELDS.text]: text, [SEARCH_FIELDS.grams]: trigramKeysOf(text) };
+}
+
+/**
+ * A needle's keys asked for at most: MongoDB's planner tries a plan per key it may start the index
+ * scan from, and the regular expression checks the needle whole whatever keys were asked.
+ */
+const MOST_KEYS_ASKED = 8;
+
+/** Up to `most` of the items, spread from the first to the last. */
+function spread<T>(items: T[], most: number): T[] {
+  if (items.length <= most) return items;
+  return Array.from({ length: most }, (_, i) => items[Math.round((i * (items.length - 1)) / (most - 1))]!);
+}
+
+/** Records written before the search fields existed get them this many at a time, at start-up. */
+const BACKFILL_BATCH = 1000;
 
 /**
  * For a bulk of upserts guarded by a version: a newer version already stored makes the guarded upsert
@@ -38,6 +68,7 @@ async function createRegisterIndexes(collection: Collection): Promise<void> {
     { key: { status: 1, assetTag: 1 } },
     { key: { category: 1, assetTag: 1 } },
     { key: { 'sources.source': 1 } },
+    { key: { [SEARCH_FIELDS.grams]: 1 } },
   ]);
 }
 
@@ -57,6 +88,8 @@ class MongoProjectionStore<Doc extends object> implements ProjectionStore<Doc> {
     private readonly checkpointName: string,
     private readonly keyOf: (doc: Doc) => string,
     private readonly version: keyof Doc & string,
+    /** Fields stored beside each document and never read back into it. */
+    private readonly beside?: (doc: Doc) => Record<string, unknown>,
   ) {}
 
   private get collection(): Collection<Stored<Doc>> {
@@ -69,8 +102,8 @@ class MongoProjectionStore<Doc extends object> implements ProjectionStore<Doc> {
   }
 
   async load(keys: readonly string[]): Promise<Map<string, Doc>> {
-    const docs = await this.collection.find({ _id: { $in: [...keys] } } as Filter<Stored<Doc>>).toArray();
-    return new Map(docs.map(({ _id, ...doc }) => [_id, doc as unknown as Doc]));
+    const docs = await this.collection.find({ _id: { $in: [...keys] } } as Filter<Stored<Doc>>, this.beside ? { projection: HIDDEN } : {}).toArray();
+    return new Map(docs.map((doc) => [doc._id, strip<Doc>(doc)]));
   }
 
   async commit(docs: readonly Doc[], checkpoint: number): Promise<void> {
@@ -80,7 +113,7 @@ class MongoProjectionStore<Doc extends object> implements ProjectionStore<Doc> {
           docs.map((doc) => ({
             replaceOne: {
               filter: { _id: this.keyOf(doc), [this.version]: { $lt: doc[this.version] } } as Filter<Stored<Doc>>,
-              replacement: { ...doc, _id: this.keyOf(doc) } as Stored<Doc>,
+              replacement: { ...doc, ...this.beside?.(doc), _id: this.keyOf(doc) } as Stored<Doc>,
               upsert: true,
             },
           })),
@@ -94,7 +127,7 @@ class MongoProjectionStore<Doc extends object> implements ProjectionStore<Doc> {
   }
 }
 
-function strip<T>({ _id, ...doc }: { _id: unknown } & Document): T {
+function strip<T>({ _id, [SEARCH_FIELDS.text]: _text, [SEARCH_FIELDS.grams]: _grams, ...doc }: { _id: unknown } & Document): T {
   return doc as T;
 }
 
@@ -124,13 +157,33 @@ export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries,
   readonly auditLog: ProjectionStore<AuditEntry>;
 
   constructor(private readonly db: Db) {
-    this.register = new MongoProjectionStore<HardwareRecord>(db, REGISTER, REGISTER, (r) => `hardware-${r.serial}`, 'revision');
+    this.register = new MongoProjectionStore<HardwareRecord>(db, REGISTER, REGISTER, (r) => `hardware-${r.serial}`, 'revision', searchFields);
     this.auditLog = new MongoProjectionStore<AuditEntry>(db, AUDIT_LOG, AUDIT_LOG, (e) => e.runId, 'position');
   }
 
   async ensureIndexes(): Promise<void> {
     await createRegisterIndexes(this.db.collection(REGISTER));
     await createAuditIndexes(this.db.collection(AUDIT_LOG));
+    await this.backfillSearchFields();
+  }
+
+  /**
+   * Gives the records written before the search fields existed theirs, so that a text search finds
+   * them. Each is written only if the projection has not replaced it since it was read (the replaced
+   * one has its fields already). Ends when none is left, or when a batch could write none.
+   */
+  private async backfillSearchFields(): Promise<void> {
+    const register = this.db.collection<Stored<HardwareRecord>>(REGISTER);
+    const lacking = { [SEARCH_FIELDS.grams]: { $exists: false } } as Filter<Stored<HardwareRecord>>;
+    for (;;) {
+      const docs = await register.find(lacking).limit(BACKFILL_BATCH).toArray();
+      if (docs.length === 0) return;
+      const written = await register.bulkWrite(
+        docs.map((doc) => ({ updateOne: { filter: { _id: doc._id, revision: doc.revision }, update: { $set: searchFields(strip<HardwareRecord>(doc)) } } })),
+        { ordered: false },
+      );
+      if (docs.length < BACKFILL_BATCH || written.matchedCount === 0) return;
+    }
   }
 
   async beginRebuild(): Promise<RebuildSession> {
@@ -144,7 +197,7 @@ export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries,
       await checkpoints.deleteMany({ _id: { $in: [names.register, names.auditLog] } });
     };
     return {
-      register: new MongoProjectionStore<HardwareRecord>(this.db, names.register, names.register, (r) => `hardware-${r.serial}`, 'revision'),
+      register: new MongoProjectionStore<HardwareRecord>(this.db, names.register, names.register, (r) => `hardware-${r.serial}`, 'revision', searchFields),
       auditLog: new MongoProjectionStore<AuditEntry>(this.db, names.auditLog, names.auditLog, (e) => e.runId, 'position'),
       // renameCollection with dropTarget replaces the live collection in one step: readers never see it empty.
       swap: async () => {
@@ -160,12 +213,12 @@ export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries,
   }
 
   async byId(id: string): Promise<HardwareRecord | null> {
-    const doc = await this.db.collection(REGISTER).findOne({ id });
+    const doc = await this.db.collection(REGISTER).findOne({ id }, { projection: HIDDEN });
     return doc ? strip<HardwareRecord>(doc) : null;
   }
 
   async bySerial(serial: string): Promise<HardwareRecord | null> {
-    const doc = await this.db.collection(REGISTER).findOne({ serial: serial.trim().toUpperCase() });
+    const doc = await this.db.collection(REGISTER).findOne({ serial: serial.trim().toUpperCase() }, { projection: HIDDEN });
     return doc ? strip<HardwareRecord>(doc) : null;
   }
 
@@ -178,17 +231,21 @@ export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries,
     if (filter.category) query.category = filter.category;
     if (filter.source) query['sources.source'] = filter.source;
     if (filter.missingFrom) query.sources = { $elemMatch: { source: filter.missingFrom, missingSince: { $type: 'string' } } };
-    if (filter.text?.trim()) {
-      const pattern = new RegExp(escapeRegex(filter.text.trim()), 'i');
-      query.$or = ['name', 'serial', 'assetTag', 'model', 'manufacturer', 'assignee.email', 'assignee.name'].map((field) => ({ [field]: pattern }));
-    }
+    const needle = searchNeedle(filter.text);
     const offset = filter.after ? 0 : Math.max(0, filter.offset ?? 0);
     const limit = Math.min(Math.max(1, filter.limit ?? 50), 1000);
+    if (needle) {
+      // No record's text holds a NUL, and MongoDB takes none in a regular expression.
+      if (needle.includes('\u0000')) return { items: [], total: 0, offset, limit };
+      const grams = spread(trigramKeysOf(needle), MOST_KEYS_ASKED);
+      if (grams.length > 0) query[SEARCH_FIELDS.grams] = { $all: grams };
+      query[SEARCH_FIELDS.text] = new RegExp(escapeRegex(needle));
+    }
     const collection = this.db.collection(REGISTER);
     const field = SORT_FIELDS[filter.sort ?? 'assetTag'];
     const pageQuery = filter.after ? { $and: [query, keysetAfter(field, filter.after, filter.order === 'desc' ? -1 : 1)] } : query;
     const [items, total] = await Promise.all([
-      collection.find(pageQuery).sort(sortOf(filter)).skip(offset).limit(limit).toArray(),
+      collection.find(pageQuery, { projection: HIDDEN }).sort(sortOf(filter)).skip(offset).limit(limit).toArray(),
       collection.countDocuments(query),
     ]);
     return { items: items.map((d) => strip<HardwareRecord>(d)), total, offset, limit };

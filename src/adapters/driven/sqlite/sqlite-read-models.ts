@@ -9,6 +9,7 @@ import { writeTransaction, type SqliteDatabase } from './database.js';
 import { RegisterTextCache } from './register-text-cache.js';
 import { guardStore } from './store-errors.js';
 import { hardwareStream } from '../../../application/streams.js';
+import { registerSearchText, searchNeedle } from '../../../application/queries/register-search-text.js';
 
 const REGISTER = 'register';
 
@@ -94,10 +95,6 @@ function createIndexes(db: SqliteDatabase, suffix: string): void {
     CREATE INDEX IF NOT EXISTS ${a}_started ON ${a} (started_at);`);
 }
 
-function searchText(r: HardwareRecord): string {
-  return [r.name, r.serial, r.assetTag, r.model, r.manufacturer, r.assignee?.email, r.assignee?.name].filter(Boolean).join(' ').toLowerCase();
-}
-
 /**
  * The column a projection store is keyed by, and how the projection's keys (stream names, run ids) map
  * to it. The register is keyed by serial: the stream name would be a second unique index in random
@@ -169,7 +166,7 @@ function registerStore(db: SqliteDatabase, suffix: string): ProjectionStore<Hard
     category: r.category,
     sources: ` ${r.sources.map((s) => s.source).join(' ')} `,
     missing: ` ${r.sources.filter((s) => s.missingSince).map((s) => s.source).join(' ')} `,
-    search: searchText(r),
+    search: registerSearchText(r),
   }));
 }
 
@@ -261,7 +258,7 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
     const after = filter.after ? keysetAfter(column, filter.after, direction) : null;
     const sort = `ORDER BY ${column} ${direction}, asset_tag ${direction}`;
     const order = `${sort} LIMIT ? OFFSET ?`;
-    const text = filter.text?.trim().toLowerCase();
+    const text = searchNeedle(filter.text);
     if (text) {
       // The matches are found in memory, in asset-tag order; the other filters, the count and the page are taken from them.
       const texts = this.texts.matching(text);

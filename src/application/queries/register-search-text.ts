@@ -1,0 +1,29 @@
+import type { HardwareRecord } from '../ports/read-models.js';
+
+/**
+ * What a free-text search of the register looks in: a record's name, serial, asset tag, model,
+ * manufacturer and assignee, lower-cased and joined by spaces. A search matches a record when its
+ * text holds the needle (trimmed, lower-cased) anywhere, so every store finds the same records.
+ */
+export function registerSearchText(r: HardwareRecord): string {
+  return [r.name, r.serial, r.assetTag, r.model, r.manufacturer, r.assignee?.email, r.assignee?.name].filter(Boolean).join(' ').toLowerCase();
+}
+
+/** The needle a search's text asks for; empty when it asks for none. */
+export function searchNeedle(text: string | undefined): string {
+  return text?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * A key for every run of three characters in a text, once each: a record whose text holds a needle
+ * holds every run of the needle's. So a store can index a record's keys and look a needle's up, then
+ * check the few records found for the needle itself. A key is a 30-bit hash of the run (a small
+ * integer, cheap to store and index); two runs sharing one only make that check see more records.
+ */
+export function trigramKeysOf(text: string): number[] {
+  const keys = new Set<number>();
+  for (let i = 0; i + 3 <= text.length; i += 1) {
+    keys.add(Math.imul(text.charCodeAt(i) * 961 + text.charCodeAt(i + 1) * 31 + text.charCodeAt(i + 2), 0x9e3779b1) >>> 2);
+  }
+  return [...keys];
+}
