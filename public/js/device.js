@@ -7,6 +7,19 @@ const HAND_MAINTAINED = ['name', 'category', 'status', 'condition', 'cpu', 'ram'
 const run = (id) => (id ? `run ${id.slice(0, 8)}` : '');
 const person = (a) => `${a.name} <${a.email}>`;
 
+/** A byte count as a person reads it: 137438953472 → "128 GiB". */
+function inBinaryUnits(bytes) {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  for (; value >= 1024 && unit < units.length - 1; unit += 1) value /= 1024;
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** A specification as the MDM gave it; a size in bytes also in binary units. */
+const specificationText = (key, value) =>
+  (/Bytes$/.test(key) && Number.isFinite(value) && value >= 0 ? `${value} (${inBinaryUnits(value)})` : String(value));
+
 /** One event of a device's history as a sentence: what changed, from what to what, by whom or which run. */
 function inWords(event) {
   const d = event.data ?? {};
@@ -88,7 +101,7 @@ function view() {
     <h4>Sources</h4>
     ${device.sources.length ? html`<ul class="sources">${device.sources.map((s) => html`<li class=${s.missingSince ? 'missing' : ''}>${sourceLine(s)}</li>`)}</ul>` : html`<p>Entered by hand.</p>`}
     ${specifications.length ? html`<h4>Specifications (from the MDM)</h4>
-      <dl class="specifications">${specifications.map(([key, value]) => html`<dt>${key}</dt><dd>${String(value)}</dd>`)}</dl>` : nothing}
+      <dl class="specifications">${specifications.map(([key, value]) => html`<dt>${key}</dt><dd>${specificationText(key, value)}</dd>`)}</dl>` : nothing}
     <h4>Hand-maintained details</h4>
     <form class="edit" id="edit-hardware" aria-label="Edit the hand-maintained fields" @submit=${save}>
       ${HAND_MAINTAINED.map((field) => html`<label>${FIELD_NAMES[field]} ${editInput(field, device[field] ?? '')}</label>`)}

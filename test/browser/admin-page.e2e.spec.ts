@@ -127,6 +127,8 @@ describe('Admin page in headless Chromium', function () {
     expect(await page.locator('#device ol.history li').first().textContent()).to.match(/ — Imported from Microsoft Intune as HW-\d{5} \(run [0-9a-f]{8}\)/);
     expect(await page.locator('#device ul.sources li').first().textContent()).to.match(/^Microsoft Intune: still lists it \(device \S+, last listed \S.*, last check-in /);
     expect(await page.locator('#device dl.specifications dt').allTextContents()).to.include('complianceState');
+    const storage = page.locator('#device dl.specifications dt', { hasText: /^totalStorageBytes$/ }).locator('xpath=following-sibling::dd[1]');
+    expect(await storage.textContent(), 'the raw byte count, and in binary units').to.match(/^\d+ \(\d+(\.\d)? [KMGT]iB\)$/);
     await page.screenshot({ path: `${SHOTS}/register-device.png`, fullPage: true });
   });
 
