@@ -1,4 +1,4 @@
-import type { MdmSourceName } from '../domain/hardware/mdm-source.js';
+import { MDM_SOURCES, type MdmSourceName } from '../domain/hardware/mdm-source.js';
 import type { ImportPageRecorded, ImportRunEvent } from '../domain/import-run/events.js';
 import type { DeviceOutcome, MissingDevice } from '../domain/import-run/outcome.js';
 import { decideRun, evolveRuns, ImportAlreadyRunning, initialRuns, type ImportRunCommand, type SourceRuns } from '../domain/import-run/run.js';
@@ -130,6 +130,12 @@ export async function lastCompleteListingAt(store: EventStore, source: MdmSource
     }
   }
   return null;
+}
+
+/** Each source's last complete listing (see lastCompleteListingAt): when the register last heard of its whole fleet. */
+export async function lastCompleteListings(store: EventStore): Promise<Record<MdmSourceName, string | null>> {
+  const entries = await Promise.all(MDM_SOURCES.map(async (source) => [source, await lastCompleteListingAt(store, source)] as const));
+  return Object.fromEntries(entries) as Record<MdmSourceName, string | null>;
 }
 
 /**

@@ -17,6 +17,7 @@ import { ConfiguredTokenAuthenticator } from './token-authenticator.js';
 import type { AssetTagSequence } from '../application/ports/asset-tag-sequence.js';
 import type { Clock } from '../application/ports/clock.js';
 import type { EventStore } from '../application/ports/event-store.js';
+import { lastCompleteListings } from '../application/import-run-recorder.js';
 import type { IdGenerator } from '../application/ports/id-generator.js';
 import type { MdmSourceProvider } from '../application/ports/mdm-source.js';
 import type { Projections } from '../application/ports/projections.js';
@@ -85,7 +86,10 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     refuseBesideRescuedCopy(config.dataFile);
     bindEmbeddedStore(container, config, secretBoxFor(config));
   }
-  const metrics = new PrometheusMetrics(() => container.get<ProjectionRunner>(TOKENS.Projections).lag());
+  const metrics = new PrometheusMetrics(
+    () => container.get<ProjectionRunner>(TOKENS.Projections).lag(),
+    () => lastCompleteListings(container.get<EventStore>(TOKENS.EventStore)),
+  );
   container.bind(TOKENS.Metrics).toConstantValue(metrics);
   container.bind<ImportMetrics>(TOKENS.ImportMetrics).toConstantValue(metrics);
   container.bind<MdmConnectors>(TOKENS.MdmConnectors).toConstantValue(

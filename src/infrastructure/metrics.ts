@@ -23,13 +23,30 @@ export class PrometheusMetrics implements ImportMetrics, OutboundMetrics, Regist
   private readonly backoff = new Counter({ name: 'ontrackio_mdm_backoff_seconds_total', help: 'Seconds spent waiting before retrying an MDM call', labelNames: ['product'], registers: [this.registry] });
   private readonly exports = new Counter({ name: 'ontrackio_register_exports_total', help: 'CSV exports of the register ended, by outcome: complete, cut-off (the client went away) or failed', labelNames: ['outcome'], registers: [this.registry] });
 
-  constructor(projectionLag: () => Promise<number>) {
+  constructor(
+    projectionLag: () => Promise<number>,
+    /** Each source's last complete listing (ISO time), or null when none has been read whole. */
+    lastCompleteListings: () => Promise<Record<string, string | null>>,
+  ) {
     new Gauge({
       name: 'ontrackio_projection_lag_events',
       help: 'Events recorded but not yet in the register or audit log (counted up to 10,000)',
       registers: [this.registry],
       async collect() {
         this.set(await projectionLag().catch(() => -1));
+      },
+    });
+    new Gauge({
+      name: 'ontrackio_register_last_complete_listing_timestamp_seconds',
+      help: 'When the newest import run that read a source\'s whole listing started (Unix time): what the register is in step with. Absent for a source never read whole',
+      labelNames: ['source'],
+      registers: [this.registry],
+      async collect() {
+        // A store that does not answer keeps the last values: the readiness probe says the store is down.
+        const listings = await lastCompleteListings().catch(() => null);
+        if (!listings) return;
+        this.reset();
+        for (const [source, at] of Object.entries(listings)) if (at) this.set({ source }, Date.parse(at) / 1000);
       },
     });
   }

@@ -55,6 +55,16 @@ describe('GET /metrics on the real server process', function () {
     expect(sample(text, 'process_resident_memory_bytes')).to.be.greaterThan(0);
   });
 
+  it('says when each source was last read whole, the time to alert on; nothing for a source never read whole', async () => {
+    const runs = (await server.call('GET', '/api/admin/bulk-import/mdm/runs?source=intune')).body as Array<{ startedAt: string; status: string }>;
+    const completed = runs.find((run) => run.status === 'completed')!;
+    const text = (await server.call('GET', '/metrics', { token: null })).text;
+    const name = 'ontrackio_register_last_complete_listing_timestamp_seconds';
+    expect(sample(text, name, { source: 'intune' }), "the completed run's start").to.equal(Date.parse(completed.startedAt) / 1000);
+    expect(sample(text, name, { source: 'jamf' }), 'its only run failed').to.equal(null);
+    expect(text).to.include(`# TYPE ${name} gauge`);
+  });
+
   it('logs each run as it ends: completed at info with its counts, failed at warn with why', async () => {
     const ended = logRecords(server).filter((r) => r.message === 'import run completed' || r.message === 'import run failed');
     expect(ended.map((r) => [r.level, r.message, r.source, typeof r.runId])).to.deep.equal([

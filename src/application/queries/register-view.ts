@@ -1,6 +1,6 @@
 import { lastListed } from '../../domain/hardware/listing.js';
-import { MDM_SOURCES, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
-import { lastCompleteListingAt } from '../import-run-recorder.js';
+import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
+import { lastCompleteListings } from '../import-run-recorder.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { HardwareRecord, HardwareRegisterQueries, Page, RegisterFilter } from '../ports/read-models.js';
 
@@ -16,18 +16,13 @@ export class RegisterView {
 
   async search(filter: RegisterFilter): Promise<Page<HardwareRecord>> {
     const page = await this.register.search(filter);
-    const listings = await this.listings();
+    const listings = await lastCompleteListings(this.store);
     return { ...page, items: page.items.map((record) => complete(record, listings)) };
   }
 
   async byId(id: string): Promise<HardwareRecord | null> {
     const record = await this.register.byId(id);
-    return record && complete(record, await this.listings());
-  }
-
-  private async listings(): Promise<Record<MdmSourceName, string | null>> {
-    const entries = await Promise.all(MDM_SOURCES.map(async (source) => [source, await lastCompleteListingAt(this.store, source)] as const));
-    return Object.fromEntries(entries) as Record<MdmSourceName, string | null>;
+    return record && complete(record, await lastCompleteListings(this.store));
   }
 }
 
