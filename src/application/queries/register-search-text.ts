@@ -19,6 +19,7 @@ export function searchNeedle(text: string | undefined): string {
  * holds every run of the needle's. So a store can index a record's keys and look a needle's up, then
  * check the few records found for the needle itself. A key is a 30-bit hash of the run (a small
  * integer, cheap to store and index); two runs sharing one only make that check see more records.
+ * Runs are of UTF-16 units, cut the same way from a text and from a needle.
  */
 export function trigramKeysOf(text: string): number[] {
   const keys = new Set<number>();

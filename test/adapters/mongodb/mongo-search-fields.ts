@@ -1,34 +1,35 @@
 import { expect } from 'chai';
-import type { Db, Document } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
 import { MongoReadModels } from '../../../src/adapters/driven/mongodb/mongo-read-models.js';
 import { trigramKeysOf } from '../../../src/application/queries/register-search-text.js';
 import { record } from '../../contracts/read-models.contract.js';
 
 const REGISTER = 'hardware_register';
 
-/** The database as the adapter sees it, with every filter its register finds are asked with kept. */
-function recordingFinds(db: Db): { db: Db; filters: Document[] } {
-  const filters: Document[] = [];
+/** The database as the adapter sees it, with one method of the register collection replaced. */
+function replacingRegister(db: Db, method: 'find' | 'bulkWrite', replace: (register: Collection) => (...args: never[]) => unknown): Db {
   const bound = <T extends object>(target: T, prop: string | symbol) => {
     const value = Reflect.get(target, prop) as unknown;
     return typeof value === 'function' ? value.bind(target) : value;
   };
-  const spied = new Proxy(db, {
+  return new Proxy(db, {
     get(target, prop) {
       if (prop !== 'collection') return bound(target, prop);
       return (name: string) => {
         const collection = target.collection(name);
-        return new Proxy(collection, {
-          get(c, p) {
-            if (p !== 'find' || name !== REGISTER) return bound(c, p);
-            return (filter: Document, options?: Document) => {
-              filters.push(filter);
-              return c.find(filter, options);
-            };
-          },
-        });
+        if (name !== REGISTER) return collection;
+        return new Proxy(collection, { get: (c, p) => (p === method ? replace(c) : bound(c, p)) });
       };
     },
+  });
+}
+
+/** The database as the adapter sees it, with every filter its register finds are asked with kept. */
+function recordingFinds(db: Db): { db: Db; filters: Document[] } {
+  const filters: Document[] = [];
+  const spied = replacingRegister(db, 'find', (register) => (filter: Document, options?: Document) => {
+    filters.push(filter);
+    return register.find(filter, options);
   });
   return { db: spied, filters };
 }
@@ -103,24 +104,11 @@ export function mongoSearchFieldsSpec(name: string, open: () => Promise<{ db: Db
       const register = db.collection(REGISTER);
       await register.insertMany(older.map((r) => ({ ...r, _id: `hardware-${r.serial}` })) as unknown as Document[]);
       let batches = 0;
-      const racing = new Proxy(db, {
-        get(target, prop) {
-          if (prop !== 'collection') return Reflect.get(target, prop);
-          return (name: string) => {
-            const collection = target.collection(name);
-            if (name !== REGISTER) return collection;
-            return new Proxy(collection, {
-              get(c, p) {
-                if (p !== 'bulkWrite') return (Reflect.get(c, p) as (...args: unknown[]) => unknown).bind(c);
-                return async (operations: Array<{ updateOne?: { filter: Document } }>, options: Document) => {
-                  batches += 1;
-                  for (const operation of operations) await c.updateOne({ _id: operation.updateOne!.filter._id }, { $inc: { revision: 1 } });
-                  return c.bulkWrite(operations as never, options);
-                };
-              },
-            });
-          };
-        },
+      // Before each batch of the backfill is written, an older instance replaces every record of it.
+      const racing = replacingRegister(db, 'bulkWrite', (c) => async (operations: Array<{ updateOne?: { filter: Document } }>, options: Document) => {
+        batches += 1;
+        for (const operation of operations) await c.updateOne({ _id: operation.updateOne!.filter._id }, { $inc: { revision: 1 } });
+        return c.bulkWrite(operations as never, options);
       });
       await new MongoReadModels(racing).ensureIndexes();
       expect(batches, 'one batch, then it gives up instead of reading the same records again').to.equal(1);
