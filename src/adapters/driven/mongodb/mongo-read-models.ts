@@ -20,7 +20,8 @@ type Stored<Doc> = Doc & { _id: string };
  * Beside each register document, its search text and the keys of that text's three-character runs,
  * for free-text search: a needle's keys are looked up in the `_grams` index, and only the records
  * holding all of them are checked for the needle. Without them, every search read every record (a
- * regular expression over seven fields cannot use an index). Never part of a record as given out.
+ * regular expression over seven fields cannot use an index). Every read of the register leaves them
+ * out (HIDDEN): never part of a record as given out.
  */
 const SEARCH_FIELDS = { text: '_search', grams: '_grams' } as const;
 const HIDDEN: Record<string, 0> = { [SEARCH_FIELDS.text]: 0, [SEARCH_FIELDS.grams]: 0 };
@@ -127,7 +128,7 @@ class MongoProjectionStore<Doc extends object> implements ProjectionStore<Doc> {
   }
 }
 
-function strip<T>({ _id, [SEARCH_FIELDS.text]: _text, [SEARCH_FIELDS.grams]: _grams, ...doc }: { _id: unknown } & Document): T {
+function strip<T>({ _id, ...doc }: { _id: unknown } & Document): T {
   return doc as T;
 }
 
