@@ -344,6 +344,17 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(broken.body.fix).to.match(/JSON object/);
     });
 
+    it('refuses __proto__ and constructor in a body by name, as unknown fields, and changes nothing', async () => {
+      const [record] = (await call('GET', '/api/hardware?limit=1')).body.items;
+      const { status, body } = await call('PATCH', `/api/hardware/${record.id}`, { rawBody: '{"__proto__":{"status":"lost"},"constructor":{"x":1},"name":"Renamed"}' });
+      expect(status).to.equal(400);
+      expect(body.errors).to.deep.equal([
+        { field: '__proto__', message: 'property __proto__ should not exist' },
+        { field: 'constructor', message: 'property constructor should not exist' },
+      ]);
+      expect((await call('GET', `/api/hardware/${record.id}`)).body).to.deep.equal(record);
+    });
+
     it('sends security headers', async () => {
       const { headers } = await call('GET', '/healthz', { role: null });
       expect(headers.get('x-content-type-options')).to.equal('nosniff');

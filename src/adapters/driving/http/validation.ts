@@ -35,13 +35,18 @@ export function notAnObjectBody(body: unknown): BadRequest | null {
   return new BadRequest(detail, [], 400, JSON_OBJECT_FIX);
 }
 
-/** Copies a JSON body onto a DTO (own, safe keys only) and validates it; unknown fields are refused. */
+/** Copies a JSON body onto a DTO and validates it; unknown fields, `__proto__` and its kin among them, are refused. */
 export async function parseBody<T extends object>(Dto: new () => T, body: unknown): Promise<T> {
   const notAnObject = notAnObjectBody(body);
   if (notAnObject) throw notAnObject;
   const dto = new Dto();
-  for (const [key, value] of Object.entries(body as object)) if (!UNSAFE_KEYS.has(key)) (dto as Record<string, unknown>)[key] = value;
-  const errors = flatten(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }));
+  // Never copied, since assigning `__proto__` would replace the DTO's prototype; refused by name like any unknown field.
+  const unsafe: FieldProblem[] = [];
+  for (const [key, value] of Object.entries(body as object)) {
+    if (UNSAFE_KEYS.has(key)) unsafe.push({ field: key, message: `property ${key} should not exist` });
+    else (dto as Record<string, unknown>)[key] = value;
+  }
+  const errors = [...unsafe, ...flatten(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }))];
   if (errors.length > 0) throw new BadRequest(`${errors.map((e) => e.message).join('; ')}.`, errors);
   return dto;
 }
