@@ -165,6 +165,26 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((await call('GET', '/api/admin/bulk-import/mdm/runs?limit=0')).status).to.equal(400);
     });
 
+    it('filters runs and the audit log by start time as instants: a bound in any zone, a date as its whole UTC day', async () => {
+      const [newest] = (await call('GET', '/api/admin/bulk-import/mdm/runs?source=intune&limit=1')).body;
+      const started = new Date(newest.startedAt);
+      const inParis = (instant: Date) => `${new Date(instant.getTime() + 3_600_000).toISOString().slice(0, 19)}%2B01:00`;
+      const runIds = async (path: string) => (await call('GET', path)).body.map((r: { runId: string }) => r.runId);
+      for (const path of ['/api/admin/bulk-import/mdm/runs', '/api/admin/audit-log']) {
+        expect(await runIds(`${path}?source=intune&from=${inParis(new Date(started.getTime() - 1000))}`), `${path}: from a second before, written in +01:00`).to.include(newest.runId);
+        expect(await runIds(`${path}?source=intune&to=${inParis(new Date(started.getTime() - 1000))}`), `${path}: to a second before`).to.not.include(newest.runId);
+        expect(await runIds(`${path}?source=intune&from=${newest.startedAt.slice(0, 10)}&to=${newest.startedAt.slice(0, 10)}`), `${path}: its day`).to.include(newest.runId);
+        const reversed = await call('GET', `${path}?from=2027-01-01&to=2026-01-01`);
+        expect(reversed.status, path).to.equal(400);
+        expect(reversed.body.errors).to.deep.equal([{ field: 'to', message: 'to (2026-01-01T23:59:59.999Z) is before from (2027-01-01T00:00:00.000Z).' }]);
+        const zoneless = await call('GET', `${path}?from=2026-12-01T09:00`);
+        expect(zoneless.status, path).to.equal(400);
+        expect(zoneless.body).to.include({ detail: 'from "2026-12-01T09:00" has no time zone.' });
+        expect(zoneless.body.fix).to.match(/2026-12-01T09:00:00Z/);
+        expect((await call('GET', `${path}?from=2026-02-30`)).body.errors[0].field, path).to.equal('from');
+      }
+    });
+
     it("shows one run's device outcomes of the kinds asked for, the banner and counts still whole, and refuses a kind that does not exist", async () => {
       const whole = (await call('GET', `/api/admin/bulk-import/mdm/runs/${intuneRun}`)).body;
       const created = (await call('GET', `/api/admin/bulk-import/mdm/runs/${intuneRun}?outcome=created`)).body;

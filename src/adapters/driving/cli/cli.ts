@@ -13,7 +13,7 @@ import { readSerial, TYPED_SERIAL } from '../../../domain/hardware/serial-number
 import { DomainError } from '../../../domain/shared/domain-error.js';
 import { isMdmSource, MDM_SOURCES, type MdmSourceName } from '../../../domain/hardware/mdm-source.js';
 import type { SqliteUserDirectory } from '../../driven/sqlite/sqlite-user-directory.js';
-import { HardwareQueryDto, outcomeKinds, RunDetailQueryDto, RunsQueryDto } from '../http/dtos.js';
+import { HardwareQueryDto, outcomeKinds, RunDetailQueryDto, RunsQueryDto, runsFilter } from '../http/dtos.js';
 import { BadRequest } from '../http/problem.js';
 import { parseQuery } from '../http/validation.js';
 import { banner, previewReport, registerTable, runsTable } from './format.js';
@@ -107,13 +107,14 @@ function typedSerial(value: string): string {
 }
 
 /** Filters are checked by the same rules as the HTTP API's query strings. */
-async function checked<T extends object>(Dto: new () => T, values: Record<string, string | undefined>, numeric: string[] = []): Promise<T> {
+async function checked<T extends object>(Dto: new () => T, values: Record<string, string | undefined>, numeric: string[] = [], refine: (query: T) => T = (query) => query): Promise<T> {
   const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
   try {
-    return await parseQuery(Dto, given, numeric);
+    return refine(await parseQuery(Dto, given, numeric));
   } catch (error) {
-    if (error instanceof BadRequest) throw new UsageError(error.errors.map((e) => `--${e.field === 'q' ? 'text' : e.field}: ${e.message}`).join('; ') || error.message);
-    throw error;
+    if (!(error instanceof BadRequest)) throw error;
+    const fields = error.errors.map((e) => `--${e.field === 'q' ? 'text' : e.field}: ${e.message}`).join('; ');
+    throw new UsageError(fields ? `${fields}${error.fix ? ` ${error.fix}` : ''}` : error.message);
   }
 }
 
@@ -153,8 +154,8 @@ function program(open: OpenServices, io: CliIo, done: (code: number, human: stri
 
   json(root.command('history').description('import runs, read from the event stream (one run: every device)').argument('[runId]', 'one run in full'))
     .option('--source <source>', 'intune or jamf')
-    .option('--from <iso>', 'runs started at or after')
-    .option('--to <iso>', 'runs started at or before')
+    .option('--from <iso>', 'runs started at or after (a date alone: from its start, in UTC)')
+    .option('--to <iso>', 'runs started at or before (a date alone: to its end, in UTC)')
     .option('--limit <n>', 'the newest n runs (at most 1000)')
     .option('--outcome <kinds>', 'with a run id: only device outcomes of these kinds, comma-separated (skipped,error)')
     .action(async (runId: string | undefined, options: { source?: string; from?: string; to?: string; limit?: string; outcome?: string; json?: boolean }) => {
@@ -167,7 +168,7 @@ function program(open: OpenServices, io: CliIo, done: (code: number, human: stri
         if (!run) throw new UsageError(`No import run ${runId} in the event stream. List runs with: ontrackio-mdm history`);
         return output.end(run);
       }
-      const filter = await checked(RunsQueryDto, { source: options.source, from: options.from, to: options.to, limit: options.limit }, ['limit']);
+      const filter = await checked(RunsQueryDto, { source: options.source, from: options.from, to: options.to, limit: options.limit }, ['limit'], runsFilter);
       const runs = await (await open(EXISTING_STORE)).history.runs(filter);
       done(0, runsTable(runs), runs);
     });

@@ -1,9 +1,12 @@
-import { IsBoolean, IsIn, IsISO8601, IsInt, IsNumber, IsOptional, IsString, Matches, MaxLength, Min, Max, IsNotEmpty } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, MaxLength, Min, Max, IsNotEmpty } from 'class-validator';
 import { CATEGORIES } from '../../../domain/hardware/category.js';
 import { CONDITIONS, STATUSES } from '../../../domain/hardware/hand-maintained.js';
 import { MDM_SOURCES } from '../../../domain/hardware/mdm-source.js';
 import { OUTCOME_KINDS, type OutcomeKind } from '../../../domain/import-run/outcome.js';
 import { REGISTER_SORTS } from '../../../application/ports/read-models.js';
+import { startedBetween } from '../../../application/queries/started-between.js';
+import { DomainError } from '../../../domain/shared/domain-error.js';
+import { BadRequest } from './problem.js';
 
 /** Request bodies and queries, checked at the edge; they never travel past the controllers. */
 
@@ -65,9 +68,20 @@ export class ScheduleDto {
 
 export class RunsQueryDto {
   @IsOptional() @IsIn(MDM_SOURCES) source?: (typeof MDM_SOURCES)[number];
-  @IsOptional() @IsISO8601() from?: string;
-  @IsOptional() @IsISO8601() to?: string;
+  /** Read by `startedBetween`, which says what it accepts. */
+  @IsOptional() @IsString() @MaxLength(100) from?: string;
+  @IsOptional() @IsString() @MaxLength(100) to?: string;
   @IsOptional() @IsInt() @Min(1) @Max(1000) limit?: number;
+}
+
+/** A runs query with its start-time window as the instants runs record; a bound that names none is the query's fault (400). */
+export function runsFilter(query: RunsQueryDto): RunsQueryDto {
+  try {
+    return { ...query, ...startedBetween(query.from, query.to) };
+  } catch (error) {
+    if (!(error instanceof DomainError) || !error.field) throw error;
+    throw new BadRequest(error.reason, [{ field: error.field, message: error.reason }], 400, error.fix);
+  }
 }
 
 const KIND = `(?:${OUTCOME_KINDS.join('|')})`;

@@ -10,6 +10,10 @@ const problem = (description: string) => ({ description, content: { 'application
 const source = { name: 'source', in: 'path', required: true, schema: { enum: [...MDM_SOURCES] } };
 const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const query = (name: string, schema: object, description?: string) => ({ name, in: 'query', required: false, schema, ...(description ? { description } : {}) });
+const startedWindow = [
+  query('from', { type: 'string', examples: ['2026-12-01', '2026-12-01T09:00:00+01:00'] }, 'Runs started at or after this instant: a time with its zone (Z or an offset), or a date alone, from the start of that day in UTC'),
+  query('to', { type: 'string', examples: ['2026-12-07', '2026-12-07T18:00:00Z'] }, 'Runs started at or before this instant: a time with its zone, or a date alone, to the end of that day in UTC; not before from'),
+];
 const common = {
   '401': problem('No valid bearer token'),
   '403': problem('The role does not allow this'),
@@ -246,7 +250,7 @@ const described = {
       get: {
         summary: 'Import history, read from the event stream',
         security: admin,
-        parameters: [query('source', { enum: [...MDM_SOURCES] }), query('from', { type: 'string', format: 'date-time' }), query('to', { type: 'string', format: 'date-time' }), query('limit', { type: 'integer', minimum: 1, maximum: 1000 })],
+        parameters: [query('source', { enum: [...MDM_SOURCES] }), ...startedWindow, query('limit', { type: 'integer', minimum: 1, maximum: 1000 })],
         responses: { '200': json({ type: 'array', items: ref('RunSummary') }), '400': problem('A filter is malformed'), ...common },
       },
     },
@@ -287,7 +291,7 @@ const described = {
       },
     },
     '/api/admin/audit-log': {
-      get: { summary: 'The audit-log projection: one entry per run', security: admin, parameters: [query('source', { enum: [...MDM_SOURCES] }), query('from', { type: 'string' }), query('to', { type: 'string' }), query('limit', { type: 'integer' })], responses: { '200': json({ type: 'array', items: ref('AuditEntry') }), ...common } },
+      get: { summary: 'The audit-log projection: one entry per run', security: admin, parameters: [query('source', { enum: [...MDM_SOURCES] }), ...startedWindow, query('limit', { type: 'integer', minimum: 1, maximum: 1000 })], responses: { '200': json({ type: 'array', items: ref('AuditEntry') }), '400': problem('A filter is malformed, or to is before from'), ...common } },
     },
     '/api/admin/register/rebuild': { post: { summary: 'Replay every event into fresh read models, then swap them in', security: admin, responses: { '200': json({ type: 'object', properties: { events: { type: 'integer' }, durationMs: { type: 'integer' } } }), ...common } } },
     '/api/hardware': {

@@ -10,7 +10,7 @@ import type { ImportHistory } from '../../../../application/queries/import-histo
 import type { AuditLogQueries } from '../../../../application/ports/read-models.js';
 import type { Projections } from '../../../../application/ports/projections.js';
 import { TOKENS } from '../../../../application/tokens.js';
-import { outcomeKinds, RunDetailQueryDto, RunsQueryDto } from '../dtos.js';
+import { outcomeKinds, RunDetailQueryDto, RunsQueryDto, runsFilter } from '../dtos.js';
 import { BadRequest } from '../problem.js';
 import { parseQuery } from '../validation.js';
 import { sourceParam } from './integrations.controller.js';
@@ -136,12 +136,12 @@ export class BulkImportController {
   };
 
   runs = async (request: Request, response: Response) => {
-    const query = await parseQuery(RunsQueryDto, request.query as Record<string, unknown>, ['limit']);
+    const query = runsFilter(await parseQuery(RunsQueryDto, request.query as Record<string, unknown>, ['limit']));
     response.json(await this.history.runs({ source: query.source, from: query.from, to: query.to, limit: query.limit }));
   };
 
   auditLogEntries = async (request: Request, response: Response) => {
-    const query = await parseQuery(RunsQueryDto, request.query as Record<string, unknown>, ['limit']);
+    const query = runsFilter(await parseQuery(RunsQueryDto, request.query as Record<string, unknown>, ['limit']));
     response.json(await this.auditLog.list(query));
   };
 
