@@ -141,6 +141,26 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       }
     });
 
+    it('refuses a body field or query parameter on a route that reads none, starting nothing', async () => {
+      const before = (await call('GET', '/api/admin/bulk-import/mdm/runs')).body.length;
+      const dryRun = await call('POST', '/api/admin/bulk-import/mdm/intune', { body: { dryRun: true } });
+      expect(dryRun.status).to.equal(400);
+      expect(dryRun.body.errors).to.deep.equal([{ field: 'dryRun', message: 'property dryRun should not exist' }]);
+      expect(dryRun.body.fix).to.match(/POST \/api\/admin\/bulk-import\/mdm\/\{source\}\/preview/);
+      for (const [path, options] of [
+        ['/api/admin/bulk-import/mdm/jamf?serials=C02X1', {}],
+        ['/api/admin/bulk-import/mdm/jamf/preview', { rawBody: '["C02X1"]' }],
+        [`/api/admin/bulk-import/mdm/runs/${intuneRun}/retry`, { body: { serials: ['C02X1'] } }],
+        ['/api/admin/register/rebuild?source=jamf', {}],
+      ] as const) {
+        const { status, body } = await call('POST', path, options);
+        expect(status, path).to.equal(400);
+        expect(body.detail, path).to.match(/^This request reads no body and no query parameters/);
+      }
+      expect((await call('GET', '/api/admin/bulk-import/mdm/runs')).body.length, 'no run started').to.equal(before);
+      expect((await call('POST', '/api/admin/bulk-import/mdm/jamf/preview', { body: {} })).status, 'an empty object is no input').to.equal(200);
+    });
+
     it('answers 409 for a source that is not configured', async () => {
       await call('PUT', '/api/admin/integrations/jamf', { body: jamfBody(world, { enabled: false }) });
       const { status, body } = await call('POST', '/api/admin/bulk-import/mdm/jamf', WAIT_FOR_RESULT);

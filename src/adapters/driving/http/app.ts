@@ -16,6 +16,7 @@ import type { RegisterExportMetrics } from './register-csv.js';
 import { Drain } from './drain.js';
 import { jsonBody } from './json-body.js';
 import { parseQueryString } from './query-string.js';
+import { readsNoInput } from './validation.js';
 
 export interface HttpAppOptions {
   rateLimitPerMinute: number;
@@ -33,6 +34,7 @@ export interface HttpAppOptions {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const SEND_NONE = 'Send the request with no body and no query string; /openapi.json lists what each route reads.';
 
 /** The caller's X-Request-Id when it is a sane one, else a new one; echoed back, logged, and in every problem. */
 function requestId(request: Request, response: Response, next: NextFunction): void {
@@ -101,11 +103,11 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   admin.get('/bulk-import/mdm/runs', imports.runs);
   admin.get('/bulk-import/mdm/runs/:runId', imports.runDetail);
   admin.get('/bulk-import/mdm/runs/:runId/stream', imports.runEvents);
-  admin.post('/bulk-import/mdm/runs/:runId/retry', drain.refuseWhenDraining, limited, imports.retry);
-  admin.post('/bulk-import/mdm/:source', drain.refuseWhenDraining, limited, imports.run);
-  admin.post('/bulk-import/mdm/:source/preview', drain.refuseWhenDraining, limited, imports.preview);
+  admin.post('/bulk-import/mdm/runs/:runId/retry', drain.refuseWhenDraining, readsNoInput(SEND_NONE), limited, imports.retry);
+  admin.post('/bulk-import/mdm/:source', drain.refuseWhenDraining, readsNoInput(`${SEND_NONE} To see what an import would do, changing nothing, POST /api/admin/bulk-import/mdm/{source}/preview.`), limited, imports.run);
+  admin.post('/bulk-import/mdm/:source/preview', drain.refuseWhenDraining, readsNoInput(SEND_NONE), limited, imports.preview);
   admin.get('/audit-log', imports.auditLogEntries);
-  admin.post('/register/rebuild', drain.refuseWhenDraining, imports.rebuild);
+  admin.post('/register/rebuild', drain.refuseWhenDraining, readsNoInput(SEND_NONE), imports.rebuild);
   app.use('/api/admin', admin);
 
   const register = express.Router();

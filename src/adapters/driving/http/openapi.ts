@@ -21,6 +21,8 @@ const common = {
 };
 const bodyErrors = { '413': problem('Body over 64 KB'), '415': problem('A body that is not JSON, or an unsupported Content-Encoding or charset') };
 const admin = [{ bearerAuth: [] }];
+/** For the routes that read no body and no query string. */
+const noInput = problem('A body field or query parameter was sent; this route reads none, and refuses each one by name rather than ignore it');
 const runIdParam = { name: 'runId', in: 'path', required: true, schema: { type: 'string' } };
 const nullableString = { type: ['string', 'null'] };
 const COUNTED = ['created', 'updated', 'unchanged', 'skipped', 'errors', 'missing'];
@@ -229,7 +231,7 @@ const described = {
         parameters: [source, { name: 'Prefer', in: 'header', required: false, schema: { type: 'string', examples: ['wait=600'] }, description: 'RFC 7240 wait=N (seconds, at most 3600): hold the request until the run ends and answer its banner (200, or 502 when it failed); a run still going after N seconds is answered 202 as without it' }],
         responses: {
           '202': { description: 'The run exists and goes on in the background; follow it at Location', headers: { Location: { schema: { type: 'string' }, description: '/api/admin/bulk-import/mdm/runs/{runId}' } }, content: { 'application/json': { schema: ref('RunProgress') } } },
-          '200': json(ref('ImportResult'), 'With Prefer: wait=N, the run ended in time: its banner'), '409': problem('Not configured, a run of this source is in progress, or this run was closed by another process'), '429': problem('Rate limited'), '502': problem('The MDM was lost half-way, or answered something other than device data; the body carries the partial result'), ...common },
+          '200': json(ref('ImportResult'), 'With Prefer: wait=N, the run ended in time: its banner'), '400': noInput, '409': problem('Not configured, a run of this source is in progress, or this run was closed by another process'), '429': problem('Rate limited'), '502': problem('The MDM was lost half-way, or answered something other than device data; the body carries the partial result'), ...common },
       },
     },
     '/api/admin/bulk-import/mdm/{source}/preview': {
@@ -239,6 +241,7 @@ const described = {
         parameters: [source],
         responses: {
           '200': json(ref('PreviewResult')),
+          '400': noInput,
           '409': problem('Not configured'),
           '429': problem('Rate limited'),
           '502': problem('The MDM was lost half-way, or answered something other than device data; the body carries what was seen (result)'),
@@ -273,6 +276,7 @@ const described = {
         responses: {
           '202': { description: 'The retry run exists and goes on in the background', headers: { Location: { schema: { type: 'string' } } }, content: { 'application/json': { schema: ref('RunProgress') } } },
           '200': json(ref('ImportResult'), 'With Prefer: wait=N, the retry ended in time: its banner'),
+          '400': noInput,
           '404': problem('Unknown run'),
           '409': problem('A run of this source is in progress'),
           '422': problem('Nothing to retry: no device ended in error, the run is still going, or its failed entries carry no MDM id'),
@@ -293,7 +297,7 @@ const described = {
     '/api/admin/audit-log': {
       get: { summary: 'The audit-log projection: one entry per run', security: admin, parameters: [query('source', { enum: [...MDM_SOURCES] }), ...startedWindow, query('limit', { type: 'integer', minimum: 1, maximum: 1000 })], responses: { '200': json({ type: 'array', items: ref('AuditEntry') }), '400': problem('A filter is malformed, or to is before from'), ...common } },
     },
-    '/api/admin/register/rebuild': { post: { summary: 'Replay every event into fresh read models, then swap them in', security: admin, responses: { '200': json({ type: 'object', properties: { events: { type: 'integer' }, durationMs: { type: 'integer' } } }), ...common } } },
+    '/api/admin/register/rebuild': { post: { summary: 'Replay every event into fresh read models, then swap them in', security: admin, responses: { '200': json({ type: 'object', properties: { events: { type: 'integer' }, durationMs: { type: 'integer' } } }), '400': noInput, ...common } } },
     '/api/hardware': {
       get: {
         summary: 'Search the register',

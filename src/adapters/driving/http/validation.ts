@@ -63,3 +63,20 @@ export function parseQuery<T extends object>(Dto: new () => T, query: Record<str
   }
   return parseBody(Dto, values);
 }
+
+/**
+ * For a route that reads no body and no query string: anything sent is refused, each field by name,
+ * rather than ignored. An ignored `{"dryRun": true}` would otherwise start the very import it meant to avoid.
+ */
+export function readsNoInput(fix: string) {
+  return (request: { query: unknown; body: unknown }, _response: unknown, next: (error?: unknown) => void): void => {
+    const { query, body } = request;
+    const fields = Object.keys((query ?? {}) as object);
+    const bodyIsFields = body === undefined || (body !== null && typeof body === 'object' && !Array.isArray(body));
+    if (bodyIsFields) fields.push(...Object.keys((body ?? {}) as object));
+    if (bodyIsFields && fields.length === 0) return next();
+    const shown = fields.slice(0, 20);
+    const detail = bodyIsFields ? `This request reads no body and no query parameters; ${shown.join(', ')} would not be read.` : 'This request reads no body and no query parameters; send none.';
+    next(new BadRequest(detail, shown.map((field) => ({ field, message: `property ${field} should not exist` })), 400, fix));
+  };
+}
