@@ -407,6 +407,18 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(status).to.equal(404);
       expect(body.detail).to.match(/openapi\.json/);
     });
+
+    it('answers a method a route does not take with 405 and the methods it does', async () => {
+      const [record] = (await call('GET', '/api/hardware?limit=1')).body.items;
+      const deleted = await call('DELETE', `/api/hardware/${record.id}`);
+      expect(deleted.status).to.equal(405);
+      expect(deleted.headers.get('allow')).to.equal('GET, HEAD, PATCH');
+      expect(deleted.headers.get('content-type')).to.match(/^application\/problem\+json/);
+      expect(deleted.body.detail).to.equal(`/api/hardware/${record.id} does not take DELETE; it takes GET, HEAD, PATCH.`);
+      const rebuild = await call('GET', '/api/admin/register/rebuild');
+      expect([rebuild.status, rebuild.headers.get('allow')]).to.deep.equal([405, 'POST']);
+      expect((await call('GET', `/api/hardware/${record.id}`)).body, 'nothing was deleted').to.deep.equal(record);
+    });
   });
 
   describe('Secrets are never disclosed', () => {

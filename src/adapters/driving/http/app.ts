@@ -11,6 +11,7 @@ import { BulkImportController } from './controllers/bulk-import.controller.js';
 import { HardwareController } from './controllers/hardware.controller.js';
 import { IntegrationsController } from './controllers/integrations.controller.js';
 import { openApiDocument } from './openapi.js';
+import { allowedMethods } from './allowed-methods.js';
 import { problemMiddleware, sendProblem } from './problem.js';
 import type { RegisterExportMetrics } from './register-csv.js';
 import { Drain } from './drain.js';
@@ -123,9 +124,21 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
 
   if (options.staticDir) app.use(express.static(options.staticDir, { index: 'index.html' }));
   for (const [path, folder] of Object.entries(options.vendor ?? {})) app.use(path, express.static(folder, { index: false }));
-  app.use((request, response) =>
-    sendProblem(response, { type: 'https://ontrackio.dev/problems/not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.path}. See /openapi.json.` }),
-  );
+  const methodsAt = allowedMethods(openApiDocument);
+  app.use((request, response) => {
+    const allowed = methodsAt(request.path);
+    if (allowed.length === 0) {
+      return sendProblem(response, { type: 'https://ontrackio.dev/problems/not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.path}. See /openapi.json.` });
+    }
+    response.set('Allow', allowed.join(', '));
+    sendProblem(response, {
+      type: 'https://ontrackio.dev/problems/method-not-allowed',
+      title: 'Method Not Allowed',
+      status: 405,
+      detail: `${request.path} does not take ${request.method}; it takes ${allowed.join(', ')}.`,
+      fix: 'Use one of the methods in the Allow header; /openapi.json says what each does.',
+    });
+  });
   app.use(problemMiddleware(options.onServerError));
   return app;
 }
