@@ -273,6 +273,23 @@ describe('Admin page in headless Chromium', function () {
     await page.locator('#runs tbody tr', { hasText: 'preview (nothing changed)' }).first().waitFor();
   });
 
+  it('shows a failed run in the history with its whole reason, wrapped, and the history still fits a laptop screen', async () => {
+    const settings = (clientSecret: string) => ({ body: { enabled: true, tenantId: TENANT, clientId: CLIENT, clientSecret, authorityHost: world.intune.url, graphBaseUrl: world.intune.url } });
+    await world.call('PUT', '/api/admin/integrations/intune', settings('the-secret-id-not-the-value'));
+    try {
+      const failed = await world.call('POST', '/api/admin/bulk-import/mdm/intune', { headers: { prefer: 'wait=60' } });
+      expect(failed.body.result.status, 'a run that failed on its first call').to.equal('failed');
+    } finally {
+      await world.call('PUT', '/api/admin/integrations/intune', settings(SECRET));
+    }
+    await page.getByRole('button', { name: 'Bulk import' }).click();
+    await page.getByRole('button', { name: 'Import history' }).click();
+    const row = page.locator('#runs tbody tr', { hasText: /failed: .*AADSTS7000215/ }).first();
+    await row.waitFor();
+    expect((await tableBox('runs')).sideways, 'the history at 1366 px, with a failure and a preview in it').to.be.at.most(0);
+    await page.screenshot({ path: `${SHOTS}/history-failed-run-laptop.png`, fullPage: true });
+  });
+
   it('lists the history a page at a time, older runs on demand, each run once', async () => {
     const all = ((await world.call('GET', '/api/admin/bulk-import/mdm/runs')).body as Array<{ runId: string; startedAt: string }>);
     expect(all.length, 'two imports and a preview by now').to.be.at.least(3);
