@@ -46,6 +46,8 @@ export interface IntegrationView {
   lastTest: RecordedTest | null;
 }
 
+/** Tests of this many sets of values are kept per source: the saved ones' outlives a morning of trying others. */
+const RECENT_TESTS_KEPT = 10;
 const blank = (value: string | null | undefined) => !value || value.trim() === '';
 
 /** Which values a test ran with, the switch aside; the secret enters only the hash. */
@@ -120,10 +122,14 @@ export class Integrations {
     return Promise.all(MDM_SOURCES.map((source) => this.view(source)));
   }
 
-  /** The last test, but only when it tested the values saved now: a test of other values says nothing about them. */
+  /**
+   * The newest test of the values saved now: a test of other values says nothing about them, and does
+   * not hide the saved values' own test either.
+   */
   private async lastTestOf(source: MdmSourceName, saved: SettingsBySource[MdmSourceName] | null): Promise<RecordedTest | null> {
-    const recorded = await this.store.lastTest(source);
-    return recorded && saved && recorded.settingsKey === settingsKey(saved) ? recorded : null;
+    if (!saved) return null;
+    const key = settingsKey(saved);
+    return (await this.store.recentTests(source)).find((test) => test.settingsKey === key) ?? null;
   }
 
   precedence(): Promise<SourcePrecedence> {
@@ -162,7 +168,9 @@ export class Integrations {
     const settings = unsaved ? validated(source, unsaved, stored) : (stored ?? undefined);
     const check = await this.tester.test(source, settings);
     const recorded: RecordedTest = { ...check, at: this.clock.now().toISOString(), by, onUnsavedValues: !!unsaved, ...(settings ? { settingsKey: settingsKey(settings) } : {}) };
-    await this.store.saveTest(source, recorded);
+    // One test per set of values, the newest kept: the saved values' test and those of values tried since.
+    const others = (await this.store.recentTests(source)).filter((test) => !recorded.settingsKey || test.settingsKey !== recorded.settingsKey);
+    await this.store.saveRecentTests(source, [recorded, ...others].slice(0, RECENT_TESTS_KEPT));
     return recorded;
   }
 }

@@ -27,6 +27,15 @@ export function connectorSettingsContract(name: string, open: () => Promise<Conn
       expect(await h.store.schedule('jamf')).to.deep.equal({ kind: 'off' });
     });
 
+    it('keeps the recent Test connection results per source, in the order given', async () => {
+      expect(await h.store.recentTests('intune')).to.deep.equal([]);
+      const test = (message: string, settingsKey: string) => ({ ok: true as const, message, at: '2026-12-07T10:00:00.000Z', by: 'admin@acme.example', onUnsavedValues: false, settingsKey });
+      await h.store.saveRecentTests('intune', [test('first', 'a')]);
+      await h.store.saveRecentTests('intune', [test('tried', 'b'), test('first', 'a')]);
+      expect(await h.store.recentTests('intune')).to.deep.equal([test('tried', 'b'), test('first', 'a')]);
+      expect(await h.store.recentTests('jamf')).to.deep.equal([]);
+    });
+
     it('reads the source precedence as the default until one is saved', async () => {
       expect(await h.store.precedence()).to.deep.equal({ apple: 'jamf', other: 'intune' });
       await h.store.savePrecedence({ apple: 'intune', other: 'intune' });

@@ -82,7 +82,7 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(body).to.include({ ok: false, cause: 'bad-client-secret', onUnsavedValues: true });
       expect(body.message).to.match(/AADSTS7000215/);
       const cards = (await call('GET', '/api/admin/integrations')).body;
-      expect(cards[0].lastTest, 'a test of unsaved values is not the saved state').to.equal(null);
+      expect(cards[0].lastTest, 'a test of unsaved values is not the saved state: the card keeps the saved values\' test').to.include({ ok: true, onUnsavedValues: false });
     });
 
     it('tests the saved Jamf settings, and shows that test on the card only while those values stay saved', async () => {
@@ -95,6 +95,18 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((await jamfCard()).lastTest, 'other values: the old test says nothing about them').to.equal(null);
       await call('PUT', '/api/admin/integrations/jamf', { body: jamfBody(world) });
       expect((await call('POST', '/api/admin/integrations/jamf/test')).body).to.include({ ok: true });
+    });
+
+    it('keeps showing the saved values\' test after other values are tried and not saved, and shows a tried test once its values are saved', async () => {
+      const jamfCard = async () => (await call('GET', '/api/admin/integrations')).body.find((c: { source: string }) => c.source === 'jamf');
+      const saved = (await call('POST', '/api/admin/integrations/jamf/test')).body;
+      const tried = (await call('POST', '/api/admin/integrations/jamf/test', { body: jamfBody(world, { clientSecret: 'a-secret-jamf-does-not-know' }) })).body;
+      expect(tried).to.include({ ok: false, onUnsavedValues: true });
+      expect((await jamfCard()).lastTest, 'the saved values were not what failed').to.deep.equal(saved);
+      await call('PUT', '/api/admin/integrations/jamf', { body: jamfBody(world, { clientSecret: 'a-secret-jamf-does-not-know' }) });
+      expect((await jamfCard()).lastTest, 'those values are saved now: their test is theirs').to.deep.equal(tried);
+      await call('PUT', '/api/admin/integrations/jamf', { body: jamfBody(world) });
+      expect((await jamfCard()).lastTest, 'and back again').to.deep.equal(saved);
     });
   });
 

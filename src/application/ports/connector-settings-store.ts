@@ -12,8 +12,9 @@ export type StoredConnectorSettings<S extends MdmSourceName = MdmSourceName> = C
 export interface ConnectorSettingsStore {
   get<S extends MdmSourceName>(source: S): Promise<StoredConnectorSettings<S> | null>;
   save<S extends MdmSourceName>(source: S, settings: ConnectorSettings<S>): Promise<void>;
-  lastTest(source: MdmSourceName): Promise<RecordedTest | null>;
-  saveTest(source: MdmSourceName, test: RecordedTest): Promise<void>;
+  /** The source's recent Test connection results, newest first (none before the first test). */
+  recentTests(source: MdmSourceName): Promise<RecordedTest[]>;
+  saveRecentTests(source: MdmSourceName, tests: RecordedTest[]): Promise<void>;
   /** The source's sync schedule; off when none was saved. */
   schedule(source: MdmSourceName): Promise<SyncSchedule>;
   saveSchedule(source: MdmSourceName, schedule: SyncSchedule): Promise<void>;
@@ -40,4 +41,10 @@ export function unsealSettings<T extends { clientSecret: string | null }>(stored
     if (error instanceof SecretUnreadable) return { ...stored, clientSecret: null, secretUnreadable: true };
     throw error;
   }
+}
+
+/** Stored tests as a list: a store written before kept one test, not a list. */
+export function asTestList(stored: unknown): RecordedTest[] {
+  if (Array.isArray(stored)) return stored as RecordedTest[];
+  return stored !== null && typeof stored === 'object' ? [stored as RecordedTest] : [];
 }

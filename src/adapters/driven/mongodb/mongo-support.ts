@@ -4,7 +4,7 @@ import type { ConnectorSettings } from '../../../domain/connectors/connector-set
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
 import type { SyncSchedule } from '../../../domain/connectors/sync-schedule.js';
 import { DEFAULT_PRECEDENCE, type SourcePrecedence } from '../../../domain/hardware/source-precedence.js';
-import { unsealSettings, type ConnectorSettingsStore, type RecordedTest, type StoredConnectorSettings } from '../../../application/ports/connector-settings-store.js';
+import { asTestList, unsealSettings, type ConnectorSettingsStore, type RecordedTest, type StoredConnectorSettings } from '../../../application/ports/connector-settings-store.js';
 import type { SecretBox } from '../../../application/ports/secret-box.js';
 import type { DirectoryUser, UserDirectory } from '../../../application/ports/user-directory.js';
 
@@ -63,12 +63,13 @@ export class MongoConnectorSettings implements ConnectorSettingsStore {
     await this.settings.updateOne({ _id: `connector:${source}` }, { $set: { value } }, { upsert: true });
   }
 
-  async lastTest(source: MdmSourceName): Promise<RecordedTest | null> {
-    return ((await this.settings.findOne({ _id: `connector-test:${source}` }))?.value as RecordedTest | undefined) ?? null;
+  async recentTests(source: MdmSourceName): Promise<RecordedTest[]> {
+    const row = await this.settings.findOne({ _id: `connector-test:${source}` });
+    return row ? asTestList(row.value) : [];
   }
 
-  async saveTest(source: MdmSourceName, test: RecordedTest): Promise<void> {
-    await this.settings.updateOne({ _id: `connector-test:${source}` }, { $set: { value: test } }, { upsert: true });
+  async saveRecentTests(source: MdmSourceName, tests: RecordedTest[]): Promise<void> {
+    await this.settings.updateOne({ _id: `connector-test:${source}` }, { $set: { value: tests } }, { upsert: true });
   }
 
   async schedule(source: MdmSourceName): Promise<SyncSchedule> {

@@ -2,7 +2,7 @@ import type { ConnectorSettings } from '../../../domain/connectors/connector-set
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
 import type { SyncSchedule } from '../../../domain/connectors/sync-schedule.js';
 import { DEFAULT_PRECEDENCE, type SourcePrecedence } from '../../../domain/hardware/source-precedence.js';
-import { unsealSettings, type ConnectorSettingsStore, type RecordedTest, type StoredConnectorSettings } from '../../../application/ports/connector-settings-store.js';
+import { asTestList, unsealSettings, type ConnectorSettingsStore, type RecordedTest, type StoredConnectorSettings } from '../../../application/ports/connector-settings-store.js';
 import type { SecretBox } from '../../../application/ports/secret-box.js';
 import { writeTransaction, type SqliteDatabase } from './database.js';
 
@@ -25,13 +25,13 @@ export class SqliteConnectorSettings implements ConnectorSettingsStore {
     this.put(`connector:${source}`, sealed);
   }
 
-  async lastTest(source: MdmSourceName): Promise<RecordedTest | null> {
+  async recentTests(source: MdmSourceName): Promise<RecordedTest[]> {
     const row = this.db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(`connector-test:${source}`);
-    return row ? (JSON.parse(row.value) as RecordedTest) : null;
+    return row ? asTestList(JSON.parse(row.value)) : [];
   }
 
-  async saveTest(source: MdmSourceName, test: RecordedTest): Promise<void> {
-    this.put(`connector-test:${source}`, test);
+  async saveRecentTests(source: MdmSourceName, tests: RecordedTest[]): Promise<void> {
+    this.put(`connector-test:${source}`, tests);
   }
 
   async schedule(source: MdmSourceName): Promise<SyncSchedule> {
