@@ -24,6 +24,11 @@ describe('Sync: scheduled imports (two real server processes on one store file)'
     expect(refused.body.fix).to.match(/IANA time zone name/);
     const malformed = await servers[0]!.call('PUT', '/api/admin/integrations/jamf/schedule', { body: { kind: 'every', hours: 'six' } });
     expect(malformed.status).to.equal(400);
+    const mixed = await servers[0]!.call('PUT', '/api/admin/integrations/jamf/schedule', { body: { kind: 'daily', at: '02:00', timeZone: 'Europe/Paris', hours: 6 } });
+    expect([mixed.status, mixed.body.field, mixed.body.detail]).to.deep.equal([422, 'hours', 'A schedule of kind daily has no hours.']);
+    const incomplete = await servers[0]!.call('PUT', '/api/admin/integrations/jamf/schedule', { body: { kind: 'every' } });
+    expect([incomplete.status, incomplete.body.field, incomplete.body.detail]).to.deep.equal([422, 'hours', 'A schedule of kind every needs hours.']);
+    expect((await servers[0]!.call('GET', '/api/admin/bulk-import/mdm')).body.find((s: { source: string }) => s.source === 'jamf').schedule.schedule, 'nothing was saved').to.deep.equal({ kind: 'off' });
   });
 
   it('runs a due import exactly once with two instances checking every second, recorded as triggered by the schedule', async () => {

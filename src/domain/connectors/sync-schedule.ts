@@ -32,23 +32,48 @@ function knownTimeZone(timeZone: string): boolean {
   }
 }
 
+/** The fields each kind of schedule reads; any other one sent is refused rather than dropped. */
+const READS: Record<string, ReadonlyArray<'hours' | 'at' | 'timeZone'>> = { off: [], every: ['hours'], daily: ['at', 'timeZone'] };
+const KIND_OF_FIELD = { hours: 'every', at: 'daily', timeZone: 'daily' } as const;
+
+const FIXES: Record<string, string> = {
+  hours: `Give a whole number of hours from 1 to ${MAX_HOURS}.`,
+  at: 'Give the time as HH:MM on a 24-hour clock, e.g. 02:30.',
+  timeZone: 'Give an IANA time zone name, e.g. Europe/Paris or America/New_York.',
+};
+
+function refuseFieldsNotRead(input: ScheduleInput): void {
+  const reads = READS[input.kind];
+  if (!reads) return;
+  for (const field of ['hours', 'at', 'timeZone'] as const) {
+    if (input[field] === undefined || reads.includes(field)) continue;
+    throw new InvalidSchedule(field, `A schedule of kind ${input.kind} has no ${field}.`, `Leave ${field} out, or choose kind ${KIND_OF_FIELD[field]}.`);
+  }
+}
+
+function missing(field: string, kind: string): InvalidSchedule {
+  return new InvalidSchedule(field, `A schedule of kind ${kind} needs ${field}.`, FIXES[field]!);
+}
+
 export function validateSchedule(input: ScheduleInput, now: string): SyncSchedule {
+  refuseFieldsNotRead(input);
   switch (input.kind) {
     case 'off':
       return { kind: 'off' };
     case 'every': {
       const { hours } = input;
+      if (hours === undefined || hours === null) throw missing('hours', 'every');
       if (typeof hours !== 'number' || !Number.isInteger(hours) || hours < 1 || hours > MAX_HOURS) {
-        throw new InvalidSchedule('hours', `Every ${quote(hours ?? null)} hours is not a schedule.`, `Give a whole number of hours from 1 to ${MAX_HOURS}.`);
+        throw new InvalidSchedule('hours', `Every ${quote(hours)} hours is not a schedule.`, FIXES.hours!);
       }
       return { kind: 'every', hours, savedAt: now };
     }
     case 'daily': {
       const { at, timeZone } = input;
-      if (typeof at !== 'string' || !TIME.test(at)) throw new InvalidSchedule('at', `${quote(at ?? null)} is not a time of day.`, 'Give the time as HH:MM on a 24-hour clock, e.g. 02:30.');
-      if (typeof timeZone !== 'string' || !knownTimeZone(timeZone)) {
-        throw new InvalidSchedule('timeZone', `${quote(timeZone ?? null)} is not a time zone.`, 'Give an IANA time zone name, e.g. Europe/Paris or America/New_York.');
-      }
+      if (at === undefined || at === null) throw missing('at', 'daily');
+      if (typeof at !== 'string' || !TIME.test(at)) throw new InvalidSchedule('at', `${quote(at)} is not a time of day.`, FIXES.at!);
+      if (timeZone === undefined || timeZone === null) throw missing('timeZone', 'daily');
+      if (typeof timeZone !== 'string' || !knownTimeZone(timeZone)) throw new InvalidSchedule('timeZone', `${quote(timeZone)} is not a time zone.`, FIXES.timeZone!);
       return { kind: 'daily', at, timeZone, savedAt: now };
     }
     default:
