@@ -169,6 +169,8 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
         expect(status, path).to.equal(400);
         expect(body.detail, path).to.match(/^This request reads no body and no query parameters/);
       }
+      const long = await call('POST', `/api/admin/register/rebuild?${'k'.repeat(5000)}=1`);
+      expect(long.body.errors[0].field, 'a name as sent is cut').to.equal(`${'k'.repeat(100)}…`);
       expect((await call('GET', '/api/admin/bulk-import/mdm/runs')).body.length, 'no run started').to.equal(before);
       expect((await call('POST', '/api/admin/bulk-import/mdm/jamf/preview', { body: {} })).status, 'an empty object is no input').to.equal(200);
     });

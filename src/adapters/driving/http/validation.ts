@@ -75,7 +75,8 @@ export function readsNoInput(fix: string) {
     const bodyIsFields = body === undefined || (body !== null && typeof body === 'object' && !Array.isArray(body));
     if (bodyIsFields) fields.push(...Object.keys((body ?? {}) as object));
     if (bodyIsFields && fields.length === 0) return next();
-    const shown = fields.slice(0, 20);
+    // A name as sent may be kilobytes long: each is cut, and at most twenty are named.
+    const shown = fields.slice(0, 20).map((field) => (field.length > 100 ? `${field.slice(0, 100)}…` : field));
     const detail = bodyIsFields ? `This request reads no body and no query parameters; ${shown.join(', ')} would not be read.` : 'This request reads no body and no query parameters; send none.';
     next(new BadRequest(detail, shown.map((field) => ({ field, message: `property ${field} should not exist` })), 400, fix));
   };
