@@ -30,6 +30,7 @@ describe('Sync schedule', () => {
       refused({ kind: 'daily', at: '24:00', timeZone: 'UTC' }, 'at', /HH:MM on a 24-hour clock/);
       refused({ kind: 'daily', at: '02:00', timeZone: 'Mars/Olympus' }, 'timeZone', /IANA time zone name/);
       refused({ kind: 'weekly' }, 'kind', /off, every .* or daily/);
+      refused({ kind: 'constructor', hours: 1 }, 'kind', /off, every .* or daily/);
       refused({ kind: 'every' }, 'hours', /^A schedule of kind every needs hours\. Give a whole number/);
       refused({ kind: 'daily', at: '02:30' }, 'timeZone', /^A schedule of kind daily needs timeZone\. Give an IANA/);
       refused({ kind: 'daily', at: '02:30', timeZone: 'Europe/Paris', hours: 3 }, 'hours', /^A schedule of kind daily has no hours\. Leave hours out, or choose kind every\.$/);

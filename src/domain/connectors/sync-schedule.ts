@@ -43,8 +43,8 @@ const FIXES: Record<string, string> = {
 };
 
 function refuseFieldsNotRead(input: ScheduleInput): void {
-  const reads = READS[input.kind];
-  if (!reads) return;
+  if (!Object.hasOwn(READS, input.kind)) return; // an unknown kind is refused as such below
+  const reads = READS[input.kind]!;
   for (const field of ['hours', 'at', 'timeZone'] as const) {
     if (input[field] === undefined || reads.includes(field)) continue;
     throw new InvalidSchedule(field, `A schedule of kind ${input.kind} has no ${field}.`, `Leave ${field} out, or choose kind ${KIND_OF_FIELD[field]}.`);
