@@ -34,7 +34,7 @@ function knownTimeZone(timeZone: string): boolean {
 
 /** The fields each kind of schedule reads; any other one sent is refused rather than dropped. */
 const READS: Record<string, ReadonlyArray<'hours' | 'at' | 'timeZone'>> = { off: [], every: ['hours'], daily: ['at', 'timeZone'] };
-const KIND_OF_FIELD = { hours: 'every', at: 'daily', timeZone: 'daily' } as const;
+const kindReading = (field: 'hours' | 'at' | 'timeZone') => Object.keys(READS).find((kind) => READS[kind]!.includes(field))!;
 
 const FIXES: Record<string, string> = {
   hours: `Give a whole number of hours from 1 to ${MAX_HOURS}.`,
@@ -47,7 +47,7 @@ function refuseFieldsNotRead(input: ScheduleInput): void {
   const reads = READS[input.kind]!;
   for (const field of ['hours', 'at', 'timeZone'] as const) {
     if (input[field] === undefined || reads.includes(field)) continue;
-    throw new InvalidSchedule(field, `A schedule of kind ${input.kind} has no ${field}.`, `Leave ${field} out, or choose kind ${KIND_OF_FIELD[field]}.`);
+    throw new InvalidSchedule(field, `A schedule of kind ${input.kind} has no ${field}.`, `Leave ${field} out, or choose kind ${kindReading(field)}.`);
   }
 }
 

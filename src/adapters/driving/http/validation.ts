@@ -1,8 +1,12 @@
 import { validate, type ValidationError } from 'class-validator';
 import { BadRequest, type FieldProblem } from './problem.js';
 import { UNDECODABLE } from './query-string.js';
+import { excerpt } from '../../../domain/shared/quote.js';
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** A field the route does not read, worded as class-validator words the ones it finds itself. */
+const notRead = (field: string): FieldProblem => ({ field, message: `property ${field} should not exist` });
 
 /** Checks of a value's type: when one fails, the value's length or range says nothing more. */
 const TYPE_CHECKS = new Set(['isString', 'isInt', 'isNumber', 'isBoolean', 'isIso8601']);
@@ -43,7 +47,7 @@ export async function parseBody<T extends object>(Dto: new () => T, body: unknow
   // Never copied, since assigning `__proto__` would replace the DTO's prototype; refused by name like any unknown field.
   const unsafe: FieldProblem[] = [];
   for (const [key, value] of Object.entries(body as object)) {
-    if (UNSAFE_KEYS.has(key)) unsafe.push({ field: key, message: `property ${key} should not exist` });
+    if (UNSAFE_KEYS.has(key)) unsafe.push(notRead(key));
     else (dto as Record<string, unknown>)[key] = value;
   }
   const errors = [...unsafe, ...flatten(await validate(dto, { whitelist: true, forbidNonWhitelisted: true }))];
@@ -76,8 +80,8 @@ export function readsNoInput(fix: string) {
     if (bodyIsFields) fields.push(...Object.keys((body ?? {}) as object));
     if (bodyIsFields && fields.length === 0) return next();
     // A name as sent may be kilobytes long: each is cut, and at most twenty are named.
-    const shown = fields.slice(0, 20).map((field) => (field.length > 100 ? `${field.slice(0, 100)}…` : field));
+    const shown = fields.slice(0, 20).map((field) => excerpt(field, 100));
     const detail = bodyIsFields ? `This request reads no body and no query parameters; ${shown.join(', ')} would not be read.` : 'This request reads no body and no query parameters; send none.';
-    next(new BadRequest(detail, shown.map((field) => ({ field, message: `property ${field} should not exist` })), 400, fix));
+    next(new BadRequest(detail, shown.map(notRead), 400, fix));
   };
 }
