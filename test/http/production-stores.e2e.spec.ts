@@ -101,6 +101,28 @@ function onProductionStores(label: string, env: () => Promise<Record<string, str
       expect(body.events).to.be.greaterThan(register.length);
       expect(await everyRecord()).to.deep.equal(register);
     });
+
+    // Over a network store a request's calls leave turns between them, so two edits of one record
+    // can read the same revision; the second append then meets the first's event.
+    it('saves edits of one record sent at the same moment as if sent one after the other', async () => {
+      const record = register[1]!;
+      const changes = [{ cpu: 'Apple M2' }, { ram: '16 GB' }, { storage: '512 GB' }, { condition: 'fair' }, { purchaseDate: '2024-03-01' }, { purchasePrice: 1299 }];
+      const answers = await Promise.all(changes.map((body) => world.call('PATCH', `/api/hardware/${record.id}`, { body })));
+      expect(answers.map((a) => a.status), JSON.stringify(answers.find((a) => a.status !== 200)?.body)).to.deep.equal(changes.map(() => 200));
+      const { body: after } = await world.call('GET', `/api/hardware/${record.id}`);
+      expect(after).to.include(Object.assign({}, ...changes));
+      const { body: events } = await world.call('GET', `/api/hardware/${record.id}/events`);
+      expect(events.filter((e: { type: string }) => e.type === 'HardwareDetailsEdited')).to.have.length(changes.length);
+    });
+
+    it('registers a serial sent twice at the same moment once, and tells the other request it is taken', async () => {
+      const device = { serial: 'HANDREG-RACE-1', name: 'Loaner laptop', category: 'laptop' };
+      const answers = await Promise.all([1, 2].map(() => world.call('POST', '/api/hardware', { body: device })));
+      expect(answers.map((a) => a.status).sort(), JSON.stringify(answers.map((a) => a.body))).to.deep.equal([201, 409]);
+      expect(answers.find((a) => a.status === 409)!.body).to.include({ type: 'https://ontrackio.dev/problems/serial-already-registered', field: 'serial' });
+      const { body } = await world.call('GET', `/api/hardware?serial=${device.serial}`);
+      expect(body.items).to.have.length(1);
+    });
   });
 }
 

@@ -13,6 +13,9 @@ import type { HardwareRecord, HardwareRegisterQueries } from '../ports/read-mode
 import type { WorkspaceSettings } from '../ports/workspace-settings.js';
 import { readSerial, TYPED_SERIAL } from '../../domain/hardware/serial-number.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
+import type { HardwareEvent } from '../../domain/hardware/events.js';
+import type { Hardware } from '../../domain/hardware/state.js';
+import { StreamConflict } from '../ports/errors.js';
 
 export interface HandEditDeps {
   store: EventStore;
@@ -22,6 +25,19 @@ export interface HandEditDeps {
   clock: Clock;
   settings: WorkspaceSettings;
   projections: Projections;
+}
+
+/**
+ * How often a hand change is decided again when its record moved on between the read and the write
+ * (another person's change, an import). Each such conflict means another write went through.
+ */
+const ATTEMPTS = 10;
+
+/** A record that kept changing under one hand change, attempt after attempt. */
+export class HardwareChangedMeanwhile extends DomainError {
+  constructor(serial: string) {
+    super('hardware-changed-meanwhile', `Hardware ${serial} kept changing while this change was saved (${ATTEMPTS} attempts); nothing was saved.`, undefined, 'Read the record again, then send the change again.');
+  }
 }
 
 export type RegisterHardwareInput = Omit<RegisterHardware['data'], 'hardwareId' | 'assetTag' | 'registeredBy'>;
@@ -39,13 +55,15 @@ export class HandEdits {
     if (reading.kind !== 'serial') {
       throw new DomainError('serial-required', 'serial is missing or a placeholder.', TYPED_SERIAL.field, TYPED_SERIAL.fix);
     }
-    const loaded = await this.hardware.load(reading.serial);
-    const assetTag = loaded.state.exists ? '' : formatAssetTag(validateConvention(await this.deps.settings.assetTagConvention()), await this.deps.tags.reserve(1));
-    const events = decide(
-      { type: 'RegisterHardware', data: { ...input, serial: reading.serial, hardwareId: this.deps.ids.newId(), assetTag, registeredBy: by }, metadata: { now: this.deps.clock.now().toISOString() } },
-      loaded.state,
-    );
-    await this.hardware.save(loaded, events, { by });
+    let assetTag: string | null = null;
+    const now = this.deps.clock.now().toISOString();
+    const hardwareId = this.deps.ids.newId();
+    await this.decideAndSave(reading.serial, by, async (state) => {
+      // A serial already held is refused by the decider, and no tag is reserved for it. A tag reserved
+      // for a serial someone else registered first, between the read and the write, stays unused.
+      assetTag ??= state.exists ? '' : formatAssetTag(validateConvention(await this.deps.settings.assetTagConvention()), await this.deps.tags.reserve(1));
+      return decide({ type: 'RegisterHardware', data: { ...input, serial: reading.serial, hardwareId, assetTag, registeredBy: by }, metadata: { now } }, state);
+    });
     await this.deps.projections.catchUp();
     return (await this.deps.register.bySerial(reading.serial))!;
   }
@@ -53,10 +71,27 @@ export class HandEdits {
   async edit(hardwareId: string, changes: DetailsEdit, by: string): Promise<HardwareRecord> {
     const record = await this.deps.register.byId(hardwareId);
     if (!record) throw new HardwareNotFound(`with id ${hardwareId}`);
-    const loaded = await this.hardware.load(record.serial);
-    const events = decide({ type: 'EditDetails', data: { changes, editedBy: by }, metadata: { now: this.deps.clock.now().toISOString() } }, loaded.state);
-    await this.hardware.save(loaded, events, { by });
+    const now = this.deps.clock.now().toISOString();
+    await this.decideAndSave(record.serial, by, async (state) => decide({ type: 'EditDetails', data: { changes, editedBy: by }, metadata: { now } }, state));
     await this.deps.projections.catchUp();
     return (await this.deps.register.byId(hardwareId))!;
+  }
+
+  /**
+   * Decides on the record as its stream holds it and appends with that revision. When another write
+   * came first, the change is decided again on the newer record: a person's change names only the
+   * fields they changed, so the outcome is that of the two requests one after the other.
+   */
+  private async decideAndSave(serial: string, by: string, decideOn: (state: Hardware) => Promise<HardwareEvent[]>): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const loaded = await this.hardware.load(serial);
+      try {
+        await this.hardware.save(loaded, await decideOn(loaded.state), { by });
+        return;
+      } catch (error) {
+        if (!(error instanceof StreamConflict)) throw error;
+        if (attempt === ATTEMPTS) throw new HardwareChangedMeanwhile(serial);
+      }
+    }
   }
 }

@@ -8,6 +8,7 @@ import { DependencyUnavailable } from '../../../application/ports/errors.js';
 import { MdmSourceFailure, SourceNotConfigured } from '../../../application/ports/mdm-source.js';
 import { HardwareNotFound, SerialAlreadyRegistered } from '../../../domain/hardware/errors.js';
 import { ImportAlreadyRunning } from '../../../domain/import-run/run.js';
+import { HardwareChangedMeanwhile } from '../../../application/commands/hand-edits.js';
 import { DomainError } from '../../../domain/shared/domain-error.js';
 
 export interface FieldProblem {
@@ -57,7 +58,7 @@ export function toProblem(error: unknown): Problem {
   }
   // detail says what is wrong and fix what to do, each once (a DomainError's message carries both).
   if (error instanceof HardwareNotFound) return { type: type(error.code), title: 'Not found', status: 404, detail: error.reason, fix: error.fix };
-  if (error instanceof ImportAlreadyRunning || error instanceof SerialAlreadyRegistered) {
+  if (error instanceof ImportAlreadyRunning || error instanceof SerialAlreadyRegistered || error instanceof HardwareChangedMeanwhile) {
     return { type: type(error.code), title: 'Conflict', status: 409, detail: error.reason, field: error.field, fix: error.fix };
   }
   if (error instanceof SourceNotConfigured) {
