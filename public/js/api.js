@@ -12,15 +12,20 @@ export class ApiError extends Error {
 export const token = () => sessionStorage.getItem('token');
 export const authorization = () => (token() ? { authorization: `Bearer ${token()}` } : {});
 
-export async function api(method, path, body) {
+/** The answer's body and its ETag (what an edit of a record sends back in If-Match). */
+export async function apiAnswer(method, path, body, headers = {}) {
   const response = await fetch(path, {
     method,
-    headers: { ...authorization(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...authorization(), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(data, response.status);
-  return data;
+  return { data, etag: response.headers.get('etag') };
+}
+
+export async function api(method, path, body) {
+  return (await apiAnswer(method, path, body)).data;
 }
 
 export function describeProblem(error) {

@@ -1,6 +1,6 @@
 // One hardware record: every field a person needs, its sources, its history in words, and the hand-maintained fields.
 import { html, nothing, render } from '../vendor/lit-html/lit-html.js';
-import { api, blame, NAMES, openApiDocument, when } from './api.js';
+import { api, apiAnswer, ApiError, blame, NAMES, openApiDocument, when } from './api.js';
 import { FIELD_NAMES, fieldState, resultLine } from './views.js';
 
 const HAND_MAINTAINED = ['name', 'category', 'status', 'condition', 'cpu', 'ram', 'storage', 'purchasePrice', 'purchaseDate'];
@@ -82,9 +82,13 @@ async function save(event) {
     return draw();
   }
   try {
-    await api('PATCH', `/api/hardware/${encodeURIComponent(device.id)}`, changes);
+    // Saved only if the record is still as shown: a colleague's change since is not overwritten unseen.
+    await apiAnswer('PATCH', `/api/hardware/${encodeURIComponent(device.id)}`, changes, shown.etag ? { 'if-match': shown.etag } : {});
     await showDevice(device.id, { ok: true, message: 'Saved.' });
   } catch (error) {
+    if (error instanceof ApiError && error.status === 412) {
+      return showDevice(device.id, { ok: false, message: 'Not saved: this record changed after it was opened (an edit or an import).', fix: 'It now shows the record as it is; make your change again if it still holds.' });
+    }
     const fault = blame(error);
     Object.assign(shown, { fault, result: { ok: false, message: fault.message, fix: fault.fix } });
     draw();
@@ -117,8 +121,8 @@ function draw() {
 }
 
 export async function showDevice(id, result = null) {
-  const [device, events, document_] = await Promise.all([api('GET', `/api/hardware/${encodeURIComponent(id)}`), api('GET', `/api/hardware/${encodeURIComponent(id)}/events`), openApiDocument()]);
-  Object.assign(shown, { device, events, choices: document_.components.schemas.EditHardware.properties, fault: null, result });
+  const [record, events, document_] = await Promise.all([apiAnswer('GET', `/api/hardware/${encodeURIComponent(id)}`), api('GET', `/api/hardware/${encodeURIComponent(id)}/events`), openApiDocument()]);
+  Object.assign(shown, { device: record.data, etag: record.etag, events, choices: document_.components.schemas.EditHardware.properties, fault: null, result });
   draw();
   if (!result) document.querySelector('#device').focus();
 }

@@ -146,6 +146,22 @@ describe('Admin page in headless Chromium', function () {
     await page.screenshot({ path: `${SHOTS}/register-edit-laptop.png`, fullPage: true });
   });
 
+  it('does not save over a change made after the record was opened: it says so and shows the record as it is now', async () => {
+    const [device] = (await world.call('GET', `/api/hardware?q=${encodeURIComponent('Reception laptop')}`)).body.items;
+    expect((await world.call('PATCH', `/api/hardware/${device.id}`, { body: { ram: '32 GB' } })).status, 'a colleague saves first').to.equal(200);
+    const form = page.locator('#edit-hardware');
+    await form.getByLabel('Name').fill('Front desk laptop');
+    await form.getByRole('button', { name: 'Save details' }).click();
+    await page.locator('#edit-hardware [data-result]', { hasText: 'Not saved: this record changed after it was opened' }).waitFor();
+    expect(await page.locator('#device h3').textContent()).to.equal('Reception laptop');
+    expect(await form.getByLabel('RAM').inputValue(), 'the colleague\'s change is shown').to.equal('32 GB');
+    await form.getByLabel('Name').fill('Front desk laptop');
+    await form.getByRole('button', { name: 'Save details' }).click();
+    await page.locator('#edit-hardware [data-result]', { hasText: 'Saved.' }).waitFor();
+    expect(await page.locator('#device h3').textContent()).to.equal('Front desk laptop');
+    expect((await world.call('GET', `/api/hardware/${device.id}`)).body).to.include({ name: 'Front desk laptop', ram: '32 GB' });
+  });
+
   it('pages, sorts and filters the register on the server, and says when nothing matches', async () => {
     await page.getByRole('button', { name: 'Hardware register' }).click();
     await page.getByLabel('Search by serial, name or assignee').fill('');

@@ -365,6 +365,39 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((await call('GET', `/api/hardware/${device.id}`)).body).to.include({ name: 'Reception PC', cpu: 'i7-1365U', purchaseDate: '2024-03-01' });
     });
 
+    it('saves an edit sent with If-Match only while the record is as read, and refuses it with 412 once it changed', async () => {
+      const [device] = (await call('GET', '/api/hardware?source=jamf&limit=1')).body.items;
+      const path = `/api/hardware/${device.id}`;
+      const read = await call('GET', path);
+      const etag = read.headers.get('etag')!;
+      expect(etag, 'a strong validator').to.match(/^"[^"]+"$/);
+      // fetch sends Cache-Control: no-cache with a conditional header unless told otherwise.
+      expect((await call('GET', path, { headers: { 'if-none-match': etag, 'cache-control': 'max-age=0' } })).status).to.equal(304);
+      const saved = await call('PATCH', path, { body: { ram: '16 GB' }, headers: { 'if-match': etag } });
+      expect(saved.status, saved.text).to.equal(200);
+      const savedTag = saved.headers.get('etag');
+      expect(savedTag).to.be.a('string').and.not.equal(etag);
+      expect((await call('GET', path)).headers.get('etag'), 'the PATCH answers with the new ETag').to.equal(savedTag);
+      const events = (await call('GET', `${path}/events`)).body.length;
+
+      // A colleague's edit made on the first read: refused whole, the record kept as saved.
+      const stale = await call('PATCH', path, { body: { ram: '8 GB', cpu: 'M1' }, headers: { 'if-match': etag } });
+      expect(stale.status, stale.text).to.equal(412);
+      expect(stale.body).to.include({ type: 'https://ontrackio.dev/problems/hardware-changed-since-read', field: 'If-Match' });
+      expect(stale.body.fix).to.include('ETag');
+      expect((await call('GET', path)).body).to.include({ ram: '16 GB', cpu: device.cpu });
+      expect((await call('GET', `${path}/events`)).body).to.have.length(events);
+
+      expect((await call('PATCH', path, { body: { cpu: 'M1' }, headers: { 'if-match': `W/${savedTag}` } })).status, 'a weak tag never matches').to.equal(412);
+      expect((await call('PATCH', path, { body: { cpu: 'M1' }, headers: { 'if-match': `"other", ${savedTag}` } })).status, 'one of a list').to.equal(200);
+      expect((await call('PATCH', path, { body: { cpu: 'M2' }, headers: { 'if-match': '*' } })).status, '* is any current record').to.equal(200);
+      const malformed = await call('PATCH', path, { body: { cpu: 'M3' }, headers: { 'if-match': 'v1' } });
+      expect(malformed.status, malformed.text).to.equal(400);
+      expect(malformed.body.errors[0]).to.include({ field: 'If-Match' });
+      expect((await call('PATCH', '/api/hardware/no-such-id', { body: { cpu: 'M3' }, headers: { 'if-match': etag } })).status).to.equal(404);
+      expect((await call('GET', path)).body.cpu).to.equal('M2');
+    });
+
     it('looks a serial up in the MDM without writing to the register', async () => {
       const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
       const before = (await call('GET', '/api/hardware?limit=1')).body.total;

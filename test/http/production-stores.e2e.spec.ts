@@ -115,6 +115,18 @@ function onProductionStores(label: string, env: () => Promise<Record<string, str
       expect(events.filter((e: { type: string }) => e.type === 'HardwareDetailsEdited')).to.have.length(changes.length);
     });
 
+    it('saves one of two edits made on the same read and sent at once with its If-Match, and refuses the other with 412', async () => {
+      const record = register[2]!;
+      const etag = (await world.call('GET', `/api/hardware/${record.id}`)).headers.get('etag')!;
+      const names = ['Desk 1 laptop', 'Desk 2 laptop'];
+      const answers = await Promise.all(names.map((name) => world.call('PATCH', `/api/hardware/${record.id}`, { body: { name }, headers: { 'if-match': etag } })));
+      expect(answers.map((a) => a.status).sort(), JSON.stringify(answers.map((a) => a.body))).to.deep.equal([200, 412]);
+      const saved = answers.find((a) => a.status === 200)!.body.name;
+      expect((await world.call('GET', `/api/hardware/${record.id}`)).body.name).to.equal(saved);
+      const { body: events } = await world.call('GET', `/api/hardware/${record.id}/events`);
+      expect(events.filter((e: { type: string }) => e.type === 'HardwareDetailsEdited')).to.have.length(1);
+    });
+
     it('registers a serial sent twice at the same moment once, and tells the other request it is taken', async () => {
       const device = { serial: 'HANDREG-RACE-1', name: 'Loaner laptop', category: 'laptop' };
       const answers = await Promise.all([1, 2].map(() => world.call('POST', '/api/hardware', { body: device })));

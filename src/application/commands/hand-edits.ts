@@ -40,6 +40,18 @@ export class HardwareChangedMeanwhile extends DomainError {
   }
 }
 
+/** An edit made on a state of the record that is no longer its latest (HTTP's If-Match). */
+export class HardwareChangedSinceRead extends DomainError {
+  constructor(serial: string) {
+    super(
+      'hardware-changed-since-read',
+      `Hardware ${serial} changed since it was read; nothing was saved.`,
+      'If-Match',
+      'Read the record again (its answer carries the new ETag), check the change still holds, then send it with that ETag in If-Match.',
+    );
+  }
+}
+
 export type RegisterHardwareInput = Omit<RegisterHardware['data'], 'hardwareId' | 'assetTag' | 'registeredBy'>;
 
 /** The changes people make by hand: the fields an import must then leave alone. */
@@ -68,11 +80,17 @@ export class HandEdits {
     return (await this.deps.register.bySerial(reading.serial))!;
   }
 
-  async edit(hardwareId: string, changes: DetailsEdit, by: string): Promise<HardwareRecord> {
+  /**
+   * `readAt`: the revision the person saw. Given, the edit is made on that revision or not at all;
+   * without it, on whatever the record holds when it is written.
+   */
+  async edit(hardwareId: string, changes: DetailsEdit, by: string, readAt?: number): Promise<HardwareRecord> {
     const record = await this.deps.register.byId(hardwareId);
     if (!record) throw new HardwareNotFound(`with id ${hardwareId}`);
     const now = this.deps.clock.now().toISOString();
-    await this.decideAndSave(record.serial, by, async (state) => decide({ type: 'EditDetails', data: { changes, editedBy: by }, metadata: { now } }, state));
+    const editOf = async (state: Hardware) => decide({ type: 'EditDetails', data: { changes, editedBy: by }, metadata: { now } }, state);
+    if (readAt === undefined) await this.decideAndSave(record.serial, by, editOf);
+    else await this.saveAsRead(record.serial, by, readAt, editOf);
     await this.deps.projections.catchUp();
     return (await this.deps.register.byId(hardwareId))!;
   }
@@ -92,6 +110,18 @@ export class HandEdits {
         if (!(error instanceof StreamConflict)) throw error;
         if (attempt === ATTEMPTS) throw new HardwareChangedMeanwhile(serial);
       }
+    }
+  }
+
+  /** Decides on the revision the person read, and appends only onto it: any other change since refuses it. */
+  private async saveAsRead(serial: string, by: string, readAt: number, decideOn: (state: Hardware) => Promise<HardwareEvent[]>): Promise<void> {
+    const loaded = await this.hardware.load(serial);
+    if (loaded.expectedRevision !== readAt) throw new HardwareChangedSinceRead(serial);
+    try {
+      await this.hardware.save(loaded, await decideOn(loaded.state), { by });
+    } catch (error) {
+      if (error instanceof StreamConflict) throw new HardwareChangedSinceRead(serial);
+      throw error;
     }
   }
 }

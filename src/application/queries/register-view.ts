@@ -22,7 +22,12 @@ export class RegisterView {
 
   async byId(id: string): Promise<HardwareRecord | null> {
     const record = await this.register.byId(id);
-    return record && complete(record, await lastCompleteListings(this.store));
+    return record && this.shown(record);
+  }
+
+  /** A record as the register holds it, shown as a read of it shows it. */
+  async shown(record: HardwareRecord): Promise<HardwareRecord> {
+    return complete(record, await lastCompleteListings(this.store));
   }
 }
 

@@ -9,6 +9,10 @@ const json = (schema: object, description = 'OK') => ({ description, content: { 
 const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ref('Problem') } } });
 const source = { name: 'source', in: 'path', required: true, schema: { enum: [...MDM_SOURCES] } };
 const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+/** A record's strong ETag, and the conditional headers that name it. */
+const withETag = (response: { description: string; content: object }) => ({ ...response, headers: { ETag: { schema: { type: 'string' }, description: 'The record\'s strong entity tag: send it in If-Match to edit the record only as read' } } });
+const ifMatch = { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The ETag of the record as read (or *): the edit is saved only if the record is still so, else 412 and nothing is saved' };
+const ifNoneMatch = { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'An ETag read before: 304 while the record is unchanged' };
 const query = (name: string, schema: object, description?: string) => ({ name, in: 'query', required: false, schema, ...(description ? { description } : {}) });
 const startedWindow = [
   query('from', { type: 'string', examples: ['2026-12-01', '2026-12-01T09:00:00+01:00'] }, 'Runs started at or after this instant: a time with its zone (Z or an offset), or a date alone, from the start of that day in UTC'),
@@ -305,7 +309,7 @@ const described = {
         parameters: [query('serial', { type: 'string' }), query('assetTag', { type: 'string' }), query('assignee', { type: 'string' }), query('status', { enum: [...STATUSES] }), query('category', { enum: [...CATEGORIES] }), query('source', { enum: [...MDM_SOURCES] }), query('missingFrom', { enum: [...MDM_SOURCES] }, 'Records this source reported and its complete listings now leave out'), query('q', { type: 'string' }, 'Free text'), query('offset', { type: 'integer' }), query('after', { type: 'string' }, 'Keyset paging: the next value of the page before (same sort and order); not with offset'), query('limit', { type: 'integer' }), query('sort', { enum: [...REGISTER_SORTS] }, 'Column to sort by; ties by asset tag'), query('order', { enum: ['asc', 'desc'] })],
         responses: { '200': json(ref('HardwarePage')), '401': common['401'] },
       },
-      post: { summary: 'Register a device by hand', security: admin, requestBody: { required: true, content: { 'application/json': { schema: ref('RegisterHardware') } } }, responses: { '201': json(ref('Hardware')), '400': problem('Malformed'), '409': problem('Serial already registered'), '422': problem('A value breaks a rule of the register: a serial that is a placeholder or not whole printable text (field and fix say which)'), ...common } },
+      post: { summary: 'Register a device by hand', security: admin, requestBody: { required: true, content: { 'application/json': { schema: ref('RegisterHardware') } } }, responses: { '201': withETag(json(ref('Hardware'))), '400': problem('Malformed'), '409': problem('Serial already registered'), '422': problem('A value breaks a rule of the register: a serial that is a placeholder or not whole printable text (field and fix say which)'), ...common } },
     },
     '/api/hardware/export.csv': {
       get: {
@@ -319,8 +323,8 @@ const described = {
       get: { summary: 'Look up by serial in the MDM to prefill the Hardware form (writes nothing)', security: admin, parameters: [{ ...query('source', { enum: [...MDM_SOURCES] }), required: true }, { ...query('serial', { type: 'string' }), required: true }], responses: { '200': json(ref('SerialLookup')), '409': problem('Source not configured'), '422': problem('The serial is empty, a placeholder, or not whole printable text'), ...common } },
     },
     '/api/hardware/{id}': {
-      get: { summary: 'One device', security: admin, parameters: [id], responses: { '200': json(ref('Hardware')), '404': problem('Unknown id'), '401': common['401'] } },
-      patch: { summary: 'Edit the hand-maintained fields', security: admin, parameters: [id], requestBody: { required: true, content: { 'application/json': { schema: ref('EditHardware') } } }, responses: { '200': json(ref('Hardware')), '400': problem('Malformed'), '404': problem('Unknown id'), '409': problem('The record changed meanwhile; read it again'), '422': problem('A value breaks a rule of the register'), ...common } },
+      get: { summary: 'One device', security: admin, parameters: [id, ifNoneMatch], responses: { '200': withETag(json(ref('Hardware'))), '304': { description: 'Unchanged since the ETag in If-None-Match' }, '404': problem('Unknown id'), '401': common['401'] } },
+      patch: { summary: 'Edit the hand-maintained fields (only those sent); with If-Match, only while the record is as read', security: admin, parameters: [id, ifMatch], requestBody: { required: true, content: { 'application/json': { schema: ref('EditHardware') } } }, responses: { '200': withETag(json(ref('Hardware'))), '400': problem('Malformed (a field, or If-Match)'), '404': problem('Unknown id'), '409': problem('The record kept changing through ten attempts; read it again'), '412': problem('If-Match names another ETag than the record\'s current one: it changed since it was read, and nothing was saved'), '422': problem('A value breaks a rule of the register'), ...common } },
     },
     '/api/hardware/{id}/events': { get: { summary: 'The device\'s event history', security: admin, parameters: [id], responses: { '200': json({ type: 'array', items: { type: 'object' } }), '404': problem('Unknown id'), '401': common['401'] } } },
   },

@@ -8,7 +8,7 @@ import { DependencyUnavailable } from '../../../application/ports/errors.js';
 import { MdmSourceFailure, SourceNotConfigured } from '../../../application/ports/mdm-source.js';
 import { HardwareNotFound, SerialAlreadyRegistered } from '../../../domain/hardware/errors.js';
 import { ImportAlreadyRunning } from '../../../domain/import-run/run.js';
-import { HardwareChangedMeanwhile } from '../../../application/commands/hand-edits.js';
+import { HardwareChangedMeanwhile, HardwareChangedSinceRead } from '../../../application/commands/hand-edits.js';
 import { DomainError } from '../../../domain/shared/domain-error.js';
 
 export interface FieldProblem {
@@ -61,6 +61,7 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof ImportAlreadyRunning || error instanceof SerialAlreadyRegistered || error instanceof HardwareChangedMeanwhile) {
     return { type: type(error.code), title: 'Conflict', status: 409, detail: error.reason, field: error.field, fix: error.fix };
   }
+  if (error instanceof HardwareChangedSinceRead) return { type: type(error.code), title: 'Precondition Failed', status: 412, detail: error.reason, field: error.field, fix: error.fix };
   if (error instanceof SourceNotConfigured) {
     return { type: type('not-configured'), title: 'Source not configured', status: 409, detail: error.message, missing: [...error.missing], fix: 'Finish Step 1 in Settings → Integrations, then reload Bulk import.' };
   }

@@ -4,18 +4,26 @@ import type { HandEdits } from '../../../../application/commands/hand-edits.js';
 import type { HardwareHistory } from '../../../../application/queries/hardware-history.js';
 import type { LookupBySerial } from '../../../../application/queries/lookup-by-serial.js';
 import type { RegisterView } from '../../../../application/queries/register-view.js';
-import type { HardwareRegisterQueries, RegisterFilter } from '../../../../application/ports/read-models.js';
+import type { HardwareRecord, HardwareRegisterQueries, RegisterFilter } from '../../../../application/ports/read-models.js';
 import { streamRegisterCsv, type RegisterExportMetrics } from '../register-csv.js';
 import { nextCursor, positionAfter } from '../register-cursor.js';
 import { HardwareNotFound } from '../../../../domain/hardware/errors.js';
 import { TOKENS } from '../../../../application/tokens.js';
 import { EditHardwareDto, HardwareQueryDto, LookupQueryDto, RegisterHardwareDto } from '../dtos.js';
 import { parseBody, parseQuery } from '../validation.js';
+import { entityTagOf, ifMatchHolds, readIfMatch } from '../entity-tag.js';
+import { HardwareChangedSinceRead } from '../../../../application/commands/hand-edits.js';
 
 async function registerFilter(request: Request): Promise<RegisterFilter> {
   const q = await parseQuery(HardwareQueryDto, request.query as Record<string, unknown>, ['offset', 'limit']);
   const filter: RegisterFilter = { serial: q.serial, assetTag: q.assetTag, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, missingFrom: q.missingFrom, text: q.q, offset: q.offset, limit: q.limit, sort: q.sort, order: q.order };
   return q.after !== undefined ? { ...filter, after: positionAfter(q.after, filter) } : filter;
+}
+
+/** A record with its strong ETag: what a later If-Match names. */
+function sendRecord(response: Response, record: HardwareRecord): void {
+  response.setHeader('ETag', entityTagOf(record));
+  response.json(record);
 }
 
 /** The hardware register as the Hardware screens use it. */
@@ -44,10 +52,14 @@ export class HardwareController {
   };
 
   one = async (request: Request, response: Response) => {
-    const record = await this.view.byId(String(request.params.id));
-    if (!record) throw new HardwareNotFound(`with id ${request.params.id}`);
-    response.json(record);
+    sendRecord(response, await this.found(String(request.params.id)));
   };
+
+  private async found(id: string): Promise<HardwareRecord> {
+    const record = await this.view.byId(id);
+    if (!record) throw new HardwareNotFound(`with id ${id}`);
+    return record;
+  }
 
   events = async (request: Request, response: Response) => {
     response.json(await this.history.of(String(request.params.id)));
@@ -55,12 +67,21 @@ export class HardwareController {
 
   create = async (request: Request, response: Response) => {
     const body = await parseBody(RegisterHardwareDto, request.body);
-    response.status(201).json(await this.edits.register({ ...body }, request.principal!.email));
+    sendRecord(response.status(201), await this.view.shown(await this.edits.register({ ...body }, request.principal!.email)));
   };
 
+  /** With If-Match, the edit is made on the record as read (its ETag) or not at all. */
   update = async (request: Request, response: Response) => {
+    const id = String(request.params.id);
     const body = await parseBody(EditHardwareDto, request.body);
-    response.json(await this.edits.edit(String(request.params.id), { ...body }, request.principal!.email));
+    const ifMatch = readIfMatch(request);
+    let readAt: number | undefined;
+    if (ifMatch !== null) {
+      const current = await this.found(id);
+      if (!ifMatchHolds(ifMatch, entityTagOf(current))) throw new HardwareChangedSinceRead(current.serial);
+      if (ifMatch !== '*') readAt = current.revision;
+    }
+    sendRecord(response, await this.view.shown(await this.edits.edit(id, { ...body }, request.principal!.email, readAt)));
   };
 
   lookup = async (request: Request, response: Response) => {
