@@ -88,9 +88,7 @@ export class HandEdits {
     const record = await this.deps.register.byId(hardwareId);
     if (!record) throw new HardwareNotFound(`with id ${hardwareId}`);
     const now = this.deps.clock.now().toISOString();
-    const editOf = async (state: Hardware) => decide({ type: 'EditDetails', data: { changes, editedBy: by }, metadata: { now } }, state);
-    if (readAt === undefined) await this.decideAndSave(record.serial, by, editOf);
-    else await this.saveAsRead(record.serial, by, readAt, editOf);
+    await this.decideAndSave(record.serial, by, async (state) => decide({ type: 'EditDetails', data: { changes, editedBy: by }, metadata: { now } }, state), readAt);
     await this.deps.projections.catchUp();
     return (await this.deps.register.byId(hardwareId))!;
   }
@@ -98,11 +96,13 @@ export class HandEdits {
   /**
    * Decides on the record as its stream holds it and appends with that revision. When another write
    * came first, the change is decided again on the newer record: a person's change names only the
-   * fields they changed, so the outcome is that of the two requests one after the other.
+   * fields they changed, so the outcome is that of the two requests one after the other. With
+   * `readAt`, the change is made on that revision only: a record read past it refuses the change.
    */
-  private async decideAndSave(serial: string, by: string, decideOn: (state: Hardware) => Promise<HardwareEvent[]>): Promise<void> {
+  private async decideAndSave(serial: string, by: string, decideOn: (state: Hardware) => Promise<HardwareEvent[]>, readAt?: number): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       const loaded = await this.hardware.load(serial);
+      if (readAt !== undefined && loaded.expectedRevision !== readAt) throw new HardwareChangedSinceRead(serial);
       try {
         await this.hardware.save(loaded, await decideOn(loaded.state), { by });
         return;
@@ -110,18 +110,6 @@ export class HandEdits {
         if (!(error instanceof StreamConflict)) throw error;
         if (attempt === ATTEMPTS) throw new HardwareChangedMeanwhile(serial);
       }
-    }
-  }
-
-  /** Decides on the revision the person read, and appends only onto it: any other change since refuses it. */
-  private async saveAsRead(serial: string, by: string, readAt: number, decideOn: (state: Hardware) => Promise<HardwareEvent[]>): Promise<void> {
-    const loaded = await this.hardware.load(serial);
-    if (loaded.expectedRevision !== readAt) throw new HardwareChangedSinceRead(serial);
-    try {
-      await this.hardware.save(loaded, await decideOn(loaded.state), { by });
-    } catch (error) {
-      if (error instanceof StreamConflict) throw new HardwareChangedSinceRead(serial);
-      throw error;
     }
   }
 }
