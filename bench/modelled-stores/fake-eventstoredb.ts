@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { StreamNotFoundError, WrongExpectedVersionError } from '@eventstore/db-client';
+import { MaxAppendSizeExceededError, StreamNotFoundError, WrongExpectedVersionError } from '@eventstore/db-client';
 import type { ProductionClients } from '../../src/infrastructure/production-stores.js';
 import type { RoundTripMeter } from './round-trips.js';
 
@@ -15,6 +15,13 @@ interface StoredEvent {
 }
 
 interface Proposed { id?: string; type: string; data: unknown; metadata?: unknown }
+
+/** EventStoreDB's default MaxAppendSize: the most bytes of data and metadata one write may carry. */
+export const MAX_APPEND_BYTES = 1_048_576;
+
+function bytesOf(events: readonly Proposed[]): number {
+  return events.reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e.data)) + Buffer.byteLength(JSON.stringify(e.metadata ?? {})), 0);
+}
 
 /**
  * EventStoreDB's client as the adapter calls it, over an in-memory log: every read and every append
@@ -69,8 +76,11 @@ export function fakeEventStoreDb(meter: RoundTripMeter): ProductionClients['esdb
         const expected = options.expectedRevision;
         const fits = expected === 'any' || (expected === 'no_stream' ? current === 'no_stream' : current === expected);
         if (!fits) throw new WrongExpectedVersionError(undefined, { streamName: name, current, expected } as never);
+        const events = Array.isArray(proposed) ? proposed : [proposed];
+        // The server refuses the whole write, whatever its expected revision.
+        if (bytesOf(events) > MAX_APPEND_BYTES) throw new MaxAppendSizeExceededError(undefined, MAX_APPEND_BYTES);
         let position = { commit: 0n, prepare: 0n };
-        for (const event of Array.isArray(proposed) ? proposed : [proposed]) {
+        for (const event of events) {
           const at = BigInt(log.length + 1) * 100n;
           position = { commit: at, prepare: at };
           const stored: StoredEvent = {

@@ -1,12 +1,16 @@
 import { MDM_SOURCES, type MdmSourceName } from '../domain/hardware/mdm-source.js';
 import type { ImportPageRecorded, ImportRunEvent } from '../domain/import-run/events.js';
 import type { DeviceOutcome, MissingDevice } from '../domain/import-run/outcome.js';
+import { recordParts } from '../domain/import-run/record-parts.js';
 import { decideRun, evolveRuns, ImportAlreadyRunning, initialRuns, type ImportRunCommand, type SourceRuns } from '../domain/import-run/run.js';
 import { StreamConflict } from './ports/errors.js';
-import type { EventStore, ExpectedRevision, RecordedEvent } from './ports/event-store.js';
+import { LIST_BYTES_PER_EVENT, type EventStore, type ExpectedRevision, type RecordedEvent } from './ports/event-store.js';
 import type { RunOwner } from './ports/run-owner.js';
 import { eventAt, isRunEnd, markRunEvents, marksAfter, marksFollowing, runsNewestFirst, startOfRun, type RunEndMarks } from './run-spans.js';
 import { importRunsStream } from './streams.js';
+
+/** Newly missing devices per event, whatever their size: a run's history reads them a few events at a time. */
+const MISSING_PER_EVENT = 1000;
 
 export type RunEnded = Extract<ImportRunEvent, { type: 'ImportCompleted' | 'ImportFailed' }>;
 
@@ -199,8 +203,15 @@ export class ImportRunRecorder {
     return state.inProgress!.runId;
   }
 
-  recordPage(outcomes: DeviceOutcome[], now: string, announcedTotal: number | null = null): Promise<ImportRunEvent[]> {
-    return this.record({ type: 'RecordPage', data: { runId: this.runId, source: this.source, outcomes, announcedTotal }, metadata: { now } });
+  /** Records one page's outcomes: in one event, or in parts when they outgrow one write (`LIST_BYTES_PER_EVENT`). */
+  async recordPage(outcomes: DeviceOutcome[], now: string, announcedTotal: number | null = null): Promise<ImportRunEvent[]> {
+    const parts = recordParts(outcomes, LIST_BYTES_PER_EVENT);
+    const recorded: ImportRunEvent[] = [];
+    for (const [index, part] of parts.entries()) {
+      const which = parts.length > 1 ? { part: index + 1, parts: parts.length } : {};
+      recorded.push(...(await this.record({ type: 'RecordPage', data: { runId: this.runId, source: this.source, outcomes: part, announcedTotal, ...which }, metadata: { now } })));
+    }
+    return recorded;
   }
 
   /** Renews the lease when nothing else was recorded for `everyMs`. */
@@ -212,11 +223,10 @@ export class ImportRunRecorder {
     });
   }
 
-  /** Records the devices newly missing from the source's listing, a bounded number per event. */
+  /** Records the devices newly missing from the source's listing, a bounded number and size per event. */
   async recordMissing(devices: MissingDevice[], now: string): Promise<void> {
-    const perEvent = 1000;
-    for (let i = 0; i === 0 || i < devices.length; i += perEvent) {
-      await this.record({ type: 'RecordMissing', data: { runId: this.runId, source: this.source, devices: devices.slice(i, i + perEvent) }, metadata: { now } });
+    for (const part of recordParts(devices, LIST_BYTES_PER_EVENT, MISSING_PER_EVENT)) {
+      await this.record({ type: 'RecordMissing', data: { runId: this.runId, source: this.source, devices: part }, metadata: { now } });
     }
   }
 

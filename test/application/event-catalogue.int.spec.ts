@@ -55,7 +55,7 @@ const EVENTS = {
   ),
   HardwareDetailsEdited: ofEvent<'HardwareDetailsEdited'>()(['hardwareId', 'serial', 'changes', 'editedBy', 'editedAt'], []),
   ImportStarted: ofEvent<'ImportStarted'>()(['runId', 'source', 'triggeredBy', 'startedAt'], ['owner', 'retryOf']),
-  ImportPageRecorded: ofEvent<'ImportPageRecorded'>()(['runId', 'source', 'page', 'outcomes', 'counts', 'recordedAt'], ['runCounts', 'announcedTotal']),
+  ImportPageRecorded: ofEvent<'ImportPageRecorded'>()(['runId', 'source', 'page', 'outcomes', 'counts', 'recordedAt'], ['part', 'parts', 'runCounts', 'announcedTotal']),
   ImportHeartbeat: ofEvent<'ImportHeartbeat'>()(['runId', 'source', 'at'], ['pages', 'runCounts']),
   ImportMissingRecorded: ofEvent<'ImportMissingRecorded'>()(['runId', 'source', 'devices', 'recordedAt', 'listingStartedAt'], []),
   ImportCompleted: ofEvent<'ImportCompleted'>()(['runId', 'source', 'triggeredBy', 'startedAt', 'completedAt', 'durationMs', 'counts', 'pages'], ['warnings', 'retryOf', 'completeListing']),

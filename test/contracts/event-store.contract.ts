@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
-import type { EventStore, ReadAllPage } from '../../src/application/ports/event-store.js';
+import { LIST_BYTES_PER_EVENT, type EventStore, type ReadAllPage } from '../../src/application/ports/event-store.js';
 import { StreamConflict } from '../../src/application/ports/errors.js';
 
 export interface EventStoreHarness {
@@ -57,6 +57,16 @@ export function eventStoreContract(name: string, open: () => Promise<EventStoreH
       const twice = await harness.store.append(stream('c'), [event(3)], 'no_stream').then(() => null, (e: unknown) => e);
       expect(twice).to.be.instanceOf(StreamConflict);
       expect(await harness.store.readStream(stream('c'))).to.have.length(2);
+    });
+
+    it('takes an event holding a run list of the most one event carries, with room for its other fields, in one write', async () => {
+      // Text of two-byte characters, as names in Cyrillic or Greek are, so the bound is met in bytes.
+      const list = Array.from({ length: 64 }, (_, i) => ({ n: i, name: 'Ж'.repeat(LIST_BYTES_PER_EVENT / 128 - 16) }));
+      const data = { runId: 'r', page: 1, outcomes: list, recordedAt: new Date(0).toISOString(), other: 'x'.repeat(8_192) };
+      expect(Buffer.byteLength(JSON.stringify(list))).to.be.within(LIST_BYTES_PER_EVENT - 4_096, LIST_BYTES_PER_EVENT);
+      await harness.store.append(stream('big'), [{ type: 'Listed', data, metadata: { by: 'contract' } }], 'no_stream');
+      const [read] = await harness.store.readStream(stream('big'));
+      expect(read!.data).to.deep.equal(data);
     });
 
     it("appends whatever the revision with 'any'", async () => {

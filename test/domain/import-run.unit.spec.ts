@@ -110,6 +110,32 @@ describe('Import runs of a source', () => {
     expect(recorded!.data).to.include({ page: 2 });
   });
 
+  it('records the parts of one page under that page, each counted, the run counted to its end', () => {
+    const part = (n: number, outcomes: DeviceOutcome[], now: string): ImportRunCommand => ({
+      type: 'RecordPage', data: { runId: 'r1', source: 'intune', outcomes, part: n, parts: 2 }, metadata: { now },
+    });
+    const history = [started('r1', '2026-11-27T09:00:00.000Z'), page('r1', 1, [outcome('created', 'A')], '2026-11-27T09:00:01.000Z')];
+    const [first] = given(...history).when(part(1, [outcome('created', 'B'), outcome('error', 'C')], '2026-11-27T09:00:02.000Z')).events();
+    expect(first!.data).to.deep.include({ page: 2, part: 1, parts: 2, counts: { created: 1, updated: 0, unchanged: 0, skipped: 0, errors: 1, missing: 0 } });
+    const [second] = given(...history, first!).when(part(2, [outcome('unchanged', 'D')], '2026-11-27T09:00:02.001Z')).events();
+    expect(second!.data).to.deep.include({
+      page: 2, part: 2, parts: 2,
+      counts: { created: 0, updated: 0, unchanged: 1, skipped: 0, errors: 0, missing: 0 },
+      runCounts: { created: 2, updated: 0, unchanged: 1, skipped: 0, errors: 1, missing: 0 },
+    });
+    const [completed] = given(...history, first!, second!)
+      .when({ type: 'CompleteImport', data: { runId: 'r1', source: 'intune', warnings: [] }, metadata: { now: '2026-11-27T09:00:03.000Z' } })
+      .events();
+    expect(completed!.data).to.deep.include({ pages: 2, counts: { created: 2, updated: 0, unchanged: 1, skipped: 0, errors: 1, missing: 0 } });
+  });
+
+  it('names no part on a page recorded whole', () => {
+    const [recorded] = given(started('r1', '2026-11-27T09:00:00.000Z'))
+      .when({ type: 'RecordPage', data: { runId: 'r1', source: 'intune', outcomes: [outcome('created', 'X')], part: 1, parts: 1 }, metadata: { now: '2026-11-27T09:00:02.000Z' } })
+      .events();
+    expect(recorded!.data).to.include({ page: 1 }).and.not.have.any.keys('part', 'parts');
+  });
+
   it("carries the run's counts so far on each page, so that a run still going is counted from its last page", () => {
     const [recorded] = given(started('r1', '2026-11-27T09:00:00.000Z'), page('r1', 1, [outcome('created', 'A'), outcome('error', 'B')], '2026-11-27T09:00:01.000Z'))
       .when({ type: 'RecordPage', data: { runId: 'r1', source: 'intune', outcomes: [outcome('created', 'C'), outcome('skipped', 'D')] }, metadata: { now: '2026-11-27T09:00:02.000Z' } })

@@ -31,4 +31,9 @@ describe('Quoting a value the system did not make', () => {
     expect(excerpt('C'.repeat(1_000), 4)).to.equal('CCCC…');
     expect(excerpt({ code: 1 })).to.equal('{"code":1}');
   });
+
+  it('never cuts between the two halves of one character', () => {
+    expect(excerpt('ab😀cd', 3)).to.equal('ab…');
+    expect(excerpt('ab😀cd', 4)).to.equal('ab😀…');
+  });
 });

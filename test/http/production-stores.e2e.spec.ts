@@ -6,7 +6,8 @@ import { fakeMongoDb } from '../../bench/modelled-stores/fake-mongodb.js';
 import { RoundTripMeter } from '../../bench/modelled-stores/round-trips.js';
 import type { ContainerOverrides } from '../../src/infrastructure/container.js';
 import { startHttpWorld, type HttpWorld } from '../support/http-world.js';
-import { intuneSettings } from '../support/intune-world.js';
+import { generateGraphFleet, type GraphDevice } from '../emulators/intune/graph-fleet.js';
+import { intuneSettings, TENANT } from '../support/intune-world.js';
 import { jamfSettings } from '../support/jamf-world.js';
 import { whenServer } from '../support/real-servers.js';
 import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
@@ -134,6 +135,33 @@ function onProductionStores(label: string, env: () => Promise<Record<string, str
       expect(answers.find((a) => a.status === 409)!.body).to.include({ type: 'https://ontrackio.dev/problems/serial-already-registered', field: 'serial' });
       const { body } = await world.call('GET', `/api/hardware?serial=${device.serial}`);
       expect(body.items).to.have.length(1);
+    });
+
+    // EventStoreDB refuses a write of over 1 MiB (its MaxAppendSize): a Graph page of 1,000 devices
+    // with long names, or one name of megabytes, made the page's record such a write.
+    it('records a page whose outcomes outgrow one write of the store, and names a device with a name of megabytes by an excerpt', async () => {
+      const tenant = world.intune.tenants.get(TENANT)!;
+      const before = tenant.devices.length;
+      const added: GraphDevice[] = generateGraphFleet({ size: 701, seed: 97, domain: 'acme.example' }).map((device, i) => ({ ...device, deviceName: `Long name ${i} `.padEnd(1_000, 'x') }));
+      added[0]!.deviceName = 'M'.repeat(2_000_000);
+      tenant.devices.push(...added);
+      try {
+        const { status, body } = await world.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
+        expect(status, body.failure ?? body.detail).to.equal(200);
+        expect(body).to.include({ status: 'completed' });
+        expect(body.counts).to.include({ created: 700, errors: 1 });
+        const [failed] = body.failedDevices;
+        expect(failed.reason).to.equal('field-too-long');
+        expect(failed.deviceName).to.have.length.below(1_100).and.to.match(/^M+…$/);
+        const { body: run } = await world.call('GET', `/api/admin/bulk-import/mdm/runs/${body.runId}`);
+        expect(run.pages, 'two pages of the listing, however many writes recorded them').to.equal(2);
+        expect(run.outcomes).to.have.length(before + added.length);
+        const recorded = run.outcomes.find((o: { outcome: string }) => o.outcome === 'error');
+        expect(recorded).to.deep.include({ sourceDeviceId: added[0]!.id, deviceName: failed.deviceName });
+        expect(run.outcomes.filter((o: { deviceName: string | null }) => o.deviceName?.startsWith('Long name '))).to.have.length(700);
+      } finally {
+        tenant.devices.splice(before);
+      }
     });
   });
 }

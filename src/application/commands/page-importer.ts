@@ -10,7 +10,7 @@ import type { Hardware } from '../../domain/hardware/state.js';
 import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
 import { screenDevice } from '../../domain/hardware/screening.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
-import type { DeviceOutcome } from '../../domain/import-run/outcome.js';
+import { outcomeDetail, outcomeName, type DeviceOutcome } from '../../domain/import-run/outcome.js';
 import type { LoadedHardware } from '../hardware-repository.js';
 import { HardwareRepository, taggedWithRun } from '../hardware-repository.js';
 import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
@@ -72,13 +72,13 @@ export function wasListed(context: Pick<PageContext, 'seen' | 'listed'>, serial:
 }
 
 function describe(device: MdmDevice, serial: string | null): Pick<DeviceOutcome, 'sourceDeviceId' | 'serial' | 'deviceName'> {
-  return { sourceDeviceId: device.sourceDeviceId, serial, deviceName: device.deviceName || null };
+  return { sourceDeviceId: device.sourceDeviceId, serial, deviceName: outcomeName(device.deviceName) };
 }
 
 /** An entry that was no device: that device's error, or a skip when the MDM no longer has it. */
 function rejectedOutcome(entry: RejectedEntry): DeviceOutcome {
   const gone = entry.reason === 'no-longer-in-mdm';
-  return { outcome: gone ? 'skipped' : 'error', sourceDeviceId: entry.sourceDeviceId ?? `#${entry.position}`, serial: null, deviceName: null, reason: entry.reason ?? 'invalid-mdm-entry', detail: entry.detail };
+  return { outcome: gone ? 'skipped' : 'error', sourceDeviceId: entry.sourceDeviceId ?? `#${entry.position}`, serial: null, deviceName: null, reason: entry.reason ?? 'invalid-mdm-entry', detail: outcomeDetail(entry.detail) };
 }
 
 function errorOutcome(device: MdmDevice, serial: string | null, error: unknown): DeviceOutcome {
@@ -87,7 +87,7 @@ function errorOutcome(device: MdmDevice, serial: string | null, error: unknown):
     outcome: 'error',
     ...describe(device, serial),
     reason: domain ? error.code : 'unexpected-error',
-    detail: error instanceof Error ? error.message : String(error),
+    detail: outcomeDetail(error instanceof Error ? error.message : String(error)),
   };
 }
 

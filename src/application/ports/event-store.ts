@@ -1,3 +1,11 @@
+/**
+ * The most bytes of JSON a run's list (a page's outcomes, the devices newly missing) puts in one event,
+ * each event being one write. Every adapter takes such a write (the contract suite checks it):
+ * EventStoreDB refuses a write over its MaxAppendSize, 1 MiB unless set lower, and the half left over
+ * holds the event's other fields and metadata.
+ */
+export const LIST_BYTES_PER_EVENT = 512 * 1024;
+
 /** An event as the application hands it to the store. */
 export interface EventData {
   type: string;

@@ -29,10 +29,21 @@ export type ImportHeartbeat = {
   };
 };
 
-/** The outcome of every device of one page, recorded as the page is applied. */
+/** Which part of its page an event records, when the page's outcomes outgrew one write of the store. */
+export interface PagePart {
+  /** 1-based. */
+  part: number;
+  parts: number;
+}
+
+/**
+ * The outcome of every device of one page, recorded as the page is applied. A page whose outcomes
+ * outgrow one write is recorded as several of these, one per write, with the same `page` and each
+ * with its `part` of `parts`; `counts` are then the part's and `runCounts` the run's up to its end.
+ */
 export type ImportPageRecorded = {
   type: 'ImportPageRecorded';
-  data: RunRef & {
+  data: RunRef & Partial<PagePart> & {
     page: number;
     outcomes: DeviceOutcome[];
     /** This page's outcomes, counted. */

@@ -1,4 +1,6 @@
+import { MAX_REPORTED_LENGTH } from '../hardware/reported-lengths.js';
 import type { SkipReason } from '../hardware/screening.js';
+import { excerpt } from '../shared/quote.js';
 
 export const OUTCOME_KINDS = ['created', 'updated', 'unchanged', 'skipped', 'error'] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
@@ -15,6 +17,23 @@ export interface DeviceOutcome {
   reason?: SkipReason | string;
   /** A sentence a person can act on. */
   detail?: string;
+}
+
+/** The most characters of a detail an outcome keeps; ours are a sentence or two. */
+const DETAIL_CHARS = 2_000;
+
+/**
+ * The device as an outcome names it. A name longer than any the register takes is that device's error
+ * (MAX_REPORTED_LENGTH), and its outcome then shows an excerpt: the run's record and its banner never
+ * repeat megabytes that an MDM sent.
+ */
+export function outcomeName(deviceName: string | null | undefined): string | null {
+  return deviceName ? excerpt(deviceName, MAX_REPORTED_LENGTH) : null;
+}
+
+/** A detail as an outcome keeps it: an error's message may quote what it was handed. */
+export function outcomeDetail(detail: string): string {
+  return excerpt(detail, DETAIL_CHARS);
 }
 
 export interface RunCounts {

@@ -1,7 +1,7 @@
 import { DomainError, UnknownCommand } from '../shared/domain-error.js';
 import type { MdmSourceName } from '../hardware/mdm-source.js';
 import { sourceDisplayName } from '../hardware/mdm-source.js';
-import type { ImportFailed, ImportRunEvent } from './events.js';
+import type { ImportFailed, ImportRunEvent, PagePart } from './events.js';
 import { addCounts, addOutcomes, countsOf, noCounts, type DeviceOutcome, type MissingDevice, type RunCounts } from './outcome.js';
 
 /** The import runs of one source: at most one in progress at a time. */
@@ -31,7 +31,8 @@ type Meta = { metadata: { now: string } };
 type Lease = { leaseMs: number; ownerGone: boolean };
 export type StartImport = { type: 'StartImport'; data: { runId: string; source: MdmSourceName; triggeredBy: string; owner: string; retryOf?: string } & Lease } & Meta;
 export type Heartbeat = { type: 'Heartbeat'; data: { runId: string; source: MdmSourceName } } & Meta;
-export type RecordPage = { type: 'RecordPage'; data: { runId: string; source: MdmSourceName; outcomes: DeviceOutcome[]; announcedTotal?: number | null } } & Meta;
+/** One page's outcomes; a page whose outcomes outgrow one write is recorded in parts (see `recordParts`), each a command of its own. */
+export type RecordPage = { type: 'RecordPage'; data: { runId: string; source: MdmSourceName; outcomes: DeviceOutcome[]; announcedTotal?: number | null } & Partial<PagePart> } & Meta;
 export type RecordMissing = { type: 'RecordMissing'; data: { runId: string; source: MdmSourceName; devices: MissingDevice[] } } & Meta;
 export type CompleteImport = { type: 'CompleteImport'; data: { runId: string; source: MdmSourceName; warnings: string[] } } & Meta;
 export type FailImport = { type: 'FailImport'; data: { runId: string; source: MdmSourceName; reason: string } } & Meta;
@@ -118,12 +119,17 @@ export function decideRun(command: ImportRunCommand, state: SourceRuns): ImportR
     }
     case 'RecordPage': {
       const run = current(state, command.data.runId);
-      const { outcomes, source, announcedTotal } = command.data;
+      const { outcomes, source, announcedTotal, part, parts } = command.data;
       const counts = addOutcomes(noCounts(), outcomes);
+      // The parts after the first go on with the page the first began.
+      const page = part !== undefined && part > 1 ? run.pages : run.pages + 1;
       return [
         {
           type: 'ImportPageRecorded',
-          data: { runId: run.runId, source, page: run.pages + 1, outcomes, counts, runCounts: addCounts(run.counts, counts), recordedAt: now, announcedTotal: announcedTotal ?? null },
+          data: {
+            runId: run.runId, source, page, outcomes, counts, runCounts: addCounts(run.counts, counts), recordedAt: now, announcedTotal: announcedTotal ?? null,
+            ...(part !== undefined && parts !== undefined && parts > 1 ? { part, parts } : {}),
+          },
         },
       ];
     }

@@ -9,7 +9,10 @@
 export const QUOTE_CHARS = 120;
 
 function cut(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  if (text.length <= max) return text;
+  // Never between the two halves of one character: a store cannot keep half of one.
+  const end = (text.charCodeAt(max - 1) & 0xfc00) === 0xd800 ? max - 1 : max;
+  return `${text.slice(0, end)}…`;
 }
 
 /** Text as it is (a code, a header), cut to `max` characters; anything else as `quote` shows it. */
