@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Readable } from 'node:stream';
 import sinon from 'sinon';
-import { ANY, NO_STREAM, StreamNotFoundError, WrongExpectedVersionError, type EventStoreDBClient } from '@eventstore/db-client';
+import { ANY, MaxAppendSizeExceededError, NO_STREAM, StreamNotFoundError, WrongExpectedVersionError, type EventStoreDBClient } from '@eventstore/db-client';
 import { EsdbEventStore, toExpectedRevision } from '../../../src/adapters/driven/eventstoredb/esdb-event-store.js';
 import { eventIdFor } from '../../../src/adapters/driven/eventstoredb/event-ids.js';
 import { DependencyUnavailable, StreamConflict } from '../../../src/application/ports/errors.js';
@@ -45,6 +45,14 @@ describe('EventStoreDB adapter (no server: the client is stubbed)', () => {
     const store = new EsdbEventStore(fakeClient({ appendToStream: sinon.stub().rejects(error) }));
     const conflict = await store.append('hardware-A1', [{ type: 'A', data: {} }], 2).then(() => null, (e: unknown) => e);
     expect(conflict).to.be.instanceOf(StreamConflict);
+  });
+
+  it('says which setting to change when the server takes less in one write than the module writes', async () => {
+    const store = new EsdbEventStore(fakeClient({ appendToStream: sinon.stub().rejects(new MaxAppendSizeExceededError(undefined, 262_144)) }));
+    const refused = await store.append('mdmImport-jamf', [{ type: 'ImportPageRecorded', data: {} }], 3).then(() => null, (e: unknown) => e);
+    expect(refused).to.be.instanceOf(DependencyUnavailable);
+    expect((refused as Error).message).to.equal('EventStoreDB refused to write the ImportPageRecorded event to stream mdmImport-jamf: it takes at most 262,144 bytes in one write (its MaxAppendSize).');
+    expect((refused as DependencyUnavailable).fix).to.match(/MaxAppendSize \(EVENTSTORE_MAX_APPEND_SIZE\) to at least 1 MiB/);
   });
 
   it('reports a conflicting stream in appendMany without failing the others', async () => {

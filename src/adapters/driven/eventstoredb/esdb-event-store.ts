@@ -1,9 +1,10 @@
 import {
-  ANY, BACKWARDS, END, FORWARDS, NO_STREAM, START, StreamNotFoundError, WrongExpectedVersionError, jsonEvent, streamNameFilter,
+  ANY, BACKWARDS, END, FORWARDS, MaxAppendSizeExceededError, NO_STREAM, START, StreamNotFoundError, WrongExpectedVersionError, jsonEvent, streamNameFilter,
   type AllStreamResolvedEvent, type AppendExpectedRevision, type EventStoreDBClient, type ReadPosition, type ResolvedEvent,
 } from '@eventstore/db-client';
-import type {
-  AppendOutcome, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadAllPage, ReadStreamOptions, RecordedEvent, StreamAppend, Subscription,
+import {
+  LIST_BYTES_PER_EVENT,
+  type AppendOutcome, type EventData, type EventStore, type ExpectedRevision, type ReadAllOptions, type ReadAllPage, type ReadStreamOptions, type RecordedEvent, type StreamAppend, type Subscription,
 } from '../../../application/ports/event-store.js';
 import { DependencyUnavailable, StreamConflict } from '../../../application/ports/errors.js';
 import { categoryOf, HARDWARE_CATEGORY, IMPORT_CATEGORY, PREVIEW_CATEGORY } from '../../../application/streams.js';
@@ -45,6 +46,18 @@ function unavailable(error: unknown): Error {
     return new DependencyUnavailable('EventStoreDB', `An event in EventStoreDB is marked JSON but does not parse (${error.message}).`, error, FOREIGN_WRITE_FIX, 300);
   }
   return isUnavailable(error) ? new DependencyUnavailable('EventStoreDB', `EventStoreDB cannot be reached: ${(error as Error).message}`, error) : (error as Error);
+}
+
+/** The server's MaxAppendSize was set below what one of the module's writes holds. */
+function tooLargeForServer(stream: string, type: string, maxAppendSize: number): DependencyUnavailable {
+  const n = (value: number) => value.toLocaleString('en-US');
+  return new DependencyUnavailable(
+    'EventStoreDB',
+    `EventStoreDB refused to write the ${type} event to stream ${stream}: it takes at most ${n(maxAppendSize)} bytes in one write (its MaxAppendSize).`,
+    undefined,
+    `One write of this module holds up to ${n(LIST_BYTES_PER_EVENT)} bytes of a run's list and its other fields: set the server's MaxAppendSize (EVENTSTORE_MAX_APPEND_SIZE) to at least 1 MiB, its default, then run the import again.`,
+    300,
+  );
 }
 
 /** An event of the module's streams with binary data: nothing the module wrote, so nothing it can fold. */
@@ -167,6 +180,7 @@ export class EsdbEventStore implements EventStore {
         expected = next;
       } catch (error) {
         if (error instanceof WrongExpectedVersionError) throw new StreamConflict(stream, expectedRevision, actualOf(error));
+        if (error instanceof MaxAppendSizeExceededError) throw tooLargeForServer(stream, event.type, error.maxAppendSize);
         throw unavailable(error);
       }
     }
