@@ -17,7 +17,7 @@ interface StoredEvent {
 interface Proposed { id?: string; type: string; data: unknown; metadata?: unknown }
 
 /** EventStoreDB's default MaxAppendSize: the most bytes of data and metadata one write may carry. */
-export const MAX_APPEND_BYTES = 1_048_576;
+const DEFAULT_MAX_APPEND_BYTES = 1_048_576;
 
 function bytesOf(events: readonly Proposed[]): number {
   return events.reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e.data)) + Buffer.byteLength(JSON.stringify(e.metadata ?? {})), 0);
@@ -27,7 +27,8 @@ function bytesOf(events: readonly Proposed[]): number {
  * EventStoreDB's client as the adapter calls it, over an in-memory log: every read and every append
  * is one counted round trip (a read's events then stream back over the same call).
  */
-export function fakeEventStoreDb(meter: RoundTripMeter): ProductionClients['esdb'] {
+export function fakeEventStoreDb(meter: RoundTripMeter, server: { maxAppendBytes?: number } = {}): ProductionClients['esdb'] {
+  const maxAppendBytes = server.maxAppendBytes ?? DEFAULT_MAX_APPEND_BYTES;
   const log: StoredEvent[] = [];
   const subscribers = new Set<() => void>();
   const streams = new Map<string, StoredEvent[]>();
@@ -78,7 +79,7 @@ export function fakeEventStoreDb(meter: RoundTripMeter): ProductionClients['esdb
         if (!fits) throw new WrongExpectedVersionError(undefined, { streamName: name, current, expected } as never);
         const events = Array.isArray(proposed) ? proposed : [proposed];
         // The server refuses the whole write, whatever its expected revision.
-        if (bytesOf(events) > MAX_APPEND_BYTES) throw new MaxAppendSizeExceededError(undefined, MAX_APPEND_BYTES);
+        if (bytesOf(events) > maxAppendBytes) throw new MaxAppendSizeExceededError(undefined, maxAppendBytes);
         let position = { commit: 0n, prepare: 0n };
         for (const event of events) {
           const at = BigInt(log.length + 1) * 100n;

@@ -173,6 +173,29 @@ onProductionStores(
   () => ({ productionClients: async () => METERS() }),
 );
 
+describe('The server on an EventStoreDB set to take less in one write than the module writes, through HTTP', function () {
+  this.timeout(60_000);
+  let world: HttpWorld;
+  before(async () => {
+    world = await startHttpWorld(
+      { EVENTSTORE_CONNECTION_STRING: 'esdb://modelled:2113?tls=false', MONGODB_URI: 'mongodb://modelled/ontrackio', SECRETS_KEY: randomBytes(32).toString('base64') },
+      { productionClients: async () => ({ esdb: fakeEventStoreDb(new RoundTripMeter(0), { maxAppendBytes: 16_384 }), mongo: fakeMongoDb(new RoundTripMeter(0)) }) },
+    );
+  });
+  after(() => world?.stop());
+
+  it("fails the import naming the server's MaxAppendSize and what to set it to", async () => {
+    await world.call('PUT', '/api/admin/integrations/intune', { body: intuneSettings(world.intune) });
+    const { status, body } = await world.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
+    expect(status).to.equal(503);
+    expect(body.detail).to.match(/EventStoreDB refused to write the ImportPageRecorded event to stream mdmImport-intune: it takes at most 16,384 bytes in one write \(its MaxAppendSize\)/);
+    expect(body.fix).to.match(/set the server's MaxAppendSize \(EVENTSTORE_MAX_APPEND_SIZE\) to at least 1 MiB/);
+    const { body: runs } = await world.call('GET', '/api/admin/bulk-import/mdm/runs');
+    expect(runs[0]).to.include({ status: 'failed' });
+    expect(runs[0].failureReason).to.match(/its MaxAppendSize/);
+  });
+});
+
 /** The register is projected from every `hardware-` stream on the server: a server that already holds some would be counted too. */
 async function freshEventStoreDb(connectionString: string): Promise<void> {
   const client = EventStoreDBClient.connectionString(connectionString);

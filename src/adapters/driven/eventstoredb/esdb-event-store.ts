@@ -55,7 +55,7 @@ function tooLargeForServer(stream: string, type: string, maxAppendSize: number):
     'EventStoreDB',
     `EventStoreDB refused to write the ${type} event to stream ${stream}: it takes at most ${n(maxAppendSize)} bytes in one write (its MaxAppendSize).`,
     undefined,
-    `One write of this module holds up to ${n(LIST_BYTES_PER_EVENT)} bytes of a run's list and its other fields: set the server's MaxAppendSize (EVENTSTORE_MAX_APPEND_SIZE) to at least 1 MiB, its default, then run the import again.`,
+    `The module writes a run's lists in events of up to ${n(LIST_BYTES_PER_EVENT)} bytes, one write each, plus the event's other fields: set the server's MaxAppendSize (EVENTSTORE_MAX_APPEND_SIZE) to at least 1 MiB, its default, then run the import again.`,
     300,
   );
 }
