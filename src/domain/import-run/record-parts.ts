@@ -1,7 +1,10 @@
 /** Bytes `text` takes in UTF-8 (a lone half of a surrogate pair counts as the three of U+FFFD). */
 export function utf8Bytes(text: string): number {
+  // Most lists are ASCII throughout: one search says so, faster than a loop over every character.
+  const first = text.search(/[^\0-\x7f]/);
+  if (first === -1) return text.length;
   let bytes = text.length;
-  for (let i = 0; i < text.length; i += 1) {
+  for (let i = first; i < text.length; i += 1) {
     const code = text.charCodeAt(i);
     if (code < 0x80) continue;
     if (code < 0x800) bytes += 1;
