@@ -23,8 +23,11 @@ export function searchNeedle(text: string | undefined): string {
  */
 export function trigramKeysOf(text: string): number[] {
   const keys = new Set<number>();
-  for (let i = 0; i + 3 <= text.length; i += 1) {
-    keys.add(Math.imul(text.charCodeAt(i) * 961 + text.charCodeAt(i + 1) * 31 + text.charCodeAt(i + 2), 0x9e3779b1) >>> 2);
-  }
+  for (let i = 0; i + 3 <= text.length; i += 1) keys.add(trigramHash(text.charCodeAt(i), text.charCodeAt(i + 1), text.charCodeAt(i + 2)) >>> 2);
   return [...keys];
+}
+
+/** The 32-bit hash of a run of three UTF-16 units, from which each store takes as many bits as it keeps. */
+export function trigramHash(a: number, b: number, c: number): number {
+  return Math.imul(a * 961 + b * 31 + c, 0x9e3779b1) >>> 0;
 }

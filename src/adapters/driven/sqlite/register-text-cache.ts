@@ -1,3 +1,4 @@
+import { trigramHash } from '../../../application/queries/register-search-text.js';
 import type { SqliteDatabase } from './database.js';
 
 /** Between two records' texts: a search text never holds it, so no match can span two records. */
@@ -18,7 +19,7 @@ const SIGNATURE_WORDS = 8;
 
 /** Which of the signature's 256 bits a three-character run sets. */
 function trigramBit(a: number, b: number, c: number): number {
-  return Math.imul(a * 961 + b * 31 + c, 0x9e3779b1) >>> 24;
+  return trigramHash(a, b, c) >>> 24;
 }
 
 interface Texts {
