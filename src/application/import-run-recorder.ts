@@ -206,9 +206,9 @@ export class ImportRunRecorder {
   /** Records one page's outcomes: in one event, or in parts when they outgrow one write (`LIST_BYTES_PER_EVENT`). */
   async recordPage(outcomes: DeviceOutcome[], now: string, announcedTotal: number | null = null): Promise<void> {
     const parts = recordParts(outcomes, LIST_BYTES_PER_EVENT);
+    // The decider leaves `part` and `parts` out of a page recorded whole.
     for (const [index, part] of parts.entries()) {
-      const which = parts.length > 1 ? { part: index + 1, parts: parts.length } : {};
-      await this.record({ type: 'RecordPage', data: { runId: this.runId, source: this.source, outcomes: part, announcedTotal, ...which }, metadata: { now } });
+      await this.record({ type: 'RecordPage', data: { runId: this.runId, source: this.source, outcomes: part, announcedTotal, part: index + 1, parts: parts.length }, metadata: { now } });
     }
   }
 
