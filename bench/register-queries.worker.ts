@@ -9,6 +9,7 @@ import { TOKENS } from '../src/application/tokens.js';
 import { loadConfig } from '../src/infrastructure/config.js';
 import { startServer } from '../src/infrastructure/server-main.js';
 import { boundHeapGrowth } from '../src/infrastructure/heap-growth.js';
+import { percentile, timeRegisterQueries } from './register-query-timings.js';
 
 // The process's heap policy, as the server and the CLI set it.
 boundHeapGrowth();
@@ -32,23 +33,6 @@ const server = await startServer(
   loadConfig({ DATA_FILE: join(dir, 'queries.sqlite'), PORT: '0', API_TOKENS: `${token}=bench@acme.example:admin`, SCHEDULE_CHECK_SECONDS: '0' }),
   { mdmSources: { open: async () => source } },
 );
-
-function percentile(sorted: number[], p: number): number {
-  return Number(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!.toFixed(1));
-}
-
-async function timeQueries(path: (i: number) => string): Promise<{ p50: number; p99: number }> {
-  const times: number[] = [];
-  for (let i = 0; i < requests; i += 1) {
-    const started = process.hrtime.bigint();
-    const response = await fetch(`${server.url}${path(i)}`, { headers: { authorization: `Bearer ${token}` } });
-    await response.arrayBuffer();
-    if (!response.ok) throw new Error(`${path(i)} answered ${response.status}`);
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
-}
 
 /**
  * One run's detail, asked `times` times: its p50, the bytes of one answer, and the process's peak
@@ -81,18 +65,7 @@ try {
   const report = {
     size,
     requests,
-    lookupBySerial: await timeQueries((i) => `/api/hardware?serial=${encodeURIComponent(serials[(i * 7919) % serials.length]!)}`),
-    deepPage: await timeQueries((i) => `/api/hardware?offset=${size - 1000 - (i % 100)}&limit=50`),
-    deepPageByKeyset: await (async () => {
-      // Cursors for the same places near the end, as a client walking the pages would hold them.
-      const cursors: string[] = [];
-      for (let i = 0; i < 100; i += 1) {
-        const response = await fetch(`${server.url}/api/hardware?offset=${size - 1001 - i}&limit=1`, { headers: { authorization: `Bearer ${token}` } });
-        cursors.push(((await response.json()) as { next: string }).next);
-      }
-      return timeQueries((i) => `/api/hardware?after=${cursors[i % 100]}&limit=50`);
-    })(),
-    textSearch: await timeQueries((i) => `/api/hardware?q=${encodeURIComponent(serials[(i * 104729) % serials.length]!.slice(2, 8).toLowerCase())}&limit=50`),
+    ...(await timeRegisterQueries({ url: server.url, token }, size, serials, requests)),
     // The first run's detail: every device's outcome, then its problems only (what the History screen asks).
     runDetail: {
       every: await timeRunDetail(`/api/admin/bulk-import/mdm/runs/${run.runId}`, 5),

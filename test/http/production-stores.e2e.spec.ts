@@ -1,4 +1,3 @@
-import { EventStoreDBClient, StreamNotFoundError } from '@eventstore/db-client';
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { fakeEventStoreDb } from '../../bench/modelled-stores/fake-eventstoredb.js';
@@ -10,6 +9,7 @@ import { generateGraphFleet, type GraphDevice } from '../emulators/intune/graph-
 import { intuneSettings, TENANT } from '../support/intune-world.js';
 import { jamfSettings } from '../support/jamf-world.js';
 import { whenServer } from '../support/real-servers.js';
+import { expectFreshEventStoreDb } from '../support/fresh-eventstoredb.js';
 import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
 
 type Counts = { created: number; updated: number; unchanged: number; skipped: number; errors: number; missing: number };
@@ -196,26 +196,12 @@ describe('The server on an EventStoreDB set to take less in one write than the m
   });
 });
 
-/** The register is projected from every `hardware-` stream on the server: a server that already holds some would be counted too. */
-async function freshEventStoreDb(connectionString: string): Promise<void> {
-  const client = EventStoreDBClient.connectionString(connectionString);
-  try {
-    for await (const _event of client.readStream('mdmImport-intune', { maxCount: 1 })) {
-      throw new Error('EventStoreDB already holds import runs (mdmImport-intune): run this suite against a fresh server, as the GitHub workflow does.');
-    }
-  } catch (error) {
-    if (!(error instanceof StreamNotFoundError)) throw error;
-  } finally {
-    await client.dispose();
-  }
-}
-
 whenServer('EVENTSTORE_CONNECTION_STRING', 'The server on EventStoreDB and MongoDB (real servers)', (eventStore) =>
   whenServer('MONGODB_URI', 'The server on EventStoreDB and MongoDB (real servers)', (mongo) =>
     onProductionStores(
       'real servers',
       async () => {
-        await freshEventStoreDb(eventStore);
+        await expectFreshEventStoreDb(eventStore, 'this suite');
         return { EVENTSTORE_CONNECTION_STRING: eventStore, MONGODB_URI: mongo, MONGODB_DATABASE: `e2e_${randomBytes(6).toString('hex')}` };
       },
       () => ({}),
