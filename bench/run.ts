@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -14,6 +14,9 @@ import { parseArgs } from 'node:util';
  * reported with no added latency (pure overhead) and with an assumed per-page answer time.
  * Production stores, modelled: the EventStoreDB and MongoDB adapters over counting clients that wait
  * a fixed round trip per call (1 ms and 5 ms), at 3k and 100k devices (`--model-sizes`).
+ * Production stores, real servers: when EVENTSTORE_CONNECTION_STRING and MONGODB_URI are set (the
+ * GitHub workflow's bench job), the server on them at `--stores-size` devices, once: each run needs
+ * an EventStoreDB that holds no import yet. Otherwise the report says why it did not run.
  */
 const { values } = parseArgs({
   options: {
@@ -23,6 +26,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     sizes: { type: 'string', default: '10000,50000,100000,200000' },
     'model-sizes': { type: 'string', default: '3000,100000' },
+    'stores-size': { type: 'string', default: '100000' },
   },
 });
 const here = dirname(fileURLToPath(import.meta.url));
@@ -144,7 +148,22 @@ const productionModel = values.only && values.only !== 'production' ? [] : model
   }),
 );
 
-const report = { machine: { node: process.version, cpus: cpus().length }, repeat, embedded, linearity, history, queries, connectors, productionModel };
+type Timing = { p50: number; p99: number };
+interface StoresRun { ms: number; devicesPerSecond: number }
+interface StoresSample {
+  size: number; first: StoresRun; rerun: StoresRun; queries: Record<'lookupBySerial' | 'deepPage' | 'deepPageByKeyset' | 'textSearch', Timing>;
+  rebuild: { events: number; durationMs: number };
+  register: { records: number; averageDocumentBytes: number; storageBytesPerRecord: number; indexBytesPerRecord: number; byIndex: Record<string, number> };
+}
+const productionStores = values.only && values.only !== 'production-stores' ? null : ((): StoresSample | { notRun: string } => {
+  const done = spawnSync(process.execPath, [join(here, 'production-stores.worker.js'), '--size', values['stores-size']!], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  // Exit code 2: no servers to run on; its one line says which variables are unset.
+  if (done.status === 2) return { notRun: done.stderr.trim().replace(/^not run: /, '') };
+  if (done.status !== 0) throw new Error(`production-stores.worker.js failed (exit ${done.status}): ${done.stderr.trim().split('\n').slice(-3).join('\n')}`);
+  return JSON.parse(done.stdout.trim().split('\n').at(-1)!) as StoresSample;
+})();
+
+const report = { machine: { node: process.version, cpus: cpus().length }, repeat, embedded, linearity, history, queries, connectors, productionModel, productionStores };
 if (values.json) {
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 } else {
@@ -208,5 +227,15 @@ if (values.json) {
     console.log('  And an operator\'s rebuild of the register and audit log: each projection reads its categories of $all.');
     console.log('  devices   round trip   rebuild: ms   round trips   events sent (KB)');
     for (const r of productionModel) console.log(`  ${String(r.size).padStart(7)}   ${String(r.roundTripMs).padStart(7)} ms   ${question(r.rebuild).padStart(11)}`);
+  }
+  if (productionStores && 'notRun' in productionStores) {
+    console.log(`\nProduction stores, real servers: not run (${productionStores.notRun})`);
+  } else if (productionStores) {
+    const r = productionStores;
+    console.log(`\nProduction stores, real servers (EventStoreDB and MongoDB), ${r.size} devices, one run: each needs an EventStoreDB holding no import`);
+    console.log(`  first run ${r.first.ms} ms (${r.first.devicesPerSecond} dev/s)   unchanged re-run ${r.rerun.ms} ms (${r.rerun.devicesPerSecond} dev/s)   rebuild ${r.rebuild.durationMs} ms (${r.rebuild.events} events)`);
+    for (const [name, q] of Object.entries(r.queries)) console.log(`  ${name.padEnd(18)} p50 ${q.p50.toFixed(1).padStart(7)} ms   p99 ${q.p99.toFixed(1).padStart(7)} ms`);
+    const indexes = Object.entries(r.register.byIndex).map(([name, bytes]) => `${name} ${bytes}`).join(', ');
+    console.log(`  the register on MongoDB's disk, bytes per record: document ${r.register.averageDocumentBytes} (stored ${r.register.storageBytesPerRecord}), indexes ${r.register.indexBytesPerRecord}: ${indexes}`);
   }
 }
