@@ -76,4 +76,19 @@ describe('Deployment files', () => {
     expect(screenshots, 'the browser test screenshots are kept').to.deep.include({ if: 'always()' });
     expect(screenshots!.with!.path).to.equal('test-output/screenshots/');
   });
+
+  it('the GitHub Actions workflow benchmarks the server on fresh EventStoreDB and MongoDB servers and puts the figures in the summary', () => {
+    type Job = { services: Record<string, { image: string; env?: Record<string, string> }>; env: Record<string, string>; steps: Array<{ run?: string; if?: string; shell?: string }> };
+    const workflow = parse(readFileSync('.github/workflows/ci.yml', 'utf8')) as { jobs: Record<string, Job> };
+    const job = workflow.jobs['production-stores-bench']!;
+    // A job of its own, so its EventStoreDB holds no import yet: the benchmark refuses one that does.
+    expect(job.services.eventstore).to.deep.equal(workflow.jobs.test!.services.eventstore);
+    expect(job.services.mongo).to.deep.equal(workflow.jobs.test!.services.mongo);
+    expect(job.env.EVENTSTORE_CONNECTION_STRING).to.match(/^esdb:\/\/localhost:2113/);
+    expect(job.env.MONGODB_URI).to.match(/^mongodb:\/\/localhost:27017/);
+    const bench = job.steps.find((s) => s.run?.includes('bench -- --only production-stores'));
+    expect(bench, 'the benchmark step').to.not.equal(undefined);
+    expect(bench!.shell, 'bash, so a failed benchmark fails the step through the pipe').to.equal('bash');
+    expect(job.steps.some((s) => s.if === 'always()' && s.run?.includes('$GITHUB_STEP_SUMMARY'))).to.equal(true);
+  });
 });
