@@ -168,7 +168,8 @@ if (values.json) {
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 } else {
   process.stderr.write('\n');
-  console.log(`Medians of ${repeat} runs, each in a fresh process (Node ${report.machine.node}, ${report.machine.cpus} cores)\n`);
+  const medians = embedded.length + history.length + connectors.length + productionModel.length > 0 || queries !== null;
+  if (medians) console.log(`Medians of ${repeat} runs, each in a fresh process (Node ${report.machine.node}, ${report.machine.cpus} cores)\n`);
   if (embedded.length) {
     console.log('Embedded store, in-process synthetic source (fresh store per run)');
     console.log('  devices   first run (dev/s)   re-run (dev/s)   peak RSS (MB)   rebuild (ms)   RSS with rebuild (MB)   store floor (dev/s)   floor ÷ first run');
@@ -229,10 +230,10 @@ if (values.json) {
     for (const r of productionModel) console.log(`  ${String(r.size).padStart(7)}   ${String(r.roundTripMs).padStart(7)} ms   ${question(r.rebuild).padStart(11)}`);
   }
   if (productionStores && 'notRun' in productionStores) {
-    console.log(`\nProduction stores, real servers: not run (${productionStores.notRun})`);
+    console.log(`${medians ? '\n' : ''}Production stores, real servers: not run (${productionStores.notRun})`);
   } else if (productionStores) {
     const r = productionStores;
-    console.log(`\nProduction stores, real servers (EventStoreDB and MongoDB), ${r.size} devices, one run: each needs an EventStoreDB holding no import`);
+    console.log(`${medians ? '\n' : ''}Production stores, real servers (EventStoreDB and MongoDB), ${r.size} devices, one run (Node ${report.machine.node}, ${report.machine.cpus} cores): each needs an EventStoreDB holding no import`);
     console.log(`  first run ${r.first.ms} ms (${r.first.devicesPerSecond} dev/s)   unchanged re-run ${r.rerun.ms} ms (${r.rerun.devicesPerSecond} dev/s)   rebuild ${r.rebuild.durationMs} ms (${r.rebuild.events} events)`);
     for (const [name, q] of Object.entries(r.queries)) console.log(`  ${name.padEnd(18)} p50 ${q.p50.toFixed(1).padStart(7)} ms   p99 ${q.p99.toFixed(1).padStart(7)} ms`);
     const indexes = Object.entries(r.register.byIndex).map(([name, bytes]) => `${name} ${bytes}`).join(', ');
