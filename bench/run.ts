@@ -153,7 +153,7 @@ interface StoresRun { ms: number; devicesPerSecond: number }
 interface StoresSample {
   size: number; first: StoresRun; rerun: StoresRun; queries: Record<'lookupBySerial' | 'deepPage' | 'deepPageByKeyset' | 'textSearch', Timing>;
   rebuild: { events: number; durationMs: number };
-  register: { records: number; averageDocumentBytes: number; storageBytesPerRecord: number; indexBytesPerRecord: number; byIndex: Record<string, number> };
+  register: { records: number; averageDocumentBytes: number; storageBytesPerRecord: number; indexBytesPerRecord: number; byIndex: Record<string, number> } | { notRead: string };
 }
 const productionStores = values.only && values.only !== 'production-stores' ? null : ((): StoresSample | { notRun: string } => {
   const done = spawnSync(process.execPath, [join(here, 'production-stores.worker.js'), '--size', values['stores-size']!], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -236,7 +236,11 @@ if (values.json) {
     console.log(`${medians ? '\n' : ''}Production stores, real servers (EventStoreDB and MongoDB), ${r.size} devices, one run (Node ${report.machine.node}, ${report.machine.cpus} cores): each needs an EventStoreDB holding no import`);
     console.log(`  first run ${r.first.ms} ms (${r.first.devicesPerSecond} dev/s)   unchanged re-run ${r.rerun.ms} ms (${r.rerun.devicesPerSecond} dev/s)   rebuild ${r.rebuild.durationMs} ms (${r.rebuild.events} events)`);
     for (const [name, q] of Object.entries(r.queries)) console.log(`  ${name.padEnd(18)} p50 ${q.p50.toFixed(1).padStart(7)} ms   p99 ${q.p99.toFixed(1).padStart(7)} ms`);
-    const indexes = Object.entries(r.register.byIndex).map(([name, bytes]) => `${name} ${bytes}`).join(', ');
-    console.log(`  the register on MongoDB's disk, bytes per record: document ${r.register.averageDocumentBytes} (stored ${r.register.storageBytesPerRecord}), indexes ${r.register.indexBytesPerRecord}: ${indexes}`);
+    if ('notRead' in r.register) {
+      console.log(`  the register on MongoDB's disk: not read (${r.register.notRead})`);
+    } else {
+      const indexes = Object.entries(r.register.byIndex).map(([name, bytes]) => `${name} ${bytes}`).join(', ');
+      console.log(`  the register on MongoDB's disk, bytes per record: document ${r.register.averageDocumentBytes} (stored ${r.register.storageBytesPerRecord}), indexes ${r.register.indexBytesPerRecord}: ${indexes}`);
+    }
   }
 }
