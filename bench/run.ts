@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { RegisterQueryTimings } from './register-query-timings.js';
 
 /**
  * `npm run bench` — medians over repeated runs, each in a fresh process with a fresh store.
@@ -84,9 +85,8 @@ const linearity = embedded.length > 1 ? {
   unchangedRerun: Number((embedded[0]!.unchangedRerunDevicesPerSecond / embedded.at(-1)!.unchangedRerunDevicesPerSecond).toFixed(2)),
 } : null;
 
-type Percentiles = { p50: number; p99: number };
 type RunDetailSample = { p50: number; bytes: number; peakRssMb: number };
-interface QuerySample { lookupBySerial: Percentiles; deepPage: Percentiles; deepPageByKeyset: Percentiles; textSearch: Percentiles; runDetail: { every: RunDetailSample; problems: RunDetailSample } }
+interface QuerySample extends RegisterQueryTimings { runDetail: { every: RunDetailSample; problems: RunDetailSample } }
 const queries = values.only && values.only !== 'queries' ? null : (() => {
   const s = samples<QuerySample>('register-queries.worker.js', ['--size', '100000', '--requests', '200']);
   const of = (key: Exclude<keyof QuerySample, 'runDetail'>) => ({ p50: median(s.map((x) => x[key].p50)), p99: median(s.map((x) => x[key].p99)) });
@@ -148,10 +148,9 @@ const productionModel = values.only && values.only !== 'production' ? [] : model
   }),
 );
 
-type Timing = { p50: number; p99: number };
 interface StoresRun { ms: number; devicesPerSecond: number }
 interface StoresSample {
-  size: number; first: StoresRun; rerun: StoresRun; queries: Record<'lookupBySerial' | 'deepPage' | 'deepPageByKeyset' | 'textSearch', Timing>;
+  size: number; first: StoresRun; rerun: StoresRun; queries: RegisterQueryTimings;
   rebuild: { events: number; durationMs: number };
   register: { records: number; averageDocumentBytes: number; storageBytesPerRecord: number; indexBytesPerRecord: number; byIndex: Record<string, number> } | { notRead: string };
 }
