@@ -40,14 +40,25 @@ function median(numbers: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+function sample<T>(script: string, args: string[]): T {
+  const text = execFileSync(process.execPath, [join(here, script), ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (!values.json) process.stderr.write('.');
+  return JSON.parse(text.trim().split('\n').at(-1)!) as T;
+}
+
 function samples<T>(script: string, args: string[]): T[] {
-  const out: T[] = [];
-  for (let i = 0; i < repeat; i += 1) {
-    const text = execFileSync(process.execPath, [join(here, script), ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-    out.push(JSON.parse(text.trim().split('\n').at(-1)!) as T);
-    if (!values.json) process.stderr.write('.');
-  }
-  return out;
+  return Array.from({ length: repeat }, () => sample<T>(script, args));
+}
+
+/**
+ * Samples of measurements that the report sets side by side, taken in turns (A B A B …) rather than
+ * one after the other: this machine's speed drifts within minutes, and three runs of one then three of
+ * the other put that drift into their ratio.
+ */
+function interleaved<T extends unknown[]>(...runs: { [K in keyof T]: [script: string, args: string[]] }): { [K in keyof T]: T[K][] } {
+  const out = runs.map(() => [] as unknown[]);
+  for (let i = 0; i < repeat; i += 1) runs.forEach(([script, args], r) => out[r]!.push(sample(script, args)));
+  return out as { [K in keyof T]: T[K][] };
 }
 
 interface EmbeddedSample {
@@ -62,8 +73,10 @@ interface ConnectorSample { startupLoadMs: number; importMs: number; plainFetchM
 
 const sizes = values.sizes!.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0);
 const embedded = values.only && values.only !== 'embedded' ? [] : sizes.map((size) => {
-  const s = samples<EmbeddedSample>('embedded-import.worker.js', ['--size', String(size)]);
-  const floor = samples<FloorSample>('store-floor.worker.js', ['--size', String(size)]);
+  const [s, floor] = interleaved<[EmbeddedSample, FloorSample]>(
+    ['embedded-import.worker.js', ['--size', String(size)]],
+    ['store-floor.worker.js', ['--size', String(size)]],
+  );
   const first = Math.round(median(s.map((x) => x.first.devicesPerSecond)));
   const floorRate = Math.round(median(floor.map((x) => x.devicesPerSecond)));
   return {
@@ -116,8 +129,12 @@ const connectors = values.only && values.only !== 'connectors' ? [] : (['intune'
 
 interface HistorySample { shortHistory: number; longHistory: number; lastChangeRun: number }
 /** An unchanged re-run once every device has a long history, with the streams' snapshots and without. */
-const history = values.only && values.only !== 'history' ? [] : [true, false].map((snapshots) => {
-  const s = samples<HistorySample>('history-rerun.worker.js', ['--size', '20000', '--changes', '12', ...(snapshots ? [] : ['--no-snapshots'])]);
+const historySamples = values.only && values.only !== 'history' ? [] : interleaved<[HistorySample, HistorySample]>(
+  ['history-rerun.worker.js', ['--size', '20000', '--changes', '12']],
+  ['history-rerun.worker.js', ['--size', '20000', '--changes', '12', '--no-snapshots']],
+);
+const history = historySamples.map((s, i) => {
+  const snapshots = i === 0;
   return {
     size: 20000,
     changes: 12,
