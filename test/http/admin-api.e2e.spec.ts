@@ -318,6 +318,21 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((await call('GET', '/api/hardware/no-such-id')).status).to.equal(404);
     });
 
+    it('answers a serial given where the id belongs with the id of the record that has it', async () => {
+      const [first] = (await call('GET', '/api/hardware?source=jamf&limit=1')).body.items;
+      const byId = `${first.serial} is the serial of ${first.assetTag}, whose id is ${first.id}: use that id.`;
+      for (const [method, path] of [['GET', `/api/hardware/${first.serial}`], ['GET', `/api/hardware/${first.serial.toLowerCase()}/events`], ['PATCH', `/api/hardware/${first.serial}`]] as const) {
+        const { status, headers, body } = await call(method, path, method === 'PATCH' ? { body: { cpu: 'M3' } } : {});
+        expect(status, `${method} ${path}`).to.equal(404);
+        expect(headers.get('content-type')).to.match(/application\/problem\+json/);
+        expect(body, `${method} ${path}`).to.include({ field: 'id', fix: byId });
+      }
+      expect((await call('GET', `/api/hardware/${first.id}`)).body.cpu, 'the PATCH by serial changed nothing').to.equal(first.cpu);
+      const unknown = (await call('GET', '/api/hardware/NO-SUCH-SERIAL')).body;
+      expect(unknown).to.include({ field: 'id' });
+      expect(unknown.fix).to.match(/search the register by serial/);
+    });
+
     it('registers a device by hand and refuses its serial twice', async () => {
       const created = await call('POST', '/api/hardware', { body: { serial: 'hand-001', name: 'Spare monitor', category: 'other', purchasePrice: 199 } });
       expect(created.status).to.equal(201);

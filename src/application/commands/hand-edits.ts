@@ -1,7 +1,7 @@
 import { formatAssetTag, validateConvention } from '../../domain/hardware/asset-tag.js';
 import type { RegisterHardware } from '../../domain/hardware/commands.js';
 import { decide } from '../../domain/hardware/decide.js';
-import { HardwareNotFound } from '../../domain/hardware/errors.js';
+import { hardwareById } from '../queries/hardware-by-id.js';
 import type { DetailsEdit } from '../../domain/hardware/hand-maintained.js';
 import { HardwareRepository } from '../hardware-repository.js';
 import type { AssetTagSequence } from '../ports/asset-tag-sequence.js';
@@ -85,8 +85,7 @@ export class HandEdits {
    * without it, on whatever the record holds when it is written.
    */
   async edit(hardwareId: string, changes: DetailsEdit, by: string, readAt?: number): Promise<HardwareRecord> {
-    const record = await this.deps.register.byId(hardwareId);
-    if (!record) throw new HardwareNotFound(`with id ${hardwareId}`);
+    const record = await hardwareById(this.deps.register, hardwareId);
     const now = this.deps.clock.now().toISOString();
     await this.decideAndSave(record.serial, by, async (state) => decide({ type: 'EditDetails', data: { changes, editedBy: by }, metadata: { now } }, state), readAt);
     await this.deps.projections.catchUp();

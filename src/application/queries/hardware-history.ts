@@ -1,4 +1,4 @@
-import { HardwareNotFound } from '../../domain/hardware/errors.js';
+import { hardwareById } from './hardware-by-id.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { HardwareRecord, HardwareRegisterQueries } from '../ports/read-models.js';
 import { hardwareStream } from '../streams.js';
@@ -18,8 +18,7 @@ export class HardwareHistory {
   ) {}
 
   async of(hardwareId: string): Promise<HardwareHistoryEntry[]> {
-    const record = await this.register.byId(hardwareId);
-    if (!record) throw new HardwareNotFound(`with id ${hardwareId}`);
+    const record = await hardwareById(this.register, hardwareId);
     return this.eventsOf(record.serial);
   }
 

@@ -1,8 +1,8 @@
 import { DomainError } from '../shared/domain-error.js';
 
 export class HardwareNotFound extends DomainError {
-  constructor(what: string) {
-    super('hardware-not-found', `No hardware ${what} in the register.`, undefined, 'Check the id or serial, or import the device first.');
+  constructor(what: string, field?: string, fix = 'Check the id or serial, or import the device first.') {
+    super('hardware-not-found', `No hardware ${what} in the register.`, field, fix);
   }
 }
 

@@ -7,7 +7,7 @@ import type { RegisterView } from '../../../../application/queries/register-view
 import type { HardwareRecord, HardwareRegisterQueries, RegisterFilter } from '../../../../application/ports/read-models.js';
 import { streamRegisterCsv, type RegisterExportMetrics } from '../register-csv.js';
 import { nextCursor, positionAfter } from '../register-cursor.js';
-import { HardwareNotFound } from '../../../../domain/hardware/errors.js';
+import { hardwareById } from '../../../../application/queries/hardware-by-id.js';
 import { TOKENS } from '../../../../application/tokens.js';
 import { EditHardwareDto, HardwareQueryDto, LookupQueryDto, RegisterHardwareDto } from '../dtos.js';
 import { parseBody, parseQuery } from '../validation.js';
@@ -56,9 +56,7 @@ export class HardwareController {
   };
 
   private async found(id: string): Promise<HardwareRecord> {
-    const record = await this.view.byId(id);
-    if (!record) throw new HardwareNotFound(`with id ${id}`);
-    return record;
+    return this.view.shown(await hardwareById(this.register, id));
   }
 
   events = async (request: Request, response: Response) => {

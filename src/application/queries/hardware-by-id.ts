@@ -1,0 +1,32 @@
+import { HardwareNotFound } from '../../domain/hardware/errors.js';
+import { readSerial, TYPED_SERIAL } from '../../domain/hardware/serial-number.js';
+import type { HardwareRecord, HardwareRegisterQueries } from '../ports/read-models.js';
+
+/** The serial an id would be if it were one; null when it could not be a serial at all. */
+function asSerial(id: string): string | null {
+  try {
+    const reading = readSerial(id, TYPED_SERIAL);
+    return reading.kind === 'serial' ? reading.serial : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The record with this id, or a not-found that says what to use instead. A serial given where the id
+ * belongs is the usual slip (the serial is what is printed on the device): the error then names the
+ * id of the record that has that serial.
+ */
+export async function hardwareById(register: HardwareRegisterQueries, id: string): Promise<HardwareRecord> {
+  const record = await register.byId(id);
+  if (record) return record;
+  const serial = asSerial(id);
+  const withSerial = serial === null ? null : await register.bySerial(serial);
+  throw new HardwareNotFound(
+    `with id ${id}`,
+    'id',
+    withSerial
+      ? `${withSerial.serial} is the serial of ${withSerial.assetTag}, whose id is ${withSerial.id}: use that id.`
+      : 'Use the "id" of a record as the register lists it; to find a record by its serial, search the register by serial.',
+  );
+}
