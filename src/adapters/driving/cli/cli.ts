@@ -106,6 +106,16 @@ function typedSerial(value: string): string {
   throw new UsageError(`<serial>: ${JSON.stringify(value)} is not a serial. ${TYPED_SERIAL.fix}`);
 }
 
+/** The CLI option a query field is given by: q is --text, missingFrom is --missing-from. */
+function optionOf(field: string): string {
+  return field === 'q' ? 'text' : field.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/** A query rule's message as the CLI's options name the field ("missingFrom must…" → "missing-from must…"). */
+function inOptionTerms(field: string, message: string): string {
+  return message.startsWith(`${field} `) ? `${optionOf(field)}${message.slice(field.length)}` : message;
+}
+
 /** Filters are checked by the same rules as the HTTP API's query strings. */
 async function checked<T extends object>(Dto: new () => T, values: Record<string, string | undefined>, numeric: string[] = [], refine: (query: T) => T = (query) => query): Promise<T> {
   const given = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
@@ -113,7 +123,7 @@ async function checked<T extends object>(Dto: new () => T, values: Record<string
     return refine(await parseQuery(Dto, given, numeric));
   } catch (error) {
     if (!(error instanceof BadRequest)) throw error;
-    const fields = error.errors.map((e) => `--${e.field === 'q' ? 'text' : e.field}: ${e.message}`).join('; ');
+    const fields = error.errors.map((e) => `--${optionOf(e.field)}: ${inOptionTerms(e.field, e.message)}`).join('; ');
     throw new UsageError(fields ? `${fields}${error.fix ? ` ${error.fix}` : ''}` : error.message);
   }
 }
