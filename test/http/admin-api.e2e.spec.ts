@@ -331,6 +331,8 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       const unknown = (await call('GET', '/api/hardware/NO-SUCH-SERIAL')).body;
       expect(unknown).to.include({ field: 'id' });
       expect(unknown.fix).to.match(/search the register by serial/);
+      const long = (await call('GET', `/api/hardware/${'x'.repeat(3000)}`)).body;
+      expect(long.detail, 'an id of any length is quoted short').to.equal(`No hardware with id ${'x'.repeat(120)}… in the register.`);
     });
 
     it('registers a device by hand and refuses its serial twice', async () => {

@@ -1,5 +1,6 @@
 import { HardwareNotFound } from '../../domain/hardware/errors.js';
 import { readSerial, TYPED_SERIAL } from '../../domain/hardware/serial-number.js';
+import { excerpt } from '../../domain/shared/quote.js';
 import type { HardwareRecord, HardwareRegisterQueries } from '../ports/read-models.js';
 
 /** The serial an id would be if it were one; null when it could not be a serial at all. */
@@ -23,7 +24,7 @@ export async function hardwareById(register: HardwareRegisterQueries, id: string
   const serial = asSerial(id);
   const withSerial = serial === null ? null : await register.bySerial(serial);
   throw new HardwareNotFound(
-    `with id ${id}`,
+    `with id ${excerpt(id)}`,
     'id',
     withSerial
       ? `${withSerial.serial} is the serial of ${withSerial.assetTag}, whose id is ${withSerial.id}: use that id.`
