@@ -483,6 +483,16 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect([rebuild.status, rebuild.headers.get('allow')]).to.deep.equal([405, 'POST']);
       expect((await call('GET', `/api/hardware/${record.id}`)).body, 'nothing was deleted').to.deep.equal(record);
     });
+
+    it('quotes a path of any length short in a 404 or 405', async () => {
+      const long = 'y'.repeat(3000);
+      const notAllowed = await call('GET', `/api/admin/integrations/${long}`);
+      expect(notAllowed.status).to.equal(405);
+      expect(notAllowed.body.detail).to.equal(`/api/admin/integrations/${long.slice(0, 120 - '/api/admin/integrations/'.length)}… does not take GET; it takes PUT.`);
+      const noRoute = await call('GET', `/api/${long}`);
+      expect(noRoute.status).to.equal(404);
+      expect(noRoute.body.detail).to.equal(`No route GET /api/${long.slice(0, 120 - '/api/'.length)}…. See /openapi.json.`);
+    });
   });
 
   describe('Secrets are never disclosed', () => {

@@ -12,6 +12,7 @@ import { HardwareController } from './controllers/hardware.controller.js';
 import { IntegrationsController } from './controllers/integrations.controller.js';
 import { openApiDocument } from './openapi.js';
 import { allowedMethods } from './allowed-methods.js';
+import { excerpt } from '../../../domain/shared/quote.js';
 import { problemMiddleware, sendProblem } from './problem.js';
 import type { RegisterExportMetrics } from './register-csv.js';
 import { Drain } from './drain.js';
@@ -128,14 +129,14 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   app.use((request, response) => {
     const allowed = methodsAt(request.path);
     if (allowed.length === 0) {
-      return sendProblem(response, { type: 'https://ontrackio.dev/problems/not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${request.path}. See /openapi.json.` });
+      return sendProblem(response, { type: 'https://ontrackio.dev/problems/not-found', title: 'Not found', status: 404, detail: `No route ${request.method} ${excerpt(request.path)}. See /openapi.json.` });
     }
     response.set('Allow', allowed.join(', '));
     sendProblem(response, {
       type: 'https://ontrackio.dev/problems/method-not-allowed',
       title: 'Method Not Allowed',
       status: 405,
-      detail: `${request.path} does not take ${request.method}; it takes ${allowed.join(', ')}.`,
+      detail: `${excerpt(request.path)} does not take ${request.method}; it takes ${allowed.join(', ')}.`,
       fix: 'Use one of the methods in the Allow header; /openapi.json says what each does.',
     });
   });
