@@ -493,6 +493,20 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(noRoute.status).to.equal(404);
       expect(noRoute.body.detail).to.equal(`No route GET /api/${long.slice(0, 120 - '/api/'.length)}…. See /openapi.json.`);
     });
+
+    it('quotes a bad path encoding, charset or Content-Encoding of any length short', async () => {
+      const answers = [
+        await call('GET', `/api/hardware/${'%ff'.repeat(1000)}`),
+        await call('PUT', '/api/admin/settings/source-precedence', { rawBody: '{}', headers: { 'content-type': `application/json; charset=${'q'.repeat(3000)}` } }),
+        await call('PUT', '/api/admin/settings/source-precedence', { rawBody: '{}', headers: { 'content-encoding': 'q'.repeat(3000) } }),
+      ];
+      expect(answers.map((a) => a.status)).to.deep.equal([400, 415, 415]);
+      for (const { body } of answers) {
+        expect(body.detail.length, body.detail.slice(0, 80)).to.be.below(200);
+        expect(body.detail).to.include('…');
+        expect(body.fix).to.be.a('string');
+      }
+    });
   });
 
   describe('Secrets are never disclosed', () => {

@@ -51,7 +51,7 @@ export async function startHttpWorld(env: Record<string, string> = {}, overrides
       let body: string | undefined;
       if (options.rawBody !== undefined) body = options.rawBody;
       else if (options.body !== undefined) body = JSON.stringify(options.body);
-      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (body !== undefined) headers['content-type'] ??= 'application/json';
       const response = await fetch(`${server.url}${path}`, { method, headers, body });
       const text = await response.text();
       let parsed: unknown = null;

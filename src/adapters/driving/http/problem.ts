@@ -10,6 +10,7 @@ import { HardwareNotFound, SerialAlreadyRegistered } from '../../../domain/hardw
 import { ImportAlreadyRunning } from '../../../domain/import-run/run.js';
 import { HardwareChangedMeanwhile, HardwareChangedSinceRead } from '../../../application/commands/hand-edits.js';
 import { DomainError } from '../../../domain/shared/domain-error.js';
+import { excerpt } from '../../../domain/shared/quote.js';
 
 export interface FieldProblem {
   field: string;
@@ -102,16 +103,16 @@ function clientErrorProblem(error: unknown): Problem | null {
   const { status, type: kind, code, message } = error as { status?: unknown; type?: string; code?: string; message?: string };
   if (typeof status !== 'number' || status < 400 || status > 499) return null;
   if (error instanceof URIError) {
-    return { type: type('bad-path-encoding'), title: 'The address is not valid', status: 400, detail: `${message ?? 'A path segment'}: it is not valid percent-encoding.`, fix: 'Encode special characters in the address as %XX with two hex digits (UTF-8).' };
+    return { type: type('bad-path-encoding'), title: 'The address is not valid', status: 400, detail: `${message ? excerpt(message) : 'A path segment'}: it is not valid percent-encoding.`, fix: 'Encode special characters in the address as %XX with two hex digits (UTF-8).' };
   }
   if (status === 413) return { type: type('too-large'), title: 'Request body too large', status: 413, detail: 'The request body is larger than the server accepts (64 KB).', fix: 'Send a smaller body.' };
   if (kind === 'entity.parse.failed') {
     return { type: type('invalid-json'), title: 'The request is not valid', status: 400, detail: 'The body is not valid JSON.', fix: 'Send a JSON object with Content-Type: application/json.' };
   }
   if (kind === 'encoding.unsupported') {
-    return { type: type('unsupported-encoding'), title: 'Unsupported Content-Encoding', status: 415, detail: `${message}.`, fix: 'Send the body uncompressed, or compressed as gzip, deflate or br.' };
+    return { type: type('unsupported-encoding'), title: 'Unsupported Content-Encoding', status: 415, detail: `${excerpt(message ?? 'This Content-Encoding is not supported')}.`, fix: 'Send the body uncompressed, or compressed as gzip, deflate or br.' };
   }
-  if (kind === 'charset.unsupported') return { type: type('unsupported-charset'), title: 'Unsupported charset', status: 415, detail: `${message}.`, fix: 'Send JSON as UTF-8.' };
+  if (kind === 'charset.unsupported') return { type: type('unsupported-charset'), title: 'Unsupported charset', status: 415, detail: `${excerpt(message ?? 'This charset is not supported')}.`, fix: 'Send JSON as UTF-8.' };
   if (typeof code === 'string' && code.startsWith('Z_')) {
     return { type: type('bad-encoding'), title: 'The body does not match its Content-Encoding', status: 400, detail: `The body could not be decoded as its Content-Encoding says (${message}).`, fix: 'Compress the body as Content-Encoding says, or leave the header out.' };
   }
