@@ -1,6 +1,7 @@
 import { lastListed } from '../../domain/hardware/listing.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import { lastCompleteListings } from '../import-run-recorder.js';
+import { hardwareById } from './hardware-by-id.js';
 import type { EventStore } from '../ports/event-store.js';
 import type { HardwareRecord, HardwareRegisterQueries, Page, RegisterFilter } from '../ports/read-models.js';
 
@@ -20,9 +21,9 @@ export class RegisterView {
     return { ...page, items: page.items.map((record) => complete(record, listings)) };
   }
 
-  async byId(id: string): Promise<HardwareRecord | null> {
-    const record = await this.register.byId(id);
-    return record && this.shown(record);
+  /** The record with this id, or a not-found that says what to use instead (`hardwareById`). */
+  async byId(id: string): Promise<HardwareRecord> {
+    return this.shown(await hardwareById(this.register, id));
   }
 
   /** A record as the register holds it, shown as a read of it shows it. */

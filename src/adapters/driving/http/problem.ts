@@ -58,7 +58,7 @@ export function toProblem(error: unknown): Problem {
     return { type: type(code), title, status: error.status, detail: error.message, errors: error.errors, ...(error.fix ? { fix: error.fix } : {}) };
   }
   // detail says what is wrong and fix what to do, each once (a DomainError's message carries both).
-  if (error instanceof HardwareNotFound) return { type: type(error.code), title: 'Not found', status: 404, detail: error.reason, ...(error.field ? { field: error.field } : {}), fix: error.fix };
+  if (error instanceof HardwareNotFound) return { type: type(error.code), title: 'Not found', status: 404, detail: error.reason, field: error.field, fix: error.fix };
   if (error instanceof ImportAlreadyRunning || error instanceof SerialAlreadyRegistered || error instanceof HardwareChangedMeanwhile) {
     return { type: type(error.code), title: 'Conflict', status: 409, detail: error.reason, field: error.field, fix: error.fix };
   }

@@ -7,7 +7,6 @@ import type { RegisterView } from '../../../../application/queries/register-view
 import type { HardwareRecord, HardwareRegisterQueries, RegisterFilter } from '../../../../application/ports/read-models.js';
 import { streamRegisterCsv, type RegisterExportMetrics } from '../register-csv.js';
 import { nextCursor, positionAfter } from '../register-cursor.js';
-import { hardwareById } from '../../../../application/queries/hardware-by-id.js';
 import { TOKENS } from '../../../../application/tokens.js';
 import { EditHardwareDto, HardwareQueryDto, LookupQueryDto, RegisterHardwareDto } from '../dtos.js';
 import { parseBody, parseQuery } from '../validation.js';
@@ -52,12 +51,8 @@ export class HardwareController {
   };
 
   one = async (request: Request, response: Response) => {
-    sendRecord(response, await this.found(String(request.params.id)));
+    sendRecord(response, await this.view.byId(String(request.params.id)));
   };
-
-  private async found(id: string): Promise<HardwareRecord> {
-    return this.view.shown(await hardwareById(this.register, id));
-  }
 
   events = async (request: Request, response: Response) => {
     response.json(await this.history.of(String(request.params.id)));
@@ -75,7 +70,7 @@ export class HardwareController {
     const ifMatch = readIfMatch(request);
     let readAt: number | undefined;
     if (ifMatch !== null) {
-      const current = await this.found(id);
+      const current = await this.view.byId(id);
       if (!ifMatchHolds(ifMatch, entityTagOf(current))) throw new HardwareChangedSinceRead(current.serial);
       if (ifMatch !== '*') readAt = current.revision;
     }
