@@ -378,6 +378,11 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(edited.body).to.include({ name: 'Reception PC', cpu: 'i7-1365U' });
       expect((await call('PATCH', `/api/hardware/${device.id}`, { body: { model: 'Hacked' } })).status).to.equal(400);
       expect((await call('PATCH', `/api/hardware/${device.id}`, { body: { purchaseDate: '2024-02-31' } })).status).to.equal(422);
+      const quotedPrice = await call('PATCH', `/api/hardware/${device.id}`, { body: { purchasePrice: '12.50' } });
+      expect(quotedPrice.status).to.equal(400);
+      expect(quotedPrice.body.errors, 'a price sent as text is told how to write it').to.deep.equal([
+        { field: 'purchasePrice', message: 'purchasePrice must be a number such as 1299.99, written without quotes, or null to clear it' },
+      ]);
       await call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
       expect((await call('GET', `/api/hardware/${device.id}`)).body).to.include({ name: 'Reception PC', cpu: 'i7-1365U', purchaseDate: '2024-03-01' });
     });

@@ -33,7 +33,10 @@ class HandMaintainedDto {
   @IsOptional() @IsString() @MaxLength(200) cpu?: string | null;
   @IsOptional() @IsString() @MaxLength(200) ram?: string | null;
   @IsOptional() @IsString() @MaxLength(200) storage?: string | null;
-  @IsOptional() @IsNumber() @Min(0) purchasePrice?: number | null;
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'purchasePrice must be a number such as 1299.99, written without quotes, or null to clear it' })
+  @Min(0)
+  purchasePrice?: number | null;
   @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'purchaseDate must be a date as YYYY-MM-DD' }) purchaseDate?: string | null;
 }
 
