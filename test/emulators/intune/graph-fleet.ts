@@ -97,7 +97,8 @@ export function generateGraphTenant(shape: GraphFleetShape): { devices: GraphDev
       physicalMemoryInBytes: 0,
       imei: line.os === 'iOS' || line.os === 'Android' ? chars(r, 15, '0123456789') : '',
       azureADDeviceId: guid(r),
-      deviceEnrollmentType: line.os === 'Windows' ? 'windowsAzureADJoin' : 'appleBulkWithUser',
+      // v1.0's enum has no Android member: Android Enterprise enrolments read as userEnrollment.
+      deviceEnrollmentType: line.os === 'Windows' ? 'windowsAzureADJoin' : line.os === 'Android' ? 'userEnrollment' : 'appleBulkWithUser',
       complianceState: r() < 0.93 ? 'compliant' : 'noncompliant',
       isEncrypted: r() < 0.95,
       managementAgent: 'mdm',
