@@ -387,6 +387,26 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((await call('GET', `/api/hardware/${device.id}`)).body).to.include({ name: 'Reception PC', cpu: 'i7-1365U', purchaseDate: '2024-03-01' });
     });
 
+    it('refuses a query parameter a route does not read, so ?dryRun never saves and ?limit never shortens an export unseen', async () => {
+      const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
+      const tried = await call('PATCH', `/api/hardware/${device.id}?dryRun=true`, { body: { ram: '64 GB' } });
+      expect([tried.status, tried.body.errors]).to.deep.equal([400, [{ field: 'dryRun', message: 'property dryRun should not exist' }]]);
+      expect(tried.body.fix).to.match(/^Send every field in the JSON body and no query string/);
+      expect((await call('GET', `/api/hardware/${device.id}`)).body.ram, 'nothing saved').to.equal(device.ram);
+      expect((await call('POST', '/api/hardware?dryRun=true', { body: { serial: 'DRY-RUN-1', name: 'Trial', category: 'other' } })).status).to.equal(400);
+      expect((await call('GET', '/api/hardware?serial=DRY-RUN-1')).body.total, 'nothing registered').to.equal(0);
+      const page = await call('GET', `/api/hardware/${device.id}/events?limit=1`);
+      expect([page.status, page.body.errors?.[0]?.field]).to.deep.equal([400, 'limit']);
+
+      const export10 = await call('GET', '/api/hardware/export.csv?source=intune&limit=10&after=x');
+      expect([export10.status, export10.body.detail]).to.deep.equal([400, 'The export gives every matching row; limit, after would not be read.']);
+      expect(export10.body.fix).to.equal('Leave offset, limit and after out; to read part of the register, page through GET /api/hardware with the same filters.');
+      const sorted = await call('GET', '/api/hardware/export.csv?source=intune&sort=serial&order=desc');
+      const serials = sorted.text.trimEnd().split('\r\n').slice(1).map((row) => row.split(',')[1]!);
+      expect(serials.length).to.equal((await call('GET', '/api/hardware?source=intune&limit=1')).body.total);
+      expect(serials, 'the export takes the search\'s sort and order').to.deep.equal([...serials].sort().reverse());
+    });
+
     it('saves an edit sent with If-Match only while the record is as read, and refuses it with 412 once it changed', async () => {
       const [device] = (await call('GET', '/api/hardware?source=jamf&limit=1')).body.items;
       const path = `/api/hardware/${device.id}`;

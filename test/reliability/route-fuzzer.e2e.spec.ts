@@ -123,6 +123,23 @@ describe('Reliability: the HTTP edge under a route fuzzer (real server process)'
     expect(Object.keys(published.paths)).to.deep.equal(Object.keys(openApiDocument.paths));
   });
 
+  it('each /api route reads exactly the query parameters it publishes: any other route\'s is refused by name, none of its own', async () => {
+    const published = routes();
+    const names = [...new Set(published.flatMap(({ query }) => query))];
+    const wrong: string[] = [];
+    for (const { method, template, query } of published.filter(({ template }) => template.startsWith('/api/'))) {
+      const path = template.replace('{source}', 'intune').replace(/\{[^}]+\}/g, PATH_VALUES[1]!);
+      for (const name of names) {
+        const reply = await server.call(method.toUpperCase(), `${path}?${name}=x`, method === 'get' ? {} : { body: {} });
+        const errors = (reply.body?.errors ?? []) as Array<{ field: string; message: string }>;
+        const refused = reply.status === 400 && errors.some((e) => e.field === name && /should not exist|is not read/.test(e.message));
+        if (refused !== query.includes(name)) continue;
+        wrong.push(`${method.toUpperCase()} ${path}?${name}=x → ${reply.status}: ${query.includes(name) ? 'refused, though the route publishes it' : 'not refused, though the route does not read it'}`);
+      }
+    }
+    expect(wrong).to.deep.equal([]);
+  });
+
   for (const { method, template, query } of routes()) {
     it(`${method.toUpperCase()} ${template}`, async () => {
       const paths = template.includes('{') ? PATH_VALUES.map((value) => template.replace(/\{[^}]+\}/, value)) : [template];

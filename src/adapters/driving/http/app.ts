@@ -18,7 +18,7 @@ import type { RegisterExportMetrics } from './register-csv.js';
 import { Drain } from './drain.js';
 import { jsonBody } from './json-body.js';
 import { parseQueryString } from './query-string.js';
-import { readsNoInput } from './validation.js';
+import { readsNoInput, readsNoQuery } from './validation.js';
 
 export interface HttpAppOptions {
   rateLimitPerMinute: number;
@@ -37,6 +37,8 @@ export interface HttpAppOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const SEND_NONE = 'Send the request with no body and no query string; /openapi.json lists what each route reads.';
+const NO_QUERY = readsNoQuery('Leave the query string out: this route reads none. /openapi.json lists what each route reads.');
+const BODY_ONLY = readsNoQuery('Send every field in the JSON body and no query string. /openapi.json lists what each route reads.');
 
 /** The caller's X-Request-Id when it is a sane one, else a new one; echoed back, logged, and in every problem. */
 function requestId(request: Request, response: Response, next: NextFunction): void {
@@ -91,20 +93,20 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   const { metrics } = options;
   if (metrics) app.get('/metrics', async (_request, response) => void response.type(metrics.contentType).send(await metrics.render()));
 
-  app.get('/api/me', signedIn, (request, response) => void response.json({ email: request.principal!.email, role: request.principal!.role }));
+  app.get('/api/me', signedIn, NO_QUERY, (request, response) => void response.json({ email: request.principal!.email, role: request.principal!.role }));
 
   const admin = express.Router();
   admin.use(signedIn, requireAdmin, body);
-  admin.get('/integrations', integrations.list);
-  admin.put('/integrations/:source', integrations.save);
-  admin.put('/integrations/:source/schedule', integrations.saveSchedule);
-  admin.get('/settings/source-precedence', integrations.precedence);
-  admin.put('/settings/source-precedence', integrations.savePrecedence);
-  admin.post('/integrations/:source/test', drain.refuseWhenDraining, limited, integrations.test);
-  admin.get('/bulk-import/mdm', imports.overview);
+  admin.get('/integrations', NO_QUERY, integrations.list);
+  admin.put('/integrations/:source', BODY_ONLY, integrations.save);
+  admin.put('/integrations/:source/schedule', BODY_ONLY, integrations.saveSchedule);
+  admin.get('/settings/source-precedence', NO_QUERY, integrations.precedence);
+  admin.put('/settings/source-precedence', BODY_ONLY, integrations.savePrecedence);
+  admin.post('/integrations/:source/test', drain.refuseWhenDraining, BODY_ONLY, limited, integrations.test);
+  admin.get('/bulk-import/mdm', NO_QUERY, imports.overview);
   admin.get('/bulk-import/mdm/runs', imports.runs);
   admin.get('/bulk-import/mdm/runs/:runId', imports.runDetail);
-  admin.get('/bulk-import/mdm/runs/:runId/stream', imports.runEvents);
+  admin.get('/bulk-import/mdm/runs/:runId/stream', NO_QUERY, imports.runEvents);
   admin.post('/bulk-import/mdm/runs/:runId/retry', drain.refuseWhenDraining, readsNoInput(SEND_NONE), limited, imports.retry);
   admin.post('/bulk-import/mdm/:source', drain.refuseWhenDraining, readsNoInput(`${SEND_NONE} To see what an import would do, changing nothing, POST /api/admin/bulk-import/mdm/{source}/preview.`), limited, imports.run);
   admin.post('/bulk-import/mdm/:source/preview', drain.refuseWhenDraining, readsNoInput(SEND_NONE), limited, imports.preview);
@@ -117,10 +119,10 @@ export function createHttpApp(container: Container, options: HttpAppOptions): ex
   register.get('/', hardware.search);
   register.get('/lookup', requireAdmin, hardware.lookup);
   register.get('/export.csv', hardware.exportCsv);
-  register.get('/:id', hardware.one);
-  register.get('/:id/events', hardware.events);
-  register.post('/', requireAdmin, hardware.create);
-  register.patch('/:id', requireAdmin, hardware.update);
+  register.get('/:id', NO_QUERY, hardware.one);
+  register.get('/:id/events', NO_QUERY, hardware.events);
+  register.post('/', requireAdmin, BODY_ONLY, hardware.create);
+  register.patch('/:id', requireAdmin, BODY_ONLY, hardware.update);
   app.use('/api/hardware', register);
 
   if (options.staticDir) app.use(express.static(options.staticDir, { index: 'index.html' }));

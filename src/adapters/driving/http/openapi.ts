@@ -18,6 +18,13 @@ const startedWindow = [
   query('from', { type: 'string', examples: ['2026-12-01', '2026-12-01T09:00:00+01:00'] }, 'Runs started at or after this instant: a time with its zone (Z or an offset), or a date alone, from the start of that day in UTC'),
   query('to', { type: 'string', examples: ['2026-12-07', '2026-12-07T18:00:00Z'] }, 'Runs started at or before this instant: a time with its zone, or a date alone, to the end of that day in UTC; not before from'),
 ];
+/** What narrows the register, shared by the search and the export; the export takes no page. */
+const registerFilters = [
+  query('serial', { type: 'string' }), query('assetTag', { type: 'string' }), query('assignee', { type: 'string' }), query('status', { enum: [...STATUSES] }),
+  query('category', { enum: [...CATEGORIES] }), query('source', { enum: [...MDM_SOURCES] }),
+  query('missingFrom', { enum: [...MDM_SOURCES] }, 'Records this source reported and its complete listings now leave out'), query('q', { type: 'string' }, 'Free text'),
+];
+const registerOrder = [query('sort', { enum: [...REGISTER_SORTS] }, 'Column to sort by; ties by asset tag'), query('order', { enum: ['asc', 'desc'] })];
 const common = {
   '401': problem('No valid bearer token'),
   '403': problem('The role does not allow this'),
@@ -306,16 +313,16 @@ const described = {
       get: {
         summary: 'Search the register',
         security: admin,
-        parameters: [query('serial', { type: 'string' }), query('assetTag', { type: 'string' }), query('assignee', { type: 'string' }), query('status', { enum: [...STATUSES] }), query('category', { enum: [...CATEGORIES] }), query('source', { enum: [...MDM_SOURCES] }), query('missingFrom', { enum: [...MDM_SOURCES] }, 'Records this source reported and its complete listings now leave out'), query('q', { type: 'string' }, 'Free text'), query('offset', { type: 'integer' }), query('after', { type: 'string' }, 'Keyset paging: the next value of the page before (same sort and order); not with offset'), query('limit', { type: 'integer' }), query('sort', { enum: [...REGISTER_SORTS] }, 'Column to sort by; ties by asset tag'), query('order', { enum: ['asc', 'desc'] })],
+        parameters: [...registerFilters, query('offset', { type: 'integer' }), query('after', { type: 'string' }, 'Keyset paging: the next value of the page before (same sort and order); not with offset'), query('limit', { type: 'integer' }), ...registerOrder],
         responses: { '200': json(ref('HardwarePage')), '401': common['401'] },
       },
       post: { summary: 'Register a device by hand', security: admin, requestBody: { required: true, content: { 'application/json': { schema: ref('RegisterHardware') } } }, responses: { '201': withETag(json(ref('Hardware'))), '400': problem('Malformed'), '409': problem('Serial already registered'), '422': problem('A value breaks a rule of the register: a serial that is a placeholder or not whole printable text (field and fix say which)'), ...common } },
     },
     '/api/hardware/export.csv': {
       get: {
-        summary: 'The filtered register as CSV (every row, streamed); values that would run as spreadsheet formulas are prefixed with an apostrophe',
+        summary: 'The filtered register as CSV (every matching row, streamed: offset, limit and after are refused); values that would run as spreadsheet formulas are prefixed with an apostrophe',
         security: admin,
-        parameters: ['serial', 'assetTag', 'assignee', 'status', 'category', 'source', 'q'].map((name) => query(name, { type: 'string' })),
+        parameters: [...registerFilters, ...registerOrder],
         responses: { '200': { description: 'CSV with a header row', content: { 'text/csv': { schema: { type: 'string' } } } }, ...common },
       },
     },
@@ -376,7 +383,8 @@ function withSharedAnswers<D extends { paths: object }>(document: D): D {
       const add = (status: string, answer: object) => (operation.responses[status] ??= answer);
       const parameters = operation.parameters ?? [];
       const sendsBody = method !== 'get';
-      if (parameters.length > 0 || sendsBody) add('400', problem('Malformed request: a parameter, a query value, the body or the address encoding'));
+      // A signed-in route refuses a query parameter it does not read, so each can answer 400.
+      if (parameters.length > 0 || sendsBody || operation.security) add('400', problem('Malformed request: a parameter, a query value or a query parameter the route does not read, the body or the address encoding'));
       if (sendsBody) Object.entries(bodyErrors).forEach(([status, answer]) => add(status, answer));
       if (parameters.some((p) => p.in === 'path' && p.name === 'source')) add('404', problem('Unknown source: not intune or jamf'));
       if (operation.security) {

@@ -55,6 +55,19 @@ export async function parseBody<T extends object>(Dto: new () => T, body: unknow
   return dto;
 }
 
+/**
+ * For a route that reads its path and body but no query string: each query parameter is refused by
+ * name, never ignored. `PATCH /api/hardware/{id}?dryRun=1` would otherwise save the edit it meant to try.
+ */
+export function readsNoQuery(fix: string) {
+  return (request: { query: unknown }, _response: unknown, next: (error?: unknown) => void): void => {
+    const names = Object.keys((request.query ?? {}) as object);
+    if (names.length === 0) return next();
+    const shown = names.slice(0, 20).map((name) => excerpt(name, 100));
+    next(new BadRequest(`This request reads no query parameters; ${shown.join(', ')} would not be read.`, shown.map(notRead), 400, fix));
+  };
+}
+
 /** Query strings carry text; numbers are converted where the DTO expects them, then validated the same way. */
 export function parseQuery<T extends object>(Dto: new () => T, query: Record<string, unknown>, numeric: readonly string[] = []): Promise<T> {
   const undecodable = (query as Record<symbol, unknown>)[UNDECODABLE];

@@ -10,6 +10,7 @@ import { nextCursor, positionAfter } from '../register-cursor.js';
 import { TOKENS } from '../../../../application/tokens.js';
 import { EditHardwareDto, HardwareQueryDto, LookupQueryDto, RegisterHardwareDto } from '../dtos.js';
 import { parseBody, parseQuery } from '../validation.js';
+import { BadRequest } from '../problem.js';
 import { entityTagOf, ifMatchHolds, readIfMatch } from '../entity-tag.js';
 import { HardwareChangedSinceRead } from '../../../../application/commands/hand-edits.js';
 
@@ -18,6 +19,10 @@ async function registerFilter(request: Request): Promise<RegisterFilter> {
   const filter: RegisterFilter = { serial: q.serial, assetTag: q.assetTag, assigneeEmail: q.assignee, status: q.status, category: q.category, source: q.source, missingFrom: q.missingFrom, text: q.q, offset: q.offset, limit: q.limit, sort: q.sort, order: q.order };
   return q.after !== undefined ? { ...filter, after: positionAfter(q.after, filter) } : filter;
 }
+
+/** Paging the search reads and the export does not. */
+const EXPORT_REFUSES = ['offset', 'limit', 'after'];
+const EXPORT_FIX = 'Leave offset, limit and after out; to read part of the register, page through GET /api/hardware with the same filters.';
 
 /** A record with its strong ETag: what a later If-Match names. */
 function sendRecord(response: Response, record: HardwareRecord): void {
@@ -44,9 +49,14 @@ export class HardwareController {
 
   exportMetrics?: RegisterExportMetrics;
 
-  /** The filtered register as CSV, every row (no offset or limit), streamed. */
+  /** The filtered register as CSV, every row, streamed. A page asked for is refused: the file would hold more than asked. */
   exportCsv = async (request: Request, response: Response) => {
-    const { offset: _offset, limit: _limit, after: _after, ...filter } = await registerFilter(request);
+    const paging = EXPORT_REFUSES.filter((name) => Object.hasOwn(request.query, name));
+    if (paging.length > 0) {
+      const problems = paging.map((field) => ({ field, message: `${field} is not read by the export, which gives every matching row` }));
+      throw new BadRequest(`The export gives every matching row; ${paging.join(', ')} would not be read.`, problems, 400, EXPORT_FIX);
+    }
+    const filter = await registerFilter(request);
     await streamRegisterCsv(this.register, filter, response, this.exportMetrics);
   };
 
