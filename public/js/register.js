@@ -87,7 +87,9 @@ export async function loadRegister() {
 /** The register as the search shows it, every row, as a CSV file (fetched with the token, then saved). */
 async function exportCsv() {
   const params = registerFilters();
-  const response = await fetch(`/api/hardware/export.csv${params.toString() ? `?${params}` : ''}`, { headers: authorization() });
+  params.set('sort', view.sort);
+  params.set('order', view.order);
+  const response = await fetch(`/api/hardware/export.csv?${params}`, { headers: authorization() });
   if (!response.ok) return notice(describeProblem(new ApiError(await response.json().catch(() => null), response.status)), 'bad');
   download(await response.blob(), 'hardware-register.csv');
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startHttpWorld, TOKENS_BY_ROLE, type HttpWorld } from '../support/http-world.js';
 import { CLIENT, SECRET, TENANT } from '../support/intune-world.js';
@@ -213,6 +213,18 @@ describe('Admin page in headless Chromium', function () {
     await page.getByRole('button', { name: 'Hardware register' }).click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     expect(download.suggestedFilename()).to.equal('hardware-register.csv');
+  });
+
+  it('exports the register in the order the table shows it', async () => {
+    await page.getByRole('button', { name: 'Hardware register' }).click();
+    const sorted = page.waitForResponse((response) => /\/api\/hardware\?.*sort=serial/.test(response.url()));
+    await page.locator('#hardware thead button', { hasText: 'Serial' }).click();
+    await sorted;
+    const shown = (await page.locator('#hardware tbody tr td:nth-child(2)').allTextContents()).slice(0, 5);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const rows = readFileSync((await download.path())!, 'utf8').trimEnd().split('\r\n').slice(1, 6);
+    expect(rows.map((row) => row.split(',')[1]), 'the first serials of the file are those of the table').to.deep.equal(shown);
+    expect(shown, 'sorted by serial, not by asset tag').to.deep.equal([...shown].sort());
   });
 
   it('lists the run in the import history', async () => {
