@@ -309,6 +309,16 @@ describe('Hardware decider', () => {
       given(named).when(edit({ name: 'Lab\u001b[1mMac', status: 'in_repair' })).then(detailsEdited({ status: 'in_repair' }));
     });
 
+    it('refuses a typed MAC that is no address, and typed identity text with a control character, rather than drop them', () => {
+      const registering = (fields: Partial<RegisterHardware['data']>) => given().when({ ...registration, data: { ...registration.data, ...fields } });
+      for (const macAddress of ['zz', 'AA:BB:CC:DD:EE', '00:00:00:00:00:00']) {
+        expect(() => registering({ macAddress }).events(), macAddress).to.throw(DomainError, /^macAddress ".*" is not valid\. Give the 12 hex digits/);
+      }
+      expect(() => registering({ manufacturer: 'Dell\nInc.' }).events()).to.throw(DomainError, /^manufacturer "Dell\\nInc\." is not valid\. Type it as one line/);
+      const [event] = registering({ macAddress: ' 3c-21-9c-0a-1b-2c ', model: '  ', osVersion: ' 14.7.1 ' }).events();
+      expect(event!.data).to.include({ macAddress: '3C:21:9C:0A:1B:2C', model: null, osVersion: '14.7.1' });
+    });
+
     it('refuses to edit hardware that does not exist', () => given().when(edit({ cpu: 'x' })).thenThrows(HardwareNotFound));
   });
 });

@@ -344,6 +344,17 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(again.status).to.equal(409);
     });
 
+    it('refuses a typed MAC that is no address, or a model typed over two lines, registering nothing', async () => {
+      const mac = await call('POST', '/api/hardware', { body: { serial: 'HAND-MAC-1', name: 'Spare dock', category: 'other', macAddress: '3C:21:9C:0A:1B' } });
+      expect([mac.status, mac.body.field, mac.body.detail]).to.deep.equal([422, 'macAddress', 'macAddress "3C:21:9C:0A:1B" is not valid.']);
+      expect(mac.body.fix).to.match(/^Give the 12 hex digits of the network card, such as AA:BB:CC:DD:EE:FF/);
+      const model = await call('POST', '/api/hardware', { body: { serial: 'HAND-MAC-1', name: 'Spare dock', category: 'other', model: 'WD19\nTB' } });
+      expect([model.status, model.body.field]).to.deep.equal([422, 'model']);
+      expect((await call('GET', '/api/hardware?serial=HAND-MAC-1')).body.total, 'nothing registered').to.equal(0);
+      const typed = await call('POST', '/api/hardware', { body: { serial: 'HAND-MAC-1', name: 'Spare dock', category: 'other', macAddress: '3c21.9c0a.1b2c' } });
+      expect([typed.status, typed.body.macAddress]).to.deep.equal([201, '3C:21:9C:0A:1B:2C']);
+    });
+
     it('refuses a serial typed by hand that holds a control, an invisible, a full-width or half a character, naming serial and the fix', async () => {
       for (const serial of ['HAND-002\ud800', 'HAND-002\u0007', 'HAND\u200b-002', 'HAND\u00a0002']) {
         const refused = await call('POST', '/api/hardware', { body: { serial, name: 'x', category: 'other' } });

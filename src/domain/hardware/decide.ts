@@ -7,9 +7,9 @@ import { deriveName } from './device-name.js';
 import { HardwareNotFound, NotAnImportableDevice, SerialAlreadyRegistered, SupersededEntry } from './errors.js';
 import type { HardwareEvent, SourceLink } from './events.js';
 import { refuseControlCharacters, validateDetailsEdit, type DetailsEdit } from './hand-maintained.js';
+import { typedIdentity } from './typed-identity.js';
 import { emptyFieldFills, identityChanges, identityOf, type Identity } from './identity.js';
 import { DEFAULT_PRECEDENCE, platformOf, type SourcePrecedence } from './source-precedence.js';
-import { normaliseMac } from './mac-address.js';
 import { sourceDisplayName } from './mdm-source.js';
 import { screenDevice } from './screening.js';
 import type { ExistingHardware, Hardware } from './state.js';
@@ -197,6 +197,7 @@ function register(command: RegisterHardware, state: Hardware): HardwareEvent[] {
     purchaseDate: d.purchaseDate ?? null,
   }) as Required<DetailsEdit>;
   refuseControlCharacters(hand);
+  const identity = typedIdentity(d);
   return [
     {
       type: 'HardwareRegistered',
@@ -206,11 +207,7 @@ function register(command: RegisterHardware, state: Hardware): HardwareEvent[] {
         assetTag: d.assetTag,
         ...hand,
         name: hand.name.trim(),
-        manufacturer: reported(d.manufacturer),
-        model: reported(d.model),
-        operatingSystem: reported(d.operatingSystem),
-        osVersion: reported(d.osVersion),
-        macAddress: normaliseMac(d.macAddress),
+        ...identity,
         registeredBy: d.registeredBy,
         registeredAt: command.metadata.now,
       },

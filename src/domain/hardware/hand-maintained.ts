@@ -23,7 +23,8 @@ export interface HandMaintained {
 
 export type DetailsEdit = Partial<HandMaintained>;
 
-function invalid(field: string, value: unknown, fix: string): DomainError {
+/** A typed value the register refuses, quoted, with its field and the fix. */
+export function invalid(field: string, value: unknown, fix: string): DomainError {
   return new DomainError('invalid-details', `${field} ${quote(value)} is not valid.`, field, fix);
 }
 
@@ -33,7 +34,12 @@ function invalid(field: string, value: unknown, fix: string): DomainError {
  * what is typed is checked: a name an MDM gave the record on create may be sent back as it is.
  */
 export function refuseControlCharacters(typed: DetailsEdit): void {
-  for (const field of ['name', 'cpu', 'ram', 'storage'] as const) {
+  refuseControlCharactersIn(typed, ['name', 'cpu', 'ram', 'storage']);
+}
+
+/** The same check over any typed text fields. */
+export function refuseControlCharactersIn<T extends object>(typed: T, fields: ReadonlyArray<keyof T & string>): void {
+  for (const field of fields) {
     const value = typed[field];
     const found = typeof value === 'string' ? controlCharacterIn(value) : null;
     if (found) throw invalid(field, value, `Type it as one line of text: character ${found.position} (${found.codePoint}) is a control character or half of one.`);

@@ -316,7 +316,7 @@ const described = {
         parameters: [...registerFilters, query('offset', { type: 'integer' }), query('after', { type: 'string' }, 'Keyset paging: the next value of the page before (same sort and order); not with offset'), query('limit', { type: 'integer' }), ...registerOrder],
         responses: { '200': json(ref('HardwarePage')), '401': common['401'] },
       },
-      post: { summary: 'Register a device by hand', security: admin, requestBody: { required: true, content: { 'application/json': { schema: ref('RegisterHardware') } } }, responses: { '201': withETag(json(ref('Hardware'))), '400': problem('Malformed'), '409': problem('Serial already registered'), '422': problem('A value breaks a rule of the register: a serial that is a placeholder or not whole printable text (field and fix say which)'), ...common } },
+      post: { summary: 'Register a device by hand', security: admin, requestBody: { required: true, content: { 'application/json': { schema: ref('RegisterHardware') } } }, responses: { '201': withETag(json(ref('Hardware'))), '400': problem('Malformed'), '409': problem('Serial already registered'), '422': problem('A value breaks a rule of the register: a serial that is a placeholder or not whole printable text, a MAC that is not 12 hex digits, typed text over two lines (field and fix say which)'), ...common } },
     },
     '/api/hardware/export.csv': {
       get: {
