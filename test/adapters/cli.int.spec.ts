@@ -153,6 +153,16 @@ describe('CLI', () => {
       expect(await cli('events', 'To be filled by O.E.M.')).to.equal(2);
       expect(err.pop()).to.equal('<serial>: "To be filled by O.E.M." is not a serial. Type the serial as printed on the device.');
     });
+
+    it('given the asset tag or the id of a record instead of its serial, then it names the serial to use', async () => {
+      await cli('import', 'jamf', '--json');
+      out.pop();
+      const record = (await app.register.bySerial('C02XK1JHJGH5'))!;
+      expect(await cli('events', ' hw-00001 ')).to.equal(2);
+      expect(err.pop()).to.equal('hw-00001 is the asset tag of HW-00001, whose serial is C02XK1JHJGH5: ontrackio-mdm events C02XK1JHJGH5');
+      expect(await cli('events', record.id)).to.equal(2);
+      expect(err.pop()).to.equal(`${record.id} is the id of HW-00001, whose serial is C02XK1JHJGH5: ontrackio-mdm events C02XK1JHJGH5`);
+    });
   });
 
   describe('one run in full (history <runId>)', () => {

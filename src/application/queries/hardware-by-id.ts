@@ -31,3 +31,17 @@ export async function hardwareById(register: HardwareRegisterQueries, id: string
       : 'Use the "id" of a record as the register lists it; to find a record by its serial, search the register by serial.',
   );
 }
+
+/**
+ * The record a value given as a serial names in another way: its asset tag (the label on the device,
+ * as often at hand as the serial) or its id. Null when it names no record either way.
+ */
+export async function namedOtherwiseThanBySerial(register: HardwareRegisterQueries, value: string): Promise<{ record: HardwareRecord; as: 'asset tag' | 'id' } | null> {
+  const text = value.trim();
+  for (const assetTag of new Set([text.toUpperCase(), text])) {
+    const [record] = (await register.search({ assetTag, limit: 1 })).items;
+    if (record) return { record, as: 'asset tag' };
+  }
+  const record = await register.byId(text);
+  return record ? { record, as: 'id' } : null;
+}

@@ -5,6 +5,7 @@ import { ImportRunFailed } from '../../../application/commands/import-result.js'
 import { DependencyUnavailable } from '../../../application/ports/errors.js';
 import { PreviewFailed, type PreviewImport } from '../../../application/commands/preview-import.js';
 import type { HardwareHistory } from '../../../application/queries/hardware-history.js';
+import { namedOtherwiseThanBySerial } from '../../../application/queries/hardware-by-id.js';
 import type { ImportHistory } from '../../../application/queries/import-history.js';
 import type { Projections } from '../../../application/ports/projections.js';
 import type { HardwareRegisterQueries } from '../../../application/ports/read-models.js';
@@ -202,8 +203,13 @@ function program(open: OpenServices, io: CliIo, done: (code: number, human: stri
   json(root.command('events').description("a hardware record's events, oldest first: each import, change and hand edit, with its run or person").argument('<serial>'))
     .action(async (serial: string) => {
       const reading = typedSerial(serial);
-      const found = await (await open(EXISTING_STORE)).hardwareHistory.ofSerial(reading);
-      if (!found) throw new UsageError(`No hardware record has serial ${reading}. Search the register with: ontrackio-mdm register --text ${JSON.stringify(serial)}`);
+      const services = await open(EXISTING_STORE);
+      const found = await services.hardwareHistory.ofSerial(reading);
+      if (!found) {
+        const other = await namedOtherwiseThanBySerial(services.register, serial);
+        if (other) throw new UsageError(`${serial.trim()} is the ${other.as} of ${other.record.assetTag}, whose serial is ${other.record.serial}: ontrackio-mdm events ${other.record.serial}`);
+        throw new UsageError(`No hardware record has serial ${reading}. Search the register with: ontrackio-mdm register --text ${JSON.stringify(serial)}`);
+      }
       const { record, events } = found;
       done(0, recordEventsText(record, events), { hardwareId: record.id, serial: record.serial, assetTag: record.assetTag, events });
     });
