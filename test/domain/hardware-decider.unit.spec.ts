@@ -257,6 +257,17 @@ describe('Hardware decider', () => {
       }
     });
 
+    it('compares check-ins as instants: one instant written two ways is a tie for the larger id, and a real check-in from any year beats none', () => {
+      const a = macbook({ sourceDeviceId: '200', lastSyncedAt: '2026-11-26T10:00:00+02:00' });
+      const b = macbook({ sourceDeviceId: '300', lastSyncedAt: '2026-11-26T08:00:00.000Z', osVersion: '15.1' });
+      expect(() => decide(importDevice(a), stateAfter(imported(b)))).to.throw(SupersededEntry);
+      expect(decide(importDevice(b), stateAfter(imported(a)))).to.have.length(1);
+      const old = macbook({ sourceDeviceId: '100', lastSyncedAt: '1999-12-31T23:00:00Z' });
+      const never = macbook({ sourceDeviceId: '900', lastSyncedAt: null, osVersion: '15.1' });
+      expect(() => decide(importDevice(never), stateAfter(imported(old)))).to.throw(SupersededEntry);
+      expect(decide(importDevice(old), stateAfter(imported(never)))).to.have.length(1);
+    });
+
     it('breaks a tie in sync time by the larger device id, so the outcome never depends on order', () => {
       const a = macbook({ sourceDeviceId: '200', lastSyncedAt: '2026-11-26T08:00:00.000Z' });
       const b = macbook({ sourceDeviceId: '300', lastSyncedAt: '2026-11-26T08:00:00.000Z', osVersion: '15.1' });

@@ -451,6 +451,27 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((await call('GET', path)).body.cpu).to.equal('M2');
     });
 
+    it('lists the entries that share a serial most recent first, by instant, whatever way each time is written', async () => {
+      const devices = world.intune.tenants.get(TENANT)!.devices;
+      const [model] = devices;
+      const earlier = { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a1', serialNumber: 'TWOTIMES01', lastSyncDateTime: '2026-11-26T10:30:00+02:00' };
+      const later = { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a2', serialNumber: 'TWOTIMES01', lastSyncDateTime: '2026-11-26T09:00:00Z' };
+      // One instant written two ways: a tie, which the larger id wins whichever is listed first.
+      const tiedLarger = { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000b9', serialNumber: 'TWOTIMES02', lastSyncDateTime: '2026-11-26T10:00:00+02:00' };
+      const tiedSmaller = { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000b1', serialNumber: 'TWOTIMES02', lastSyncDateTime: '2026-11-26T08:00:00.000Z' };
+      devices.push(earlier, later, tiedLarger, tiedSmaller);
+      try {
+        const { body } = await call('GET', '/api/hardware/lookup?source=intune&serial=TWOTIMES01');
+        expect(body.outcome).to.equal('ambiguous');
+        expect(body.devices.map((d: { sourceDeviceId: string }) => d.sourceDeviceId), '09:00Z is after 10:30+02:00').to.deep.equal([later.id, earlier.id]);
+        await call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
+        const [record] = (await call('GET', '/api/hardware?serial=TWOTIMES02')).body.items;
+        expect(record.sources[0].sourceDeviceId, 'the tie goes to the larger id, not to the entry listed last').to.equal(tiedLarger.id);
+      } finally {
+        devices.splice(devices.indexOf(earlier), 4);
+      }
+    });
+
     it('looks a serial up in the MDM without writing to the register', async () => {
       const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
       const before = (await call('GET', '/api/hardware?limit=1')).body.total;

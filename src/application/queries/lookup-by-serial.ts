@@ -1,5 +1,6 @@
 import { readiness, type ConnectorSettings } from '../../domain/connectors/connector-settings.js';
 import { prefillFrom, type HardwarePrefill } from '../../domain/hardware/prefill.js';
+import { byLatestCheckIn } from '../../domain/hardware/check-in.js';
 import { readSerial, TYPED_SERIAL } from '../../domain/hardware/serial-number.js';
 import { quote } from '../../domain/shared/quote.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
@@ -35,7 +36,7 @@ export class LookupBySerial {
     const name = source === 'intune' ? 'Microsoft Intune' : 'Jamf Pro';
     if (devices.length === 0) return { outcome: 'not-found', serial: reading.serial, message: `${name} has no device with serial ${reading.serial}.` };
     if (devices.length > 1) {
-      const ordered = devices.sort((a, b) => (b.lastSyncedAt ?? '').localeCompare(a.lastSyncedAt ?? ''));
+      const ordered = devices.sort(byLatestCheckIn);
       return { outcome: 'ambiguous', serial: reading.serial, message: `${devices.length} devices in ${name} share serial ${reading.serial}; the most recently synced is listed first.`, devices: ordered };
     }
     return { outcome: 'found', device: devices[0]! };

@@ -3,6 +3,7 @@ import { reported, reportedTime } from '../shared/text.js';
 import { inferCategory } from './category.js';
 import { lastListed } from './listing.js';
 import type { EditDetails, HardwareCommand, ImportDevice, MarkMissingFromMdm, RegisterHardware } from './commands.js';
+import { byLatestCheckIn } from './check-in.js';
 import { deriveName } from './device-name.js';
 import { HardwareNotFound, NotAnImportableDevice, SerialAlreadyRegistered, SupersededEntry } from './errors.js';
 import type { HardwareEvent, SourceLink } from './events.js';
@@ -81,10 +82,7 @@ function isSuperseded(link: SourceLink, state: ExistingHardware): boolean {
   const kept = state.mdmRecords[link.source];
   // An entry the source no longer lists loses to any entry it does list.
   if (!kept || kept.sourceDeviceId === link.sourceDeviceId || kept.missingSince !== null) return false;
-  const keptAt = kept.lastSyncedAt ?? '';
-  const newAt = link.lastSyncedAt ?? '';
-  if (keptAt !== newAt) return Date.parse(keptAt || '0') > Date.parse(newAt || '0');
-  return kept.sourceDeviceId > link.sourceDeviceId;
+  return byLatestCheckIn(kept, link) < 0;
 }
 
 function updateFromMdm(command: ImportDevice, state: ExistingHardware): HardwareEvent[] {
