@@ -107,6 +107,11 @@ describe('CLI', () => {
     pieces = [];
     await cli('history', result.runId, '--outcome', 'skipped,error', '--json');
     expect(JSON.parse(pieces.join('')).outcomes.map((o: { outcome: string }) => o.outcome)).to.deep.equal(['skipped']);
+    pieces = [];
+    await cli('history', result.runId, '--outcome', 'skipped,error');
+    expect(pieces.join('').split('\n')[1], 'an entry without a serial is named as the MDM lists it').to.equal(
+      '  skipped   (no serial)       Alice-MBP [9] no-serial the MDM reports no serial number',
+    );
     await cli('register', '--json', '--text', 'macbook');
     expect(JSON.parse(out.pop()!)).to.include({ total: 1 });
     await cli('rebuild', '--json');

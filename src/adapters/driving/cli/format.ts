@@ -62,8 +62,15 @@ export function runsTable(runs: RunSummary[]): string {
     .join('\n');
 }
 
+/**
+ * One device of a run. A skipped or failed one is named as the MDM lists it, by name and id: without
+ * a serial nothing else finds it there, and a duplicate's detail names only the entry that was kept.
+ */
 export function outcomeLines(outcomes: readonly DeviceOutcome[]): string[] {
-  return outcomes.map((o) => line`  ${o.outcome.padEnd(9)} ${(o.serial ?? '(no serial)').padEnd(16)} ${o.assetTag ?? ''} ${o.reason ?? ''} ${o.detail ?? ''}`.trimEnd());
+  return outcomes.map((o) => {
+    const entry = o.outcome === 'skipped' || o.outcome === 'error' ? line`${o.deviceName ?? '(no name)'} [${o.sourceDeviceId}] ` : '';
+    return line`  ${o.outcome.padEnd(9)} ${(o.serial ?? '(no serial)').padEnd(16)} ${o.assetTag ?? ''} ${entry}${o.reason ?? ''} ${o.detail ?? ''}`.trimEnd();
+  });
 }
 
 export function missingLines(devices: readonly MissingDevice[]): string[] {
