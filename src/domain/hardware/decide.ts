@@ -3,7 +3,7 @@ import { reported, reportedTime } from '../shared/text.js';
 import { inferCategory } from './category.js';
 import { lastListed } from './listing.js';
 import type { EditDetails, HardwareCommand, ImportDevice, MarkMissingFromMdm, RegisterHardware } from './commands.js';
-import { byLatestCheckIn } from './check-in.js';
+import { byLatestCheckIn, checkInInstant } from './check-in.js';
 import { deriveName } from './device-name.js';
 import { HardwareNotFound, NotAnImportableDevice, SerialAlreadyRegistered, SupersededEntry } from './errors.js';
 import type { HardwareEvent, SourceLink } from './events.js';
@@ -143,10 +143,8 @@ function ownsIdentity(state: ExistingHardware, link: SourceLink, reported: Ident
   if (link.source === preferred) return true;
   const kept = state.mdmRecords[preferred];
   if (!kept || kept.missingSince) return true;
-  const preferredSeen = Date.parse(kept.lastSyncedAt ?? '');
-  const seenNow = Date.parse(link.lastSyncedAt ?? '');
-  if (Number.isNaN(seenNow)) return false;
-  return Number.isNaN(preferredSeen) || seenNow - preferredSeen > OWNER_SILENT_DAYS * 86_400_000;
+  // No check-in of its own never takes over; one beats a preferred source with none (-∞ − -∞ is NaN: no).
+  return checkInInstant(link.lastSyncedAt) - checkInInstant(kept.lastSyncedAt) > OWNER_SILENT_DAYS * 86_400_000;
 }
 
 /**

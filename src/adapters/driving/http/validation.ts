@@ -62,9 +62,7 @@ export async function parseBody<T extends object>(Dto: new () => T, body: unknow
 export function readsNoQuery(fix: string) {
   return (request: { query: unknown }, _response: unknown, next: (error?: unknown) => void): void => {
     const names = Object.keys((request.query ?? {}) as object);
-    if (names.length === 0) return next();
-    const shown = names.slice(0, 20).map((name) => excerpt(name, 100));
-    next(new BadRequest(`This request reads no query parameters; ${shown.join(', ')} would not be read.`, shown.map(notRead), 400, fix));
+    next(names.length === 0 ? undefined : notReadRefusal('no query parameters', names, fix));
   };
 }
 
@@ -92,9 +90,12 @@ export function readsNoInput(fix: string) {
     const bodyIsFields = body === undefined || (body !== null && typeof body === 'object' && !Array.isArray(body));
     if (bodyIsFields) fields.push(...Object.keys((body ?? {}) as object));
     if (bodyIsFields && fields.length === 0) return next();
-    // A name as sent may be kilobytes long: each is cut, and at most twenty are named.
-    const shown = fields.slice(0, 20).map((field) => excerpt(field, 100));
-    const detail = bodyIsFields ? `This request reads no body and no query parameters; ${shown.join(', ')} would not be read.` : 'This request reads no body and no query parameters; send none.';
-    next(new BadRequest(detail, shown.map(notRead), 400, fix));
+    next(bodyIsFields ? notReadRefusal('no body and no query parameters', fields, fix) : new BadRequest('This request reads no body and no query parameters; send none.', [], 400, fix));
   };
+}
+
+/** Fields a request sent and its route does not read, each named. A name as sent may be kilobytes long: each is cut, and at most twenty are named. */
+function notReadRefusal(reads: string, fields: readonly string[], fix: string): BadRequest {
+  const shown = fields.slice(0, 20).map((field) => excerpt(field, 100));
+  return new BadRequest(`This request reads ${reads}; ${shown.join(', ')} would not be read.`, shown.map(notRead), 400, fix);
 }
