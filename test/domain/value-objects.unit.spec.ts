@@ -90,12 +90,19 @@ describe('MAC address', () => {
     ['a4:83:e7:12:34:56', 'A4:83:E7:12:34:56'],
     ['A4-83-E7-12-34-56', 'A4:83:E7:12:34:56'],
     ['a483.e712.3456', 'A4:83:E7:12:34:56'],
+    // A private (locally administered) Wi-Fi address is still one card's.
+    ['da:a1:19:5c:3e:01', 'DA:A1:19:5C:3E:01'],
   ];
   for (const [raw, normal] of spellings) {
     it(`normalises ${raw} to ${normal}`, () => expect(normaliseMac(raw)).to.equal(normal));
   }
 
-  for (const unusable of ['', '00:00:00:00:00:00', 'ff-ff-ff-ff-ff-ff', 'not-a-mac', '3C219C0A1B', '3C219C0A1B2C3D']) {
+  const unusables = [
+    '', '00:00:00:00:00:00', 'ff-ff-ff-ff-ff-ff', 'not-a-mac', '3C219C0A1B', '3C219C0A1B2C3D',
+    // What Android and iOS give software in place of the address, and group addresses (mDNS, IPv6 multicast).
+    '02:00:00:00:00:00', '020000000000', '01:00:5E:00:00:FB', '333300000001', '3D:21:9C:0A:1B:2C',
+  ];
+  for (const unusable of unusables) {
     it(`reads ${JSON.stringify(unusable)} as not reported`, () => expect(normaliseMac(unusable)).to.equal(null));
   }
 
@@ -103,6 +110,7 @@ describe('MAC address', () => {
     expect(preferredMac('3C219C0A1B2C', 'AABBCCDDEEFF')).to.equal('3C:21:9C:0A:1B:2C');
     expect(preferredMac('', 'AABBCCDDEEFF')).to.equal('AA:BB:CC:DD:EE:FF');
     expect(preferredMac(null, null)).to.equal(null);
+    expect(preferredMac('02:00:00:00:00:00', 'AABBCCDDEEFF'), 'a placeholder Wi-Fi address').to.equal('AA:BB:CC:DD:EE:FF');
   });
 });
 

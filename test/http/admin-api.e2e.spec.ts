@@ -348,6 +348,9 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       const mac = await call('POST', '/api/hardware', { body: { serial: 'HAND-MAC-1', name: 'Spare dock', category: 'other', macAddress: '3C:21:9C:0A:1B' } });
       expect([mac.status, mac.body.field, mac.body.detail]).to.deep.equal([422, 'macAddress', 'macAddress "3C:21:9C:0A:1B" is not valid.']);
       expect(mac.body.fix).to.match(/^Give the 12 hex digits of the network card, such as AA:BB:CC:DD:EE:FF/);
+      const multicast = await call('POST', '/api/hardware', { body: { serial: 'HAND-MAC-1', name: 'Spare dock', category: 'other', macAddress: '01:00:5E:00:00:FB' } });
+      expect([multicast.status, multicast.body.field], 'a group address is no card\'s').to.deep.equal([422, 'macAddress']);
+      expect(multicast.body.fix).to.include('an odd first octet');
       const model = await call('POST', '/api/hardware', { body: { serial: 'HAND-MAC-1', name: 'Spare dock', category: 'other', model: 'WD19\nTB' } });
       expect([model.status, model.body.field]).to.deep.equal([422, 'model']);
       expect((await call('GET', '/api/hardware?serial=HAND-MAC-1')).body.total, 'nothing registered').to.equal(0);
@@ -469,6 +472,23 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
         expect(record.sources[0].sourceDeviceId, 'the tie goes to the larger id, not to the entry listed last').to.equal(tiedLarger.id);
       } finally {
         devices.splice(devices.indexOf(earlier), 4);
+      }
+    });
+
+    it('imports no MAC that is not a card\'s own: the phones\' 02:00:00:00:00:00 and group addresses fall back or stay empty', async () => {
+      const devices = world.intune.tenants.get(TENANT)!.devices;
+      const [model] = devices;
+      const entries = [
+        { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000c1', serialNumber: 'NOCARDMAC01', wiFiMacAddress: '020000000000', ethernetMacAddress: null },
+        { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000c2', serialNumber: 'NOCARDMAC02', wiFiMacAddress: '01005E0000FB', ethernetMacAddress: 'A483E7123456' },
+      ];
+      devices.push(...entries);
+      try {
+        await call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
+        const macs = await Promise.all(['NOCARDMAC01', 'NOCARDMAC02'].map(async (serial) => (await call('GET', `/api/hardware?serial=${serial}`)).body.items[0].macAddress));
+        expect(macs).to.deep.equal([null, 'A4:83:E7:12:34:56']);
+      } finally {
+        devices.splice(devices.indexOf(entries[0]!), entries.length);
       }
     });
 

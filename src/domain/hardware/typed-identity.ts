@@ -25,7 +25,7 @@ export function typedIdentity(typed: TypedIdentity) {
   const mac = reported(typed.macAddress);
   const macAddress = normaliseMac(mac);
   if (mac !== null && macAddress === null) {
-    throw invalid('macAddress', mac, 'Give the 12 hex digits of the network card, such as AA:BB:CC:DD:EE:FF (colons, dashes, dots or nothing between them), or leave it out; all zeros or all F is no card\'s address.');
+    throw invalid('macAddress', mac, 'Give the 12 hex digits of the network card, such as AA:BB:CC:DD:EE:FF (colons, dashes, dots or nothing between them), or leave it out. All zeros, 02:00:00:00:00:00 and a group address (an odd first octet, such as 01:00:5E) are no card\'s own.');
   }
   return { ...identity, macAddress };
 }

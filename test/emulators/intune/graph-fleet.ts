@@ -25,6 +25,8 @@ const ALNUM = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
 const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
 const chars = (r: () => number, n: number, alphabet = ALNUM) => Array.from({ length: n }, () => pick(r, alphabet.split(''))).join('');
 const hex = (r: () => number, n: number) => chars(r, n, '0123456789ABCDEF');
+/** A card's own address: the group bit of the first octet cleared, the random draws unchanged. */
+const unicast = (mac: string) => mac[0] + (parseInt(mac[1]!, 16) & 0xe).toString(16).toUpperCase() + mac.slice(2);
 
 const LINES: Line[] = [
   { manufacturer: 'Dell Inc.', models: ['Latitude 7440', 'Latitude 5440', 'OptiPlex 7010', 'XPS 13 9315', 'Precision 5570'], os: 'Windows', versions: ['10.0.22631.4460', '10.0.26100.2314', '10.0.19045.5131'], serial: (r) => chars(r, 7) },
@@ -84,7 +86,7 @@ export function generateGraphTenant(shape: GraphFleetShape): { devices: GraphDev
       model,
       operatingSystem: line.os,
       osVersion: pick(r, line.versions),
-      wiFiMacAddress: r() < 0.1 ? '' : hex(r, 12),
+      wiFiMacAddress: r() < 0.1 ? '' : unicast(hex(r, 12)),
       ethernetMacAddress: null,
       userPrincipalName: r() < 0.05 ? '' : user.upn,
       emailAddress: user.upn,

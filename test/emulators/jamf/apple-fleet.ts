@@ -35,7 +35,8 @@ const ALNUM = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
 
 const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;
 const serialOf = (r: () => number) => Array.from({ length: 12 }, () => pick(r, ALNUM.split(''))).join('');
-const mac = (r: () => number) => Array.from({ length: 6 }, () => Math.floor(r() * 256).toString(16).padStart(2, '0')).join(':');
+/** A card's own address: the group bit of the first octet cleared. */
+const mac = (r: () => number) => Array.from({ length: 6 }, (_, i) => (Math.floor(r() * 256) & (i === 0 ? 0xfe : 0xff)).toString(16).padStart(2, '0')).join(':');
 const jamfTime = (ms: number) => new Date(ms).toISOString();
 
 /** A deterministic Apple fleet in Jamf's computers-inventory and mobile-devices/detail shapes (all sections). */
