@@ -289,6 +289,8 @@ describe('CLI', () => {
       [['register', '--status', 'bogus'], /--status: status must be one of the following values/],
       [['register', '--missing-from', 'kandji'], /^--missing-from: missing-from must be one of the following values: intune, jamf$/],
       [['register', '--text', 'x'.repeat(201)], /^--text: text must be shorter than or equal to 200 characters$/],
+      [['register', '--serial', ''], /^--serial: serial is blank: give the serial, or leave the filter out to list every record$/],
+      [['register', '--assignee', ' '], /^--assignee: assignee is blank: give the assignee's email, or leave the filter out/],
       [['register', '--offset', '99999999999999999999'], /--offset/],
       [['history', '--from', 'yesterday'], /^--from: from "yesterday" is not a date or a time\. Give a date \(2026-12-01, the whole day in UTC\)/],
       [['history', '--from', '2026-12-07', '--to', '2026-12-06'], /^--to: to \(2026-12-06T23:59:59\.999Z\) is before from \(2026-12-07T00:00:00\.000Z\)\. Give a to at or after from/],

@@ -87,6 +87,10 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       expect(await serials({ text: 'air a1' }), 'from one field into the next (name, then serial)').to.deep.equal(['A1']);
       expect(await serials({ text: ' ALICE@ACME ' }), 'trimmed, in any case').to.deep.equal(['A1']);
       expect(await serials({ text: 'a\u0000b' }), 'a NUL, which no text holds').to.deep.equal([]);
+      for (const blank of ['', '  ']) {
+        const everything = { serial: blank, assetTag: blank, assigneeEmail: blank, text: blank };
+        expect(await serials(everything), `${JSON.stringify(blank)} filters nothing out, as a blank text search does`).to.deep.equal(['A1', 'B2', 'C3']);
+      }
       expect((await h.register.search({ text: 'alice' })).items, 'a record as committed, nothing of the store beside it').to.deep.equal([
         record('A1', { assignee: alice, status: 'assigned', name: "Alice's MacBook Air" }),
       ]);

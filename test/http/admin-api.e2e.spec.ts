@@ -290,6 +290,16 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((await call('GET', '/api/hardware?limit=0')).status).to.equal(400);
     });
 
+    it('refuses a blank serial, asset tag or assignee by name, in the search and the export, rather than answer no records', async () => {
+      for (const path of ['/api/hardware?serial=', '/api/hardware?assignee=%20%20', '/api/hardware/export.csv?assetTag=']) {
+        const refused = await call('GET', path);
+        expect(refused.status, `${path}: ${refused.text}`).to.equal(400);
+        expect(refused.body.errors).to.have.length(1);
+        expect(refused.body.errors[0].message, path).to.match(/^(serial|assignee|assetTag) is blank: give .+, or leave the filter out to list every record$/);
+      }
+      expect((await call('GET', '/api/hardware?q=&limit=1')).body.total, 'a blank text search is no search').to.be.greaterThan(0);
+    });
+
     it('pages by keyset: next cursors walk every record once, in the sort asked, and a cursor is refused with another sort or with offset', async () => {
       const all = (await call('GET', '/api/hardware?sort=model&order=desc&limit=1000')).body;
       const walked: string[] = [];

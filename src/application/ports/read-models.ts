@@ -66,6 +66,7 @@ export interface AuditEntry {
   position: number;
 }
 
+/** Every value given narrows the search; a blank serial, asset tag, assignee or text asks for nothing (`exactValues`). */
 export interface RegisterFilter {
   serial?: string;
   assetTag?: string;

@@ -7,6 +7,7 @@ import type {
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
 import type { DecisionFingerprint, KnownHardware, KnownRecord } from '../../../application/ports/known-hardware.js';
 import { registerSearchText, searchNeedle, trigramKeysOf } from '../../../application/queries/register-search-text.js';
+import { exactValues } from '../../../application/queries/register-filter-values.js';
 
 const REGISTER = 'hardware_register';
 const AUDIT_LOG = 'import_audit_log';
@@ -225,9 +226,10 @@ export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries,
 
   async search(filter: RegisterFilter): Promise<Page<HardwareRecord>> {
     const query: Document = {};
-    if (filter.serial) query.serial = filter.serial.trim().toUpperCase();
-    if (filter.assetTag) query.assetTag = filter.assetTag.trim();
-    if (filter.assigneeEmail) query['assignee.email'] = filter.assigneeEmail.trim().toLowerCase();
+    const exact = exactValues(filter);
+    if (exact.serial) query.serial = exact.serial;
+    if (exact.assetTag) query.assetTag = exact.assetTag;
+    if (exact.assigneeEmail) query['assignee.email'] = exact.assigneeEmail;
     if (filter.status) query.status = filter.status;
     if (filter.category) query.category = filter.category;
     if (filter.source) query['sources.source'] = filter.source;

@@ -10,6 +10,7 @@ import { RegisterTextCache } from './register-text-cache.js';
 import { guardStore } from './store-errors.js';
 import { hardwareStream } from '../../../application/streams.js';
 import { registerSearchText, searchNeedle } from '../../../application/queries/register-search-text.js';
+import { exactValues } from '../../../application/queries/register-filter-values.js';
 
 const REGISTER = 'register';
 
@@ -237,9 +238,10 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
       where.push(`${column} = ?`);
       params.push(value);
     };
-    eq('serial', filter.serial?.trim().toUpperCase());
-    eq('asset_tag', filter.assetTag?.trim());
-    eq('assignee_email', filter.assigneeEmail?.trim().toLowerCase());
+    const exact = exactValues(filter);
+    eq('serial', exact.serial);
+    eq('asset_tag', exact.assetTag);
+    eq('assignee_email', exact.assigneeEmail);
     eq('status', filter.status);
     eq('category', filter.category);
     if (filter.source) {

@@ -101,10 +101,13 @@ export function outcomeKinds(list: string | undefined): OutcomeKind[] | undefine
   return list === undefined ? undefined : [...new Set(list.split(',') as OutcomeKind[])];
 }
 
+/** An exact filter given blank is a slip (an empty form field, an unset variable): said, not answered with no records. */
+const NotBlank = (field: string, what: string) => Matches(/\S/, { message: `${field} is blank: give ${what}, or leave the filter out to list every record` });
+
 export class HardwareQueryDto {
-  @IsOptional() @IsString() @MaxLength(64) serial?: string;
-  @IsOptional() @IsString() @MaxLength(64) assetTag?: string;
-  @IsOptional() @IsString() @MaxLength(320) assignee?: string;
+  @IsOptional() @IsString() @MaxLength(64) @NotBlank('serial', 'the serial') serial?: string;
+  @IsOptional() @IsString() @MaxLength(64) @NotBlank('assetTag', 'the asset tag') assetTag?: string;
+  @IsOptional() @IsString() @MaxLength(320) @NotBlank('assignee', "the assignee's email") assignee?: string;
   @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
   @IsOptional() @IsIn(CATEGORIES) category?: (typeof CATEGORIES)[number];
   @IsOptional() @IsIn(MDM_SOURCES) source?: (typeof MDM_SOURCES)[number];

@@ -19,8 +19,10 @@ const startedWindow = [
   query('to', { type: 'string', examples: ['2026-12-07', '2026-12-07T18:00:00Z'] }, 'Runs started at or before this instant: a time with its zone, or a date alone, to the end of that day in UTC; not before from'),
 ];
 /** What narrows the register, shared by the search and the export; the export takes no page. */
+/** An exact filter given blank is refused (400), not read as a value no record has. */
+const notBlank = { type: 'string', pattern: '\\S' };
 const registerFilters = [
-  query('serial', { type: 'string' }), query('assetTag', { type: 'string' }), query('assignee', { type: 'string' }), query('status', { enum: [...STATUSES] }),
+  query('serial', notBlank), query('assetTag', notBlank), query('assignee', notBlank, "The assignee's email"), query('status', { enum: [...STATUSES] }),
   query('category', { enum: [...CATEGORIES] }), query('source', { enum: [...MDM_SOURCES] }),
   query('missingFrom', { enum: [...MDM_SOURCES] }, 'Records this source reported and its complete listings now leave out'), query('q', { type: 'string' }, 'Free text'),
 ];
