@@ -27,6 +27,17 @@ describe('Import history read from the event stream', () => {
     expect(await app.history.runs({ to: '2000-01-01T00:00:00Z' })).to.deep.equal([]);
   });
 
+  it('lists runs that started in the same millisecond by run id, as the audit log does', async () => {
+    const instant = new Date('2026-11-29T06:00:00.000Z');
+    app = new EmbeddedApp({ intune: () => [latitude()], jamf: () => [macbook()] }, {}, 100, { now: () => instant });
+    const runs = [await app.import('intune'), await app.import('jamf')];
+    const byRunId = runs.map((r) => r.runId).sort().reverse();
+    expect((await app.history.runs()).map((r) => r.runId)).to.deep.equal(byRunId);
+    expect((await app.history.runs({ limit: 1 })).map((r) => r.runId)).to.deep.equal(byRunId.slice(0, 1));
+    await app.projections.catchUp();
+    expect((await app.auditLog.list({})).map((e) => e.runId)).to.deep.equal(byRunId);
+  });
+
   it('gives one run with the outcome of every device', async () => {
     app = new EmbeddedApp({ jamf: () => [macbook(), macbook({ sourceDeviceId: 'x', serialNumber: '' })] });
     const run = await app.import('jamf');

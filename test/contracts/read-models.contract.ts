@@ -211,6 +211,15 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       expect((await h.auditLog.list({ source: 'jamf', triggeredBy: 'schedule' })).map((e) => e.runId)).to.deep.equal([]);
     });
 
+    it('lists audit entries that started in the same millisecond by run id, whatever order they were written in', async () => {
+      const sameInstant = '2026-11-29T06:00:00.000Z';
+      await h.store.auditLog.commit([entry('r8-intune', { startedAt: sameInstant })], 11);
+      await h.store.auditLog.commit([entry('r9-jamf', { startedAt: sameInstant, source: 'jamf' })], 12);
+      await h.store.auditLog.commit([entry('r7', { startedAt: '2026-11-28T06:00:00.000Z' })], 13);
+      expect((await h.auditLog.list({})).map((e) => e.runId)).to.deep.equal(['r9-jamf', 'r8-intune', 'r7']);
+      expect((await h.auditLog.list({ limit: 1 })).map((e) => e.runId)).to.deep.equal(['r9-jamf']);
+    });
+
     it('rebuilds into fresh models and swaps them in at once', async () => {
       await h.store.register.commit([record('OLD')], 5);
       const session = await h.store.beginRebuild();

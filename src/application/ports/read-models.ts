@@ -133,6 +133,7 @@ export interface AuditLogFilter {
 }
 
 export interface AuditLogQueries {
+  /** Newest first; runs that started in the same millisecond by run id, descending, so every store lists them alike. */
   list(filter: AuditLogFilter): Promise<AuditEntry[]>;
   byRunId(runId: string): Promise<AuditEntry | null>;
 }

@@ -136,7 +136,8 @@ export class ImportHistory {
       }
       summaries.push(...(await this.previews(source)).filter(wanted));
     }
-    return summaries.sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, limit);
+    // Newest first; runs started in the same millisecond by run id, as the audit log lists them.
+    return summaries.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.runId.localeCompare(a.runId)).slice(0, limit);
   }
 
   /**

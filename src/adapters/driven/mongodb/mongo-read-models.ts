@@ -300,7 +300,7 @@ export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries,
     if (filter.triggeredBy) query.triggeredBy = filter.triggeredBy;
     if (filter.from || filter.to) query.startedAt = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lte: filter.to } : {}) };
     const limit = Math.min(Math.max(1, filter.limit ?? 100), 1000);
-    const docs = await this.db.collection(AUDIT_LOG).find(query).sort({ startedAt: -1 }).limit(limit).toArray();
+    const docs = await this.db.collection(AUDIT_LOG).find(query).sort({ startedAt: -1, _id: -1 }).limit(limit).toArray();
     return docs.map((d) => strip<AuditEntry>(d));
   }
 }

@@ -358,7 +358,7 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const limit = Math.min(Math.max(1, filter.limit ?? 100), 1000);
     return this.db
-      .prepare<unknown[], { doc: string }>(`SELECT doc FROM ${AUDIT_LOG} ${clause} ORDER BY started_at DESC LIMIT ?`)
+      .prepare<unknown[], { doc: string }>(`SELECT doc FROM ${AUDIT_LOG} ${clause} ORDER BY started_at DESC, key DESC LIMIT ?`)
       .all(...params, limit)
       .map((r) => JSON.parse(r.doc));
   }
