@@ -6,6 +6,8 @@ import { FIELD_NAMES, fieldState, resultLine } from './views.js';
 const HAND_MAINTAINED = ['name', 'category', 'status', 'condition', 'cpu', 'ram', 'storage', 'purchasePrice', 'purchaseDate'];
 const run = (id) => (id ? `run ${id.slice(0, 8)}` : '');
 const person = (a) => `${a.name} <${a.email}>`;
+/** An assignment made already acknowledged, as the import makes it: its note and when. */
+const acknowledged = (ack) => `${ack.note}, ${when(ack.at)}`;
 
 /** A byte count as a person reads it: 137438953472 → "128 GiB". */
 function inBinaryUnits(bytes) {
@@ -26,13 +28,13 @@ function inWords(event) {
   const changed = (changes, say) => Object.entries(changes ?? {}).map(([field, change]) => say(FIELD_NAMES[field] ?? field, change)).join('; ');
   switch (event.type) {
     case 'HardwareImported':
-      return `Imported from ${NAMES[d.source]} as ${d.assetTag}${d.assignee ? `, assigned to ${person(d.assignee)}` : ''} (${run(d.importRunId)})`;
+      return `Imported from ${NAMES[d.source]} as ${d.assetTag}${d.assignee ? `, assigned to ${person(d.assignee)}${d.acknowledgement ? `, acknowledged: ${d.acknowledgement.note}` : ''}` : ''} (${run(d.importRunId)})`;
     case 'HardwareIdentityUpdated':
       return `${changed(d.changes, (field, c) => `${field} ${c.from ?? '(none)'} → ${c.to}`)} (${NAMES[d.source]}, ${run(d.importRunId)})`;
     case 'HardwareSourceLinked':
       return `Also reported by ${NAMES[d.source]} (device ${d.sourceDeviceId}, ${run(d.importRunId)})`;
     case 'HardwareAssigned':
-      return `Assigned to ${person(d.assignee)} (${NAMES[d.source]}, ${run(d.importRunId)})`;
+      return `Assigned to ${person(d.assignee)}${d.acknowledgement ? `, acknowledged: ${d.acknowledgement.note}` : ''} (${NAMES[d.source]}, ${run(d.importRunId)})`;
     case 'HardwareMissingFromMdm':
       return `No longer listed by ${NAMES[d.source]} (device ${d.sourceDeviceId}, last listed ${when(d.lastListedAt)}, ${run(d.importRunId)})`;
     case 'HardwareSeenAgainInMdm':
@@ -101,7 +103,8 @@ function view() {
   const specifications = Object.entries(device.specifications ?? {});
   return html`<h3>${device.name}</h3>
     <dl>${Object.entries(FIELD_NAMES).map(([f, label]) => html`<dt>${label}</dt><dd>${device[f] ?? '—'}</dd>`)}
-      <dt>Assigned to</dt><dd>${device.assignee ? person(device.assignee) : '—'}</dd></dl>
+      <dt>Assigned to</dt><dd>${device.assignee ? person(device.assignee) : '—'}</dd>
+      ${device.acknowledgement ? html`<dt>Acknowledged</dt><dd>${acknowledged(device.acknowledgement)}</dd>` : nothing}</dl>
     <h4>Sources</h4>
     ${device.sources.length ? html`<ul class="sources">${device.sources.map((s) => html`<li class=${s.missingSince ? 'missing' : ''}>${sourceLine(s)}</li>`)}</ul>` : html`<p>Entered by hand.</p>`}
     ${specifications.length ? html`<h4>Specifications (from the MDM)</h4>

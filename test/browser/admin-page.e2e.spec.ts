@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startHttpWorld, TOKENS_BY_ROLE, type HttpWorld } from '../support/http-world.js';
 import { CLIENT, SECRET, TENANT } from '../support/intune-world.js';
+import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
+import { TOKENS } from '../../src/application/tokens.js';
+import type { SqliteUserDirectory } from '../../src/adapters/driven/sqlite/sqlite-user-directory.js';
 
 /** Debian's chromium here and in .ci/run; CI on GitHub points CHROMIUM_PATH at its preinstalled Chrome. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -389,6 +392,35 @@ describe('Admin page in headless Chromium', function () {
     }
     const overflowRecord = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflowRecord).to.be.at.most(0);
+  });
+
+  it('shows an assignment a re-run made as already acknowledged, with its note, in the record and its history', async () => {
+    // A device imported unassigned whose MDM user now exists: the next run assigns it, acknowledged.
+    let record: { id: string; serial: string } | undefined;
+    let email = '';
+    for (const entry of world.intune.tenants.get(TENANT)!.devices) {
+      if (!entry.userPrincipalName || !entry.serialNumber) continue;
+      const [found] = (await world.call('GET', `/api/hardware?serial=${encodeURIComponent(entry.serialNumber)}`)).body.items;
+      if (found && found.assignee === null && found.status === 'available' && found.sources[0].sourceDeviceId === entry.id) {
+        record = found;
+        email = String(entry.userPrincipalName);
+        break;
+      }
+    }
+    expect(record, 'an unassigned device with an MDM user').to.not.equal(undefined);
+    world.server.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).upsert([{ id: 'u-ack', email, displayName: 'Ada Acknowledged', active: true }]);
+    expect((await world.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)).status).to.equal(200);
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.getByRole('button', { name: 'Hardware register' }).click();
+    await page.getByLabel('Search by serial, name or assignee').fill(record!.serial);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const row = page.locator(`#hardware tbody tr[data-id="${record!.id}"]`, { hasText: email.toLowerCase() });
+    await row.waitFor();
+    await row.click();
+    const acknowledged = page.locator('#device dl dt', { hasText: /^Acknowledged$/ }).locator('xpath=following-sibling::dd[1]');
+    await acknowledged.waitFor();
+    expect(await acknowledged.textContent()).to.match(/^Imported from MDM \(Microsoft Intune\), \S/);
+    expect(await page.locator('#device ol.history li').last().textContent()).to.match(/ — Assigned to Ada Acknowledged <[^>]+>, acknowledged: Imported from MDM \(Microsoft Intune\) \(Microsoft Intune, run [0-9a-f]{8}\)$/);
   });
 
   it('works over plain HTTP by a name that is not localhost: styles load and sign-in runs', async () => {
