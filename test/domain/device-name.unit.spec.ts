@@ -7,6 +7,14 @@ describe('Deriving a hardware name', () => {
       .to.equal("Alice's MacBook Pro");
   });
 
+  it("reads the first name of a holder listed family name first: Martin, Alice → Alice's MacBook Pro", () => {
+    const named = (assigneeName: string) => deriveName({ model: 'MacBook Pro (14-inch, 2023)', manufacturer: 'Apple', serial: 'C02X', assigneeName, mdmDeviceName: 'x' });
+    expect(named('Martin, Alice')).to.equal("Alice's MacBook Pro");
+    expect(named(' Martin ,  Alice Jane ')).to.equal("Alice's MacBook Pro");
+    expect(named('Martin,'), 'no given name after the comma').to.equal("Martin's MacBook Pro");
+    expect(named('  '), 'a blank name is none').to.equal('x');
+  });
+
   it('uses the MDM device name for an unassigned device', () => {
     expect(deriveName({ model: 'Latitude 7440', manufacturer: 'Dell Inc.', serial: '7XK9QW3', assigneeName: null, mdmDeviceName: 'ACME-LAB-07' }))
       .to.equal('ACME-LAB-07');

@@ -9,6 +9,7 @@ import { CLIENT, SECRET, TENANT } from '../support/intune-world.js';
 import { JAMF_CLIENT, JAMF_SECRET } from '../support/jamf-world.js';
 import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
 import { TYPED_SERIAL } from '../../src/domain/hardware/serial-number.js';
+import type { SqliteUserDirectory } from '../../src/adapters/driven/sqlite/sqlite-user-directory.js';
 
 const intuneBody = (world: HttpWorld, overrides: Record<string, unknown> = {}) => ({
   enabled: true, tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, authorityHost: world.intune.url, graphBaseUrl: world.intune.url, ...overrides,
@@ -499,6 +500,21 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
         expect(macs).to.deep.equal([null, 'A4:83:E7:12:34:56']);
       } finally {
         devices.splice(devices.indexOf(entries[0]!), entries.length);
+      }
+    });
+
+    it("names a device after its holder's first name when the directory lists the family name first (Lovelace, Ada → Ada's)", async () => {
+      world.server.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).upsert([{ id: 'u-ada', email: 'ada.lovelace@acme.example', displayName: 'Lovelace, Ada', active: true }]);
+      const devices = world.intune.tenants.get(TENANT)!.devices;
+      const [model] = devices;
+      const entry = { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000d1', serialNumber: 'FAMILYFIRST1', model: 'Surface Laptop 5', manufacturer: 'Microsoft Corporation', userPrincipalName: 'ada.lovelace@acme.example' };
+      devices.push(entry);
+      try {
+        await call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
+        const [record] = (await call('GET', '/api/hardware?serial=FAMILYFIRST1')).body.items;
+        expect([record.name, record.assignee.name]).to.deep.equal(["Ada's Surface Laptop 5", 'Lovelace, Ada']);
+      } finally {
+        devices.splice(devices.indexOf(entry), 1);
       }
     });
 

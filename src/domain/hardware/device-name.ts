@@ -22,12 +22,21 @@ function possessive(firstName: string): string {
 }
 
 /**
+ * The holder's first name: "Alice Martin" → Alice, and "Martin, Alice", as directories that put the
+ * family name first write it, → Alice.
+ */
+function firstNameOf(name: string | null): string | undefined {
+  const [family = '', given = ''] = (name ?? '').split(',', 2);
+  return (given.trim() || family.trim()).split(/\s+/)[0] || undefined;
+}
+
+/**
  * A derived name, set once on create: "Alice's MacBook Pro" when the device is assigned,
  * otherwise the MDM's device name, otherwise the model and serial.
  */
 export function deriveName({ model, manufacturer, serial, assigneeName, mdmDeviceName }: NameParts): string {
   const product = shortModel(model, manufacturer) ?? 'Device';
-  const firstName = assigneeName?.trim().split(/\s+/)[0];
+  const firstName = firstNameOf(assigneeName);
   if (firstName) return `${possessive(firstName)} ${product}`;
   if (mdmDeviceName && mdmDeviceName.toUpperCase() !== serial) return mdmDeviceName;
   return `${product} ${serial}`;
