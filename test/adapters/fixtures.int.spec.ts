@@ -61,7 +61,7 @@ describe('Hand-written fixtures in each MDM\'s own shapes, imported end to end',
     });
     expect(dell.specifications).to.deep.equal({ totalStorageBytes: 511101108224, enrollmentType: 'windowsAzureADJoin', ownership: 'company', complianceState: 'compliant', entraDeviceId: '9d8c7b6a-1111-4222-8333-444455556666', encrypted: true });
     const ipad = (await register().bySerial('DMPXK2ABCD12'))!;
-    expect(ipad).to.deep.include({ category: 'tablet', macAddress: null, operatingSystem: 'iOS', status: 'assigned' });
+    expect(ipad, 'Intune says iOS for an iPad').to.deep.include({ category: 'tablet', macAddress: null, operatingSystem: 'iPadOS', status: 'assigned' });
     expect(ipad.assignee!.email, 'the email address stands in for an empty UPN').to.equal('bob.stone@contoso.example');
     expect(ipad.specifications).to.not.have.property('entraDeviceId');
   });

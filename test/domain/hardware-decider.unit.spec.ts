@@ -51,6 +51,13 @@ describe('Hardware decider', () => {
           },
         }));
 
+    it('reads the iOS an MDM reports for an iPad as iPadOS, and leaves an iPhone on iOS', () => {
+      const systemOf = (model: string) => given().when(importDevice(latitude({ manufacturer: 'Apple', model, operatingSystem: 'iOS' }))).events()[0]!.data;
+      expect(systemOf('iPad Air (5th generation)')).to.include({ operatingSystem: 'iPadOS', category: 'tablet' });
+      expect(systemOf('iPad13,16')).to.include({ operatingSystem: 'iPadOS' });
+      expect(systemOf('iPhone 15')).to.include({ operatingSystem: 'iOS', category: 'phone' });
+    });
+
     it('imports unassigned and available when the email matched nobody, with no acknowledgement', () => {
       const [event] = given().when(importDevice(latitude())).events();
       expect(event).to.deep.include({ type: 'HardwareImported' });

@@ -518,6 +518,15 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       }
     });
 
+    it('reads an iPad that Intune reports as iOS as iPadOS, as a Jamf iPad reads; an iPhone stays iOS', async () => {
+      const systems = async (text: string) => new Set((await call('GET', `/api/hardware?source=intune&q=${text}&limit=1000`)).body.items
+        .filter((r: { model: string }) => r.model.toLowerCase().startsWith(text)).map((r: { operatingSystem: string }) => r.operatingSystem));
+      expect([...(await systems('ipad'))]).to.deep.equal(['iPadOS']);
+      expect([...(await systems('iphone'))]).to.deep.equal(['iOS']);
+      const { body } = await call('GET', `/api/hardware/lookup?source=intune&serial=${encodeURIComponent((await call('GET', '/api/hardware?source=intune&q=ipad&limit=1')).body.items[0].serial)}`);
+      expect((body.device ?? body.devices[0]).operatingSystem, 'Look up by serial fills the form the same way').to.equal('iPadOS');
+    });
+
     it('looks a serial up in the MDM without writing to the register', async () => {
       const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
       const before = (await call('GET', '/api/hardware?limit=1')).body.total;

@@ -133,7 +133,7 @@ export const OWNER_SILENT_DAYS = 30;
 
 /**
  * One device in two MDMs (a Mac in Jamf and Intune) follows one of them, field by field, so that
- * differently named values ("iOS"/"iPadOS") do not overwrite each other on every run: the source
+ * differently named values (two MDMs' names for one model) do not overwrite each other on every run: the source
  * preferred for its platform, while that source lists the device and hears from it; the other source
  * fills only the fields it leaves empty, and takes over when it stops listing the device or falls
  * silent while the other still hears from it.

@@ -8,11 +8,20 @@ export type IdentityField = (typeof IDENTITY_FIELDS)[number];
 export type Identity = Record<IdentityField, string | null>;
 export type IdentityChanges = Partial<Record<IdentityField, { from: string | null; to: string }>>;
 
+/**
+ * Intune and Jamf's mobile-device records both report an iPad's system as iOS; the register says
+ * iPadOS for it, whichever MDM reported it, so one iPad reads alike from both.
+ */
+function operatingSystemOf(operatingSystem: string | null, model: string | null): string | null {
+  return operatingSystem !== null && /^ios$/i.test(operatingSystem.trim()) && model !== null && /\bipad/i.test(model) ? 'iPadOS' : operatingSystem;
+}
+
 export function identityOf(device: MdmDevice): Identity {
+  const model = reported(device.model);
   return {
     manufacturer: reported(device.manufacturer),
-    model: reported(device.model),
-    operatingSystem: reported(device.operatingSystem),
+    model,
+    operatingSystem: operatingSystemOf(reported(device.operatingSystem), model),
     osVersion: reported(device.osVersion),
     macAddress: preferredMac(device.wifiMacAddress, device.ethernetMacAddress),
   };

@@ -39,7 +39,7 @@ describe('Jamf Pro connector against the Jamf Pro emulator (axios over TLS)', fu
     expect(devices[0]).to.deep.include({ source: 'jamf', sourceDeviceId: 'computer-1', manufacturer: 'Apple', model: computer.hardware.model, operatingSystem: 'macOS', userEmail: computer.userAndLocation.email || null });
     expect(devices[0]!.specifications).to.include({ modelIdentifier: computer.hardware.modelIdentifier });
     const ipad = devices.find((d) => d.model?.startsWith('iPad'))!;
-    expect(ipad).to.include({ operatingSystem: 'iPadOS', ethernetMacAddress: null });
+    expect(ipad, 'as Jamf reports it: the register reads an iPad\'s iOS as iPadOS').to.include({ operatingSystem: 'iOS', ethernetMacAddress: null });
     expect(devices.find((d) => d.model?.startsWith('Apple TV'))).to.include({ operatingSystem: 'tvOS', userEmail: null });
     expect(emulator.stats.versionsAsked.at(-1)).to.equal('v4');
   });

@@ -74,12 +74,6 @@ export function fromComputer(raw: Raw): MdmDevice {
   };
 }
 
-/** Jamf reports iPads as deviceType iOS; the register says iPadOS for them. */
-function mobileOs(deviceType: string | null, model: string | null): string | null {
-  if (deviceType === 'iOS') return model && /ipad/i.test(model) ? 'iPadOS' : 'iOS';
-  return deviceType;
-}
-
 export function fromMobileDevice(raw: Raw): MdmDevice {
   const general = section(raw, 'general');
   const hardware = section(raw, 'hardware');
@@ -92,7 +86,8 @@ export function fromMobileDevice(raw: Raw): MdmDevice {
     manufacturer: 'Apple',
     model,
     modelIdentifier: text(hardware, 'modelIdentifier'),
-    operatingSystem: mobileOs(text(raw, 'deviceType'), model),
+    // iOS for iPads too: the register reads those as iPadOS (identityOf), whichever MDM reported them.
+    operatingSystem: text(raw, 'deviceType'),
     osVersion: text(general, 'osVersion'),
     wifiMacAddress: text(hardware, 'wifiMacAddress'),
     ethernetMacAddress: null,
