@@ -527,6 +527,23 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((body.device ?? body.devices[0]).operatingSystem, 'Look up by serial fills the form the same way').to.equal('iPadOS');
     });
 
+    it('files a headset Intune manages (Meta Quest on Android, HoloLens on Windows) as a headset, not a phone or other', async () => {
+      const devices = world.intune.tenants.get(TENANT)!.devices;
+      const [model] = devices;
+      const entries = [
+        { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e1', serialNumber: 'HEADSETQ3001', manufacturer: 'Oculus', model: 'Quest 3', operatingSystem: 'Android', userPrincipalName: '' },
+        { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e2', serialNumber: 'HEADSETHL002', manufacturer: 'Microsoft Corporation', model: 'HoloLens 2', operatingSystem: 'Windows', userPrincipalName: '' },
+      ];
+      devices.push(...entries);
+      try {
+        await call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
+        const categories = await Promise.all(entries.map(async (e) => (await call('GET', `/api/hardware?serial=${e.serialNumber}`)).body.items[0].category));
+        expect(categories).to.deep.equal(['headset', 'headset']);
+      } finally {
+        devices.splice(devices.indexOf(entries[0]!), entries.length);
+      }
+    });
+
     it('looks a serial up in the MDM without writing to the register', async () => {
       const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
       const before = (await call('GET', '/api/hardware?limit=1')).body.total;

@@ -16,7 +16,8 @@ const RULES: readonly Rule[] = [
   { category: 'phone', model: /\biphone\b/i },
   { category: 'tv', model: /\bapple tv\b/i },
   { category: 'watch', model: /\b(apple )?watch\b/i },
-  { category: 'headset', model: /\bvision pro\b/i },
+  // Intune manages HoloLens (Windows) and Meta Quest and RealWear headsets (Android): not phones.
+  { category: 'headset', model: /\b(vision pro|hololens|realwear|(meta|oculus) quest|quest ([23]s?|pro))\b/i },
   { category: 'laptop', model: /\bmacbook\b/i },
   { category: 'desktop', model: /\b(imac|mac mini|mac studio|mac pro)\b/i },
   { category: 'server', model: /\b(poweredge|proliant|thinksystem|primergy|xserve)\b/i },
