@@ -10,6 +10,7 @@ import { JAMF_CLIENT, JAMF_SECRET } from '../support/jamf-world.js';
 import { WAIT_FOR_RESULT } from '../support/wait-for-result.js';
 import { TYPED_SERIAL } from '../../src/domain/hardware/serial-number.js';
 import type { SqliteUserDirectory } from '../../src/adapters/driven/sqlite/sqlite-user-directory.js';
+import type { GraphDevice } from '../emulators/intune/graph-fleet.js';
 
 const intuneBody = (world: HttpWorld, overrides: Record<string, unknown> = {}) => ({
   enabled: true, tenantId: TENANT, clientId: CLIENT, clientSecret: SECRET, authorityHost: world.intune.url, graphBaseUrl: world.intune.url, ...overrides,
@@ -465,57 +466,51 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((await call('GET', path)).body.cpu).to.equal('M2');
     });
 
-    it('lists the entries that share a serial most recent first, by instant, whatever way each time is written', async () => {
+    /** Intune entries added for one case: copies of the tenant's first device with these fields, taken out after. */
+    async function withIntuneEntries(fields: GraphDevice[], check: (entries: GraphDevice[]) => Promise<void>): Promise<void> {
       const devices = world.intune.tenants.get(TENANT)!.devices;
-      const [model] = devices;
-      const earlier = { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a1', serialNumber: 'TWOTIMES01', lastSyncDateTime: '2026-11-26T10:30:00+02:00' };
-      const later = { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a2', serialNumber: 'TWOTIMES01', lastSyncDateTime: '2026-11-26T09:00:00Z' };
-      // One instant written two ways: a tie, which the larger id wins whichever is listed first.
-      const tiedLarger = { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000b9', serialNumber: 'TWOTIMES02', lastSyncDateTime: '2026-11-26T10:00:00+02:00' };
-      const tiedSmaller = { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000b1', serialNumber: 'TWOTIMES02', lastSyncDateTime: '2026-11-26T08:00:00.000Z' };
-      devices.push(earlier, later, tiedLarger, tiedSmaller);
-      try {
-        const { body } = await call('GET', '/api/hardware/lookup?source=intune&serial=TWOTIMES01');
-        expect(body.outcome).to.equal('ambiguous');
-        expect(body.devices.map((d: { sourceDeviceId: string }) => d.sourceDeviceId), '09:00Z is after 10:30+02:00').to.deep.equal([later.id, earlier.id]);
-        await call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
-        const [record] = (await call('GET', '/api/hardware?serial=TWOTIMES02')).body.items;
-        expect(record.sources[0].sourceDeviceId, 'the tie goes to the larger id, not to the entry listed last').to.equal(tiedLarger.id);
-      } finally {
-        devices.splice(devices.indexOf(earlier), 4);
-      }
-    });
-
-    it('imports no MAC that is not a card\'s own: the phones\' 02:00:00:00:00:00 and group addresses fall back or stay empty', async () => {
-      const devices = world.intune.tenants.get(TENANT)!.devices;
-      const [model] = devices;
-      const entries = [
-        { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000c1', serialNumber: 'NOCARDMAC01', wiFiMacAddress: '020000000000', ethernetMacAddress: null },
-        { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000c2', serialNumber: 'NOCARDMAC02', wiFiMacAddress: '01005E0000FB', ethernetMacAddress: 'A483E7123456' },
-      ];
+      const entries = fields.map((f) => ({ ...devices[0]!, ...f }));
       devices.push(...entries);
       try {
-        await call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
-        const macs = await Promise.all(['NOCARDMAC01', 'NOCARDMAC02'].map(async (serial) => (await call('GET', `/api/hardware?serial=${serial}`)).body.items[0].macAddress));
-        expect(macs).to.deep.equal([null, 'A4:83:E7:12:34:56']);
+        await check(entries);
       } finally {
         devices.splice(devices.indexOf(entries[0]!), entries.length);
       }
-    });
+    }
+    const importIntune = () => call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
+    const recordOf = async (serial: string) => (await call('GET', `/api/hardware?serial=${serial}`)).body.items[0];
 
-    it("names a device after its holder's first name when the directory lists the family name first (Lovelace, Ada → Ada's)", async () => {
+    it('lists the entries that share a serial most recent first, by instant, whatever way each time is written', () => withIntuneEntries([
+      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a1', serialNumber: 'TWOTIMES01', lastSyncDateTime: '2026-11-26T10:30:00+02:00' },
+      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a2', serialNumber: 'TWOTIMES01', lastSyncDateTime: '2026-11-26T09:00:00Z' },
+      // One instant written two ways: a tie, which the larger id wins whichever is listed first.
+      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000b9', serialNumber: 'TWOTIMES02', lastSyncDateTime: '2026-11-26T10:00:00+02:00' },
+      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000b1', serialNumber: 'TWOTIMES02', lastSyncDateTime: '2026-11-26T08:00:00.000Z' },
+    ], async ([earlier, later, tiedLarger]) => {
+      const { body } = await call('GET', '/api/hardware/lookup?source=intune&serial=TWOTIMES01');
+      expect(body.outcome).to.equal('ambiguous');
+      expect(body.devices.map((d: { sourceDeviceId: string }) => d.sourceDeviceId), '09:00Z is after 10:30+02:00').to.deep.equal([later!.id, earlier!.id]);
+      await importIntune();
+      expect((await recordOf('TWOTIMES02')).sources[0].sourceDeviceId, 'the tie goes to the larger id, not to the entry listed last').to.equal(tiedLarger!.id);
+    }));
+
+    it('imports no MAC that is not a card\'s own: the phones\' 02:00:00:00:00:00 and group addresses fall back or stay empty', () => withIntuneEntries([
+      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000c1', serialNumber: 'NOCARDMAC01', wiFiMacAddress: '020000000000', ethernetMacAddress: null },
+      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000c2', serialNumber: 'NOCARDMAC02', wiFiMacAddress: '01005E0000FB', ethernetMacAddress: 'A483E7123456' },
+    ], async () => {
+      await importIntune();
+      expect([(await recordOf('NOCARDMAC01')).macAddress, (await recordOf('NOCARDMAC02')).macAddress]).to.deep.equal([null, 'A4:83:E7:12:34:56']);
+    }));
+
+    it("names a device after its holder's first name when the directory lists the family name first (Lovelace, Ada → Ada's)", () => {
       world.server.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).upsert([{ id: 'u-ada', email: 'ada.lovelace@acme.example', displayName: 'Lovelace, Ada', active: true }]);
-      const devices = world.intune.tenants.get(TENANT)!.devices;
-      const [model] = devices;
-      const entry = { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000d1', serialNumber: 'FAMILYFIRST1', model: 'Surface Laptop 5', manufacturer: 'Microsoft Corporation', userPrincipalName: 'ada.lovelace@acme.example' };
-      devices.push(entry);
-      try {
-        await call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
-        const [record] = (await call('GET', '/api/hardware?serial=FAMILYFIRST1')).body.items;
+      return withIntuneEntries([
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000d1', serialNumber: 'FAMILYFIRST1', model: 'Surface Laptop 5', manufacturer: 'Microsoft Corporation', userPrincipalName: 'ada.lovelace@acme.example' },
+      ], async () => {
+        await importIntune();
+        const record = await recordOf('FAMILYFIRST1');
         expect([record.name, record.assignee.name]).to.deep.equal(["Ada's Surface Laptop 5", 'Lovelace, Ada']);
-      } finally {
-        devices.splice(devices.indexOf(entry), 1);
-      }
+      });
     });
 
     it('reads an iPad that Intune reports as iOS as iPadOS, as a Jamf iPad reads; an iPhone stays iOS', async () => {
@@ -527,22 +522,13 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((body.device ?? body.devices[0]).operatingSystem, 'Look up by serial fills the form the same way').to.equal('iPadOS');
     });
 
-    it('files a headset Intune manages (Meta Quest on Android, HoloLens on Windows) as a headset, not a phone or other', async () => {
-      const devices = world.intune.tenants.get(TENANT)!.devices;
-      const [model] = devices;
-      const entries = [
-        { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e1', serialNumber: 'HEADSETQ3001', manufacturer: 'Oculus', model: 'Quest 3', operatingSystem: 'Android', userPrincipalName: '' },
-        { ...model!, id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e2', serialNumber: 'HEADSETHL002', manufacturer: 'Microsoft Corporation', model: 'HoloLens 2', operatingSystem: 'Windows', userPrincipalName: '' },
-      ];
-      devices.push(...entries);
-      try {
-        await call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
-        const categories = await Promise.all(entries.map(async (e) => (await call('GET', `/api/hardware?serial=${e.serialNumber}`)).body.items[0].category));
-        expect(categories).to.deep.equal(['headset', 'headset']);
-      } finally {
-        devices.splice(devices.indexOf(entries[0]!), entries.length);
-      }
-    });
+    it('files a headset Intune manages (Meta Quest on Android, HoloLens on Windows) as a headset, not a phone or other', () => withIntuneEntries([
+      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e1', serialNumber: 'HEADSETQ3001', manufacturer: 'Oculus', model: 'Quest 3', operatingSystem: 'Android', userPrincipalName: '' },
+      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e2', serialNumber: 'HEADSETHL002', manufacturer: 'Microsoft Corporation', model: 'HoloLens 2', operatingSystem: 'Windows', userPrincipalName: '' },
+    ], async () => {
+      await importIntune();
+      expect([(await recordOf('HEADSETQ3001')).category, (await recordOf('HEADSETHL002')).category]).to.deep.equal(['headset', 'headset']);
+    }));
 
     it('looks a serial up in the MDM without writing to the register', async () => {
       const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
