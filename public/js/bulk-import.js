@@ -196,6 +196,7 @@ function scheduleView(source, view, configured) {
     <p class="schedule-now">Schedule: ${scheduleText(schedule)}.${next}</p>
     ${schedule.kind === 'off' && !view.lastScheduledRun ? nothing : html`<p class="schedule-last ${view.problem ? 'bad' : 'muted'}">${scheduledRunText(view.lastScheduledRun)}</p>`}
     ${view.problem ? html`<p class="bad schedule-problem">The last scheduled run failed and no run has succeeded since.</p>` : nothing}
+    ${view.paused ? html`<p class="bad schedule-paused">${view.paused}</p>` : nothing}
     <form class="schedule" id=${`schedule-${source}`} aria-label=${`Sync schedule for ${NAMES[source]}`} @submit=${(event) => saveSchedule(event, source)}>
       <label>Repeat <select name="kind" @change=${(event) => { state.schedule[source] = { ...mine, kind: event.target.value }; draw(); }}>
         ${[['off', 'Off'], ['every', 'Every N hours'], ['daily', 'Daily at']].map(([value, label]) => html`<option value=${value} ?selected=${kind === value}>${label}</option>`)}

@@ -1,5 +1,6 @@
 import { isDue, nextScheduledRun, validateSchedule, type ScheduleInput, type SyncSchedule } from '../domain/connectors/sync-schedule.js';
-import { MDM_SOURCES, type MdmSourceName } from '../domain/hardware/mdm-source.js';
+import { readiness, type Readiness } from '../domain/connectors/connector-settings.js';
+import { MDM_SOURCES, sourceDisplayName, type MdmSourceName } from '../domain/hardware/mdm-source.js';
 import { ImportAlreadyRunning } from '../domain/import-run/run.js';
 import type { BackgroundImports, StartedRun } from './background-imports.js';
 import { RunStreamMoved } from './import-run-recorder.js';
@@ -22,6 +23,17 @@ export interface ScheduleView {
   lastScheduledRun: AuditEntry | null;
   /** The last scheduled run failed and no run has succeeded since: why. */
   problem: string | null;
+  /** Why no scheduled run starts while the schedule is on (the connector switched off or missing settings); then nextRunAt is null. */
+  paused: string | null;
+}
+
+/** A schedule that is on, for a connector the scheduler cannot run: said, rather than a next run that never comes. */
+function pausedBecause(source: MdmSourceName, ready: Readiness): string | null {
+  if (ready.configured) return null;
+  const name = sourceDisplayName(source);
+  const missing = ready.missing.filter((field) => field !== 'enabled');
+  const why = ready.missing.includes('enabled') ? `${name} is switched off` : `${name} has no ${missing.join(', ')}`;
+  return `Scheduled runs are paused: ${why}. Finish its settings in Integrations; they resume at the next check.`;
 }
 
 export interface ScheduledImportsDeps {
@@ -84,7 +96,8 @@ export class ScheduledImports {
       const since = await this.deps.auditLog.list({ source, from: last.startedAt, limit: 100 });
       if (!since.some((run) => run.status === 'completed' && run.startedAt > last.startedAt)) problem = last.failureReason ?? 'The last scheduled run failed.';
     }
-    return { schedule, nextRunAt: nextScheduledRun(schedule, last?.startedAt ?? null), lastScheduledRun: last, problem };
+    const paused = schedule.kind === 'off' ? null : pausedBecause(source, readiness(source, await this.deps.settings.get(source)));
+    return { schedule, nextRunAt: paused ? null : nextScheduledRun(schedule, last?.startedAt ?? null), lastScheduledRun: last, problem, paused };
   }
 
   private async lastScheduledRun(source: MdmSourceName): Promise<AuditEntry | null> {

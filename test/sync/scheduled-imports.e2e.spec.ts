@@ -48,4 +48,16 @@ describe('Sync: scheduled imports (two real server processes on one store file)'
     const runs = (await servers[0]!.call('GET', '/api/admin/bulk-import/mdm/runs?source=jamf')).body as Array<{ triggeredBy: string; kind: string }>;
     expect(runs.filter((r) => r.triggeredBy === 'schedule' && r.kind === 'import'), 'six checks by two instances, one run').to.have.length(1);
   });
+
+  it('says the schedule is paused, with no next run, while the connector is switched off, and resumes once it is on', async () => {
+    const jamfCard = async () => (await servers[0]!.call('GET', '/api/admin/bulk-import/mdm')).body.find((s: { source: string }) => s.source === 'jamf').schedule;
+    expect((await servers[0]!.call('PUT', '/api/admin/integrations/jamf', { body: { ...world.jamfSettings(), enabled: false } })).status).to.equal(200);
+    const paused = await jamfCard();
+    expect(paused).to.include({ nextRunAt: null, paused: 'Scheduled runs are paused: Jamf Pro is switched off. Finish its settings in Integrations; they resume at the next check.' });
+    expect(paused.schedule).to.include({ kind: 'every', hours: 1 });
+    expect((await servers[0]!.call('PUT', '/api/admin/integrations/jamf', { body: world.jamfSettings() })).status).to.equal(200);
+    const resumed = await jamfCard();
+    expect(resumed.paused).to.equal(null);
+    expect(Date.parse(resumed.nextRunAt) - Date.parse(resumed.lastScheduledRun.startedAt)).to.equal(3_600_000);
+  });
 });

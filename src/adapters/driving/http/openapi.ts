@@ -98,12 +98,13 @@ const described = {
       },
       ScheduleView: {
         type: 'object',
-        required: ['schedule', 'nextRunAt', 'lastScheduledRun', 'problem'],
+        required: ['schedule', 'nextRunAt', 'lastScheduledRun', 'problem', 'paused'],
         properties: {
           schedule: { type: 'object', required: ['kind'], properties: { kind: { enum: ['off', 'every', 'daily'] }, hours: { type: 'integer' }, at: { type: 'string' }, timeZone: { type: 'string' }, savedAt: { type: 'string' } } },
-          nextRunAt: { ...nullableString, description: 'When the next scheduled import is due; a time in the past means at the next check' },
+          nextRunAt: { ...nullableString, description: 'When the next scheduled import is due; a time in the past means at the next check; null when off or paused' },
           lastScheduledRun: { oneOf: [ref('AuditEntry'), { type: 'null' }] },
           problem: { ...nullableString, description: 'The last scheduled run failed and no run has succeeded since: why' },
+          paused: { ...nullableString, description: 'The schedule is on but no run starts, as the connector is switched off or missing settings: why, and what to do' },
         },
       },
       DeviceOutcome: { type: 'object', properties: { outcome: { enum: [...OUTCOME_KINDS] }, sourceDeviceId: { type: 'string' }, serial: nullableString, deviceName: nullableString, hardwareId: { type: 'string' }, assetTag: { type: 'string' }, reason: { type: 'string' }, detail: { type: 'string' } } },
