@@ -18,9 +18,9 @@ const startedWindow = [
   query('from', { type: 'string', examples: ['2026-12-01', '2026-12-01T09:00:00+01:00'] }, 'Runs started at or after this instant: a time with its zone (Z or an offset), or a date alone, from the start of that day in UTC'),
   query('to', { type: 'string', examples: ['2026-12-07', '2026-12-07T18:00:00Z'] }, 'Runs started at or before this instant: a time with its zone, or a date alone, to the end of that day in UTC; not before from'),
 ];
-/** What narrows the register, shared by the search and the export; the export takes no page. */
 /** An exact filter given blank is refused (400), not read as a value no record has. */
 const notBlank = { type: 'string', pattern: '\\S' };
+/** What narrows the register, shared by the search and the export; the export takes no page. */
 const registerFilters = [
   query('serial', notBlank), query('assetTag', notBlank), query('assignee', notBlank, "The assignee's email"), query('status', { enum: [...STATUSES] }),
   query('category', { enum: [...CATEGORIES] }), query('source', { enum: [...MDM_SOURCES] }),
