@@ -1,4 +1,4 @@
-import { readiness } from '../domain/connectors/connector-settings.js';
+import { readiness, type Readiness } from '../domain/connectors/connector-settings.js';
 import type { MdmSourceName } from '../domain/hardware/mdm-source.js';
 import type { ConnectorSettingsStore } from './ports/connector-settings-store.js';
 import type { MdmConnectors } from './ports/mdm-connector.js';
@@ -10,6 +10,10 @@ export class ConnectorSourceProvider implements MdmSourceProvider {
     private readonly settings: Pick<ConnectorSettingsStore, 'get'>,
     private readonly connectors: MdmConnectors,
   ) {}
+
+  async readiness(source: MdmSourceName): Promise<Readiness> {
+    return readiness(source, await this.settings.get(source));
+  }
 
   async open(source: MdmSourceName): Promise<MdmSource> {
     const saved = await this.settings.get(source);

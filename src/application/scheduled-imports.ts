@@ -1,5 +1,5 @@
 import { isDue, nextScheduledRun, validateSchedule, type ScheduleInput, type SyncSchedule } from '../domain/connectors/sync-schedule.js';
-import { readiness, type Readiness } from '../domain/connectors/connector-settings.js';
+import type { Readiness } from '../domain/connectors/connector-settings.js';
 import { MDM_SOURCES, sourceDisplayName, type MdmSourceName } from '../domain/hardware/mdm-source.js';
 import { ImportAlreadyRunning } from '../domain/import-run/run.js';
 import type { BackgroundImports, StartedRun } from './background-imports.js';
@@ -7,7 +7,7 @@ import { RunStreamMoved } from './import-run-recorder.js';
 import type { Clock } from './ports/clock.js';
 import type { ConnectorSettingsStore } from './ports/connector-settings-store.js';
 import type { EventStore } from './ports/event-store.js';
-import { SourceNotConfigured } from './ports/mdm-source.js';
+import { SourceNotConfigured, type MdmSourceProvider } from './ports/mdm-source.js';
 import type { Projections } from './ports/projections.js';
 import type { AuditEntry, AuditLogQueries } from './ports/read-models.js';
 import { importRunsStream } from './streams.js';
@@ -38,6 +38,8 @@ function pausedBecause(source: MdmSourceName, ready: Readiness): string | null {
 
 export interface ScheduledImportsDeps {
   settings: ConnectorSettingsStore;
+  /** Asked whether a source would open, as a scheduled run would find out when it starts. */
+  sources: MdmSourceProvider;
   store: EventStore;
   auditLog: AuditLogQueries;
   projections: Projections;
@@ -96,7 +98,8 @@ export class ScheduledImports {
       const since = await this.deps.auditLog.list({ source, from: last.startedAt, limit: 100 });
       if (!since.some((run) => run.status === 'completed' && run.startedAt > last.startedAt)) problem = last.failureReason ?? 'The last scheduled run failed.';
     }
-    const paused = schedule.kind === 'off' ? null : pausedBecause(source, readiness(source, await this.deps.settings.get(source)));
+    const ready = schedule.kind === 'off' ? null : await this.deps.sources.readiness?.(source);
+    const paused = ready ? pausedBecause(source, ready) : null;
     return { schedule, nextRunAt: paused ? null : nextScheduledRun(schedule, last?.startedAt ?? null), lastScheduledRun: last, problem, paused };
   }
 

@@ -135,6 +135,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind(TOKENS.ScheduledImports).toDynamicValue((ctx) =>
     new ScheduledImports({
       settings: ctx.get(TOKENS.ConnectorSettings),
+      sources: ctx.get<MdmSourceProvider>(TOKENS.MdmSourceProvider),
       store: ctx.get<EventStore>(TOKENS.EventStore),
       auditLog: ctx.get<AuditLogQueries>(TOKENS.AuditLogQueries),
       projections: ctx.get<Projections>(TOKENS.Projections),

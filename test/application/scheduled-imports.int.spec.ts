@@ -87,6 +87,17 @@ describe('Scheduled imports', () => {
     expect(await scheduledRuns(first)).to.have.length(1);
   });
 
+  it('given a schedule for a source that will not open, then it starts nothing and the view says it is paused, with no next run', async () => {
+    const app = open(new SettableClock('2026-11-28T10:00:00.000Z'));
+    await app.schedules.save('intune', { kind: 'every', hours: 6 });
+    expect(await app.schedules.tick()).to.deep.equal([]);
+    expect(await app.schedules.view('intune')).to.include({
+      nextRunAt: null,
+      paused: 'Scheduled runs are paused: Microsoft Intune has no tenant. Finish its settings in Integrations; they resume at the next check.',
+    });
+    expect((await app.schedules.view('jamf')).paused, 'a schedule that is off is not paused').to.equal(null);
+  });
+
   it('runs a run missed while the server was down once at start-up, not once per missed slot', async () => {
     const clock = new SettableClock('2026-11-01T10:00:00.000Z');
     const app = open(clock);

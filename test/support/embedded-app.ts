@@ -33,6 +33,7 @@ export class EmbeddedApp {
         if (!fleet) throw new SourceNotConfigured(name, ['tenant']);
         return typeof fleet === 'function' ? new InMemoryMdmSource(name, fleet, pageSize) : fleet;
       },
+      readiness: async (name) => (this.fleets[name] ? { configured: true, missing: [] } : { configured: false, missing: ['tenant'] }),
     };
     this.container = buildContainer(loadConfig({ DATA_FILE: ':memory:', ...env }), { mdmSources: provider, ...(clock ? { clock } : {}) });
   }

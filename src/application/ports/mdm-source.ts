@@ -1,3 +1,4 @@
+import type { Readiness } from '../../domain/connectors/connector-settings.js';
 import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
 import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
 
@@ -32,6 +33,8 @@ export interface MdmSource {
 export interface MdmSourceProvider {
   /** Throws SourceNotConfigured when the connector is disabled or lacks credentials. */
   open(source: MdmSourceName): Promise<MdmSource>;
+  /** Whether `open` would open the source, and what it lacks if not; a provider without it always opens. */
+  readiness?(source: MdmSourceName): Promise<Readiness>;
 }
 
 /** The MDM could not be read (auth, network, throttling beyond the retry budget). */
