@@ -9,6 +9,7 @@ import { readModelContract } from '../../contracts/read-models.contract.js';
 import { streamSnapshotsContract } from '../../contracts/stream-snapshots.contract.js';
 import { assetTagSequenceContract } from '../../contracts/asset-tag-sequence.contract.js';
 import { whenServer } from '../../support/real-servers.js';
+import { mongoAuditIndexSpec } from './mongo-audit-indexes.js';
 import { mongoSearchFieldsSpec } from './mongo-search-fields.js';
 
 whenServer('MONGODB_URI', 'Contracts: MongoDB (read models, connector settings, stream snapshots, asset tags)', (uri) => {
@@ -36,4 +37,5 @@ whenServer('MONGODB_URI', 'Contracts: MongoDB (read models, connector settings, 
   streamSnapshotsContract('MongoDB', () => freshDatabase((db) => ({ snapshots: new MongoStreamSnapshots(db) })));
   assetTagSequenceContract('MongoDB', () => freshDatabase((db) => ({ tags: new MongoAssetTagSequence(db) })));
   mongoSearchFieldsSpec('MongoDB', () => freshDatabase((db) => ({ db })), { explain: true });
+  mongoAuditIndexSpec('MongoDB', () => freshDatabase((db) => ({ db })), { explain: true });
 });
