@@ -56,12 +56,22 @@ function sourceLine(s) {
     : `${NAMES[s.source]}: still lists it (device ${s.sourceDeviceId}, last listed ${when(s.lastListedAt)}, last check-in ${when(s.lastSyncedAt)})`;
 }
 
+/** The status a typed edit may not choose: it would contradict who holds the device (the server refuses it too). */
+function contradictingStatus(device) {
+  return device.assignee
+    ? { choice: 'available', why: `Assigned to ${device.assignee.email}: recover it first (Assign and recover hardware)` }
+    : { choice: 'assigned', why: 'Nobody holds it: assign it to a person (Assign and recover hardware)' };
+}
+
 function editInput(field, value) {
   const mark = fieldState('edit-hardware', field, shown.fault);
   const choices = shown.choices[field]?.enum;
   if (choices) {
-    return html`<select name=${field} aria-invalid=${mark.invalid} aria-describedby=${mark.describedBy}>
-      ${choices.map((choice) => html`<option value=${choice} ?selected=${choice === value}>${choice}</option>`)}</select>${mark.error}`;
+    const barred = field === 'status' ? contradictingStatus(shown.device) : null;
+    const option = (choice) => (barred?.choice === choice && choice !== value
+      ? html`<option value=${choice} disabled title=${barred.why}>${choice}</option>`
+      : html`<option value=${choice} ?selected=${choice === value}>${choice}</option>`);
+    return html`<select name=${field} aria-invalid=${mark.invalid} aria-describedby=${mark.describedBy}>${choices.map(option)}</select>${mark.error}`;
   }
   const price = field === 'purchasePrice';
   return html`<input name=${field} .value=${String(value)} type=${price ? 'number' : field === 'purchaseDate' ? 'date' : 'text'}

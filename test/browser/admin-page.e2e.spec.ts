@@ -425,6 +425,11 @@ describe('Admin page in headless Chromium', function () {
     await acknowledged.waitFor();
     expect(await acknowledged.textContent()).to.match(/^Imported from MDM \(Microsoft Intune\), \S/);
     expect(await page.locator('#device ol.history li').last().textContent()).to.match(/ — Assigned to Ada Acknowledged <[^>]+>, acknowledged: Imported from MDM \(Microsoft Intune\) \(Microsoft Intune, run [0-9a-f]{8}\)$/);
+    const status = page.locator('#edit-hardware select[name=status]');
+    expect(await status.inputValue()).to.equal('assigned');
+    expect(await status.locator('option[value=available]').isDisabled(), 'a held device cannot be typed available').to.equal(true);
+    expect(await status.locator('option[value=available]').getAttribute('title')).to.equal(`Assigned to ${email.toLowerCase()}: recover it first (Assign and recover hardware)`);
+    expect(await status.locator('option[value=lost]').isDisabled(), 'a lost device may still be its holder\'s').to.equal(false);
   });
 
   it('works over plain HTTP by a name that is not localhost: styles load and sign-in runs', async () => {

@@ -337,6 +337,21 @@ describe('Hardware decider', () => {
       expect(event!.data).to.include({ macAddress: '3C:21:9C:0A:1B:2C', model: null, osVersion: '14.7.1' });
     });
 
+    it('refuses a typed status that contradicts who holds the device, naming the status and the fix', () => {
+      given(imported(macbook())).when(edit({ status: 'assigned' })).thenThrows(DomainError, /^status "assigned" needs a person who holds the device, and nobody does\. Assign the device to a person/);
+      given(imported(macbook(), { assignee: alice })).when(edit({ status: 'available' }))
+        .thenThrows(DomainError, /^status "available" says nobody holds the device, but it is assigned to alice@acme\.example\. Recover it from alice@acme\.example first/);
+      given().when({ ...registration, data: { ...registration.data, status: 'assigned' } }).thenThrows(DomainError, /^status "assigned" needs a person/);
+    });
+
+    it('takes a status that fits who holds the device, and leaves an edit without a status alone', () => {
+      given(imported(macbook(), { assignee: alice })).when(edit({ status: 'lost' })).then(detailsEdited({ status: 'lost' }));
+      given(imported(macbook(), { assignee: alice }), detailsEdited({ status: 'in_repair' })).when(edit({ status: 'assigned' })).then(detailsEdited({ status: 'assigned' }));
+      given(imported(macbook()), detailsEdited({ status: 'retired' })).when(edit({ status: 'available' })).then(detailsEdited({ status: 'available' }));
+      // A record an earlier version let contradict itself still takes edits to its other fields.
+      given(imported(macbook(), { assignee: alice }), detailsEdited({ status: 'available' })).when(edit({ cpu: 'M3 Pro' })).then(detailsEdited({ cpu: 'M3 Pro' }));
+    });
+
     it('refuses to edit hardware that does not exist', () => given().when(edit({ cpu: 'x' })).thenThrows(HardwareNotFound));
   });
 });

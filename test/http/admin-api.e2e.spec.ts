@@ -513,6 +513,30 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       });
     });
 
+    it('refuses a typed status that contradicts who holds the device, and saves nothing', () => {
+      world.server.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).upsert([{ id: 'u-grace', email: 'grace.hopper@acme.example', displayName: 'Grace Hopper', active: true }]);
+      return withIntuneEntries([
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e1', serialNumber: 'HELDBYGRACE1', userPrincipalName: 'grace.hopper@acme.example' },
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e2', serialNumber: 'HELDBYNOONE1', userPrincipalName: 'nobody.here@acme.example' },
+      ], async () => {
+        await importIntune();
+        const [held, free] = [await recordOf('HELDBYGRACE1'), await recordOf('HELDBYNOONE1')];
+        expect([held.status, free.status]).to.deep.equal(['assigned', 'available']);
+        const freed = await call('PATCH', `/api/hardware/${held.id}`, { body: { status: 'available', cpu: 'M3' } });
+        expect([freed.status, freed.body.type, freed.body.field]).to.deep.equal([422, 'https://ontrackio.dev/problems/status-while-assigned', 'status']);
+        expect(freed.body.detail).to.equal('status "available" says nobody holds the device, but it is assigned to grace.hopper@acme.example.');
+        expect(freed.body.fix).to.match(/^Recover it from grace\.hopper@acme\.example first \(see Assign and recover hardware\)/);
+        expect(await recordOf('HELDBYGRACE1'), 'nothing saved').to.include({ status: 'assigned', cpu: null });
+        expect((await call('PATCH', `/api/hardware/${held.id}`, { body: { status: 'lost' } })).body, 'a lost device stays its holder\'s').to.include({ status: 'lost' });
+
+        const claimed = await call('PATCH', `/api/hardware/${free.id}`, { body: { status: 'assigned' } });
+        expect([claimed.status, claimed.body.type, claimed.body.detail]).to.deep.equal([422, 'https://ontrackio.dev/problems/status-without-assignee', 'status "assigned" needs a person who holds the device, and nobody does.']);
+        const registered = await call('POST', '/api/hardware', { body: { serial: 'HAND-HELD-1', name: 'Spare phone', category: 'phone', status: 'assigned' } });
+        expect([registered.status, registered.body.type]).to.deep.equal([422, 'https://ontrackio.dev/problems/status-without-assignee']);
+        expect((await call('GET', '/api/hardware?serial=HAND-HELD-1')).body.total, 'nothing registered').to.equal(0);
+      });
+    });
+
     it('reads an iPad that Intune reports as iOS as iPadOS, as a Jamf iPad reads; an iPhone stays iOS', async () => {
       const systems = async (text: string) => new Set((await call('GET', `/api/hardware?source=intune&q=${text}&limit=1000`)).body.items
         .filter((r: { model: string }) => r.model.toLowerCase().startsWith(text)).map((r: { operatingSystem: string }) => r.operatingSystem));

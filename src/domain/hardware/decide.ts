@@ -7,11 +7,12 @@ import { byLatestCheckIn, checkInInstant } from './check-in.js';
 import { deriveName } from './device-name.js';
 import { HardwareNotFound, NotAnImportableDevice, SerialAlreadyRegistered, SupersededEntry } from './errors.js';
 import type { HardwareEvent, SourceLink } from './events.js';
-import { refuseControlCharacters, validateDetailsEdit, type DetailsEdit } from './hand-maintained.js';
+import { refuseControlCharacters, validateDetailsEdit, type DetailsEdit, type Status } from './hand-maintained.js';
 import { typedIdentity } from './typed-identity.js';
 import { emptyFieldFills, identityChanges, identityOf, type Identity } from './identity.js';
 import { DEFAULT_PRECEDENCE, platformOf, type SourcePrecedence } from './source-precedence.js';
 import { sourceDisplayName } from './mdm-source.js';
+import { refuseStatusAgainstHolder } from './status-and-holder.js';
 import { screenDevice } from './screening.js';
 import type { ExistingHardware, Hardware } from './state.js';
 
@@ -193,6 +194,7 @@ function register(command: RegisterHardware, state: Hardware): HardwareEvent[] {
     purchaseDate: d.purchaseDate ?? null,
   }) as Required<DetailsEdit>;
   refuseControlCharacters(hand);
+  refuseStatusAgainstHolder(hand.status, null);
   const identity = typedIdentity(d);
   return [
     {
@@ -222,6 +224,7 @@ function editDetails(command: EditDetails, state: Hardware): HardwareEvent[] {
   }
   if (Object.keys(changes).length === 0) return [];
   refuseControlCharacters(changes);
+  if (changes.status !== undefined) refuseStatusAgainstHolder(changes.status as Status, state.assignee);
   return [
     {
       type: 'HardwareDetailsEdited',
