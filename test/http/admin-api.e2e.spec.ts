@@ -516,8 +516,8 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
     it('refuses a typed status that contradicts who holds the device, and saves nothing', () => {
       world.server.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).upsert([{ id: 'u-grace', email: 'grace.hopper@acme.example', displayName: 'Grace Hopper', active: true }]);
       return withIntuneEntries([
-        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e1', serialNumber: 'HELDBYGRACE1', userPrincipalName: 'grace.hopper@acme.example' },
-        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e2', serialNumber: 'HELDBYNOONE1', userPrincipalName: 'nobody.here@acme.example' },
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000f1', serialNumber: 'HELDBYGRACE1', userPrincipalName: 'grace.hopper@acme.example' },
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000f2', serialNumber: 'HELDBYNOONE1', userPrincipalName: 'nobody.here@acme.example' },
       ], async () => {
         await importIntune();
         const [held, free] = [await recordOf('HELDBYGRACE1'), await recordOf('HELDBYNOONE1')];
