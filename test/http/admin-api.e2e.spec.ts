@@ -554,6 +554,16 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect([(await recordOf('HEADSETQ3001')).category, (await recordOf('HEADSETHL002')).category]).to.deep.equal(['headset', 'headset']);
     }));
 
+    it('files devices by the model names Intune reports for them: a Lenovo machine type, a Mac identifier, a watch whose number runs on', () => withIntuneEntries([
+      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a7', serialNumber: 'PF4LENOVO01', manufacturer: 'LENOVO', model: '21HM004GUS', operatingSystem: 'Windows', userPrincipalName: '' },
+      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a8', serialNumber: 'C02MACID0001', manufacturer: 'Apple', model: 'MacBookPro18,3', operatingSystem: 'macOS', userPrincipalName: '' },
+      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a9', serialNumber: 'R5CWATCH0001', manufacturer: 'samsung', model: 'Galaxy Watch6', operatingSystem: 'Android', userPrincipalName: '' },
+    ], async () => {
+      await importIntune();
+      const categories = await Promise.all(['PF4LENOVO01', 'C02MACID0001', 'R5CWATCH0001'].map(async (serial) => (await recordOf(serial)).category));
+      expect(categories).to.deep.equal(['laptop', 'laptop', 'watch']);
+    }));
+
     it('looks a serial up in the MDM without writing to the register', async () => {
       const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
       const before = (await call('GET', '/api/hardware?limit=1')).body.total;
