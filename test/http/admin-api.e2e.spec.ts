@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
 import { readFileSync } from 'node:fs';
 import sinon from 'sinon';
 import type { ImportHistory } from '../../src/application/queries/import-history.js';
@@ -411,6 +412,9 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       ]);
       await call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT);
       expect((await call('GET', `/api/hardware/${device.id}`)).body).to.include({ name: 'Reception PC', cpu: 'i7-1365U', purchaseDate: '2024-03-01' });
+      const [header, row] = parse((await call('GET', `/api/hardware/export.csv?serial=${device.serial}`)).text) as string[][];
+      const cell = (label: string) => row![header!.indexOf(label)];
+      expect([cell('Name'), cell('CPU'), cell('Purchase date')], 'the export holds every field kept by hand').to.deep.equal(['Reception PC', 'i7-1365U', '2024-03-01']);
     });
 
     it('refuses a query parameter a route does not read, so ?dryRun never saves and ?limit never shortens an export unseen', async () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { parse } from 'csv-parse/sync';
 import { runCliProcess, type ServerProcess } from '../reliability/support/server-process.js';
 import { startReliabilityWorld, type ReliabilityWorld } from '../reliability/support/world.js';
 
@@ -65,6 +66,12 @@ describe('Sync: devices that left the MDM (real server process, emulated MDMs)',
     expect(JSON.parse(cli.stdout).items.map((r: { serial: string }) => r.serial).sort()).to.deep.equal([...gone].sort());
     const text = await runCliProcess(['register', '--missing-from', 'intune'], world.env(dataFile));
     expect(text.stdout).to.match(/missing from Microsoft Intune since \d{4}-\d{2}-\d{2}/);
+
+    const exported = parse((await server.call('GET', '/api/hardware/export.csv?missingFrom=intune')).text) as string[][];
+    const column = exported[0]!.indexOf('Missing from MDM');
+    expect(column, 'the export says what the register says').to.be.greaterThan(-1);
+    expect(exported.slice(1).map((row) => row[1]).sort()).to.deep.equal([...gone].sort());
+    for (const row of exported.slice(1)) expect(row[column]).to.match(/^intune since \d{4}-\d{2}-\d{2}T[\d:.]+Z$/);
 
     const events = (await server.call('GET', `/api/hardware/${items[0]!.id}/events`)).body as Array<{ type: string }>;
     expect(events.map((e) => e.type)).to.include('HardwareMissingFromMdm');
