@@ -1,6 +1,6 @@
 import type { Readiness } from '../../domain/connectors/connector-settings.js';
 import type { MdmDevice } from '../../domain/hardware/mdm-device.js';
-import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
+import { sourceDisplayName, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
 
 /** An MDM entry that could not be read as a device: that device's error; the run goes on. */
 export interface RejectedEntry {
@@ -55,7 +55,7 @@ export class MdmSourceFailure extends Error {
 export class SourceNotConfigured extends Error {
   constructor(readonly source: MdmSourceName, readonly missing: readonly string[] = []) {
     super(
-      `${source === 'intune' ? 'Microsoft Intune' : 'Jamf Pro'} is not configured${missing.length ? ` (missing: ${missing.join(', ')})` : ''}. ` +
+      `${sourceDisplayName(source)} is not configured${missing.length ? ` (missing: ${missing.join(', ')})` : ''}. ` +
         'Enable the connector and fill in its credentials in Settings → Integrations, then try again.',
     );
     this.name = 'SourceNotConfigured';

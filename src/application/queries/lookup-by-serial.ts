@@ -3,7 +3,7 @@ import { prefillFrom, type HardwarePrefill } from '../../domain/hardware/prefill
 import { byLatestCheckIn } from '../../domain/hardware/check-in.js';
 import { readSerial, TYPED_SERIAL } from '../../domain/hardware/serial-number.js';
 import { quote } from '../../domain/shared/quote.js';
-import type { MdmSourceName } from '../../domain/hardware/mdm-source.js';
+import { sourceDisplayName, type MdmSourceName } from '../../domain/hardware/mdm-source.js';
 import { DomainError } from '../../domain/shared/domain-error.js';
 import type { ConnectorSettingsStore } from '../ports/connector-settings-store.js';
 import type { MdmConnectors } from '../ports/mdm-connector.js';
@@ -33,7 +33,7 @@ export class LookupBySerial {
     // Only the devices that report this serial: Graph answers every device to a filter it cannot apply,
     // and a Jamf Pro that does not know the filter may do the same.
     const devices = (await connector.lookupBySerial(saved, reading.serial)).map(prefillFrom).filter((device) => device.serial === reading.serial);
-    const name = source === 'intune' ? 'Microsoft Intune' : 'Jamf Pro';
+    const name = sourceDisplayName(source);
     if (devices.length === 0) return { outcome: 'not-found', serial: reading.serial, message: `${name} has no device with serial ${reading.serial}.` };
     if (devices.length > 1) {
       const ordered = devices.sort(byLatestCheckIn);
