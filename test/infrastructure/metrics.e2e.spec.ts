@@ -123,4 +123,11 @@ describe('GET /metrics counts the register\'s CSV exports (real server process)'
     while ((await exports()).cutOff === null && Date.now() < until) await sleep(100);
     expect(await exports()).to.deep.equal({ complete: 1, cutOff: 1 });
   });
+
+  it('a HEAD of the export answers its headers without reading the register, and is not counted as an export', async () => {
+    const head = await server.call('HEAD', '/api/hardware/export.csv');
+    expect([head.status, head.headers.get('content-type'), head.headers.get('content-disposition'), head.text]).to.deep.equal([200, 'text/csv; charset=utf-8', 'attachment; filename="hardware-register.csv"', '']);
+    expect((await server.call('HEAD', '/api/hardware/export.csv?limit=5')).status, 'its query is checked as for GET').to.equal(400);
+    expect(await exports()).to.deep.equal({ complete: 1, cutOff: 1 });
+  });
 });

@@ -51,6 +51,8 @@ export interface RegisterExportMetrics {
  */
 export async function streamRegisterCsv(register: HardwareRegisterQueries, filter: RegisterFilter, response: Response, metrics?: RegisterExportMetrics): Promise<void> {
   response.status(200).type('text/csv; charset=utf-8').setHeader('Content-Disposition', 'attachment; filename="hardware-register.csv"');
+  // A HEAD (a monitor, a download manager) gets the headers; the whole register would be read for no one.
+  if (response.req?.method === 'HEAD') return void response.end();
   /** False once the client has gone. */
   const write = (line: string): Promise<boolean> => writeInTurn(response, `${line}\r\n`);
   let open: boolean;
