@@ -558,7 +558,7 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect([(await recordOf('HEADSETQ3001')).category, (await recordOf('HEADSETHL002')).category]).to.deep.equal(['headset', 'headset']);
     }));
 
-    it('files devices by the model names Intune reports for them: a Lenovo machine type, a Mac identifier, a watch whose number runs on', () => withIntuneEntries([
+    it('files devices whose model is a code rather than a product name (a Lenovo machine type, a Mac identifier) or a name whose number runs on (Galaxy Watch6)', () => withIntuneEntries([
       { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a7', serialNumber: 'PF4LENOVO01', manufacturer: 'LENOVO', model: '21HM004GUS', operatingSystem: 'Windows', userPrincipalName: '' },
       { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a8', serialNumber: 'C02MACID0001', manufacturer: 'Apple', model: 'MacBookPro18,3', operatingSystem: 'macOS', userPrincipalName: '' },
       { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a9', serialNumber: 'R5CWATCH0001', manufacturer: 'samsung', model: 'Galaxy Watch6', operatingSystem: 'Android', userPrincipalName: '' },
