@@ -216,6 +216,7 @@ describe('Admin page in headless Chromium', function () {
     await page.getByRole('button', { name: 'Hardware register' }).click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     expect(download.suggestedFilename()).to.equal('hardware-register.csv');
+    expect([...readFileSync((await download.path())!).subarray(0, 3)], 'the file keeps the byte order mark that tells Excel it is UTF-8').to.deep.equal([0xef, 0xbb, 0xbf]);
   });
 
   it('exports the register in the order the table shows it', async () => {

@@ -399,6 +399,15 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((await call('GET', '/api/hardware/export.csv?limit=5000')).status, 'the filters are checked as for search').to.equal(400);
     });
 
+    it('marks the CSV as UTF-8 for spreadsheets: a byte order mark before the header, so Excel reads Zoë as Zoë', async () => {
+      await call('POST', '/api/hardware', { body: { serial: 'UTF8-BOM-1', name: "Zoë's spare dock", category: 'other' } });
+      const answer = await fetch(`${world.server.url}/api/hardware/export.csv?serial=UTF8-BOM-1`, { headers: { authorization: `Bearer ${TOKENS_BY_ROLE.admin}` } });
+      const bytes = Buffer.from(await answer.arrayBuffer());
+      expect([...bytes.subarray(0, 3)], 'EF BB BF').to.deep.equal([0xef, 0xbb, 0xbf]);
+      const [header, row] = parse(bytes, { bom: true }) as string[][];
+      expect([header![0], row![header!.indexOf('Name')]]).to.deep.equal(['Asset tag', "Zoë's spare dock"]);
+    });
+
     it('edits only hand-maintained fields, and a re-import keeps them', async () => {
       const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
       const edited = await call('PATCH', `/api/hardware/${device.id}`, { body: { name: 'Reception PC', cpu: 'i7-1365U', purchaseDate: '2024-03-01' } });

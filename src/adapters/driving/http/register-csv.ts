@@ -57,7 +57,8 @@ export async function streamRegisterCsv(register: HardwareRegisterQueries, filte
   const write = (line: string): Promise<boolean> => writeInTurn(response, `${line}\r\n`);
   let open: boolean;
   try {
-    open = await write(COLUMNS.map(([label]) => csvCell(label)).join(','));
+    // The byte order mark tells Excel the file is UTF-8; without it, Zoë's MacBook opens as ZoÃ«'s.
+    open = await write(`\uFEFF${COLUMNS.map(([label]) => csvCell(label)).join(',')}`);
     // By keyset, not offset: each page costs the same, so 100,000 rows stream in linear time.
     for (let after: RegisterPosition | undefined; open; ) {
       const page = await register.search({ ...filter, limit: PAGE, ...(after ? { after } : {}) });
