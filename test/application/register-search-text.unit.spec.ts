@@ -3,7 +3,7 @@ import { registerSearchText, searchNeedle, trigramKeysOf } from '../../src/appli
 import { record } from '../contracts/read-models.contract.js';
 
 describe('Register text search: what every store searches, and the keys a store may index it by', () => {
-  it("is a record's name, serial, asset tag, model, manufacturer and assignee, lower-cased and joined by spaces", () => {
+  it("is a record's name, serial, asset tag, model, manufacturer and assignee, folded and joined by spaces", () => {
     const assigned = record('C02X1', { name: "Alice's MacBook Air", assignee: { userId: 'u1', email: 'Alice@Acme.example', name: 'Alice Martin' } });
     expect(registerSearchText(assigned)).to.equal("alice's macbook air c02x1 hw-c02x1 macbook air (m2, 2022) apple alice@acme.example alice martin");
     expect(registerSearchText(record('B2', { name: '', model: null })), 'fields left empty are left out').to.equal('b2 hw-b2 apple');
@@ -13,6 +13,12 @@ describe('Register text search: what every store searches, and the keys a store 
     expect(searchNeedle('  MacBook Air ')).to.equal('macbook air');
     expect(searchNeedle('   ')).to.equal('');
     expect(searchNeedle(undefined)).to.equal('');
+  });
+
+  it("folds what a person may type otherwise: accents, the apostrophe's forms, full-width letters", () => {
+    const held = record('C02X9', { name: 'Zoë’s MacBook Pro', assignee: { userId: 'u9', email: 'jose.garcia@acme.example', name: 'José García' } });
+    expect(registerSearchText(held)).to.equal("zoe's macbook pro c02x9 hw-c02x9 macbook air (m2, 2022) apple jose.garcia@acme.example jose garcia");
+    for (const typed of ["ZOË'S", 'zoe’s', 'zoeʼs', 'José', 'ｊｏｓｅ']) expect(registerSearchText(held), typed).to.include(searchNeedle(typed));
   });
 
   it('gives one key per distinct run of three characters, the same for the same run, none for a shorter text', () => {

@@ -115,6 +115,15 @@ export function readModelContract(name: string, open: () => Promise<ReadModelHar
       expect(await text('lab ')).to.deep.equal(['Lab scanner', 'Lab printer']);
     });
 
+    it("finds a name as a person types it: without its accents, with a straight apostrophe for macOS's curly one", async () => {
+      const text = async (words: string) => (await h.register.search({ text: words })).items.map((r) => r.serial);
+      await h.store.register.commit([record('Z1', { name: 'Zoë’s MacBook Pro' }), record('J2', { name: 'Front desk', assignee: { userId: 'u-j', email: 'jose@acme.example', name: 'José García' } })], 6);
+      expect(await text("zoe's macbook")).to.deep.equal(['Z1']);
+      expect(await text('ZOË’S')).to.deep.equal(['Z1']);
+      expect(await text('jose garcia')).to.deep.equal(['J2']);
+      expect(await text('garcía')).to.deep.equal(['J2']);
+    });
+
     it('pages a text search with thousands of matches in any sort, by offset and by keyset, with another filter', async () => {
       // Past the few-matches path: more than 2,000 matches, most of them phones, names in no asset-tag order.
       const records = Array.from({ length: 2600 }, (_, i) => record(`T${String(i).padStart(4, '0')}`, {

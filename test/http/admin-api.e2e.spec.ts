@@ -399,6 +399,13 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((await call('GET', '/api/hardware/export.csv?limit=5000')).status, 'the filters are checked as for search').to.equal(400);
     });
 
+    it('finds a record as a person types its name: no accents needed, a straight apostrophe for the curly one macOS writes', async () => {
+      await call('POST', '/api/hardware', { body: { serial: 'FOLD-0001', name: 'Zoë’s MacBook Pro', category: 'laptop' } });
+      for (const typed of ["zoe's macbook", 'ZOË’S MACBOOK', 'zoë’s macbook pro']) {
+        expect((await call('GET', `/api/hardware?q=${encodeURIComponent(typed)}`)).body.items.map((r: { serial: string }) => r.serial), typed).to.deep.equal(['FOLD-0001']);
+      }
+    });
+
     it('marks the CSV as UTF-8 for spreadsheets: a byte order mark before the header, so Excel reads Zoë as Zoë', async () => {
       await call('POST', '/api/hardware', { body: { serial: 'UTF8-BOM-1', name: "Zoë's spare dock", category: 'other' } });
       const answer = await fetch(`${world.server.url}/api/hardware/export.csv?serial=UTF8-BOM-1`, { headers: { authorization: `Bearer ${TOKENS_BY_ROLE.admin}` } });

@@ -1,17 +1,36 @@
 import type { HardwareRecord } from '../ports/read-models.js';
 
 /**
+ * Which folding the stored search texts have. A store whose texts were folded another way (or not
+ * at all: version 1 only lower-cased) folds them again when it opens.
+ */
+export const SEARCH_TEXT_VERSION = 2;
+
+/** The apostrophe's other forms: macOS names a Mac "Alice’s MacBook Pro", with U+2019. */
+const APOSTROPHES = /[\u2018\u2019\u201b\u02bc\u02bb\u0060\u00b4\uff07]/g;
+const MARKS = /\p{M}+/gu;
+
+/**
+ * A text as a search compares it: lower-cased, accents dropped (Zoë → zoe) and every form of the
+ * apostrophe written ', so what an admin types finds what an MDM or a directory wrote.
+ */
+function fold(text: string): string {
+  if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase();
+  return text.replace(APOSTROPHES, "'").normalize('NFKD').replace(MARKS, '').toLowerCase();
+}
+
+/**
  * What a free-text search of the register looks in: a record's name, serial, asset tag, model,
- * manufacturer and assignee, lower-cased and joined by spaces. A search matches a record when its
- * text holds the needle (trimmed, lower-cased) anywhere, so every store finds the same records.
+ * manufacturer and assignee, folded and joined by spaces. A search matches a record when its text
+ * holds the needle (trimmed, folded the same way) anywhere, so every store finds the same records.
  */
 export function registerSearchText(r: HardwareRecord): string {
-  return [r.name, r.serial, r.assetTag, r.model, r.manufacturer, r.assignee?.email, r.assignee?.name].filter(Boolean).join(' ').toLowerCase();
+  return fold([r.name, r.serial, r.assetTag, r.model, r.manufacturer, r.assignee?.email, r.assignee?.name].filter(Boolean).join(' '));
 }
 
 /** The needle a search's text asks for; empty when it asks for none. */
 export function searchNeedle(text: string | undefined): string {
-  return text?.trim().toLowerCase() ?? '';
+  return fold(text?.trim() ?? '');
 }
 
 /**

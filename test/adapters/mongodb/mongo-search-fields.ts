@@ -99,6 +99,22 @@ export function mongoSearchFieldsSpec(name: string, open: () => Promise<{ db: Db
       expect(await models.bySerial('OLD0042')).to.deep.equal(older[42]);
     });
 
+    it('folds again, when it starts, the search texts an older version only lower-cased, then notes it and only looks for records without fields', async () => {
+      const zoe = record('Z1', { name: 'Zoë’s MacBook Pro' });
+      const lowerCased = "zoë’s macbook pro z1 hw-z1 macbook air (m2, 2022) apple";
+      // As a version before 2026-12-08 stored it: lower-cased only, and no note of its folding.
+      await db.collection(REGISTER).insertMany([{ ...zoe, _id: 'hardware-Z1', _search: lowerCased, _grams: trigramKeysOf(lowerCased) }] as unknown as Document[]);
+      const recorded = recordingFinds(db);
+      const models = new MongoReadModels(recorded.db);
+      expect((await models.search({ text: "zoe's" })).total, 'before: not found').to.equal(0);
+      await models.ensureIndexes();
+      expect((await models.search({ text: "zoe's macbook" })).items).to.deep.equal([zoe]);
+      expect(await db.collection('read_model_versions').findOne({ _id: 'register-search-text' as unknown as Document['_id'] })).to.deep.equal({ _id: 'register-search-text', version: 2 });
+      recorded.filters.length = 0;
+      await models.ensureIndexes();
+      expect(recorded.filters, 'a later start only looks for records written without the fields').to.deep.equal([{ _grams: { $exists: false } }]);
+    });
+
     it('stops giving them when every record of a batch was replaced meanwhile by an instance that writes none (an older version)', async () => {
       const older = Array.from({ length: 1000 }, (_, i) => record(`RACE${String(i).padStart(4, '0')}`));
       const register = db.collection(REGISTER);

@@ -5,6 +5,7 @@ import { SqliteReadModels } from '../../../src/adapters/driven/sqlite/sqlite-rea
 import { hardwareStream } from '../../../src/application/streams.js';
 import { ProjectionRunner } from '../../../src/infrastructure/projection-runner.js';
 import { imported, macbook } from '../../support/mothers.js';
+import { record } from '../../contracts/read-models.contract.js';
 
 /** A register table of an older shape, with its checkpoint past the one event in the store. */
 async function givenOlderRegister(shape: string): Promise<{ db: ReturnType<typeof openDatabase>; store: SqliteEventStore }> {
@@ -21,6 +22,21 @@ function registerSql(db: ReturnType<typeof openDatabase>): string {
 }
 
 describe('A register of an older shape', () => {
+  it('with search texts an older version only lower-cased folds them again when it opens, once, so that "zoe\'s" finds Zoë’s MacBook', async () => {
+    const db = openDatabase(':memory:');
+    const models = new SqliteReadModels(db);
+    await models.register.commit([record('Z1', { name: 'Zoë’s MacBook Pro' })], 1);
+    // As a version before 2026-12-08 left them: lower-cased only, and no note of their folding.
+    db.exec("UPDATE register SET search = lower(json_extract(doc, '$.name')); DROP TABLE register_search_version;");
+    expect((await models.search({ text: "zoe's" })).total, 'before: not found').to.equal(0);
+    const reopened = new SqliteReadModels(db);
+    expect((await reopened.search({ text: "zoe's macbook" })).items.map((r) => r.serial)).to.deep.equal(['Z1']);
+    db.exec("UPDATE register SET search = 'left as it is'");
+    new SqliteReadModels(db);
+    expect(db.prepare('SELECT search FROM register').pluck().get(), 'folded once: a later open reads no record again').to.equal('left as it is');
+    db.close();
+  });
+
   it('from before the rowid table is dropped with its checkpoint and rebuilt from the events at the next catch-up', async () => {
     const { db, store } = await givenOlderRegister(`CREATE TABLE register (
       key TEXT PRIMARY KEY, id TEXT NOT NULL, serial TEXT NOT NULL, asset_tag TEXT NOT NULL, assignee_email TEXT,

@@ -6,13 +6,16 @@ import type {
 
 import type { MdmSourceName } from '../../../domain/hardware/mdm-source.js';
 import type { DecisionFingerprint, KnownHardware, KnownRecord } from '../../../application/ports/known-hardware.js';
-import { registerSearchText, searchNeedle, trigramKeysOf } from '../../../application/queries/register-search-text.js';
+import { registerSearchText, SEARCH_TEXT_VERSION, searchNeedle, trigramKeysOf } from '../../../application/queries/register-search-text.js';
 import { exactValues } from '../../../application/queries/register-filter-values.js';
 
 const REGISTER = 'hardware_register';
 const AUDIT_LOG = 'import_audit_log';
 const CHECKPOINTS = 'projection_checkpoints';
 const FINGERPRINTS = 'decision_fingerprints';
+/** Which way the register's stored search texts are folded, once every record has been folded so. */
+const READ_MODEL_VERSIONS = 'read_model_versions';
+const SEARCH_TEXT_MARK = 'register-search-text';
 const DUPLICATE_KEY = 11000;
 
 type Stored<Doc> = Doc & { _id: string };
@@ -24,12 +27,12 @@ type Stored<Doc> = Doc & { _id: string };
  * regular expression over seven fields cannot use an index). Every read of the register leaves them
  * out (HIDDEN): never part of a record as given out.
  */
-const SEARCH_FIELDS = { text: '_search', grams: '_grams' } as const;
-const HIDDEN: Record<string, 0> = { [SEARCH_FIELDS.text]: 0, [SEARCH_FIELDS.grams]: 0 };
+const SEARCH_FIELDS = { text: '_search', grams: '_grams', version: '_searchVersion' } as const;
+const HIDDEN: Record<string, 0> = { [SEARCH_FIELDS.text]: 0, [SEARCH_FIELDS.grams]: 0, [SEARCH_FIELDS.version]: 0 };
 
 function searchFields(record: HardwareRecord): Record<string, unknown> {
   const text = registerSearchText(record);
-  return { [SEARCH_FIELDS.text]: text, [SEARCH_FIELDS.grams]: trigramKeysOf(text) };
+  return { [SEARCH_FIELDS.text]: text, [SEARCH_FIELDS.grams]: trigramKeysOf(text), [SEARCH_FIELDS.version]: SEARCH_TEXT_VERSION };
 }
 
 /**
@@ -175,22 +178,29 @@ export class MongoReadModels implements ReadModelStore, HardwareRegisterQueries,
   }
 
   /**
-   * Gives the records written before the search fields existed theirs, so that a text search finds
-   * them. Each is written only if the projection has not replaced it since it was read (the replaced
-   * one has its fields already). Ends when none is left, or when a batch could write none.
+   * Gives the records written before the search fields existed theirs, and folds again the texts of
+   * records written by a version that folded them another way, so that a text search finds them. Each
+   * is written only if the projection has not replaced it since it was read (the replaced one has its
+   * fields already). Ends when none is left, or when a batch could write none. Once every record is
+   * folded this way, which is noted beside the register, a start only looks (by index) for records an
+   * older instance wrote without the fields.
    */
   private async backfillSearchFields(): Promise<void> {
     const register = this.db.collection<Stored<HardwareRecord>>(REGISTER);
-    const lacking = { [SEARCH_FIELDS.grams]: { $exists: false } } as Filter<Stored<HardwareRecord>>;
+    const versions = this.db.collection<{ _id: string; version: number }>(READ_MODEL_VERSIONS);
+    const folded = (await versions.findOne({ _id: SEARCH_TEXT_MARK }))?.version === SEARCH_TEXT_VERSION;
+    const stale = (folded ? { [SEARCH_FIELDS.grams]: { $exists: false } } : { [SEARCH_FIELDS.version]: { $ne: SEARCH_TEXT_VERSION } }) as Filter<Stored<HardwareRecord>>;
     for (;;) {
-      const docs = await register.find(lacking).limit(BACKFILL_BATCH).toArray();
-      if (docs.length === 0) return;
+      const docs = await register.find(stale).limit(BACKFILL_BATCH).toArray();
+      if (docs.length === 0) break;
       const written = await register.bulkWrite(
         docs.map((doc) => ({ updateOne: { filter: { _id: doc._id, revision: doc.revision }, update: { $set: searchFields(strip<HardwareRecord>(doc)) } } })),
         { ordered: false },
       );
-      if (docs.length < BACKFILL_BATCH || written.matchedCount === 0) return;
+      if (written.matchedCount === 0) return;
+      if (docs.length < BACKFILL_BATCH) break;
     }
+    if (!folded) await versions.updateOne({ _id: SEARCH_TEXT_MARK }, { $set: { version: SEARCH_TEXT_VERSION } }, { upsert: true });
   }
 
   async beginRebuild(): Promise<RebuildSession> {

@@ -9,7 +9,7 @@ import { writeTransaction, type SqliteDatabase } from './database.js';
 import { RegisterTextCache } from './register-text-cache.js';
 import { guardStore } from './store-errors.js';
 import { hardwareStream } from '../../../application/streams.js';
-import { registerSearchText, searchNeedle } from '../../../application/queries/register-search-text.js';
+import { registerSearchText, SEARCH_TEXT_VERSION, searchNeedle } from '../../../application/queries/register-search-text.js';
 import { exactValues } from '../../../application/queries/register-filter-values.js';
 
 const REGISTER = 'register';
@@ -72,6 +72,34 @@ function dropLegacyRegister(db: SqliteDatabase): boolean {
     db.prepare('DELETE FROM checkpoints WHERE name = ?').run(REGISTER);
   });
   return true;
+}
+
+const SEARCH_VERSION = 'register_search_version';
+const REFOLD_BATCH = 1000;
+
+/**
+ * Search texts stored by a version that folded them another way (before 2026-12-08 they were only
+ * lower-cased) are folded again from their records when the store opens: otherwise a search for
+ * "zoe" would find Zoë's record only once something else rewrote it. A thousand rows are read at a
+ * time, in one transaction with the version that says it is done.
+ */
+function refoldSearchTexts(db: SqliteDatabase): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS ${SEARCH_VERSION} (version INTEGER NOT NULL)`);
+  const folded = () => db.prepare<[], { version: number }>(`SELECT version FROM ${SEARCH_VERSION}`).get()?.version === SEARCH_TEXT_VERSION;
+  if (folded()) return;
+  writeTransaction(db, () => {
+    if (folded()) return;
+    const page = db.prepare<[number, number], { rowid: number; doc: string }>(`SELECT rowid, doc FROM ${REGISTER} WHERE rowid > ? ORDER BY rowid LIMIT ?`);
+    const update = db.prepare<[string, number]>(`UPDATE ${REGISTER} SET search = ? WHERE rowid = ?`);
+    for (let after = 0; ; ) {
+      const rows = page.all(after, REFOLD_BATCH);
+      for (const row of rows) update.run(registerSearchText(JSON.parse(row.doc) as HardwareRecord), row.rowid);
+      if (rows.length < REFOLD_BATCH) break;
+      after = rows.at(-1)!.rowid;
+    }
+    db.exec(`DELETE FROM ${SEARCH_VERSION}`);
+    db.prepare<[number]>(`INSERT INTO ${SEARCH_VERSION} (version) VALUES (?)`).run(SEARCH_TEXT_VERSION);
+  });
 }
 
 /** Indexes carry the table's current name, so a swapped-in table gets fresh ones. */
@@ -184,6 +212,7 @@ export class SqliteReadModels implements ReadModelStore, HardwareRegisterQueries
   constructor(private readonly db: SqliteDatabase) {
     dropLegacyRegister(db);
     createTables(db, '');
+    refoldSearchTexts(db);
     // Not a projection: imports write it beside the events, and a rebuild leaves it (its revisions stay true).
     db.exec(`CREATE TABLE IF NOT EXISTS ${FINGERPRINTS} (
       source TEXT NOT NULL, serial TEXT NOT NULL, inputs TEXT NOT NULL, revision INTEGER NOT NULL, with_check_in INTEGER NOT NULL,
