@@ -231,6 +231,18 @@ describe('Reliability: the HTTP edge under a route fuzzer (real server process)'
     expect(long.body?.errors).to.deep.equal([{ field: 'name', message: 'name must be shorter than or equal to 200 characters' }]);
   });
 
+  it('a field left out is said to be required, not to be of the wrong type', async () => {
+    const registered = await server.call('POST', '/api/hardware', { body: { name: 'Spare' } });
+    expect(registered.body?.errors).to.deep.equal([
+      { field: 'serial', message: 'serial is required and must be a string' },
+      { field: 'category', message: 'category is required and must be one of the following values: laptop, desktop, phone, tablet, tv, watch, headset, server, other' },
+    ]);
+    const lookup = await server.call('GET', '/api/hardware/lookup?source=intune');
+    expect(lookup.body?.errors).to.deep.equal([{ field: 'serial', message: 'serial is required and must be a string' }]);
+    const sent = await server.call('POST', '/api/hardware', { body: { serial: null, name: 'Spare', category: 'laptop' } });
+    expect(sent.body?.errors, 'a null is sent, not left out').to.deep.equal([{ field: 'serial', message: 'serial must be a string' }]);
+  });
+
   it('typed text holding a control character or half of one is refused, naming the field and the character; the record is unchanged', async () => {
     for (const [name, character] of [['Test\u0000name', 'character 5 (U+0000)'], ['Reception\u001b[2J', 'character 10 (U+001B)'], ['Desk\nPC', 'character 5 (U+000A)'], ['PC\ud800', 'character 3 (U+D800)']]) {
       const created = await server.call('POST', '/api/hardware', { body: { serial: 'TYPED-0001', name, category: 'desktop' } });

@@ -17,11 +17,20 @@ function messagesOf(constraints: Record<string, string>): string[] {
   return (typeWrong.length > 0 ? typeWrong : Object.entries(constraints)).map(([, message]) => message);
 }
 
+/** A field left out is said to be required: "serial must be a string" reads as if one had been sent. */
+function asRequired(property: string, message: string): string {
+  const must = `${property} must `;
+  return message.startsWith(must) ? `${property} is required and must ${message.slice(must.length)}` : `${property} is required: ${message}`;
+}
+
 function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
-  return errors.flatMap((e) => [
-    ...messagesOf(e.constraints ?? {}).map((message) => ({ field: `${prefix}${e.property}`, message })),
-    ...flatten(e.children ?? [], `${prefix}${e.property}.`),
-  ]);
+  return errors.flatMap((e) => {
+    const missing = e.value === undefined && !e.constraints?.whitelistValidation;
+    return [
+      ...messagesOf(e.constraints ?? {}).map((message) => ({ field: `${prefix}${e.property}`, message: missing ? asRequired(e.property, message) : message })),
+      ...flatten(e.children ?? [], `${prefix}${e.property}.`),
+    ];
+  });
 }
 
 const JSON_OBJECT_FIX = 'Send a JSON object, such as {"name": "…"}, with Content-Type: application/json.';
