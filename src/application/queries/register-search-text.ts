@@ -7,15 +7,16 @@ import type { HardwareRecord } from '../ports/read-models.js';
 export const SEARCH_TEXT_VERSION = 2;
 
 /** The apostrophe's other forms: macOS names a Mac "Alice’s MacBook Pro", with U+2019. */
-const APOSTROPHES = /[\u2018\u2019\u201b\u02bc\u02bb\u0060\u00b4\uff07]/g;
+const APOSTROPHES = /[\u2018\u2019\u201b\u02bc\u02bb\u00b4\uff07]/g;
 const MARKS = /\p{M}+/gu;
+const NOT_ASCII = /[^\x00-\x7f]/;
 
 /**
  * A text as a search compares it: lower-cased, accents dropped (Zoë → zoe) and every form of the
  * apostrophe written ', so what an admin types finds what an MDM or a directory wrote.
  */
 function fold(text: string): string {
-  if (!/[^\x00-\x7f]/.test(text)) return text.toLowerCase();
+  if (!NOT_ASCII.test(text)) return text.toLowerCase();
   return text.replace(APOSTROPHES, "'").normalize('NFKD').replace(MARKS, '').toLowerCase();
 }
 
