@@ -110,7 +110,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   container.bind<MdmSourceProvider>(TOKENS.MdmSourceProvider).toDynamicValue((ctx) =>
     overrides.mdmSources ?? new ConnectorSourceProvider(ctx.get(TOKENS.ConnectorSettings), ctx.get(TOKENS.MdmConnectors)),
   );
-  container.bind(TOKENS.LookupBySerial).toDynamicValue((ctx) => new LookupBySerial(ctx.get(TOKENS.ConnectorSettings), ctx.get(TOKENS.MdmConnectors)));
+  container.bind(TOKENS.LookupBySerial).toDynamicValue((ctx) => new LookupBySerial(ctx.get(TOKENS.ConnectorSettings), ctx.get(TOKENS.MdmConnectors), ctx.get<HardwareRegisterQueries>(TOKENS.HardwareRegisterQueries)));
   container.bind(TOKENS.TestConnection).toDynamicValue((ctx) => new TestConnection(ctx.get(TOKENS.ConnectorSettings), ctx.get(TOKENS.MdmConnectors)));
 
   const importDeps = (ctx: ResolutionContext): ImportFromMdmDeps => ({

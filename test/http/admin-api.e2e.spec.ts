@@ -589,8 +589,9 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       const before = (await call('GET', '/api/hardware?limit=1')).body.total;
       const { body } = await call('GET', `/api/hardware/lookup?source=intune&serial=${encodeURIComponent(device.serial)}`);
       expect(body.outcome).to.be.oneOf(['found', 'ambiguous']);
+      expect(body.registered, 'the record that has the serial already, so the form need not try to register it').to.deep.equal({ id: device.id, assetTag: device.assetTag, name: device.name });
       expect((await call('GET', '/api/hardware?limit=1')).body.total).to.equal(before);
-      expect((await call('GET', '/api/hardware/lookup?source=intune&serial=NOPE9999')).body.outcome).to.equal('not-found');
+      expect((await call('GET', '/api/hardware/lookup?source=intune&serial=NOPE9999')).body).to.deep.include({ outcome: 'not-found', registered: null });
       const placeholder = await call('GET', '/api/hardware/lookup?source=intune&serial=N%2FA');
       expect(placeholder.status, placeholder.text).to.equal(422);
       expect(placeholder.body).to.include({ field: 'serial' });

@@ -16,6 +16,9 @@ import { loadConfig } from '../../../src/infrastructure/config.js';
 import { buildContainer, closeContainer } from '../../../src/infrastructure/container.js';
 import type { ImportFromMdm } from '../../../src/application/commands/import-from-mdm.js';
 
+/** Look up by serial over a register that holds none of the serials asked. */
+const NO_RECORDS = { bySerial: async () => null };
+
 async function collect(pages: AsyncIterable<MdmPage>): Promise<MdmDevice[][]> {
   const all: MdmDevice[][] = [];
   for await (const page of pages) all.push(page.devices);
@@ -162,7 +165,7 @@ describe('Intune connector against the Entra ID + Graph emulator (real @azure/id
 
   describe('Look up by serial', () => {
     const settingsStore = (settings: ReturnType<typeof intuneSettings>): Pick<ConnectorSettingsStore, 'get'> => ({ get: async () => settings as never });
-    const lookup = () => new LookupBySerial(settingsStore(intuneSettings(emulator)), { intune: intuneConnector(emulator), jamf: null as never });
+    const lookup = () => new LookupBySerial(settingsStore(intuneSettings(emulator)), { intune: intuneConnector(emulator), jamf: null as never }, NO_RECORDS);
     const real = (): GraphDevice => tenant.devices[tenant.kinds.indexOf('real')]!;
 
     it('prefills the Hardware form from the one matching device, writing nothing', async () => {
@@ -178,14 +181,14 @@ describe('Intune connector against the Entra ID + Graph emulator (real @azure/id
 
     it('reuses one credential across lookups: one Graph call each, the token and metadata asked for once', async () => {
       const connector = intuneConnector(emulator);
-      const lookups = new LookupBySerial(settingsStore(intuneSettings(emulator)), { intune: connector, jamf: null as never });
+      const lookups = new LookupBySerial(settingsStore(intuneSettings(emulator)), { intune: connector, jamf: null as never }, NO_RECORDS);
       await lookups.lookup('intune', 'FIRST0001');
       const before = { ...emulator.stats };
       for (const serial of ['SECOND002', 'THIRD0003', 'FOURTH004']) await lookups.lookup('intune', serial);
       expect(emulator.stats.graphRequests - before.graphRequests).to.equal(3);
       expect(emulator.stats.tokenRequests - before.tokenRequests).to.equal(0);
       expect(emulator.stats.metadataRequests - before.metadataRequests).to.equal(0);
-      const rotated = new LookupBySerial(settingsStore(intuneSettings(emulator, { clientSecret: 'Qx8~another-value' })), { intune: connector, jamf: null as never });
+      const rotated = new LookupBySerial(settingsStore(intuneSettings(emulator, { clientSecret: 'Qx8~another-value' })), { intune: connector, jamf: null as never }, NO_RECORDS);
       await rotated.lookup('intune', 'FIFTH0005').catch(() => undefined);
       expect(emulator.stats.tokenRequests - before.tokenRequests, 'other settings, a new credential').to.equal(1);
     });

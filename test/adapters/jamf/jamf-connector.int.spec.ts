@@ -17,6 +17,9 @@ import { IntuneEmulator } from '../../emulators/intune/intune-emulator.js';
 import { FAST_RETRY } from '../../support/intune-world.js';
 import { jamfConnector, jamfSettings, startJamf } from '../../support/jamf-world.js';
 
+/** Look up by serial over a register that holds none of the serials asked. */
+const NO_RECORDS = { bySerial: async () => null };
+
 async function collect(pages: AsyncIterable<MdmPage>): Promise<MdmDevice[]> {
   const all: MdmDevice[] = [];
   for await (const page of pages) all.push(...page.devices);
@@ -179,12 +182,12 @@ describe('Jamf Pro connector against the Jamf Pro emulator (axios over TLS)', fu
 
   describe('Look up by serial', () => {
     const store = (): Pick<ConnectorSettingsStore, 'get'> => ({ get: async () => jamfSettings(emulator) as never });
-    const lookup = () => new LookupBySerial(store(), { intune: null as never, jamf: jamfConnector(emulator) });
+    const lookup = () => new LookupBySerial(store(), { intune: null as never, jamf: jamfConnector(emulator) }, NO_RECORDS);
     const serialAt = (kind: 'computer' | 'mobile', index: number) =>
       ((kind === 'computer' ? fleet.computers : fleet.mobiles)[index] as { hardware: { serialNumber: string } }).hardware.serialNumber;
 
     it('reuses one session and bearer across lookups', async () => {
-      const lookups = new LookupBySerial(store(), { intune: null as never, jamf: jamfConnector(emulator) });
+      const lookups = new LookupBySerial(store(), { intune: null as never, jamf: jamfConnector(emulator) }, NO_RECORDS);
       await lookups.lookup('jamf', 'FIRST0001');
       const tokens = emulator.stats.tokenRequests;
       for (const serial of ['SECOND002', 'THIRD0003']) await lookups.lookup('jamf', serial);
