@@ -11,6 +11,12 @@ describe('Sync schedule', () => {
       expect(validateSchedule({ kind: 'daily', at: '02:30', timeZone: 'Europe/Paris' }, SAVED)).to.deep.equal({ kind: 'daily', at: '02:30', timeZone: 'Europe/Paris', savedAt: SAVED });
     });
 
+    it('keeps a time zone under the name the time zone database gives it, whatever case or old alias was typed', () => {
+      for (const [typed, kept] of [['europe/paris', 'Europe/Paris'], ['utc', 'UTC'], ['US/Eastern', 'America/New_York']]) {
+        expect(validateSchedule({ kind: 'daily', at: '02:30', timeZone: typed }, SAVED), typed).to.include({ timeZone: kept });
+      }
+    });
+
     it('refuses anything else, naming the field and the fix', () => {
       const refused = (input: Parameters<typeof validateSchedule>[0], field: string, message: RegExp) => {
         const error = (() => {

@@ -31,6 +31,12 @@ describe('Sync: scheduled imports (two real server processes on one store file)'
     expect((await servers[0]!.call('GET', '/api/admin/bulk-import/mdm')).body.find((s: { source: string }) => s.source === 'jamf').schedule.schedule, 'nothing was saved').to.deep.equal({ kind: 'off' });
   });
 
+  it('saves a time zone typed in another case or by an old alias under its one name', async () => {
+    const saved = await servers[0]!.call('PUT', '/api/admin/integrations/intune/schedule', { body: { kind: 'daily', at: '02:30', timeZone: 'europe/paris' } });
+    expect([saved.status, saved.body.schedule.timeZone]).to.deep.equal([200, 'Europe/Paris']);
+    expect((await servers[0]!.call('PUT', '/api/admin/integrations/intune/schedule', { body: { kind: 'off' } })).status).to.equal(200);
+  });
+
   it('runs a due import exactly once with two instances checking every second, recorded as triggered by the schedule', async () => {
     const saved = await servers[0]!.call('PUT', '/api/admin/integrations/jamf/schedule', { body: { kind: 'every', hours: 1 } });
     expect(saved.status, saved.text).to.equal(200);

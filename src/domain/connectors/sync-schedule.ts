@@ -23,12 +23,15 @@ export class InvalidSchedule extends DomainError {
   }
 }
 
-function knownTimeZone(timeZone: string): boolean {
+/**
+ * The zone's name as the time zone database spells it (europe/paris → Europe/Paris, US/Eastern →
+ * America/New_York), so the card and the history show one name per zone; null when there is no such zone.
+ */
+function canonicalTimeZone(timeZone: string): string | null {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
+    return new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -73,8 +76,9 @@ export function validateSchedule(input: ScheduleInput, now: string): SyncSchedul
       if (at === undefined || at === null) throw missing('at', 'daily');
       if (typeof at !== 'string' || !TIME.test(at)) throw new InvalidSchedule('at', `${quote(at)} is not a time of day.`, FIXES.at!);
       if (timeZone === undefined || timeZone === null) throw missing('timeZone', 'daily');
-      if (typeof timeZone !== 'string' || !knownTimeZone(timeZone)) throw new InvalidSchedule('timeZone', `${quote(timeZone)} is not a time zone.`, FIXES.timeZone!);
-      return { kind: 'daily', at, timeZone, savedAt: now };
+      const zone = typeof timeZone === 'string' ? canonicalTimeZone(timeZone) : null;
+      if (zone === null) throw new InvalidSchedule('timeZone', `${quote(timeZone)} is not a time zone.`, FIXES.timeZone!);
+      return { kind: 'daily', at, timeZone: zone, savedAt: now };
     }
     default:
       throw new InvalidSchedule('kind', `${quote(input.kind)} is not a kind of schedule.`, 'Choose off, every (with hours) or daily (with at and timeZone).');
