@@ -28,6 +28,14 @@ describe('Deriving a hardware name', () => {
 
   it('drops the maker from a model that repeats it', () => {
     expect(shortModel('HP EliteBook 840 G10', 'HP')).to.equal('EliteBook 840 G10');
+    expect(shortModel('Dell Latitude 7440', 'Dell Inc.'), 'the maker without its company suffix').to.equal('Latitude 7440');
+  });
+
+  it('drops the maker whole when the model repeats it with its company suffix: Dell Inc. Latitude 7440', () => {
+    expect(shortModel('Dell Inc. Latitude 7440', 'Dell Inc.')).to.equal('Latitude 7440');
+    expect(shortModel('HP Inc. EliteBook 860 G10', 'HP Inc.')).to.equal('EliteBook 860 G10');
+    expect(shortModel('Microsoft Corporation Surface Laptop 5', 'Microsoft Corporation')).to.equal('Surface Laptop 5');
+    expect(shortModel('Dell Inc.', 'Dell Inc.'), 'a model that is only the maker stays as it is').to.equal('Dell Inc.');
   });
 
   it("reads a first name from the email when the directory has no display name", () => {

@@ -533,6 +533,17 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       });
     });
 
+    it("names a device by its product when the model repeats the maker with its company suffix (Dell Inc. Latitude 7440 → Ada's Latitude 7440)", () => {
+      world.server.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).upsert([{ id: 'u-ada', email: 'ada.lovelace@acme.example', displayName: 'Lovelace, Ada', active: true }]);
+      return withIntuneEntries([
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000d2', serialNumber: 'MAKERTWICE01', model: 'Dell Inc. Latitude 7440', manufacturer: 'Dell Inc.', userPrincipalName: 'ada.lovelace@acme.example' },
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000d3', serialNumber: 'MAKERTWICE02', model: 'Dell Inc. Latitude 7440', manufacturer: 'Dell Inc.', deviceName: 'MAKERTWICE02', userPrincipalName: '' },
+      ], async () => {
+        await importIntune();
+        expect([(await recordOf('MAKERTWICE01')).name, (await recordOf('MAKERTWICE02')).name]).to.deep.equal(["Ada's Latitude 7440", 'Latitude 7440 MAKERTWICE02']);
+      });
+    });
+
     it('refuses a typed status that contradicts who holds the device, and saves nothing', () => {
       world.server.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).upsert([{ id: 'u-grace', email: 'grace.hopper@acme.example', displayName: 'Grace Hopper', active: true }]);
       return withIntuneEntries([

@@ -6,13 +6,19 @@ export interface NameParts {
   mdmDeviceName: string | null;
 }
 
-/** "MacBook Pro (14-inch, 2023)" → "MacBook Pro"; "Dell Inc. Latitude 7440" keeps its product name. */
+const COMPANY_SUFFIX = /,?\s*(inc\.?|corporation|corp\.?|ltd\.?|co\.?)$/i;
+
+/** "MacBook Pro (14-inch, 2023)" → "MacBook Pro"; "Dell Inc. Latitude 7440" (maker Dell Inc.) → "Latitude 7440". */
 export function shortModel(model: string | null, manufacturer: string | null): string | null {
   if (!model) return null;
   let short = model.replace(/\s*\(.*?\)\s*/g, ' ').trim();
   if (manufacturer) {
-    const maker = manufacturer.replace(/,?\s*(inc\.?|corporation|corp\.?|ltd\.?|co\.?)$/i, '').trim();
-    if (maker && short.toLowerCase().startsWith(maker.toLowerCase() + ' ')) short = short.slice(maker.length).trim();
+    // The maker as reported ("Dell Inc. Latitude 7440") or without its company suffix ("Dell Latitude 7440").
+    const maker = manufacturer.trim();
+    const brand = maker.replace(COMPANY_SUFFIX, '').trim();
+    const repeated = [maker, brand].find((prefix) => prefix && short.toLowerCase().startsWith(prefix.toLowerCase() + ' '));
+    const rest = repeated ? short.slice(repeated.length).trim() : '';
+    if (rest && !COMPANY_SUFFIX.test(` ${rest}`)) short = rest;
   }
   return short || null;
 }
