@@ -139,6 +139,13 @@ describe('CLI', () => {
       ]);
     });
 
+    it('given a record imported once, then its heading counts 1 event', async () => {
+      await cli('import', 'jamf', '--json');
+      out.pop();
+      expect(await cli('events', 'C02XK1JHJGH5')).to.equal(0);
+      expect(out.pop()!.split('\n')[0]).to.equal('HW-00001 Alice-MBP (serial C02XK1JHJGH5): 1 event, oldest first');
+    });
+
     it('given --json, then it prints the record and the events the API gives for it', async () => {
       await cli('import', 'jamf', '--json');
       out.pop();

@@ -39,7 +39,7 @@ function summary(event: HardwareEvent): string {
 
 /** A record's history as `events <serial>` prints it: a heading, then one line per event, oldest first. */
 export function recordEventsText(record: HardwareRecord, events: readonly HardwareHistoryEntry[]): string {
-  const heading = line`${record.assetTag} ${record.name} (serial ${record.serial}): ${events.length} events, oldest first`;
+  const heading = line`${record.assetTag} ${record.name} (serial ${record.serial}): ${events.length} ${events.length === 1 ? 'event' : 'events'}, oldest first`;
   const width = Math.max(...events.map((e) => e.type.length));
   return [heading, ...events.map((e) => line`  ${String(e.revision).padStart(3)}  ${e.recordedAt}  ${e.type.padEnd(width)}  ` + summary({ type: e.type, data: e.data } as HardwareEvent))].join('\n');
 }
