@@ -433,6 +433,22 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect([cell('Name'), cell('CPU'), cell('Purchase date')], 'the export holds every field kept by hand').to.deep.equal(['Reception PC', 'i7-1365U', '2024-03-01']);
     });
 
+    it('refuses a price with more than 2 decimals or of a trillion, and a purchase date in the future, saving nothing; a blank RAM clears it', async () => {
+      const [device] = (await call('GET', '/api/hardware?source=intune&limit=1&offset=1')).body.items;
+      const path = `/api/hardware/${device.id}`;
+      for (const [body, field, detail] of [
+        [{ purchasePrice: 1e300, cpu: 'M4' }, 'purchasePrice', 'purchasePrice 1e+300 is not valid.'],
+        [{ purchasePrice: 12.345 }, 'purchasePrice', 'purchasePrice 12.345 is not valid.'],
+        [{ purchaseDate: '2099-01-01', cpu: 'M4' }, 'purchaseDate', 'purchaseDate "2099-01-01" is in the future.'],
+      ] as const) {
+        const refused = await call('PATCH', path, { body });
+        expect([refused.status, refused.body.field, refused.body.detail], JSON.stringify(body)).to.deep.equal([422, field, detail]);
+      }
+      expect((await call('GET', path)).body, 'nothing saved').to.include({ purchasePrice: null, purchaseDate: null, cpu: null });
+      expect((await call('PATCH', path, { body: { ram: ' 16 GB ', purchasePrice: 1299.99 } })).body).to.include({ ram: '16 GB', purchasePrice: 1299.99 });
+      expect((await call('PATCH', path, { body: { ram: '  ' } })).body, 'a blank is a cleared field, not an empty text').to.include({ ram: null });
+    });
+
     it('refuses a query parameter a route does not read, so ?dryRun never saves and ?limit never shortens an export unseen', async () => {
       const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
       const tried = await call('PATCH', `/api/hardware/${device.id}?dryRun=true`, { body: { ram: '64 GB' } });

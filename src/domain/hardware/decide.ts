@@ -192,7 +192,7 @@ function register(command: RegisterHardware, state: Hardware): HardwareEvent[] {
     storage: d.storage ?? null,
     purchasePrice: d.purchasePrice ?? null,
     purchaseDate: d.purchaseDate ?? null,
-  }) as Required<DetailsEdit>;
+  }, command.metadata.now) as Required<DetailsEdit>;
   refuseControlCharacters(hand);
   refuseStatusAgainstHolder(hand.status, null);
   const identity = typedIdentity(d);
@@ -215,7 +215,7 @@ function register(command: RegisterHardware, state: Hardware): HardwareEvent[] {
 
 function editDetails(command: EditDetails, state: Hardware): HardwareEvent[] {
   if (!state.exists) throw new HardwareNotFound('with this id');
-  const edit = validateDetailsEdit(command.data.changes);
+  const edit = validateDetailsEdit(command.data.changes, command.metadata.now);
   const changes: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(edit)) {
     if (value === undefined) continue;

@@ -46,8 +46,19 @@ export function refuseControlCharactersIn<T extends object>(typed: T, fields: Re
   }
 }
 
-/** Checks one hand edit against the register's rules; returns it unchanged when valid. */
-export function validateDetailsEdit(edit: DetailsEdit): DetailsEdit {
+/** A price typed by hand: an amount in the workspace's currency, as the Hardware form takes it. */
+const PRICE_LIMIT = 1_000_000_000_000;
+const PRICE_DIGITS = /^\d+(\.\d{1,2})?$/;
+
+/** The furthest time zone is 14 hours ahead of UTC: its today is the latest date a purchase can have. */
+const FURTHEST_ZONE_MS = 14 * 60 * 60 * 1000;
+
+/**
+ * Checks one hand edit against the register's rules and returns it as it is kept: CPU, RAM and
+ * storage without surrounding spaces, and a blank one cleared (null), as the Hardware form clears it.
+ * `now` is the command's time, against which a purchase date must not be in the future.
+ */
+export function validateDetailsEdit(edit: DetailsEdit, now: string): DetailsEdit {
   if (edit.name !== undefined && (typeof edit.name !== 'string' || !edit.name.trim() || edit.name.length > 200)) {
     throw invalid('name', edit.name, 'Give a name of 1–200 characters.');
   }
@@ -70,11 +81,28 @@ export function validateDetailsEdit(edit: DetailsEdit): DetailsEdit {
   if (price !== undefined && price !== null && (typeof price !== 'number' || !Number.isFinite(price) || price < 0)) {
     throw invalid('purchasePrice', price, 'Give a number of 0 or more, or null to clear it.');
   }
+  // 1e+300 or 12.3456789 would be kept, and shown, as JavaScript writes them: a typo, not a price.
+  if (typeof price === 'number' && (price >= PRICE_LIMIT || !PRICE_DIGITS.test(String(price)))) {
+    throw invalid('purchasePrice', price, `Give the amount with at most 2 decimals, below ${PRICE_LIMIT.toLocaleString('en-US')}, or null to clear it.`);
+  }
   const date = edit.purchaseDate;
   if (date !== undefined && date !== null && (typeof date !== 'string' || !isCalendarDate(date))) {
     throw invalid('purchaseDate', date, 'Give a calendar date as YYYY-MM-DD, or null to clear it.');
   }
-  return edit;
+  if (typeof date === 'string') {
+    const latest = new Date(Date.parse(now) + FURTHEST_ZONE_MS).toISOString().slice(0, 10);
+    if (date > latest) throw new DomainError('invalid-details', `purchaseDate ${quote(date)} is in the future.`, 'purchaseDate', 'Give the date the device was bought: today or earlier.');
+  }
+  return { ...edit, ...handText(edit, ['cpu', 'ram', 'storage']) };
+}
+
+function handText(edit: DetailsEdit, fields: ReadonlyArray<'cpu' | 'ram' | 'storage'>): DetailsEdit {
+  const kept: DetailsEdit = {};
+  for (const field of fields) {
+    const value = edit[field];
+    if (typeof value === 'string') kept[field] = value.trim() || null;
+  }
+  return kept;
 }
 
 function isCalendarDate(value: string): boolean {
