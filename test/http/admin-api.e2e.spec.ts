@@ -611,6 +611,14 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect(categories).to.deep.equal(['laptop', 'laptop', 'watch']);
     }));
 
+    it('files the Android devices Intune manages that are not phones: a meeting-room bar as other, a rugged Zebra tablet as a tablet', () => withIntuneEntries([
+      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e3', serialNumber: 'ROOMBAR00001', manufacturer: 'Yealink', model: 'MeetingBar A30', operatingSystem: 'Android', userPrincipalName: '' },
+      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e4', serialNumber: 'RUGGEDTAB001', manufacturer: 'Zebra Technologies', model: 'ET40', operatingSystem: 'Android', userPrincipalName: '' },
+    ], async () => {
+      await importIntune();
+      expect([(await recordOf('ROOMBAR00001')).category, (await recordOf('RUGGEDTAB001')).category]).to.deep.equal(['other', 'tablet']);
+    }));
+
     it('looks a serial up in the MDM without writing to the register', async () => {
       const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
       const before = (await call('GET', '/api/hardware?limit=1')).body.total;

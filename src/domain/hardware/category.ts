@@ -26,7 +26,10 @@ const RULES: readonly Rule[] = [
   { category: 'desktop', model: /^(imac(pro)?|macmini|macpro)\d+,\d+$/i },
   { category: 'server', model: /\b(poweredge|proliant|thinksystem|primergy|xserve)\b/i },
   { category: 'desktop', model: /\b(surface studio)\b/i },
-  { category: 'other', model: /\b(surface hub)\b/i },
+  // Meeting-room bars, boards and their touch controllers: Intune enrols the Android ones, which are not phones.
+  { category: 'other', model: /\b(surface hub|meeting ?(bar|board)|rally ?bar|roommate|(poly )?studio x\d+|poly tc\d+|neat ?(bar|board|pad|frame)|thinksmart)/i },
+  // Zebra's rugged Android tablets (its TC and MC handhelds stay phones).
+  { category: 'tablet', model: /\b(et[4-6]\d|zebra l10)\b/i },
   { category: 'laptop', model: /\bsurface (pro|go|laptop|book)\b/i },
   { category: 'tablet', model: /\b(galaxy tab|pixel tablet|lenovo tab|\btab [as]\d|mediapad|matepad|fire hd)\b/i },
   { category: 'tablet', model: /^SM-[TX]\d/i },
