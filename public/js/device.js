@@ -41,8 +41,12 @@ function inWords(event) {
       return `Listed again by ${NAMES[d.source]} after missing since ${when(d.missingSince)} (${run(d.importRunId)})`;
     case 'HardwareRegistered':
       return `Registered by hand as ${d.assetTag}${d.registeredBy ? ` by ${d.registeredBy}` : ''}`;
-    case 'HardwareDetailsEdited':
-      return `${changed(d.changes, (field, value) => `${field} set to ${value === null || value === '' ? '(empty)' : value}`)} by ${d.editedBy}`;
+    case 'HardwareDetailsEdited': {
+      const shownValue = (value) => (value === null || value === undefined || value === '' ? '(empty)' : value);
+      // Edits recorded before 2026-12-08 carry no previous values: those say only what was set.
+      const fromTo = Object.fromEntries(Object.entries(d.changes ?? {}).map(([field, to]) => [field, { to, from: d.previous && field in d.previous ? d.previous[field] : undefined, known: Boolean(d.previous && field in d.previous) }]));
+      return `${changed(fromTo, (field, c) => (c.known ? `${field} ${shownValue(c.from)} → ${shownValue(c.to)}` : `${field} set to ${shownValue(c.to)}`))} by ${d.editedBy}`;
+    }
     default:
       return event.type;
   }

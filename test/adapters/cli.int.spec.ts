@@ -119,7 +119,7 @@ describe('CLI', () => {
   });
 
   describe("one record's events (events <serial>)", () => {
-    it('given a Mac imported, updated by its MDM and edited by hand, when its serial is typed in any case, then each event is a line saying what changed and by which run or person', async () => {
+    it('given a Mac imported, updated by its MDM and edited by hand, when its serial is typed in any case, then each event is a line saying what changed, from what to what, and by which run or person', async () => {
       app.loadUsers([{ id: 'u-alice', email: 'alice@acme.example', displayName: 'Alice Martin', active: true }]);
       await cli('import', 'jamf', '--json');
       const first = JSON.parse(out.pop()!).runId;
@@ -135,7 +135,7 @@ describe('CLI', () => {
       expect(lines.slice(1).map((l) => l.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/, '<time>'))).to.deep.equal([
         `    0  <time>  HardwareImported         imported from Jamf Pro as HW-00001 "Alice's MacBook Pro", assigned to alice@acme.example (run ${first})`,
         `    1  <time>  HardwareIdentityUpdated  osVersion 15.0 → 15.1, from Jamf Pro (run ${second})`,
-        '    2  <time>  HardwareDetailsEdited    edited by ops@acme.example: status → in_repair; cpu → M3 Pro',
+        '    2  <time>  HardwareDetailsEdited    edited by ops@acme.example: status assigned → in_repair; cpu (none) → M3 Pro',
       ]);
     });
 

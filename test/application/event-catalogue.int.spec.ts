@@ -53,7 +53,7 @@ const EVENTS = {
     ['hardwareId', 'serial', 'assetTag', 'name', 'category', 'status', 'condition', 'manufacturer', 'model', 'operatingSystem', 'osVersion', 'macAddress', 'cpu', 'ram', 'storage', 'purchasePrice', 'purchaseDate', 'registeredBy', 'registeredAt'],
     [],
   ),
-  HardwareDetailsEdited: ofEvent<'HardwareDetailsEdited'>()(['hardwareId', 'serial', 'changes', 'editedBy', 'editedAt'], []),
+  HardwareDetailsEdited: ofEvent<'HardwareDetailsEdited'>()(['hardwareId', 'serial', 'changes', 'editedBy', 'editedAt'], ['previous']),
   ImportStarted: ofEvent<'ImportStarted'>()(['runId', 'source', 'triggeredBy', 'startedAt'], ['owner', 'retryOf']),
   ImportPageRecorded: ofEvent<'ImportPageRecorded'>()(['runId', 'source', 'page', 'outcomes', 'counts', 'recordedAt'], ['part', 'parts', 'runCounts', 'announcedTotal']),
   ImportHeartbeat: ofEvent<'ImportHeartbeat'>()(['runId', 'source', 'at'], ['pages', 'runCounts']),

@@ -135,8 +135,9 @@ describe('Admin page in headless Chromium', function () {
     await page.screenshot({ path: `${SHOTS}/register-device.png`, fullPage: true });
   });
 
-  it('edits the hand-maintained fields from the record, and the history says who changed what', async () => {
+  it('edits the hand-maintained fields from the record, and the history says who changed what from what to what', async () => {
     const form = page.locator('#edit-hardware');
+    const nameBefore = await page.locator('#device h3').textContent();
     await form.getByLabel('Name').fill('Reception laptop');
     await form.getByLabel('CPU').fill('Intel Core i7-1365U');
     await form.getByLabel('Condition').selectOption('fair');
@@ -144,7 +145,7 @@ describe('Admin page in headless Chromium', function () {
     await page.locator('#edit-hardware [data-result]', { hasText: 'Saved.' }).waitFor();
     expect(await page.locator('#device h3').textContent()).to.equal('Reception laptop');
     const said = (await page.locator('#device ol.history li').last().textContent()) ?? '';
-    for (const part of ['Name set to Reception laptop', 'CPU set to Intel Core i7-1365U', 'Condition set to fair']) expect(said).to.include(part);
+    for (const part of [`Name ${nameBefore} → Reception laptop`, 'CPU (empty) → Intel Core i7-1365U', 'Condition good → fair']) expect(said).to.include(part);
     expect(said).to.match(/ by admin@acme\.example$/);
     await page.screenshot({ path: `${SHOTS}/register-edit-laptop.png`, fullPage: true });
   });

@@ -16,8 +16,9 @@ function edit(changes: DetailsEdit): EditDetails {
   return { type: 'EditDetails', data: { changes, editedBy: 'admin@acme.example' }, metadata: { now: NOW } };
 }
 
-function detailsEdited(changes: DetailsEdit): HardwareDetailsEdited {
-  return { type: 'HardwareDetailsEdited', data: { hardwareId: 'hw-1', serial: 'C02XK1JHJGH5', changes, editedBy: 'admin@acme.example', editedAt: NOW } };
+/** An edit's event; `previous` is what the changed fields held before (events recorded before 2026-12-08 have none). */
+function detailsEdited(changes: DetailsEdit, previous?: DetailsEdit): HardwareDetailsEdited {
+  return { type: 'HardwareDetailsEdited', data: { hardwareId: 'hw-1', serial: 'C02XK1JHJGH5', changes, ...(previous ? { previous } : {}), editedBy: 'admin@acme.example', editedAt: NOW } };
 }
 
 describe('Hardware decider', () => {
@@ -307,7 +308,7 @@ describe('Hardware decider', () => {
     });
 
     it('records only the fields an edit really changes', () =>
-      given(imported(macbook(), { assignee: alice })).when(edit({ name: "Alice's MacBook Pro", cpu: 'M3 Pro' })).then(detailsEdited({ cpu: 'M3 Pro' })));
+      given(imported(macbook(), { assignee: alice })).when(edit({ name: "Alice's MacBook Pro", cpu: 'M3 Pro' })).then(detailsEdited({ cpu: 'M3 Pro' }, { cpu: null })));
 
     it('refuses an edit with a bad value, naming the field and the fix', () => {
       expect(() => given(imported(macbook())).when(edit({ purchasePrice: -5 })).events())
@@ -320,11 +321,43 @@ describe('Hardware decider', () => {
       expect(() => given(imported(macbook())).when(edit({ cpu: deep })).events()).to.throw(DomainError, /^cpu \[{120}… is not valid/);
     });
 
+    it('records what each changed field held before, so the event reads from → to', () =>
+      given(imported(macbook(), { assignee: alice }), detailsEdited({ cpu: 'M1' }))
+        .when(edit({ cpu: 'M3 Pro', condition: 'fair', purchasePrice: 2499, name: "Alice's MacBook Pro" }))
+        .then(detailsEdited({ cpu: 'M3 Pro', condition: 'fair', purchasePrice: 2499 }, { cpu: 'M1', condition: 'good', purchasePrice: null })));
+
+    it('refuses a price that is no amount: more than 2 decimals, or a trillion and above', () => {
+      for (const purchasePrice of [1e300, 12.345, 5e-7, 1_000_000_000_000]) {
+        expect(() => given(imported(macbook())).when(edit({ purchasePrice })).events(), String(purchasePrice))
+          .to.throw(DomainError, /^purchasePrice .* is not valid\. Give the amount with at most 2 decimals, below 1,000,000,000,000/);
+      }
+      given(imported(macbook())).when(edit({ purchasePrice: 1299.99 })).then(detailsEdited({ purchasePrice: 1299.99 }, { purchasePrice: null }));
+      given(imported(macbook())).when(edit({ purchasePrice: 999_999_999_999.99 })).then(detailsEdited({ purchasePrice: 999_999_999_999.99 }, { purchasePrice: null }));
+    });
+
+    it('refuses a purchase date after today in the furthest time zone (UTC+14), naming the field', () => {
+      const dayOf = (ms: number) => new Date(Date.parse(NOW) + ms).toISOString().slice(0, 10);
+      const hours = 60 * 60 * 1000;
+      expect(() => given(imported(macbook())).when(edit({ purchaseDate: '2099-01-01' })).events())
+        .to.throw(DomainError, /^purchaseDate "2099-01-01" is in the future\. Give the date the device was bought: today or earlier\.$/);
+      expect(() => given(imported(macbook())).when(edit({ purchaseDate: dayOf(38 * hours) })).events()).to.throw(DomainError, /in the future/);
+      given(imported(macbook())).when(edit({ purchaseDate: dayOf(14 * hours) })).then(detailsEdited({ purchaseDate: dayOf(14 * hours) }, { purchaseDate: null }));
+      expect(() => given().when({ ...registration, data: { ...registration.data, purchaseDate: '2099-01-01' } }).events()).to.throw(DomainError, /in the future/);
+    });
+
+    it('keeps typed CPU, RAM and storage without surrounding spaces, and clears a blank one', () => {
+      const typed = imported(macbook());
+      given(typed).when(edit({ cpu: ' M3 Pro ', ram: '   ', storage: '' })).then(detailsEdited({ cpu: 'M3 Pro' }, { cpu: null }));
+      given(typed, detailsEdited({ ram: '16 GB' })).when(edit({ ram: ' ' })).then(detailsEdited({ ram: null }, { ram: '16 GB' }));
+      const [registered] = given().when({ ...registration, data: { ...registration.data, cpu: '  ', storage: ' 1 TB' } }).events();
+      expect(registered!.data).to.include({ cpu: null, storage: '1 TB' });
+    });
+
     it('refuses typed text that holds a control character, but takes back an MDM-given name as it is', () => {
       const named = imported(macbook({ deviceName: 'Lab\u001b[1mMac' }));
       expect(() => given(named).when(edit({ cpu: 'M3\tPro' })).events()).to.throw(DomainError, /^cpu "M3\\tPro" is not valid\. Type it as one line of text: character 3 \(U\+0009\)/);
       expect(() => given().when({ ...registration, data: { ...registration.data, name: 'Spare\nlaptop' } }).events()).to.throw(DomainError, /^name "Spare\\nlaptop" is not valid/);
-      given(named).when(edit({ name: 'Lab\u001b[1mMac', status: 'in_repair' })).then(detailsEdited({ status: 'in_repair' }));
+      given(named).when(edit({ name: 'Lab\u001b[1mMac', status: 'in_repair' })).then(detailsEdited({ status: 'in_repair' }, { status: 'available' }));
     });
 
     it('refuses a typed MAC that is no address, and typed identity text with a control character, rather than drop them', () => {
@@ -345,11 +378,11 @@ describe('Hardware decider', () => {
     });
 
     it('takes a status that fits who holds the device, and leaves an edit without a status alone', () => {
-      given(imported(macbook(), { assignee: alice })).when(edit({ status: 'lost' })).then(detailsEdited({ status: 'lost' }));
-      given(imported(macbook(), { assignee: alice }), detailsEdited({ status: 'in_repair' })).when(edit({ status: 'assigned' })).then(detailsEdited({ status: 'assigned' }));
-      given(imported(macbook()), detailsEdited({ status: 'retired' })).when(edit({ status: 'available' })).then(detailsEdited({ status: 'available' }));
+      given(imported(macbook(), { assignee: alice })).when(edit({ status: 'lost' })).then(detailsEdited({ status: 'lost' }, { status: 'assigned' }));
+      given(imported(macbook(), { assignee: alice }), detailsEdited({ status: 'in_repair' })).when(edit({ status: 'assigned' })).then(detailsEdited({ status: 'assigned' }, { status: 'in_repair' }));
+      given(imported(macbook()), detailsEdited({ status: 'retired' })).when(edit({ status: 'available' })).then(detailsEdited({ status: 'available' }, { status: 'retired' }));
       // A record an earlier version let contradict itself still takes edits to its other fields.
-      given(imported(macbook(), { assignee: alice }), detailsEdited({ status: 'available' })).when(edit({ cpu: 'M3 Pro' })).then(detailsEdited({ cpu: 'M3 Pro' }));
+      given(imported(macbook(), { assignee: alice }), detailsEdited({ status: 'available' })).when(edit({ cpu: 'M3 Pro' })).then(detailsEdited({ cpu: 'M3 Pro' }, { cpu: null }));
     });
 
     it('refuses to edit hardware that does not exist', () => given().when(edit({ cpu: 'x' })).thenThrows(HardwareNotFound));

@@ -415,10 +415,14 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect([header![0], row![header!.indexOf('Name')]]).to.deep.equal(['Asset tag', "Zoë's spare dock"]);
     });
 
-    it('edits only hand-maintained fields, and a re-import keeps them', async () => {
+    it('edits only hand-maintained fields, recording each one\'s value before, and a re-import keeps them', async () => {
       const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
       const edited = await call('PATCH', `/api/hardware/${device.id}`, { body: { name: 'Reception PC', cpu: 'i7-1365U', purchaseDate: '2024-03-01' } });
       expect(edited.body).to.include({ name: 'Reception PC', cpu: 'i7-1365U' });
+      const edit = (await call('GET', `/api/hardware/${device.id}/events`)).body.at(-1);
+      expect([edit.type, edit.data.changes, edit.data.previous], 'the event says from what to what').to.deep.equal([
+        'HardwareDetailsEdited', { name: 'Reception PC', cpu: 'i7-1365U', purchaseDate: '2024-03-01' }, { name: device.name, cpu: null, purchaseDate: null },
+      ]);
       expect((await call('PATCH', `/api/hardware/${device.id}`, { body: { model: 'Hacked' } })).status).to.equal(400);
       expect((await call('PATCH', `/api/hardware/${device.id}`, { body: { purchaseDate: '2024-02-31' } })).status).to.equal(422);
       const quotedPrice = await call('PATCH', `/api/hardware/${device.id}`, { body: { purchasePrice: '12.50' } });

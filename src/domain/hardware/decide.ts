@@ -217,10 +217,15 @@ function editDetails(command: EditDetails, state: Hardware): HardwareEvent[] {
   if (!state.exists) throw new HardwareNotFound('with this id');
   const edit = validateDetailsEdit(command.data.changes, command.metadata.now);
   const changes: Record<string, unknown> = {};
+  const previous: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(edit)) {
     if (value === undefined) continue;
     const next = field === 'name' && typeof value === 'string' ? value.trim() : value;
-    if (state[field as keyof DetailsEdit] !== next) changes[field] = next;
+    const before = state[field as keyof DetailsEdit];
+    if (before !== next) {
+      changes[field] = next;
+      previous[field] = before ?? null;
+    }
   }
   if (Object.keys(changes).length === 0) return [];
   refuseControlCharacters(changes);
@@ -232,6 +237,7 @@ function editDetails(command: EditDetails, state: Hardware): HardwareEvent[] {
         hardwareId: state.hardwareId,
         serial: state.serial,
         changes: changes as DetailsEdit,
+        previous: previous as DetailsEdit,
         editedBy: command.data.editedBy,
         editedAt: command.metadata.now,
       },

@@ -87,7 +87,15 @@ export type HardwareRegistered = {
 
 export type HardwareDetailsEdited = {
   type: 'HardwareDetailsEdited';
-  data: { hardwareId: string; serial: string; changes: DetailsEdit; editedBy: string; editedAt: string };
+  data: {
+    hardwareId: string;
+    serial: string;
+    changes: DetailsEdit;
+    /** What each changed field held before, so the event reads as from → to. Absent on events recorded before 2026-12-08. */
+    previous?: DetailsEdit;
+    editedBy: string;
+    editedAt: string;
+  };
 };
 
 /**

@@ -7,6 +7,10 @@ import { line } from './printable.js';
 const changed = (changes: object) =>
   Object.entries(changes).map(([field, value]) => (value && typeof value === 'object' && 'to' in value ? line`${field} ${value.from ?? '(none)'} → ${value.to}` : line`${field} → ${value ?? '(none)'}`)).join('; ');
 
+/** A hand edit's fields, each from its old value when the event records it (events before 2026-12-08 do not). */
+const edited = (changes: object, previous: Record<string, unknown> | undefined) =>
+  changed(Object.fromEntries(Object.entries(changes).map(([field, to]) => [field, previous && field in previous ? { from: previous[field], to: to ?? '(none)' } : to])));
+
 /** What one event did, in a line an auditor reads: who or which run, and what changed. */
 function summary(event: HardwareEvent): string {
   switch (event.type) {
@@ -29,7 +33,7 @@ function summary(event: HardwareEvent): string {
     case 'HardwareRegistered':
       return line`registered by ${event.data.registeredBy} as ${event.data.assetTag} "${event.data.name}"`;
     case 'HardwareDetailsEdited':
-      return line`edited by ${event.data.editedBy}: ${changed(event.data.changes)}`;
+      return line`edited by ${event.data.editedBy}: ${edited(event.data.changes, event.data.previous)}`;
     default: {
       const unknown: never = event;
       return line`${(unknown as { type: string }).type}`;
