@@ -121,7 +121,7 @@ describe('Admin page in headless Chromium', function () {
   it('finds a device in the register and opens it with its history', async () => {
     const [device] = (await world.call('GET', '/api/hardware?limit=1')).body.items;
     await page.getByRole('button', { name: 'Hardware register' }).click();
-    await page.getByLabel('Search by serial, name or assignee').fill(device.serial);
+    await page.getByLabel('Search by serial, name, assignee or MAC').fill(device.serial);
     await page.getByRole('button', { name: 'Search' }).click();
     const row = page.locator(`#hardware tbody tr[data-id="${device.id}"]`);
     await row.waitFor();
@@ -168,7 +168,7 @@ describe('Admin page in headless Chromium', function () {
 
   it('pages, sorts and filters the register on the server, and says when nothing matches', async () => {
     await page.getByRole('button', { name: 'Hardware register' }).click();
-    await page.getByLabel('Search by serial, name or assignee').fill('');
+    await page.getByLabel('Search by serial, name, assignee or MAC').fill('');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.locator('#hardware-count', { hasText: /^1–50 of \d+/ }).waitFor();
     const total = Number((await page.locator('#hardware-count').textContent())!.split(' of ')[1]);
@@ -189,11 +189,11 @@ describe('Admin page in headless Chromium', function () {
     await page.getByRole('button', { name: 'Search' }).click();
     const tablets = (await world.call('GET', '/api/hardware?category=tablet&source=jamf&limit=1')).body.total;
     await page.locator('#hardware-count', { hasText: ` of ${tablets}` }).waitFor();
-    await page.getByLabel('Search by serial, name or assignee').fill('no-such-device-anywhere');
+    await page.getByLabel('Search by serial, name, assignee or MAC').fill('no-such-device-anywhere');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.locator('#hardware tr.empty', { hasText: 'No hardware matches these filters' }).waitFor();
     await page.screenshot({ path: `${SHOTS}/register-filtered-laptop.png`, fullPage: true });
-    await page.getByLabel('Search by serial, name or assignee').fill('');
+    await page.getByLabel('Search by serial, name, assignee or MAC').fill('');
     await filters.getByLabel('Category').selectOption('');
     await filters.getByLabel('Source').selectOption('');
   });
@@ -206,7 +206,7 @@ describe('Admin page in headless Chromium', function () {
     // This fleet's names are short; the demo's register needs about 1,270 px, so the page must give it the screen.
     expect(register.width, 'the register uses the laptop screen, not a narrow column of it').to.be.at.least(1300);
     const filters = page.locator('#search');
-    const heights = await Promise.all(['Search by serial, name or assignee', 'Status', 'Missing from MDM'].map(async (label) => (await filters.getByLabel(label).boundingBox())!.height));
+    const heights = await Promise.all(['Search by serial, name, assignee or MAC', 'Status', 'Missing from MDM'].map(async (label) => (await filters.getByLabel(label).boundingBox())!.height));
     expect(new Set(heights).size, `text field and lists one height: ${heights.join(', ')}`).to.equal(1);
     await page.getByRole('button', { name: 'Import history' }).click();
     await page.locator('#runs tbody tr').first().waitFor();
@@ -418,7 +418,7 @@ describe('Admin page in headless Chromium', function () {
     expect((await world.call('POST', '/api/admin/bulk-import/mdm/intune', WAIT_FOR_RESULT)).status).to.equal(200);
     await page.setViewportSize({ width: 1366, height: 900 });
     await page.getByRole('button', { name: 'Hardware register' }).click();
-    await page.getByLabel('Search by serial, name or assignee').fill(record!.serial);
+    await page.getByLabel('Search by serial, name, assignee or MAC').fill(record!.serial);
     await page.getByRole('button', { name: 'Search' }).click();
     const row = page.locator(`#hardware tbody tr[data-id="${record!.id}"]`, { hasText: email.toLowerCase() });
     await row.waitFor();

@@ -623,6 +623,16 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect([(await recordOf('ROOMBAR00001')).category, (await recordOf('RUGGEDTAB001')).category]).to.deep.equal(['other', 'tablet']);
     }));
 
+    it('finds a device by the MAC address a network tool shows, in its notation: ipconfig\'s dashes, a switch\'s dots, or a prefix', () => withIntuneEntries([
+      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000c7', serialNumber: 'BYMACADDR001', wiFiMacAddress: '7CD30A5E91F4', ethernetMacAddress: null, userPrincipalName: '' },
+    ], async () => {
+      await importIntune();
+      for (const typed of ['7C-D3-0A-5E-91-F4', '7cd3.0a5e.91f4', '7C:D3:0A:5E:91:F4', '7cd30a5e91f4']) {
+        const { body } = await call('GET', `/api/hardware?q=${encodeURIComponent(typed)}`);
+        expect(body.items.map((r: { serial: string }) => r.serial), typed).to.deep.equal(['BYMACADDR001']);
+      }
+    }));
+
     it('looks a serial up in the MDM without writing to the register', async () => {
       const [device] = (await call('GET', '/api/hardware?source=intune&limit=1')).body.items;
       const before = (await call('GET', '/api/hardware?limit=1')).body.total;

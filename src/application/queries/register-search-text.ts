@@ -1,10 +1,10 @@
 import type { HardwareRecord } from '../ports/read-models.js';
 
 /**
- * Which folding the stored search texts have. A store whose texts were folded another way (or not
- * at all: version 1 only lower-cased) folds them again when it opens.
+ * Which search texts the stores hold. A store whose texts were made another way folds them again
+ * from its records when it opens: version 1 only lower-cased them, version 2 left the MAC out.
  */
-export const SEARCH_TEXT_VERSION = 2;
+export const SEARCH_TEXT_VERSION = 3;
 
 /** The apostrophe's other forms: macOS names a Mac "Alice’s MacBook Pro", with U+2019. */
 const APOSTROPHES = /[\u2018\u2019\u201b\u02bc\u02bb\u00b4\uff07]/g;
@@ -22,16 +22,28 @@ function fold(text: string): string {
 
 /**
  * What a free-text search of the register looks in: a record's name, serial, asset tag, model,
- * manufacturer and assignee, folded and joined by spaces. A search matches a record when its text
- * holds the needle (trimmed, folded the same way) anywhere, so every store finds the same records.
+ * manufacturer, assignee and MAC address (as its 12 hex digits), folded and joined by spaces. A search
+ * matches a record when its text holds the needle (trimmed, folded the same way) anywhere, so every
+ * store finds the same records.
  */
 export function registerSearchText(r: HardwareRecord): string {
-  return fold([r.name, r.serial, r.assetTag, r.model, r.manufacturer, r.assignee?.email, r.assignee?.name].filter(Boolean).join(' '));
+  const mac = r.macAddress?.replaceAll(':', '');
+  return fold([r.name, r.serial, r.assetTag, r.model, r.manufacturer, r.assignee?.email, r.assignee?.name, mac].filter(Boolean).join(' '));
 }
 
-/** The needle a search's text asks for; empty when it asks for none. */
+/**
+ * A MAC address, or its first three bytes or more, as network tools write it: 3C:21:9C:0A:1B:2C,
+ * 3c-21-9c (Windows), 3c21.9c0a.1b2c (Cisco).
+ */
+const MAC_NOTATION = /^(?:[0-9a-f]{2}(?:[:-][0-9a-f]{2}){2,5}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4})$/i;
+
+/**
+ * The needle a search's text asks for; empty when it asks for none. A MAC in any notation asks for its
+ * hex digits, as the texts hold it, so one pasted from ipconfig or a switch finds its record.
+ */
 export function searchNeedle(text: string | undefined): string {
-  return fold(text?.trim() ?? '');
+  const needle = text?.trim() ?? '';
+  return MAC_NOTATION.test(needle) ? needle.replace(/[:.-]/g, '').toLowerCase() : fold(needle);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Collection, Db, Document } from 'mongodb';
 import { MongoReadModels } from '../../../src/adapters/driven/mongodb/mongo-read-models.js';
-import { trigramKeysOf } from '../../../src/application/queries/register-search-text.js';
+import { SEARCH_TEXT_VERSION, trigramKeysOf } from '../../../src/application/queries/register-search-text.js';
 import { record } from '../../contracts/read-models.contract.js';
 
 const REGISTER = 'hardware_register';
@@ -99,8 +99,8 @@ export function mongoSearchFieldsSpec(name: string, open: () => Promise<{ db: Db
       expect(await models.bySerial('OLD0042')).to.deep.equal(older[42]);
     });
 
-    it('folds again, when it starts, the search texts an older version only lower-cased, then notes it and only looks for records without fields', async () => {
-      const zoe = record('Z1', { name: 'Zoë’s MacBook Pro' });
+    it('folds again, when it starts, the search texts an older version only lower-cased and left the MAC out of, then notes it and only looks for records without fields', async () => {
+      const zoe = record('Z1', { name: 'Zoë’s MacBook Pro', macAddress: '3C:21:9C:0A:1B:2C' });
       const lowerCased = "zoë’s macbook pro z1 hw-z1 macbook air (m2, 2022) apple";
       // As a version before 2026-12-08 stored it: lower-cased only, and no note of its folding.
       await db.collection(REGISTER).insertMany([{ ...zoe, _id: 'hardware-Z1', _search: lowerCased, _grams: trigramKeysOf(lowerCased) }] as unknown as Document[]);
@@ -109,7 +109,8 @@ export function mongoSearchFieldsSpec(name: string, open: () => Promise<{ db: Db
       expect((await models.search({ text: "zoe's" })).total, 'before: not found').to.equal(0);
       await models.ensureIndexes();
       expect((await models.search({ text: "zoe's macbook" })).items).to.deep.equal([zoe]);
-      expect(await db.collection('read_model_versions').findOne({ _id: 'register-search-text' as unknown as Document['_id'] })).to.deep.equal({ _id: 'register-search-text', version: 2 });
+      expect((await models.search({ text: '3c-21-9c-0a-1b-2c' })).items, 'by its MAC').to.deep.equal([zoe]);
+      expect(await db.collection('read_model_versions').findOne({ _id: 'register-search-text' as unknown as Document['_id'] })).to.deep.equal({ _id: 'register-search-text', version: SEARCH_TEXT_VERSION });
       recorded.filters.length = 0;
       await models.ensureIndexes();
       expect(recorded.filters, 'a later start only looks for records written without the fields').to.deep.equal([{ _grams: { $exists: false } }]);

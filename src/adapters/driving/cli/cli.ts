@@ -186,7 +186,7 @@ function program(open: OpenServices, io: CliIo, done: (code: number, human: stri
 
   json(root.command('register').description('the hardware register'))
     .option('--serial <serial>')
-    .option('--text <text>', 'search names, serials, asset tags, models and assignees')
+    .option('--text <text>', 'search names, serials, asset tags, models, assignees and MAC addresses (any notation)')
     .option('--assignee <email>')
     .option('--status <status>')
     .option('--category <category>')

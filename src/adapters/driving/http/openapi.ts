@@ -24,7 +24,7 @@ const notBlank = { type: 'string', pattern: '\\S' };
 const registerFilters = [
   query('serial', notBlank), query('assetTag', notBlank), query('assignee', notBlank, "The assignee's email"), query('status', { enum: [...STATUSES] }),
   query('category', { enum: [...CATEGORIES] }), query('source', { enum: [...MDM_SOURCES] }),
-  query('missingFrom', { enum: [...MDM_SOURCES] }, 'Records this source reported and its complete listings now leave out'), query('q', { type: 'string' }, 'Free text'),
+  query('missingFrom', { enum: [...MDM_SOURCES] }, 'Records this source reported and its complete listings now leave out'), query('q', { type: 'string' }, 'Free text: name, serial, asset tag, model, manufacturer, assignee, or a MAC address in any notation (3C:21:9C:0A:1B:2C, 3c-21-9c-0a-1b-2c, 3c21.9c0a.1b2c, or its first three bytes or more)'),
 ];
 const registerOrder = [query('sort', { enum: [...REGISTER_SORTS] }, 'Column to sort by; ties by asset tag'), query('order', { enum: ['asc', 'desc'] })];
 const common = {
