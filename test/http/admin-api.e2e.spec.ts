@@ -627,7 +627,7 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000c7', serialNumber: 'BYMACADDR001', wiFiMacAddress: '7CD30A5E91F4', ethernetMacAddress: null, userPrincipalName: '' },
     ], async () => {
       await importIntune();
-      for (const typed of ['7C-D3-0A-5E-91-F4', '7cd3.0a5e.91f4', '7C:D3:0A:5E:91:F4', '7cd30a5e91f4']) {
+      for (const typed of ['7C-D3-0A-5E-91-F4', '7cd3.0a5e.91f4', '7C:D3:0A:5E:91:F4', '7c-d3-0a']) {
         const { body } = await call('GET', `/api/hardware?q=${encodeURIComponent(typed)}`);
         expect(body.items.map((r: { serial: string }) => r.serial), typed).to.deep.equal(['BYMACADDR001']);
       }

@@ -22,28 +22,28 @@ function fold(text: string): string {
 
 /**
  * What a free-text search of the register looks in: a record's name, serial, asset tag, model,
- * manufacturer, assignee and MAC address (as its 12 hex digits), folded and joined by spaces. A search
- * matches a record when its text holds the needle (trimmed, folded the same way) anywhere, so every
- * store finds the same records.
+ * manufacturer, assignee and MAC address (written 3c:21:9c:0a:1b:2c, so a serial's digits never match
+ * inside it), folded and joined by spaces. A search matches a record when its text holds the needle
+ * (trimmed, folded the same way) anywhere, so every store finds the same records.
  */
 export function registerSearchText(r: HardwareRecord): string {
-  const mac = r.macAddress?.replaceAll(':', '');
-  return fold([r.name, r.serial, r.assetTag, r.model, r.manufacturer, r.assignee?.email, r.assignee?.name, mac].filter(Boolean).join(' '));
+  return fold([r.name, r.serial, r.assetTag, r.model, r.manufacturer, r.assignee?.email, r.assignee?.name, r.macAddress].filter(Boolean).join(' '));
 }
 
 /**
- * A MAC address, or its first three bytes or more, as network tools write it: 3C:21:9C:0A:1B:2C,
- * 3c-21-9c (Windows), 3c21.9c0a.1b2c (Cisco).
+ * A MAC address, or its first three bytes or more, as Windows (3C-21-9C-0A-1B-2C) and switches
+ * (3c21.9c0a.1b2c) write it. Twelve bare digits are left as they are: many serials read so.
  */
-const MAC_NOTATION = /^(?:[0-9a-f]{2}(?:[:-][0-9a-f]{2}){2,5}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4})$/i;
+const MAC_NOTATION = /^(?:[0-9a-f]{2}(?:-[0-9a-f]{2}){2,5}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4})$/i;
 
 /**
- * The needle a search's text asks for; empty when it asks for none. A MAC in any notation asks for its
- * hex digits, as the texts hold it, so one pasted from ipconfig or a switch finds its record.
+ * The needle a search's text asks for; empty when it asks for none. A MAC in another notation asks
+ * for it as the texts hold it (3c:21:9c:0a:1b:2c), so one pasted from ipconfig or a switch finds its record.
  */
 export function searchNeedle(text: string | undefined): string {
   const needle = text?.trim() ?? '';
-  return MAC_NOTATION.test(needle) ? needle.replace(/[:.-]/g, '').toLowerCase() : fold(needle);
+  if (!MAC_NOTATION.test(needle)) return fold(needle);
+  return needle.replace(/[.-]/g, '').toLowerCase().replace(/..(?!$)/g, '$&:');
 }
 
 /**

@@ -42,7 +42,7 @@ describe('A register of an older shape', () => {
     const models = new SqliteReadModels(db);
     await models.register.commit([record('M1', { macAddress: '3C:21:9C:0A:1B:2C' })], 1);
     // As version 2 left them: the same text without the MAC's digits.
-    db.exec("UPDATE register SET search = replace(search, ' 3c219c0a1b2c', ''); UPDATE register_search_version SET version = 2;");
+    db.exec("UPDATE register SET search = replace(search, ' 3c:21:9c:0a:1b:2c', ''); UPDATE register_search_version SET version = 2;");
     expect((await models.search({ text: '3c-21-9c-0a-1b-2c' })).total, 'before: not found').to.equal(0);
     expect((await new SqliteReadModels(db).search({ text: '3c-21-9c-0a-1b-2c' })).items.map((r) => r.serial)).to.deep.equal(['M1']);
     db.close();
