@@ -41,5 +41,7 @@ describe('Deriving a hardware name', () => {
   it("reads a first name from the email when the directory has no display name", () => {
     expect(personName(null, 'carol.jones@acme.example')).to.equal('Carol');
     expect(personName('  Dan Li ', 'dan@acme.example')).to.equal('Dan Li');
+    expect(personName('carol.jones@acme.example', 'carol.jones@acme.example'), 'a display name that is an address is none').to.equal('Carol');
+    expect(personName('Carol Jones (carol@acme.example)', 'carol@acme.example')).to.equal('Carol Jones (carol@acme.example)');
   });
 });

@@ -564,6 +564,17 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       });
     });
 
+    it("names a device after the holder's first name when the directory's display name is only their address (as for guests)", () => {
+      world.server.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).upsert([{ id: 'u-hedy', email: 'hedy.lamarr@acme.example', displayName: 'hedy.lamarr@acme.example', active: true }]);
+      return withIntuneEntries([
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000d4', serialNumber: 'ADDRESSNAME1', model: 'Surface Laptop 5', manufacturer: 'Microsoft Corporation', userPrincipalName: 'hedy.lamarr@acme.example' },
+      ], async () => {
+        await importIntune();
+        const record = await recordOf('ADDRESSNAME1');
+        expect([record.name, record.assignee.name]).to.deep.equal(["Hedy's Surface Laptop 5", 'Hedy']);
+      });
+    });
+
     it('refuses a typed status that contradicts who holds the device, and saves nothing', () => {
       world.server.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).upsert([{ id: 'u-grace', email: 'grace.hopper@acme.example', displayName: 'Grace Hopper', active: true }]);
       return withIntuneEntries([

@@ -48,9 +48,14 @@ export function deriveName({ model, manufacturer, serial, assigneeName, mdmDevic
   return `${product} ${serial}`;
 }
 
-/** The directory's display name, or a name read from the email's local part (alice.smith@ → Alice). */
+/**
+ * The directory's display name, or a name read from the email's local part (alice.smith@ → Alice). A
+ * display name that is itself an address, as directories give guests and users loaded without a name,
+ * counts as none: the device would be named "alice.smith@acme.example's MacBook Pro".
+ */
 export function personName(displayName: string | null, email: string): string {
-  if (displayName?.trim()) return displayName.trim();
+  const shown = displayName?.trim();
+  if (shown && !/^[^\s@]+@[^\s@]+$/.test(shown)) return shown;
   const local = email.split('@')[0] ?? '';
   const first = local.split(/[._\-+]/)[0] ?? '';
   return first ? first[0]!.toUpperCase() + first.slice(1) : email;
