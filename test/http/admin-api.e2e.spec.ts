@@ -542,37 +542,39 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect([(await recordOf('NOCARDMAC01')).macAddress, (await recordOf('NOCARDMAC02')).macAddress]).to.deep.equal([null, 'A4:83:E7:12:34:56']);
     }));
 
-    it("names a device after its holder's first name when the directory lists the family name first (Lovelace, Ada → Ada's)", () => {
-      world.server.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).upsert([{ id: 'u-ada', email: 'ada.lovelace@acme.example', displayName: 'Lovelace, Ada', active: true }]);
-      return withIntuneEntries([
-        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000d1', serialNumber: 'FAMILYFIRST1', model: 'Surface Laptop 5', manufacturer: 'Microsoft Corporation', userPrincipalName: 'ada.lovelace@acme.example' },
-      ], async () => {
+    /** Given this active user in the directory, when these Intune entries are imported, then each serial's record name and assignee name. */
+    async function namesOnImport(user: { id: string; email: string; displayName: string }, entries: GraphDevice[]): Promise<Array<[string, string | null]>> {
+      world.server.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).upsert([{ ...user, active: true }]);
+      const names: Array<[string, string | null]> = [];
+      await withIntuneEntries(entries, async () => {
         await importIntune();
-        const record = await recordOf('FAMILYFIRST1');
-        expect([record.name, record.assignee.name]).to.deep.equal(["Ada's Surface Laptop 5", 'Lovelace, Ada']);
+        for (const entry of entries) {
+          const record = await recordOf(String(entry.serialNumber));
+          names.push([record.name, record.assignee?.name ?? null]);
+        }
       });
+      return names;
+    }
+    const ada = { id: 'u-ada', email: 'ada.lovelace@acme.example', displayName: 'Lovelace, Ada' };
+
+    it("names a device after its holder's first name when the directory lists the family name first (Lovelace, Ada → Ada's)", async () => {
+      expect(await namesOnImport(ada, [
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000d1', serialNumber: 'FAMILYFIRST1', model: 'Surface Laptop 5', manufacturer: 'Microsoft Corporation', userPrincipalName: ada.email },
+      ])).to.deep.equal([["Ada's Surface Laptop 5", 'Lovelace, Ada']]);
     });
 
-    it("names a device by its product when the model repeats the maker with its company suffix (Dell Inc. Latitude 7440 → Ada's Latitude 7440)", () => {
-      world.server.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).upsert([{ id: 'u-ada', email: 'ada.lovelace@acme.example', displayName: 'Lovelace, Ada', active: true }]);
-      return withIntuneEntries([
-        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000d2', serialNumber: 'MAKERTWICE01', model: 'Dell Inc. Latitude 7440', manufacturer: 'Dell Inc.', userPrincipalName: 'ada.lovelace@acme.example' },
+    it("names a device by its product when the model repeats the maker with its company suffix (Dell Inc. Latitude 7440 → Ada's Latitude 7440)", async () => {
+      expect(await namesOnImport(ada, [
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000d2', serialNumber: 'MAKERTWICE01', model: 'Dell Inc. Latitude 7440', manufacturer: 'Dell Inc.', userPrincipalName: ada.email },
         { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000d3', serialNumber: 'MAKERTWICE02', model: 'Dell Inc. Latitude 7440', manufacturer: 'Dell Inc.', deviceName: 'MAKERTWICE02', userPrincipalName: '' },
-      ], async () => {
-        await importIntune();
-        expect([(await recordOf('MAKERTWICE01')).name, (await recordOf('MAKERTWICE02')).name]).to.deep.equal(["Ada's Latitude 7440", 'Latitude 7440 MAKERTWICE02']);
-      });
+      ])).to.deep.equal([["Ada's Latitude 7440", 'Lovelace, Ada'], ['Latitude 7440 MAKERTWICE02', null]]);
     });
 
-    it("names a device after the holder's first name when the directory's display name is only their address (as for guests)", () => {
-      world.server.container.get<SqliteUserDirectory>(TOKENS.UserDirectory).upsert([{ id: 'u-hedy', email: 'hedy.lamarr@acme.example', displayName: 'hedy.lamarr@acme.example', active: true }]);
-      return withIntuneEntries([
-        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000d4', serialNumber: 'ADDRESSNAME1', model: 'Surface Laptop 5', manufacturer: 'Microsoft Corporation', userPrincipalName: 'hedy.lamarr@acme.example' },
-      ], async () => {
-        await importIntune();
-        const record = await recordOf('ADDRESSNAME1');
-        expect([record.name, record.assignee.name]).to.deep.equal(["Hedy's Surface Laptop 5", 'Hedy']);
-      });
+    it("names a device after the holder's first name when the directory's display name is only their address (as for guests)", async () => {
+      const hedy = { id: 'u-hedy', email: 'hedy.lamarr@acme.example', displayName: 'hedy.lamarr@acme.example' };
+      expect(await namesOnImport(hedy, [
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000d4', serialNumber: 'ADDRESSNAME1', model: 'Surface Laptop 5', manufacturer: 'Microsoft Corporation', userPrincipalName: hedy.email },
+      ])).to.deep.equal([["Hedy's Surface Laptop 5", 'Hedy']]);
     });
 
     it('refuses a typed status that contradicts who holds the device, and saves nothing', () => {
