@@ -44,8 +44,12 @@ function inWords(event) {
     case 'HardwareDetailsEdited': {
       const shownValue = (value) => (value === null || value === undefined || value === '' ? '(empty)' : value);
       // Edits recorded before 2026-12-08 carry no previous values: those say only what was set.
-      const fromTo = Object.fromEntries(Object.entries(d.changes ?? {}).map(([field, to]) => [field, { to, from: d.previous && field in d.previous ? d.previous[field] : undefined, known: Boolean(d.previous && field in d.previous) }]));
-      return `${changed(fromTo, (field, c) => (c.known ? `${field} ${shownValue(c.from)} → ${shownValue(c.to)}` : `${field} set to ${shownValue(c.to)}`))} by ${d.editedBy}`;
+      const had = d.previous ?? {};
+      const said = Object.entries(d.changes ?? {}).map(([field, to]) => {
+        const label = FIELD_NAMES[field] ?? field;
+        return field in had ? `${label} ${shownValue(had[field])} → ${shownValue(to)}` : `${label} set to ${shownValue(to)}`;
+      });
+      return `${said.join('; ')} by ${d.editedBy}`;
     }
     default:
       return event.type;

@@ -610,31 +610,37 @@ describe('Admin HTTP API (real server, real HTTP, both emulators)', function () 
       expect((body.device ?? body.devices[0]).operatingSystem, 'Look up by serial fills the form the same way').to.equal('iPadOS');
     });
 
-    it('files a headset Intune manages (Meta Quest on Android, HoloLens on Windows) as a headset, not a phone or other', () => withIntuneEntries([
-      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e1', serialNumber: 'HEADSETQ3001', manufacturer: 'Oculus', model: 'Quest 3', operatingSystem: 'Android', userPrincipalName: '' },
-      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e2', serialNumber: 'HEADSETHL002', manufacturer: 'Microsoft Corporation', model: 'HoloLens 2', operatingSystem: 'Windows', userPrincipalName: '' },
-    ], async () => {
-      await importIntune();
-      expect([(await recordOf('HEADSETQ3001')).category, (await recordOf('HEADSETHL002')).category]).to.deep.equal(['headset', 'headset']);
-    }));
+    /** When these Intune entries are imported, then the category each one's record is filed under. */
+    async function categoriesOnImport(entries: GraphDevice[]): Promise<string[]> {
+      const categories: string[] = [];
+      await withIntuneEntries(entries, async () => {
+        await importIntune();
+        for (const entry of entries) categories.push((await recordOf(String(entry.serialNumber))).category);
+      });
+      return categories;
+    }
 
-    it('files devices whose model is a code rather than a product name (a Lenovo machine type, a Mac identifier) or a name whose number runs on (Galaxy Watch6)', () => withIntuneEntries([
-      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a7', serialNumber: 'PF4LENOVO01', manufacturer: 'LENOVO', model: '21HM004GUS', operatingSystem: 'Windows', userPrincipalName: '' },
-      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a8', serialNumber: 'C02MACID0001', manufacturer: 'Apple', model: 'MacBookPro18,3', operatingSystem: 'macOS', userPrincipalName: '' },
-      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a9', serialNumber: 'R5CWATCH0001', manufacturer: 'samsung', model: 'Galaxy Watch6', operatingSystem: 'Android', userPrincipalName: '' },
-    ], async () => {
-      await importIntune();
-      const categories = await Promise.all(['PF4LENOVO01', 'C02MACID0001', 'R5CWATCH0001'].map(async (serial) => (await recordOf(serial)).category));
-      expect(categories).to.deep.equal(['laptop', 'laptop', 'watch']);
-    }));
+    it('files a headset Intune manages (Meta Quest on Android, HoloLens on Windows) as a headset, not a phone or other', async () => {
+      expect(await categoriesOnImport([
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e1', serialNumber: 'HEADSETQ3001', manufacturer: 'Oculus', model: 'Quest 3', operatingSystem: 'Android', userPrincipalName: '' },
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e2', serialNumber: 'HEADSETHL002', manufacturer: 'Microsoft Corporation', model: 'HoloLens 2', operatingSystem: 'Windows', userPrincipalName: '' },
+      ])).to.deep.equal(['headset', 'headset']);
+    });
 
-    it('files the Android devices Intune manages that are not phones: a meeting-room bar as other, a rugged Zebra tablet as a tablet', () => withIntuneEntries([
-      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e3', serialNumber: 'ROOMBAR00001', manufacturer: 'Yealink', model: 'MeetingBar A30', operatingSystem: 'Android', userPrincipalName: '' },
-      { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e4', serialNumber: 'RUGGEDTAB001', manufacturer: 'Zebra Technologies', model: 'ET40', operatingSystem: 'Android', userPrincipalName: '' },
-    ], async () => {
-      await importIntune();
-      expect([(await recordOf('ROOMBAR00001')).category, (await recordOf('RUGGEDTAB001')).category]).to.deep.equal(['other', 'tablet']);
-    }));
+    it('files devices whose model is a code rather than a product name (a Lenovo machine type, a Mac identifier) or a name whose number runs on (Galaxy Watch6)', async () => {
+      expect(await categoriesOnImport([
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a7', serialNumber: 'PF4LENOVO01', manufacturer: 'LENOVO', model: '21HM004GUS', operatingSystem: 'Windows', userPrincipalName: '' },
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a8', serialNumber: 'C02MACID0001', manufacturer: 'Apple', model: 'MacBookPro18,3', operatingSystem: 'macOS', userPrincipalName: '' },
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000a9', serialNumber: 'R5CWATCH0001', manufacturer: 'samsung', model: 'Galaxy Watch6', operatingSystem: 'Android', userPrincipalName: '' },
+      ])).to.deep.equal(['laptop', 'laptop', 'watch']);
+    });
+
+    it('files the Android devices Intune manages that are not phones: a meeting-room bar as other, a rugged Zebra tablet as a tablet', async () => {
+      expect(await categoriesOnImport([
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e3', serialNumber: 'ROOMBAR00001', manufacturer: 'Yealink', model: 'MeetingBar A30', operatingSystem: 'Android', userPrincipalName: '' },
+        { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000e4', serialNumber: 'RUGGEDTAB001', manufacturer: 'Zebra Technologies', model: 'ET40', operatingSystem: 'Android', userPrincipalName: '' },
+      ])).to.deep.equal(['other', 'tablet']);
+    });
 
     it('finds a device by the MAC address a network tool shows, in its notation: ipconfig\'s dashes, a switch\'s dots, or a prefix', () => withIntuneEntries([
       { id: '0f1e2d3c-aaaa-4bbb-8ccc-0000000000c7', serialNumber: 'BYMACADDR001', wiFiMacAddress: '7CD30A5E91F4', ethernetMacAddress: null, userPrincipalName: '' },

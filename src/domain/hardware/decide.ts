@@ -204,7 +204,6 @@ function register(command: RegisterHardware, state: Hardware): HardwareEvent[] {
         serial,
         assetTag: d.assetTag,
         ...hand,
-        name: hand.name.trim(),
         ...identity,
         registeredBy: d.registeredBy,
         registeredAt: command.metadata.now,
@@ -220,10 +219,9 @@ function editDetails(command: EditDetails, state: Hardware): HardwareEvent[] {
   const previous: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(edit)) {
     if (value === undefined) continue;
-    const next = field === 'name' && typeof value === 'string' ? value.trim() : value;
     const before = state[field as keyof DetailsEdit];
-    if (before !== next) {
-      changes[field] = next;
+    if (before !== value) {
+      changes[field] = value;
       previous[field] = before ?? null;
     }
   }

@@ -1,3 +1,5 @@
+import { normaliseEmail } from './email-address.js';
+
 export interface NameParts {
   model: string | null;
   manufacturer: string | null;
@@ -55,7 +57,7 @@ export function deriveName({ model, manufacturer, serial, assigneeName, mdmDevic
  */
 export function personName(displayName: string | null, email: string): string {
   const shown = displayName?.trim();
-  if (shown && !/^[^\s@]+@[^\s@]+$/.test(shown)) return shown;
+  if (shown && normaliseEmail(shown) === null) return shown;
   const local = email.split('@')[0] ?? '';
   const first = local.split(/[._\-+]/)[0] ?? '';
   return first ? first[0]!.toUpperCase() + first.slice(1) : email;

@@ -1,6 +1,6 @@
 import { DomainError } from '../shared/domain-error.js';
 import { quote } from '../shared/quote.js';
-import { controlCharacterIn } from '../shared/text.js';
+import { controlCharacterIn, reported } from '../shared/text.js';
 import { isCategory, type Category } from './category.js';
 
 export const STATUSES = ['available', 'assigned', 'in_repair', 'retired', 'lost'] as const;
@@ -54,8 +54,9 @@ const PRICE_DIGITS = /^\d+(\.\d{1,2})?$/;
 const FURTHEST_ZONE_MS = 14 * 60 * 60 * 1000;
 
 /**
- * Checks one hand edit against the register's rules and returns it as it is kept: CPU, RAM and
- * storage without surrounding spaces, and a blank one cleared (null), as the Hardware form clears it.
+ * Checks one hand edit against the register's rules and returns it as it is kept: the name, CPU, RAM
+ * and storage without surrounding spaces, and a blank CPU, RAM or storage cleared (null), as the
+ * Hardware form clears it.
  * `now` is the command's time, against which a purchase date must not be in the future.
  */
 export function validateDetailsEdit(edit: DetailsEdit, now: string): DetailsEdit {
@@ -93,14 +94,16 @@ export function validateDetailsEdit(edit: DetailsEdit, now: string): DetailsEdit
     const latest = new Date(Date.parse(now) + FURTHEST_ZONE_MS).toISOString().slice(0, 10);
     if (date > latest) throw new DomainError('invalid-details', `purchaseDate ${quote(date)} is in the future.`, 'purchaseDate', 'Give the date the device was bought: today or earlier.');
   }
-  return { ...edit, ...handText(edit, ['cpu', 'ram', 'storage']) };
+  return keptAsTyped(edit);
 }
 
-function handText(edit: DetailsEdit, fields: ReadonlyArray<'cpu' | 'ram' | 'storage'>): DetailsEdit {
-  const kept: DetailsEdit = {};
-  for (const field of fields) {
+/** The name without surrounding spaces; CPU, RAM and storage likewise, and null when blank. */
+function keptAsTyped(edit: DetailsEdit): DetailsEdit {
+  const kept: DetailsEdit = { ...edit };
+  if (typeof edit.name === 'string') kept.name = edit.name.trim();
+  for (const field of ['cpu', 'ram', 'storage'] as const) {
     const value = edit[field];
-    if (typeof value === 'string') kept[field] = value.trim() || null;
+    if (typeof value === 'string') kept[field] = reported(value);
   }
   return kept;
 }

@@ -22,15 +22,21 @@ function registerSql(db: ReturnType<typeof openDatabase>): string {
 }
 
 describe('A register of an older shape', () => {
-  it('with search texts an older version only lower-cased folds them again when it opens, once, so that "zoe\'s" finds Zoë’s MacBook', async () => {
+  /** A register holding this record, whose search texts an older version left as `olderTexts` (SQL) says. */
+  async function withOlderSearchTexts(held: ReturnType<typeof record>, olderTexts: string): Promise<{ db: ReturnType<typeof openDatabase>; models: SqliteReadModels }> {
     const db = openDatabase(':memory:');
     const models = new SqliteReadModels(db);
-    await models.register.commit([record('Z1', { name: 'Zoë’s MacBook Pro' })], 1);
+    await models.register.commit([held], 1);
+    db.exec(olderTexts);
+    return { db, models };
+  }
+  const serials = async (models: SqliteReadModels, text: string) => (await models.search({ text })).items.map((r) => r.serial);
+
+  it('with search texts an older version only lower-cased folds them again when it opens, once, so that "zoe\'s" finds Zoë’s MacBook', async () => {
     // As a version before 2026-12-08 left them: lower-cased only, and no note of their folding.
-    db.exec("UPDATE register SET search = lower(json_extract(doc, '$.name')); DROP TABLE register_search_version;");
+    const { db, models } = await withOlderSearchTexts(record('Z1', { name: 'Zoë’s MacBook Pro' }), "UPDATE register SET search = lower(json_extract(doc, '$.name')); DROP TABLE register_search_version;");
     expect((await models.search({ text: "zoe's" })).total, 'before: not found').to.equal(0);
-    const reopened = new SqliteReadModels(db);
-    expect((await reopened.search({ text: "zoe's macbook" })).items.map((r) => r.serial)).to.deep.equal(['Z1']);
+    expect(await serials(new SqliteReadModels(db), "zoe's macbook")).to.deep.equal(['Z1']);
     db.exec("UPDATE register SET search = 'left as it is'");
     new SqliteReadModels(db);
     expect(db.prepare('SELECT search FROM register').pluck().get(), 'folded once: a later open reads no record again').to.equal('left as it is');
@@ -38,13 +44,10 @@ describe('A register of an older shape', () => {
   });
 
   it('with search texts made before they held the MAC address makes them again when it opens, so a MAC finds its record', async () => {
-    const db = openDatabase(':memory:');
-    const models = new SqliteReadModels(db);
-    await models.register.commit([record('M1', { macAddress: '3C:21:9C:0A:1B:2C' })], 1);
-    // As version 2 left them: the same text without the MAC's digits.
-    db.exec("UPDATE register SET search = replace(search, ' 3c:21:9c:0a:1b:2c', ''); UPDATE register_search_version SET version = 2;");
+    // As version 2 left them: the same text without the MAC.
+    const { db, models } = await withOlderSearchTexts(record('M1', { macAddress: '3C:21:9C:0A:1B:2C' }), "UPDATE register SET search = replace(search, ' 3c:21:9c:0a:1b:2c', ''); UPDATE register_search_version SET version = 2;");
     expect((await models.search({ text: '3c-21-9c-0a-1b-2c' })).total, 'before: not found').to.equal(0);
-    expect((await new SqliteReadModels(db).search({ text: '3c-21-9c-0a-1b-2c' })).items.map((r) => r.serial)).to.deep.equal(['M1']);
+    expect(await serials(new SqliteReadModels(db), '3c-21-9c-0a-1b-2c')).to.deep.equal(['M1']);
     db.close();
   });
 
